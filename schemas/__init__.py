@@ -1,0 +1,1 @@
+"""Pandera schemas of every published table and the indicator catalogue (indicators.csv)."""
