@@ -8,6 +8,7 @@ declared, with descriptions and units, in `schemas.tables`.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, fields
+from datetime import date
 
 QUALIFIERS = ("exact", "approx", "over", "under")
 UNITS = ("percent", "count", "boolean", "vnd", "rank", "index")
@@ -48,3 +49,21 @@ class Fact:
 
 
 FACT_FIELDS = [f.name for f in fields(Fact)]
+
+
+@dataclass
+class Article:
+    """An article ready for extraction, as produced by `dxdata.ingest`."""
+
+    source_id: str
+    title: str | None
+    clean_text: str  # NFC, page chrome dropped; every quote offset refers to this string
+    published: "date | None"  # local publication date (Asia/Ho_Chi_Minh), from metadata or dateline
+    metadata: dict = field(default_factory=dict)
+
+
+@dataclass
+class ExtractionResult:
+    facts: list[Fact]  # confident and attributed to a province: these go into the release
+    candidates: list[Fact]  # below the confidence threshold or without a province: for review only
+    targets: list[Fact] = field(default_factory=list)  # plans and targets ("phấn đấu ... đạt 80%"), never facts

@@ -1,0 +1,225 @@
+"""Article ingest: captured text plus metadata sidecar -> an `Article` whose clean text the
+extraction engine reads and every quote offset refers to.
+
+Cleaning is deliberately conservative: it only removes whole lines that are page chrome
+(image file names, navigation words, the portal's footer blocks), never edits inside a line,
+so the prose keeps its wording. The chrome vocabulary is data (`CHROME_LINES`, `FOOTER_START`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+from dxdata.model import Article
+
+VN_TZ = timezone(timedelta(hours=7))
+
+REQUIRED_METADATA = ("source_id", "title", "publisher", "published_at", "language", "licence")
+
+# Whole lines that are navigation or layout, not prose (compared case-insensitively).
+CHROME_LINES = {
+    "banner", "icon", "top", "xem chi tiết", "xem chi tiết icon", "icon icon", "chia sẻ",
+    "in bài", "quay lại", "bản in", "gửi email", "facebook", "zalo", "twitter",
+}
+# An image or attachment file name standing alone on a line ("202255-h10.jpg").
+FILE_NAME_LINE = re.compile(r"^\S+\.(?:jpe?g|png|gif|webp|bmp|svg|pdf|docx?)$", re.IGNORECASE)
+# The credit line that closes a republished article ("Theo baohaugiang.com.vn"); everything after
+# it on a portal page is footer (service banners, link blocks).
+# Only a short line naming an outlet or a domain qualifies, so a sentence opening with "Theo báo cáo"
+# never truncates an article.
+CREDIT_LINE = re.compile(
+    r"^(?:Theo|Nguồn)\s*:?\s+(?:[\w.-]+\.(?:vn|com|net|org|gov)(?:\.vn)?\S*|(?:[A-ZĐ][\w-]*\s*){1,6})$"
+)
+
+WEEKDAYS = r"(?:Thứ\s+(?:hai|ba|tư|năm|sáu|bảy)|Chủ\s+nhật)"
+# Datelines as portals print them: "Thứ năm, 05/05/2022 21:48", "12/03/2023 08:15",
+# "15:30 | 28/07/2023", "Cập nhật: 14:20 ngày 20/9/2023", "Ngày 7 tháng 10 năm 2022".
+_DMY = r"(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})"
+_HM = r"(?P<H>\d{1,2})[:h](?P<M>\d{2})"
+_HM2 = r"(?P<H2>\d{1,2})[:h](?P<M2>\d{2})"
+DATELINE = re.compile(
+    rf"^\s*(?:(?:Cập nhật|Đăng|Ngày đăng|Xuất bản)\s*:?\s*)?(?:{WEEKDAYS}\s*,?\s*)?"
+    rf"(?:{_HM2}\s*(?:\||,|-|ngày)?\s*)?"
+    rf"(?:{_DMY}|[Nn]gày\s+(?P<d3>\d{{1,2}})\s+tháng\s+(?P<m3>\d{{1,2}})\s+năm\s+(?P<y3>\d{{4}}))"
+    rf"(?:\s*(?:\||,|-|lúc)?\s*{_HM})?\s*(?:\(?GMT\+7\)?)?\s*$",
+    re.IGNORECASE,
+)
+
+
+class SourceError(ValueError):
+    """A source file or its metadata is unusable; the message names the file and the problem."""
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def sha256_text(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def parse_dateline(line: str) -> datetime | None:
+    """A Vietnamese dateline as a local (+07:00) datetime, or None when the line is not one."""
+    m = DATELINE.match(nfc(line))
+    if not m:
+        return None
+    if m.group("y"):
+        y, mo, d = int(m.group("y")), int(m.group("m")), int(m.group("d"))
+    else:
+        y, mo, d = int(m.group("y3")), int(m.group("m3")), int(m.group("d3"))
+    hour = m.group("H") or m.group("H2")
+    minute = m.group("M") or m.group("M2")
+    try:
+        return datetime(y, mo, d, int(hour or 0), int(minute or 0), tzinfo=VN_TZ)
+    except ValueError:
+        return None
+
+
+def find_dateline(text: str, max_lines: int = 5) -> datetime | None:
+    """The first dateline among the first non-empty lines of a text."""
+    seen = 0
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        found = parse_dateline(line)
+        if found:
+            return found
+        seen += 1
+        if seen >= max_lines:
+            break
+    return None
+
+
+def clean_text(raw: str) -> str:
+    """NFC text with chrome lines and the footer after the credit line removed."""
+    kept: list[str] = []
+    for line in nfc(raw).replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        stripped = line.strip()
+        if stripped.casefold() in CHROME_LINES or FILE_NAME_LINE.match(stripped):
+            continue
+        kept.append(line.rstrip())
+        if CREDIT_LINE.match(stripped) and len(kept) > 3:
+            break
+    text = "\n".join(kept)
+    text = re.sub(r"\n{3,}", "\n\n", text)
+    return text.strip() + "\n"
+
+
+def _title_of(text: str) -> str | None:
+    for line in text.splitlines():
+        if line.strip():
+            return line.strip()
+    return None
+
+
+def article_from_text(raw: str, *, source_id: str, published: date | None = None, metadata: dict | None = None) -> Article:
+    """An `Article` from plain text (first line the title). The publication date comes from
+    `published`, else the metadata's published_at, else a dateline near the top."""
+    text = clean_text(raw)
+    metadata = dict(metadata or {})
+    if published is None and metadata.get("published_at"):
+        published = datetime.fromisoformat(metadata["published_at"]).astimezone(VN_TZ).date()
+    if published is None:
+        found = find_dateline(text)
+        published = found.date() if found else None
+    title = metadata.get("title") or _title_of(text)
+    return Article(source_id=source_id, title=nfc(title) if title else None, clean_text=text, published=published, metadata=metadata)
+
+
+def discover_articles(folder: Path) -> list[Path]:
+    """Article text files in a sources folder, in name order."""
+    return sorted(p for p in Path(folder).glob("*.txt") if p.is_file())
+
+
+def read_metadata(txt_path: Path) -> dict:
+    """The JSON sidecar of an article, checked: required keys, offset-aware published_at, and
+    the sha256 of the captured text."""
+    sidecar = txt_path.with_suffix(".json")
+    if not sidecar.exists():
+        raise SourceError(f"{sidecar}: metadata sidecar missing for {txt_path.name}")
+    try:
+        meta = json.loads(sidecar.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise SourceError(f"{sidecar}: not valid JSON ({exc})") from exc
+    if not isinstance(meta, dict):
+        raise SourceError(f"{sidecar}: expected a JSON object")
+    missing = [k for k in REQUIRED_METADATA if not meta.get(k)]
+    if missing:
+        raise SourceError(f"{sidecar}: missing required keys {missing}")
+    if meta["source_id"] != txt_path.stem:
+        raise SourceError(f"{sidecar}: source_id {meta['source_id']!r} does not match the file name {txt_path.stem!r}")
+    try:
+        when = datetime.fromisoformat(meta["published_at"])
+    except ValueError as exc:
+        raise SourceError(f"{sidecar}: published_at {meta['published_at']!r} is not ISO 8601") from exc
+    if when.tzinfo is None:
+        raise SourceError(f"{sidecar}: published_at {meta['published_at']!r} has no UTC offset (expected +07:00)")
+    return meta
+
+
+def read_text(txt_path: Path) -> str:
+    try:
+        return txt_path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise SourceError(f"{txt_path}: not UTF-8 text ({exc})") from exc
+
+
+def load_article(txt_path: Path) -> Article:
+    """A bundled article: text + sidecar, verified against the sidecar's sha256."""
+    txt_path = Path(txt_path)
+    meta = read_metadata(txt_path)
+    raw = read_text(txt_path)
+    digest = hashlib.sha256(txt_path.read_bytes()).hexdigest()
+    if meta.get("sha256") and meta["sha256"] != digest:
+        raise SourceError(f"{txt_path}: sha256 {digest} differs from the sidecar's {meta['sha256']} (text changed without its metadata)")
+    return article_from_text(raw, source_id=meta["source_id"], metadata=meta)
+
+
+def source_fingerprint(txt_path: Path) -> str:
+    """Content hash of an article source (text + sidecar): what the sensor and partitions key on."""
+    h = hashlib.sha256()
+    h.update(Path(txt_path).read_bytes())
+    sidecar = Path(txt_path).with_suffix(".json")
+    if sidecar.exists():
+        h.update(b"\0")
+        h.update(sidecar.read_bytes())
+    return h.hexdigest()
+
+
+def source_record(article: Article, *, sources_root: Path) -> dict:
+    """The article's row of the `sources` table."""
+    meta = article.metadata
+    outlet = meta.get("original_outlet")
+    published_at = meta.get("published_at")
+    citation = meta.get("citation") or "; ".join(
+        part
+        for part in (
+            meta.get("publisher"),
+            f"“{article.title}”" if article.title else None,
+            published_at[:10] if published_at else None,
+            f"citing {outlet}" if outlet else None,
+            meta.get("url"),
+        )
+        if part
+    )
+    path = meta.get("path") or f"articles/{article.source_id}.txt"
+    return {
+        "source_id": article.source_id,
+        "kind": "article",
+        "title": article.title,
+        "publisher": meta["publisher"],
+        "original_outlet": outlet,
+        "published_at": published_at,
+        "url": meta.get("url"),
+        "language": meta["language"],
+        "licence": meta["licence"],
+        "citation": citation,
+        "path": path,
+        "sha256": sha256_text(article.clean_text),
+    }
