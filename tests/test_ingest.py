@@ -1,0 +1,131 @@
+import json
+import unicodedata
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from dxdata import paths
+from dxdata.ingest import (
+    SourceError,
+    article_from_text,
+    clean_text,
+    load_article,
+    parse_dateline,
+    source_fingerprint,
+    source_record,
+)
+
+SEED = paths.articles_dir() / "000_a63f0aa6a1ed3e39.txt"
+VN = timezone(timedelta(hours=7))
+
+
+@pytest.mark.parametrize(
+    "line, expected",
+    [
+        ("Thứ năm, 05/05/2022 21:48", datetime(2022, 5, 5, 21, 48, tzinfo=VN)),
+        ("12/03/2023 08:15", datetime(2023, 3, 12, 8, 15, tzinfo=VN)),
+        ("15:30 | 28/07/2023", datetime(2023, 7, 28, 15, 30, tzinfo=VN)),
+        ("Cập nhật: 14:20 ngày 20/9/2023", datetime(2023, 9, 20, 14, 20, tzinfo=VN)),
+        ("Ngày 7 tháng 10 năm 2022", datetime(2022, 10, 7, tzinfo=VN)),
+        ("Chủ nhật, 1/1/2023", datetime(2023, 1, 1, tzinfo=VN)),
+    ],
+)
+def test_parse_dateline_styles(line, expected):
+    assert parse_dateline(line) == expected
+
+
+@pytest.mark.parametrize("line", ["Chiều ngày 5/5/2022, Đoàn công tác đã làm việc", "31/02/2022 10:00", "Top"])
+def test_parse_dateline_rejects_prose_and_impossible_dates(line):
+    assert parse_dateline(line) is None
+
+
+def test_seed_clean_text_drops_chrome_and_footer():
+    article = load_article(SEED)
+    text = article.clean_text
+    for chrome in ("202255-h10.jpg", "202255-h13.jpg", "\nbanner\n", "\nicon\n", "\nTop", "Xem chi tiết", "Cổng thông tin điện tử của các đơn vị"):
+        assert chrome not in text
+    # The prose and the outlet credit survive untouched.
+    assert "Cổng Dịch vụ công của tỉnh đang cung cấp 1.860 dịch vụ công trực tuyến" in text
+    assert text.rstrip().endswith("Theo baohaugiang.com.vn")
+    assert article.published == date(2022, 5, 5)
+    assert article.title.startswith("Bộ Thông tin và Truyền thông cùng UBND tỉnh Hậu Giang")
+
+
+def test_sentence_starting_with_theo_does_not_cut_the_article():
+    raw = "Tiêu đề\n\nTheo báo cáo, tỉnh có 40 doanh nghiệp.\nĐoạn sau vẫn còn.\nTheo TTXVN\nbanner\nChân trang"
+    text = clean_text(raw)
+    assert "Đoạn sau vẫn còn." in text
+    assert "Chân trang" not in text and "banner" not in text
+
+
+def test_nfd_input_becomes_nfc():
+    raw = unicodedata.normalize("NFD", "Hậu Giang có 625 cán bộ chuyên trách.\n")
+    assert clean_text(raw) == unicodedata.normalize("NFC", raw)
+
+
+def test_article_from_text_uses_dateline_when_no_metadata():
+    art = article_from_text("Tiêu đề\n15:30 | 28/07/2023\nNội dung.", source_id="x")
+    assert art.published == date(2023, 7, 28)
+    assert art.title == "Tiêu đề"
+
+
+def _write_source(folder: Path, source_id: str, text: str, **meta) -> Path:
+    txt = folder / f"{source_id}.txt"
+    txt.write_text(text, encoding="utf-8")
+    sidecar = {
+        "source_id": source_id,
+        "title": "T",
+        "publisher": "P",
+        "published_at": "2023-01-02T08:00:00+07:00",
+        "language": "vi",
+        "licence": "test",
+    }
+    sidecar.update(meta)
+    (folder / f"{source_id}.json").write_text(json.dumps(sidecar), encoding="utf-8")
+    return txt
+
+
+def test_missing_sidecar_names_the_file(tmp_path):
+    txt = tmp_path / "a.txt"
+    txt.write_text("x", encoding="utf-8")
+    with pytest.raises(SourceError, match=r"a\.json: metadata sidecar missing"):
+        load_article(txt)
+
+
+def test_published_at_without_offset_is_rejected(tmp_path):
+    txt = _write_source(tmp_path, "a", "Tiêu đề\nNội dung.", published_at="2023-01-02T08:00:00")
+    with pytest.raises(SourceError, match=r"a\.json: published_at .* no UTC offset"):
+        load_article(txt)
+
+
+def test_sha256_mismatch_is_reported(tmp_path):
+    txt = _write_source(tmp_path, "a", "Tiêu đề\nNội dung.", sha256="0" * 64)
+    with pytest.raises(SourceError, match=r"a\.txt: sha256 .* differs"):
+        load_article(txt)
+
+
+def test_non_utf8_text_is_reported(tmp_path):
+    txt = _write_source(tmp_path, "a", "")
+    txt.write_bytes("Hậu Giang".encode("cp1258", errors="replace") + b"\xff\xfe")
+    with pytest.raises(SourceError, match=r"a\.txt: not UTF-8"):
+        load_article(txt)
+
+
+def test_fingerprint_changes_with_text_or_metadata(tmp_path):
+    txt = _write_source(tmp_path, "a", "Tiêu đề\nNội dung.")
+    first = source_fingerprint(txt)
+    assert source_fingerprint(txt) == first
+    _write_source(tmp_path, "a", "Tiêu đề\nNội dung.", title="Khác")
+    assert source_fingerprint(txt) != first
+
+
+def test_source_record_hashes_the_clean_text():
+    article = load_article(SEED)
+    row = source_record(article, sources_root=paths.sources_dir())
+    import hashlib
+
+    assert row["sha256"] == hashlib.sha256(article.clean_text.encode()).hexdigest()
+    assert row["published_at"] == "2022-05-05T21:48:00+07:00"
+    assert row["original_outlet"] == "baohaugiang.com.vn"
+    assert "baohaugiang.com.vn" in row["citation"]
