@@ -1,0 +1,519 @@
+"""Table sources: the official DTI 2022 table, the press-reported DTI figures, and the reference
+tables (province registers, DTI editions) that every release carries.
+
+A table's "clean text" is the file decoded as UTF-8 and normalised to NFC; each fact quotes its
+CSV line verbatim with character offsets into that text, exactly as article facts quote a
+sentence, so one provenance check (`text[quote_start:quote_end] == quote`) covers both kinds.
+Citations live in a JSON sidecar next to each file (`<table>.json`), not in code.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import math
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from dxdata import paths
+from dxdata.catalogue import load_catalogue
+from dxdata.model import METHOD_OFFICIAL_TABLE, METHOD_PRESS_TABLE, Fact
+from dxdata.provinces import (
+    UNIT_SET_2025,
+    UNIT_SET_PRE_2025,
+    Province,
+    UnknownProvinceError,
+    load_register,
+    load_register_2025,
+    register_for,
+)
+
+
+class TableSourceError(ValueError):
+    """A table source is malformed: the message names the file, the line and the problem."""
+
+
+# CSV column -> catalogue indicator. Ranks get rank_of = size of the ranking (unit_set).
+RANK_COLUMNS = {
+    "rank": "dti.rank",
+    "rank_digital_government": "dti.rank_digital_government",
+    "rank_digital_economy": "dti.rank_digital_economy",
+    "rank_digital_society": "dti.rank_digital_society",
+}
+OFFICIAL_SCORE_COLUMNS = {
+    "score_overall": "dti.score",
+    "score_digital_awareness": "dti.score_digital_awareness",
+    "score_digital_institutions": "dti.score_digital_institutions",
+    "score_digital_infrastructure": "dti.score_digital_infrastructure",
+    "score_digital_workforce": "dti.score_digital_workforce",
+    "score_cybersecurity": "dti.score_cybersecurity",
+    "score_digital_government_ops": "dti.score_digital_government_ops",
+    "score_digital_economy_ops": "dti.score_digital_economy_ops",
+    "score_digital_society_ops": "dti.score_digital_society_ops",
+}
+PRESS_SCORE_COLUMNS = {
+    "score_overall": "dti.score",
+    "score_pillar_government": "dti.score_pillar_government",
+    "score_pillar_economy": "dti.score_pillar_economy",
+    "score_pillar_society": "dti.score_pillar_society",
+}
+OFFICIAL_REQUIRED = ("year", "rank", "province")
+PRESS_REQUIRED = ("year", "unit_set", "rank", "province_as_written", "province_code", "source_urls")
+
+
+def dti_dir() -> Path:
+    return paths.tables_dir() / "dti"
+
+
+def official_dti_path() -> Path:
+    return dti_dir() / "dti_provincial_2022.csv"
+
+
+def press_dti_path() -> Path:
+    return dti_dir() / "dti_press_reported_facts.csv"
+
+
+def editions_path() -> Path:
+    return dti_dir() / "editions.csv"
+
+
+# --- reading a table as text with line offsets ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TableRow:
+    """One CSV record with the exact text span it occupies in the table's clean text."""
+
+    line_no: int  # 1-based physical line where the record starts
+    values: dict[str, str]
+    quote: str
+    start: int
+    end: int
+
+
+def read_clean_text(path: Path) -> str:
+    """The text that quotes and offsets refer to: UTF-8 (BOM dropped), NFC."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise TableSourceError(f"{path}: table source not found") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise TableSourceError(f"{path}: not valid UTF-8 ({exc.reason} at byte {exc.start})") from None
+    return unicodedata.normalize("NFC", text)
+
+
+def text_sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def read_table_rows(path: Path, required: tuple[str, ...]) -> tuple[str, list[TableRow]]:
+    """Parse a CSV file into records that remember their verbatim line and its offsets."""
+    text = read_clean_text(path)
+    lines = text.splitlines(keepends=True)
+    line_starts = [0]
+    for line in lines:
+        line_starts.append(line_starts[-1] + len(line))
+
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise TableSourceError(f"{path}: empty table (no header line)") from None
+    missing = [c for c in required if c not in header]
+    if missing:
+        raise TableSourceError(f"{path}: missing columns {missing} (header: {header})")
+
+    rows: list[TableRow] = []
+    first_line = reader.line_num + 1
+    try:
+        for record in reader:
+            last_line = reader.line_num
+            if not record or all(not cell.strip() for cell in record):
+                first_line = last_line + 1
+                continue
+            if len(record) != len(header):
+                raise TableSourceError(
+                    f"{path}:{first_line}: {len(record)} fields where the header has {len(header)}"
+                )
+            start = line_starts[first_line - 1]
+            end = line_starts[last_line - 1] + len(lines[last_line - 1].rstrip("\r\n"))
+            values = {k: v.strip() for k, v in zip(header, record)}
+            rows.append(TableRow(first_line, values, text[start:end], start, end))
+            first_line = last_line + 1
+    except csv.Error as exc:
+        raise TableSourceError(f"{path}:{reader.line_num}: unreadable CSV ({exc})") from None
+    return text, rows
+
+
+def _int(row: TableRow, column: str, path: Path, *, low: int | None = None, high: int | None = None) -> int:
+    raw = row.values[column]
+    try:
+        value = int(raw)
+    except ValueError:
+        raise TableSourceError(f"{path}:{row.line_no}: column {column} is {raw!r}, not a whole number") from None
+    if (low is not None and value < low) or (high is not None and value > high):
+        raise TableSourceError(f"{path}:{row.line_no}: column {column} is {value}, outside [{low}, {high}]")
+    return value
+
+
+def _score(row: TableRow, column: str, path: Path) -> float | None:
+    raw = row.values.get(column, "")
+    if raw == "":
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        raise TableSourceError(f"{path}:{row.line_no}: column {column} is {raw!r}, not a number (use '.' decimals)") from None
+    if not math.isfinite(value) or not 0 <= value <= 1:
+        raise TableSourceError(f"{path}:{row.line_no}: column {column} is {raw}, outside the index range [0, 1]")
+    return value
+
+
+# --- province names as tables write them -----------------------------------------------------
+
+# Qualifiers that tables put around a register name. "former" / "new" also say which map the
+# name refers to, so they are checked against the row's unit_set instead of being ignored.
+_LEADING = re.compile(r"^(?P<word>former|old|new|tỉnh|thành phố|tp\.?)\s+", re.IGNORECASE)
+_TRAILING = re.compile(r"\s+(?P<word>province|city|\(cũ\)|\(mới\)|cũ|mới)$", re.IGNORECASE)
+_UNIT_SET_OF_WORD = {
+    "former": UNIT_SET_PRE_2025,
+    "old": UNIT_SET_PRE_2025,
+    "(cũ)": UNIT_SET_PRE_2025,
+    "cũ": UNIT_SET_PRE_2025,
+    "new": UNIT_SET_2025,
+    "(mới)": UNIT_SET_2025,
+    "mới": UNIT_SET_2025,
+}
+
+
+def _strip_qualifiers(name: str) -> tuple[str, list[str]]:
+    words: list[str] = []
+    current = " ".join(unicodedata.normalize("NFC", name).split())
+    while True:
+        m = _LEADING.match(current) or _TRAILING.search(current)
+        if not m:
+            return current, words
+        words.append(m.group("word").casefold())
+        current = (current[: m.start()] + current[m.end() :]).strip()
+
+
+def resolve_province_name(name: str, unit_set: int, *, where: str) -> Province:
+    """Resolve a province name as written in a table source against the register of `unit_set`.
+
+    Register names and aliases match first; otherwise leading "former" / "new" / "Tỉnh" /
+    "Thành phố" / "TP" and trailing "Province" / "City" / "(cũ)" / "(mới)" are dropped and the
+    rest must match. A "former" name in a 34-unit row (or "new" in a 63-unit row) is an error.
+    """
+    if unit_set not in (UNIT_SET_PRE_2025, UNIT_SET_2025):
+        raise UnknownProvinceError(f"{where}: unit_set {unit_set} is neither 63 nor 34")
+    register = register_for(unit_set)
+    found = register.lookup(name)
+    if found is not None:
+        return found
+    bare, words = _strip_qualifiers(name)
+    for word in words:
+        implied = _UNIT_SET_OF_WORD.get(word)
+        if implied is not None and implied != unit_set:
+            raise UnknownProvinceError(
+                f"{where}: province name {name!r} says {word!r} (the {implied}-unit map) in a row for the {unit_set}-unit map"
+            )
+    found = register.lookup(bare) if bare else None
+    if found is None:
+        raise UnknownProvinceError(
+            f"{where}: unknown province name {name!r} (not in the {unit_set}-unit province register)"
+        )
+    return found
+
+
+# --- sidecar metadata --------------------------------------------------------------------------
+
+SIDECAR_FIELDS = ("source_id", "kind", "title", "publisher", "language", "licence", "citation")
+
+
+def load_sidecar(table_path: Path) -> dict:
+    """The citation sidecar `<table>.json` of a table source."""
+    sidecar = table_path.with_suffix(".json")
+    try:
+        meta = json.loads(sidecar.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise TableSourceError(f"{sidecar}: metadata sidecar missing for table source {table_path.name}") from None
+    except json.JSONDecodeError as exc:
+        raise TableSourceError(f"{sidecar}: invalid JSON ({exc})") from None
+    missing = [k for k in SIDECAR_FIELDS if not meta.get(k)]
+    if missing:
+        raise TableSourceError(f"{sidecar}: missing fields {missing}")
+    return meta
+
+
+def _source_id_for(path: Path) -> str:
+    """The sidecar's source_id when there is a sidecar (the bundled tables), else the file stem."""
+    sidecar = path.with_suffix(".json")
+    return load_sidecar(path)["source_id"] if sidecar.exists() else path.stem
+
+
+def _url_for(path: Path) -> str | None:
+    sidecar = path.with_suffix(".json")
+    return load_sidecar(path).get("url") if sidecar.exists() else None
+
+
+# --- facts -------------------------------------------------------------------------------------
+
+
+def _fact(
+    row: TableRow,
+    province: Province,
+    indicator_id: str,
+    value: float,
+    *,
+    year: int,
+    source_id: str,
+    method: str,
+    unit_set: int,
+    note: str | None,
+) -> Fact:
+    unit = load_catalogue()[indicator_id]["unit"]
+    return Fact(
+        indicator_id=indicator_id,
+        province_code=province.code,
+        province=province.name,
+        ref_year=year,
+        ref_date=None,
+        value=float(value),
+        unit=unit,
+        qualifier="exact",
+        source_id=source_id,
+        quote=row.quote,
+        quote_start=row.start,
+        quote_end=row.end,
+        method=method,
+        unit_set=unit_set,
+        rank_of=unit_set if unit == "rank" else None,
+        confidence=1.0,
+        note=note,
+    )
+
+
+def official_dti_facts(path: Path | None = None) -> list[Fact]:
+    """Ranks of all 63 provinces and the nine index values where published, from the official
+    DTI table. Ties stay as published (two provinces at 15, none at 16)."""
+    path = Path(path) if path else official_dti_path()
+    _, rows = read_table_rows(path, OFFICIAL_REQUIRED)
+    source_id = _source_id_for(path)
+    url = _url_for(path)
+    facts: list[Fact] = []
+    # Ties are legitimate in the official list; counting them lets the note say so.
+    rank_counts = Counter((_int(row, "year", path), _int(row, "rank", path)) for row in rows)
+    for row in rows:
+        where = f"{path}:{row.line_no}"
+        year = _int(row, "year", path, low=2000, high=2100)
+        province = resolve_province_name(row.values["province"], UNIT_SET_PRE_2025, where=where)
+        base_note = f"official table {url}" if url else "official table"
+        for column, indicator_id in RANK_COLUMNS.items():
+            if row.values.get(column, "") == "":
+                continue
+            rank = _int(row, column, path, low=1, high=UNIT_SET_PRE_2025)
+            note = base_note
+            if column == "rank" and rank_counts[(year, rank)] > 1:
+                note = f"{base_note}; tied rank {rank} as published, so rank {rank + 1} is not used"
+            facts.append(
+                _fact(row, province, indicator_id, rank, year=year, source_id=source_id,
+                      method=METHOD_OFFICIAL_TABLE, unit_set=UNIT_SET_PRE_2025, note=note)
+            )
+        for column, indicator_id in OFFICIAL_SCORE_COLUMNS.items():
+            value = _score(row, column, path)
+            if value is not None:
+                facts.append(
+                    _fact(row, province, indicator_id, value, year=year, source_id=source_id,
+                          method=METHOD_OFFICIAL_TABLE, unit_set=UNIT_SET_PRE_2025, note=base_note)
+                )
+    _check_unique(facts, path)
+    return facts
+
+
+def press_dti_facts(path: Path | None = None) -> list[Fact]:
+    """Every rank and score that a named outlet states, one fact per stated value. Rows of the
+    34-unit ranking keep unit_set 34, the new codes and rank_of 34."""
+    path = Path(path) if path else press_dti_path()
+    _, rows = read_table_rows(path, PRESS_REQUIRED)
+    source_id = _source_id_for(path)
+    facts: list[Fact] = []
+    for row in rows:
+        where = f"{path}:{row.line_no}"
+        year = _int(row, "year", path, low=2000, high=2100)
+        unit_set = _int(row, "unit_set", path)
+        if unit_set not in (UNIT_SET_PRE_2025, UNIT_SET_2025):
+            raise TableSourceError(f"{where}: unit_set is {unit_set}, expected 63 or 34")
+        written = row.values["province_as_written"]
+        province = resolve_province_name(written, unit_set, where=where)
+        stated_code = row.values["province_code"]
+        if stated_code != province.code:
+            raise TableSourceError(
+                f"{where}: province {written!r} is code {province.code} ({province.name}) in the "
+                f"{unit_set}-unit register, but the row says province_code {stated_code!r}"
+            )
+        urls = row.values["source_urls"].split()
+        if not urls:
+            raise TableSourceError(f"{where}: no source URL for a press-reported row")
+        note = "reported by " + " ".join(urls)
+        for column, indicator_id in RANK_COLUMNS.items():
+            if row.values.get(column, "") == "":
+                continue
+            rank = _int(row, column, path, low=1, high=unit_set)
+            facts.append(
+                _fact(row, province, indicator_id, rank, year=year, source_id=source_id,
+                      method=METHOD_PRESS_TABLE, unit_set=unit_set, note=note)
+            )
+        for column, indicator_id in PRESS_SCORE_COLUMNS.items():
+            value = _score(row, column, path)
+            if value is not None:
+                facts.append(
+                    _fact(row, province, indicator_id, value, year=year, source_id=source_id,
+                          method=METHOD_PRESS_TABLE, unit_set=unit_set, note=note)
+                )
+    _check_unique(facts, path)
+    return facts
+
+
+def _check_unique(facts: list[Fact], path: Path) -> None:
+    """Two rows of one table stating the same indicator for the same province and year would
+    collide on the fact key; name both lines instead of letting validation find it later."""
+    seen: dict[tuple, Fact] = {}
+    for f in facts:
+        key = (f.indicator_id, f.province_code, f.unit_set, f.ref_year)
+        if key in seen:
+            first = seen[key]
+            line_a = first_line_of(path, first.quote_start)
+            line_b = first_line_of(path, f.quote_start)
+            raise TableSourceError(
+                f"{path}:{line_b}: {f.indicator_id} for {f.province} ({f.unit_set}-unit map) in {f.ref_year} "
+                f"is already given on line {line_a}"
+            )
+        seen[key] = f
+
+
+def first_line_of(path: Path, offset: int) -> int:
+    return read_clean_text(path).count("\n", 0, offset) + 1
+
+
+# --- sources table and reference tables --------------------------------------------------------
+
+
+def table_source_paths() -> list[Path]:
+    """Every bundled table source that has a citation sidecar, plus the province register."""
+    tables = sorted(p.with_suffix(".csv") for p in paths.tables_dir().rglob("*.json") if p.with_suffix(".csv").exists())
+    return [*tables, paths.registers_dir() / "provinces.csv"]
+
+
+def _relative_to_sources(path: Path) -> str:
+    for base, prefix in ((paths.sources_dir(), ""), (paths.registers_dir(), "registers/")):
+        try:
+            return prefix + path.resolve().relative_to(base.resolve()).as_posix()
+        except ValueError:
+            continue
+    return path.name
+
+
+def _row_urls(path: Path, column: str) -> list[str]:
+    _, rows = read_table_rows(path, (column,))
+    return list(dict.fromkeys(url for row in rows for url in row.values[column].split()))
+
+
+def table_source_records() -> list[dict]:
+    """One row per table source for the `sources` table, citations taken from the sidecars."""
+    from schemas.tables import SourcesTable
+
+    columns = list(SourcesTable.to_schema().columns)
+    records = []
+    for path in table_source_paths():
+        meta = load_sidecar(path)
+        record = {c: meta.get(c) for c in columns}
+        if meta.get("url_column"):
+            # A compiled table cites its pages row by row; the sources table lists them all.
+            record["url"] = " ".join(_row_urls(path, meta["url_column"])) or None
+        record["path"] = _relative_to_sources(path)
+        record["sha256"] = text_sha256(read_clean_text(path))
+        records.append(record)
+    return records
+
+
+def provinces_frame() -> pd.DataFrame:
+    """The 63-unit register as published: one row per province before 1 July 2025."""
+    rows = [
+        {
+            "code": p.code,
+            "name": p.name,
+            "type": p.type,
+            "slug": p.slug,
+            "merged_into_2025": p.merged_into_2025,
+            "merged_into_2025_code": p.merged_into_2025_code,
+            "aliases": "|".join(p.aliases),
+        }
+        for p in load_register().provinces
+    ]
+    return pd.DataFrame(rows).sort_values("code", kind="mergesort").reset_index(drop=True)
+
+
+def provinces_2025_frame() -> pd.DataFrame:
+    """The 34 merged units, each with the pre-merger units it was formed from."""
+    old = load_register().provinces
+    rows = []
+    for unit in load_register_2025().provinces:
+        parts = sorted((p for p in old if p.merged_into_2025_code == unit.code), key=lambda p: p.code)
+        rows.append(
+            {
+                "code": unit.code,
+                "name": unit.name,
+                "type": unit.type,
+                "slug": unit.slug,
+                "merged_from_codes": "|".join(p.code for p in parts),
+                "merged_from": "|".join(p.name for p in parts),
+                "aliases": "|".join(unit.aliases),
+            }
+        )
+    return pd.DataFrame(rows).sort_values("code", kind="mergesort").reset_index(drop=True)
+
+
+def editions_frame(path: Path | None = None) -> pd.DataFrame:
+    """The DTI editions and when each was announced (editions.csv)."""
+    path = Path(path) if path else editions_path()
+    _, rows = read_table_rows(path, ("edition", "announced_on", "announced_precision", "source_url", "note"))
+    records = []
+    for row in rows:
+        announced = row.values["announced_on"] or None
+        if announced and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", announced):
+            raise TableSourceError(f"{path}:{row.line_no}: announced_on {announced!r} is not an ISO date")
+        records.append(
+            {
+                "edition": _int(row, "edition", path, low=2000, high=2100),
+                "announced_on": announced,
+                "announced_precision": row.values["announced_precision"],
+                "source_url": row.values["source_url"],
+                "note": row.values["note"] or None,
+            }
+        )
+    df = pd.DataFrame(records, columns=["edition", "announced_on", "announced_precision", "source_url", "note"])
+    df["edition"] = df["edition"].astype("int64")
+    for col in ("announced_on", "note"):
+        df[col] = df[col].astype("string")
+    return df.sort_values("edition").reset_index(drop=True)
+
+
+def reference_tables() -> dict[str, pd.DataFrame]:
+    """provinces (63 rows), provinces_2025 (34 rows) and dti_editions, validated."""
+    from schemas.reference import REFERENCE_MODELS
+
+    tables = {
+        "provinces": provinces_frame(),
+        "provinces_2025": provinces_2025_frame(),
+        "dti_editions": editions_frame(),
+    }
+    return {name: REFERENCE_MODELS[name].validate(df) for name, df in tables.items()}
