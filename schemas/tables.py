@@ -297,3 +297,10 @@ def validate_table(name: str, df: pd.DataFrame) -> CheckOutcome:
         rows = df.loc[[i for i in idx if i in df.index]]
         return CheckOutcome(name, False, failures, rows)
     return CheckOutcome(name, True, pd.DataFrame(), df.iloc[0:0])
+
+
+# Reference tables (province registers, DTI editions, conflicts) are declared in
+# schemas.reference, which does not import this module, so registering them here is cycle-free.
+from schemas.reference import REFERENCE_MODELS  # noqa: E402
+
+TABLE_MODELS.update(REFERENCE_MODELS)
