@@ -1,0 +1,143 @@
+"""Disagreements between sources: the same indicator, province (in the same register) and year
+stated with values that cannot both be right.
+
+Nothing is dropped or preferred here: every fact stays in its fact table with its provenance,
+and the `conflicts` table only lists the disagreements so a reader (and a non-blocking asset
+check) can see them.
+
+Two values agree when they are equal within the rounding of the less precise one: 0.32 and
+0.3215 agree (0.32 may be 0.3215 rounded), 0.3215 and 0.3216 do not, and neither do ranks 28
+and 29. Qualified values are read as ranges: "over 80" is [80, inf), "under 80" is (-inf, 80],
+"approx 80" is 80 +/- 10 %. Values dated differently within one year (present-state facts
+from articles of different days) describe different moments and are not compared with each
+other; a whole-year value (ref_date null) is compared with every dated one.
+"""
+
+from __future__ import annotations
+
+import math
+from decimal import Decimal
+from itertools import combinations
+
+import pandas as pd
+
+from schemas.reference import ConflictsTable
+
+CONFLICT_COLUMNS = list(ConflictsTable.to_schema().columns)
+GROUP = ["indicator_id", "unit_set", "province_code", "ref_year"]
+# "khoảng 80 %" is taken to mean within a tenth of the stated value.
+APPROX_RELATIVE = 0.10
+_FLOAT_SLACK = 1e-9
+
+
+def decimals_of(value: float) -> int:
+    """Decimal places of a value as written: 0.3215 -> 4, 0.32 -> 2, 28.0 -> 0, 100.0 -> 0."""
+    if not math.isfinite(value):
+        return 0
+    exponent = Decimal(repr(float(value))).normalize().as_tuple().exponent
+    return max(0, -int(exponent))
+
+
+def half_unit(value: float) -> float:
+    """Half a unit in the last stated decimal: the widest rounding error the value can carry."""
+    return 0.5 * 10.0 ** -decimals_of(value)
+
+
+def value_range(value: float, qualifier: str) -> tuple[float, float]:
+    if qualifier == "over":
+        return value, math.inf
+    if qualifier == "under":
+        return -math.inf, value
+    if qualifier == "approx":
+        spread = APPROX_RELATIVE * abs(value)
+        return value - spread, value + spread
+    return value, value
+
+
+def values_agree(a: float, qualifier_a: str, b: float, qualifier_b: str) -> bool:
+    """True when both statements can describe the same true value, allowing for the rounding of
+    the less precise one."""
+    lo_a, hi_a = value_range(a, qualifier_a)
+    lo_b, hi_b = value_range(b, qualifier_b)
+    gap = max(lo_a, lo_b) - min(hi_a, hi_b)
+    return gap <= max(half_unit(a), half_unit(b)) + _FLOAT_SLACK
+
+
+def _comparable_sets(group: pd.DataFrame) -> list[tuple[str | None, pd.DataFrame]]:
+    """Sets of facts that speak about the same moment: per ref_date, the dated facts plus the
+    whole-year ones; the whole-year facts alone when nothing is dated."""
+    undated = group["ref_date"].isna()
+    dates = sorted(group.loc[~undated, "ref_date"].unique())
+    if not dates:
+        return [(None, group)]
+    return [(d, group[undated | (group["ref_date"] == d).fillna(False).astype(bool)]) for d in dates]
+
+
+def _disagree(facts: pd.DataFrame) -> bool:
+    rows = list(facts[["source_id", "value", "qualifier"]].itertuples(index=False))
+    return any(
+        a.source_id != b.source_id and not values_agree(a.value, a.qualifier, b.value, b.qualifier)
+        for a, b in combinations(rows, 2)
+    )
+
+
+def conflict_id(indicator_id: str, unit_set: int, province_code: str, ref_year: int, ref_date: str | None) -> str:
+    parts = [indicator_id, str(int(unit_set)), province_code, str(int(ref_year))]
+    if ref_date:
+        parts.append(ref_date)
+    return "/".join(parts)
+
+
+def find_conflicts(facts: pd.DataFrame) -> pd.DataFrame:
+    """One row per (conflict, source fact) wherever sources disagree on an indicator for one
+    province (same unit_set) and year; an empty frame with the same columns when none do."""
+    missing = [c for c in (*GROUP, "ref_date", "value", "qualifier", "source_id") if c not in facts.columns]
+    if missing:
+        raise ValueError(f"find_conflicts: facts frame lacks columns {missing}")
+    usable = facts[facts["province_code"].notna()]
+    # Only groups with facts from two sources can disagree; skipping the rest keeps this cheap.
+    sources_per_group = usable.groupby(GROUP, dropna=False)["source_id"].transform("nunique")
+    candidates = usable[sources_per_group >= 2]
+
+    rows: list[pd.DataFrame] = []
+    for key, group in candidates.groupby(GROUP, sort=True):
+        indicator_id, unit_set, province_code, ref_year = key
+        for ref_date, comparable in _comparable_sets(group):
+            if comparable["source_id"].nunique() < 2 or not _disagree(comparable):
+                continue
+            part = comparable.copy()
+            part["conflict_id"] = conflict_id(indicator_id, unit_set, province_code, ref_year, ref_date)
+            rows.append(part)
+    if not rows:
+        return _typed(pd.DataFrame(columns=CONFLICT_COLUMNS))
+    out = pd.concat(rows, ignore_index=True)[CONFLICT_COLUMNS]
+    out = out.sort_values(["conflict_id", "source_id", "method"], kind="mergesort").reset_index(drop=True)
+    return _typed(out)
+
+
+_DTYPES = {
+    "conflict_id": "str",
+    "indicator_id": "str",
+    "province_code": "str",
+    "province": "str",
+    "unit_set": "int64",
+    "ref_year": "int64",
+    "ref_date": "string",
+    "value": "float64",
+    "unit": "str",
+    "qualifier": "str",
+    "source_id": "str",
+    "method": "str",
+    "quote": "str",
+}
+
+
+def _typed(df: pd.DataFrame) -> pd.DataFrame:
+    """The dtypes the pandera model declares, also for an empty table. No validation here: the
+    caller reports disagreements, and a validation error must not turn into a failed release."""
+    return df.astype(_DTYPES)[CONFLICT_COLUMNS]
+
+
+def conflict_count(conflicts: pd.DataFrame) -> int:
+    """Number of distinct disagreements (not of rows), as the release notes state it."""
+    return int(conflicts["conflict_id"].nunique()) if len(conflicts) else 0
