@@ -517,3 +517,8 @@ def reference_tables() -> dict[str, pd.DataFrame]:
         "dti_editions": editions_frame(),
     }
     return {name: REFERENCE_MODELS[name].validate(df) for name, df in tables.items()}
+
+
+def facts_current_units_sql() -> str:
+    """DDL of the `facts_current_units` view; needs `facts`, `provinces` and `provinces_2025`."""
+    return (paths.REPO_ROOT / "schemas" / "views" / "facts_current_units.sql").read_text(encoding="utf-8")
