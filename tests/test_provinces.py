@@ -4,6 +4,7 @@ import duckdb
 import pandas as pd
 import pytest
 
+from dxdata import paths
 from dxdata.model import Fact
 from dxdata.official import (
     facts_current_units_sql,
@@ -135,3 +136,28 @@ def test_facts_current_units_labels_without_summing(refs):
     ]
     columns = [row[0] for row in con.execute("DESCRIBE facts_current_units").fetchall()]
     assert columns == [*facts.columns, "province_2025_code", "province_2025"]
+
+
+def test_readme_top_ten_example_matches_the_data(refs):
+    """The DuckDB example in docs/rankings.md, run on the bundled tables, prints what the doc shows."""
+    import re
+
+    doc = (paths.REPO_ROOT / "docs" / "rankings.md").read_text(encoding="utf-8")
+    example = doc.split("### Example", 1)[1]
+    query = re.search(r"```sql\n(.*?)```", example, re.S).group(1)
+    shown = re.search(r"```text\n(.*?)```", example, re.S).group(1)
+    expected = [
+        tuple(cell.strip() for cell in line.strip("│").split("│"))
+        for line in shown.splitlines()
+        if line.startswith("│") and line.split("│")[1].strip().isdigit()
+    ]
+    con = duckdb.connect()
+    con.register("facts_frame", facts_frame(official_dti_facts() + press_dti_facts()))
+    con.execute("CREATE TABLE facts AS SELECT * FROM facts_frame")
+    for name in ("provinces", "provinces_2025"):
+        con.register(f"{name}_frame", refs[name])
+        con.execute(f"CREATE TABLE {name} AS SELECT * FROM {name}_frame")
+    con.execute(facts_current_units_sql())
+    got = [tuple(str(v) for v in row) for row in con.execute(query).fetchall()]
+    assert len(expected) == 10
+    assert got == expected
