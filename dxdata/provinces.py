@@ -154,4 +154,9 @@ def load_register_2025(path: Path | None = None) -> ProvinceRegister:
 
 
 def register_for(unit_set: int) -> ProvinceRegister:
-    return load_register() if unit_set == UNIT_SET_PRE_2025 else load_register_2025()
+    # Any other value would silently pick the 34-unit register, where codes mean other units.
+    if unit_set == UNIT_SET_PRE_2025:
+        return load_register()
+    if unit_set == UNIT_SET_2025:
+        return load_register_2025()
+    raise ValueError(f"unit_set must be {UNIT_SET_PRE_2025} or {UNIT_SET_2025}, got {unit_set!r}")

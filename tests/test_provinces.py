@@ -161,3 +161,9 @@ def test_readme_top_ten_example_matches_the_data(refs):
     got = [tuple(str(v) for v in row) for row in con.execute(query).fetchall()]
     assert len(expected) == 10
     assert got == expected
+
+
+def test_register_for_refuses_an_unknown_unit_set():
+    assert len(register_for(34).provinces) == 34
+    with pytest.raises(ValueError, match="unit_set"):
+        register_for(64)
