@@ -118,7 +118,9 @@ def text_sha256(text: str) -> str:
 def read_table_rows(path: Path, required: tuple[str, ...]) -> tuple[str, list[TableRow]]:
     """Parse a CSV file into records that remember their verbatim line and its offsets."""
     text = read_clean_text(path)
-    lines = text.splitlines(keepends=True)
+    # Split exactly as the csv reader counts lines (str.splitlines also breaks at U+2028 and
+    # friends, which would shift every offset after such a character).
+    lines = list(io.StringIO(text, newline=""))
     line_starts = [0]
     for line in lines:
         line_starts.append(line_starts[-1] + len(line))

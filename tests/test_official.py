@@ -206,3 +206,11 @@ def test_table_source_records_cite_every_bundled_table():
         base = paths.registers_dir().parent if row["path"].startswith("registers/") else paths.sources_dir()
         data = (base / row["path"]).read_bytes()
         assert hashlib.sha256(data).hexdigest() == row["sha256"], source_id
+
+
+def test_offsets_survive_unusual_line_separators_inside_cells(tmp_path):
+    path = write_press(tmp_path, '2022,63,25,Trà Vinh,84,0.6077,,,,,,,"https://example.org/a\u2028b"', "2022,63,1,Đà Nẵng,48,,,,,,,,https://example.org/c")
+    facts = press_dti_facts(path)
+    text = official.read_clean_text(path)
+    assert all(text[f.quote_start : f.quote_end] == f.quote for f in facts)
+    assert [f.quote.split(",")[3] for f in facts] == ["Trà Vinh", "Trà Vinh", "Đà Nẵng"]
