@@ -213,7 +213,7 @@ class SourcesTable(pa.DataFrameModel):
     title: Series[str] = pa.Field(description="Title of the document")
     publisher: Series[str] = pa.Field(description="Who published the document we captured")
     original_outlet: Series[pd.StringDtype] = pa.Field(nullable=True, description="Outlet the publisher credits, when republished")
-    published_at: Series[pd.StringDtype] = pa.Field(nullable=True, description="Publication time, ISO 8601 with UTC offset (+07:00)")
+    published_at: Series[pd.StringDtype] = pa.Field(nullable=True, description="Publication time, ISO 8601 with its UTC offset (+07:00); a bare date when only the date is known (tables, registers)")
     url: Series[pd.StringDtype] = pa.Field(nullable=True, description="Where the document can be found, space-separated when several")
     language: Series[str] = pa.Field(description="Language of the document (BCP 47)")
     licence: Series[str] = pa.Field(description="Licence or terms under which the document is used")
