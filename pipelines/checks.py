@@ -1,0 +1,94 @@
+"""Asset checks. Every published table gets one blocking check that runs its pandera model
+(`schemas.tables.validate_table`, the single source of truth: nothing is restated here) and
+reports what was checked, how many rows failed and the first of them. Conflicts between sources
+get a non-blocking check: they are published, with their provenance, not hidden."""
+
+import pandas as pd
+from dagster import AssetCheckResult, AssetCheckSeverity, MetadataValue, asset_check
+
+from pipelines.metadata import markdown_table, model_for
+from pipelines.tables import PUBLISHED_TABLES
+
+SCHEMA_CHECK = "pandera_schema"
+CONFLICTS_CHECK = "sources_agree"
+FAILING_ROWS_SHOWN = 10
+
+
+def checked_summary(table: str) -> str:
+    """What the table's model checks, as markdown: column types, nullability and checks, then the
+    checks across rows."""
+    model = model_for(table)
+    if model is None:
+        return f"_no pandera model registered for `{table}`_"
+    schema = model.to_schema()
+    lines = [f"Model `{model.__name__}` (strict columns: {bool(schema.strict)})", "", "| column | dtype | nullable | checks |", "|---|---|---|---|"]
+    for name, col in schema.columns.items():
+        checks = ", ".join(c.name or str(c) for c in col.checks) or ("unique" if col.unique else "")
+        if col.unique and checks != "unique":
+            checks += ", unique"
+        lines.append(f"| {name} | {col.dtype} | {col.nullable} | {checks} |")
+    if schema.checks:
+        lines += ["", "Checks across rows: " + ", ".join(f"`{c.name}`" for c in schema.checks)]
+    return "\n".join(lines)
+
+
+def schema_check_result(table: str, df: pd.DataFrame) -> AssetCheckResult:
+    from schemas.tables import validate_table
+
+    if model_for(table) is None:
+        return AssetCheckResult(
+            passed=False,
+            metadata={"error": MetadataValue.text(f"no pandera model registered for table {table!r} in schemas.tables.TABLE_MODELS")},
+        )
+    outcome = validate_table(table, df)
+    metadata = {
+        "rows_checked": MetadataValue.int(len(df)),
+        "failing_rows": MetadataValue.int(len(outcome.failing_rows)),
+        "failure_cases": MetadataValue.int(len(outcome.failures)),
+        "what_was_checked": MetadataValue.md(checked_summary(table)),
+    }
+    if not outcome.passed:
+        failures = outcome.failures
+        by_check = failures.groupby(["column", "check"], dropna=False).size().reset_index(name="cases") if not failures.empty else failures
+        metadata["failed_checks"] = MetadataValue.md(markdown_table(by_check, rows=50))
+        metadata["first_failing_rows"] = MetadataValue.md(markdown_table(outcome.failing_rows, rows=FAILING_ROWS_SHOWN))
+        metadata["first_failure_cases"] = MetadataValue.md(markdown_table(failures, rows=FAILING_ROWS_SHOWN))
+    return AssetCheckResult(passed=outcome.passed, severity=AssetCheckSeverity.ERROR, metadata=metadata)
+
+
+def _schema_check(table: str):
+    @asset_check(
+        asset=table,
+        name=SCHEMA_CHECK,
+        blocking=True,
+        description=f"Validates `{table}` against its pandera model in schemas/tables.py (types, nullability, "
+        "value ranges, catalogue membership, unique key, relations between indicators). Blocks the release.",
+    )
+    def schema_check(df: pd.DataFrame) -> AssetCheckResult:
+        return schema_check_result(table, df)
+
+    return schema_check
+
+
+schema_checks = [_schema_check(table) for table in PUBLISHED_TABLES]
+
+
+@asset_check(
+    asset="conflicts",
+    name=CONFLICTS_CHECK,
+    blocking=False,
+    description="Lists every indicator, province and year for which sources state different values. "
+    "A warning, not a blocker: all rows are published with their provenance.",
+)
+def conflicts_check(df: pd.DataFrame) -> AssetCheckResult:
+    return AssetCheckResult(
+        passed=df.empty,
+        severity=AssetCheckSeverity.WARN,
+        metadata={
+            "conflicts": MetadataValue.int(len(df)),
+            "first_conflicts": MetadataValue.md(markdown_table(df, rows=20)),
+        },
+    )
+
+
+all_checks = [*schema_checks, conflicts_check]

@@ -1,0 +1,29 @@
+"""The code location: one `Definitions` object assembled from the modules of this package."""
+
+from __future__ import annotations
+
+from dagster import Definitions, colored_console_logger
+
+from pipelines.checks import all_checks
+from pipelines.extraction import article_facts, article_text, official_facts, press_facts
+from pipelines.jobs import release_job
+from pipelines.release import release
+from pipelines.run import progress_logger_def
+from pipelines.resources import Warehouse, WarehouseParquetIOManager
+from pipelines.schedules import weekly_release_schedule
+from pipelines.sensors import article_sources_sensor
+from pipelines.sources import article_files
+from pipelines.tables import table_assets
+
+warehouse = Warehouse()
+
+defs = Definitions(
+    assets=[article_files, article_text, article_facts, official_facts, press_facts, *table_assets, release],
+    asset_checks=all_checks,
+    jobs=[release_job],
+    schedules=[weekly_release_schedule],
+    sensors=[article_sources_sensor],
+    resources={"warehouse": warehouse, "warehouse_io_manager": WarehouseParquetIOManager(warehouse=warehouse)},
+    # `console` stays the default for UI runs; `dxdata release` picks `progress` in its run config.
+    loggers={"console": colored_console_logger, "progress": progress_logger_def()},
+)

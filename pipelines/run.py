@@ -1,0 +1,212 @@
+"""`dxdata release` and `python -m pipelines.run ui`: run the pipeline from a terminal with the
+same Dagster instance the UI uses, so command-line runs appear in the UI's run history.
+
+The instance lives in DAGSTER_HOME, by default `<warehouse>/.dagster` (git-ignored with the rest
+of the warehouse). Its dagster.yaml turns telemetry off and limits the `duckdb_writer` pool and
+queued runs to one at a time."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import time
+import warnings
+from pathlib import Path
+
+from dxdata import paths
+
+MARKER = "# written by pipelines/run.py"
+DAGSTER_YAML = f"""{MARKER}: the Dagster instance of dxdata (runs, schedules, sensor cursors).
+telemetry:
+  enabled: false
+concurrency:
+  pools:
+    # Every pool holds one step at a time; the release step is in pool `duckdb_writer`, so two
+    # runs never write DuckDB files at once (DuckDB allows one writer per file).
+    default_limit: 1
+    granularity: op
+  runs:
+    # Each run rebuilds the release from every partition: running them one after another lets
+    # each run see what the previous one extracted.
+    max_concurrent_runs: 1
+"""
+
+def dagster_home() -> Path:
+    value = os.environ.get("DAGSTER_HOME")
+    return Path(value).resolve() if value else paths.warehouse_dir() / ".dagster"
+
+
+def ensure_dagster_home(path: Path | None = None) -> Path:
+    """Create DAGSTER_HOME with our dagster.yaml (kept if an operator wrote their own) and point
+    the environment at it."""
+    home = Path(path).resolve() if path else dagster_home()
+    home.mkdir(parents=True, exist_ok=True)
+    config = home / "dagster.yaml"
+    if not config.exists() or config.read_text(encoding="utf-8").startswith(MARKER):
+        if not config.exists() or config.read_text(encoding="utf-8") != DAGSTER_YAML:
+            config.write_text(DAGSTER_YAML, encoding="utf-8")
+    os.environ["DAGSTER_HOME"] = str(home)
+    return home
+
+
+def quiet_dagster_warnings() -> None:
+    """Beta and preview notices are for developers, not for someone publishing a release."""
+    from dagster import BetaWarning, PreviewWarning
+
+    warnings.filterwarnings("ignore", category=BetaWarning)
+    warnings.filterwarnings("ignore", category=PreviewWarning)
+
+
+class ProgressHandler(logging.Handler):
+    """Prints one line per finished step and per check, from the events of a run."""
+
+    def __init__(self, stream=None):
+        super().__init__(logging.DEBUG)
+        self.stream = stream or sys.stderr
+        self.started: dict[str, float] = {}
+
+    def emit(self, record: logging.LogRecord) -> None:
+        meta = getattr(record, "dagster_meta", None) or {}
+        event = meta.get("dagster_event")
+        if event is None:
+            if record.levelno >= logging.WARNING:
+                self.stream.write(f"  ! {meta.get('step_key') or ''} {meta.get('orig_message', record.getMessage())}\n")
+            return
+        kind = event.event_type_value
+        step = event.step_key
+        if kind == "STEP_START":
+            self.started[step] = time.monotonic()
+        elif kind == "STEP_SUCCESS":
+            took = time.monotonic() - self.started.get(step, time.monotonic())
+            self.stream.write(f"  done  {step} ({took:.1f} s)\n")
+        elif kind == "STEP_FAILURE":
+            self.stream.write(f"  FAIL  {step}: {_failure_text(event)}\n")
+        elif kind == "STEP_SKIPPED":
+            self.stream.write(f"  skip  {step}\n")
+        elif kind == "ASSET_CHECK_EVALUATION":
+            evaluation = event.event_specific_data
+            if not evaluation.passed:
+                name = f"{evaluation.asset_key.to_user_string()}.{evaluation.check_name}"
+                self.stream.write(f"  check {name}: {'failed' if evaluation.severity.value == 'ERROR' else 'warning'}\n")
+        elif kind == "ENGINE_EVENT" and "pool" in (event.message or "").lower():
+            self.stream.write(f"  wait  {step}: {event.message}\n")
+        self.stream.flush()
+
+
+def _failure_text(event) -> str:
+    data = event.event_specific_data
+    user = getattr(data, "user_failure_data", None)
+    if user is not None and user.description:
+        return user.description
+    error = getattr(data, "error", None)
+    if error is None:
+        return event.message or "failed"
+    # The user code's exception, not the Dagster error wrapped around it.
+    while error.cause is not None:
+        error = error.cause
+    return f"{error.cls_name}: {error.message.strip()}"
+
+
+def progress_logger_def():
+    from dagster import logger
+
+    @logger(description="One line per finished step and failed check, for the terminal (used by `dxdata release`).")
+    def progress(_init_context) -> logging.Logger:
+        log = logging.Logger("dxdata.progress", logging.DEBUG)
+        log.addHandler(ProgressHandler())
+        return log
+
+    return progress
+
+
+def release_run_request(instance) -> tuple[dict[str, str], list | None]:
+    """Tags and asset selection for a run of release_job over every registered article."""
+    from pipelines.jobs import UNPARTITIONED_KEYS
+    from pipelines.sources import ARTICLE_PARTITIONS, range_tags
+
+    keys = list(instance.get_dynamic_partitions(ARTICLE_PARTITIONS.name))
+    if keys:
+        return range_tags(keys[0], keys[-1]), None
+    return {}, UNPARTITIONED_KEYS
+
+
+def run_release(instance=None, *, echo=print):
+    """Register every article as a partition, then run release_job in this process over all of
+    them. Returns the ExecuteInProcessResult."""
+    from dagster import DagsterInstance
+
+    from pipelines.definitions import defs
+    from pipelines.jobs import RELEASE_JOB
+    from pipelines.sources import fingerprint_observation, scan_articles, sync_article_partitions
+
+    instance = instance or DagsterInstance.get()
+    folder = paths.articles_dir()
+    added, removed = sync_article_partitions(instance, folder)
+    current = scan_articles(folder)
+    for key, fingerprint in current.items():
+        instance.report_runless_asset_event(fingerprint_observation(key, fingerprint))
+    echo(
+        f"sources: {len(current)} article(s) in {folder}"
+        + (f"; registered {added}" if added else "")
+        + (f"; dropped {removed}" if removed else "")
+    )
+    tags, selection = release_run_request(instance)
+    job = defs.resolve_job_def(RELEASE_JOB)
+    return job.execute_in_process(
+        instance=instance,
+        tags={**tags, "dxdata/trigger": "cli"},
+        asset_selection=selection,
+        raise_on_error=False,
+        run_config={"loggers": {"progress": {}}},
+    )
+
+
+def release_summary(result) -> tuple[bool, str]:
+    """(success, the message for the operator) from a finished release run."""
+    if not result.success:
+        failures = [e for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
+        lines = [f"{e.step_key}: {_failure_text(e)}" for e in failures] or ["the run failed (see the run in the UI)"]
+        return False, "Release failed, nothing published.\n" + "\n".join(f"  {line}" for line in lines)
+    materialized = [e for e in result.all_events if e.event_type_value == "ASSET_MATERIALIZATION" and e.asset_key.to_user_string() == "release"]
+    if not materialized:
+        return False, "Release step did not run, nothing published (see the run in the UI)."
+    metadata = {k: getattr(v, "value", v) for k, v in materialized[-1].materialization.metadata.items()}
+    if metadata.get("status") == "published":
+        return True, f"Published release {metadata['version']} at {metadata['path']}\n  {metadata.get('reason', '')}"
+    reason = str(metadata.get("reason") or "inputs unchanged")
+    return True, f"No change: {reason}" + ("" if "nothing published" in reason else "; nothing published.")
+
+
+def cli_release() -> int:
+    """`dxdata release`: exit 0 when a release was published or nothing changed, 1 on failure."""
+    home = ensure_dagster_home()
+    quiet_dagster_warnings()
+    print(f"dagster instance: {home}")
+    started = time.monotonic()
+    try:
+        result = run_release()
+    except Exception as exc:  # an error before the run starts (bad instance, definitions)
+        print(f"Release failed before the run started: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+    ok, message = release_summary(result)
+    print(f"run {result.run_id} ({time.monotonic() - started:.1f} s), visible in the UI's run history")
+    print(message, file=sys.stdout if ok else sys.stderr)
+    return 0 if ok else 1
+
+
+def cli_ui(argv: list[str]) -> int:
+    """`python -m pipelines.run ui [dagster dev options]`: the UI on this instance."""
+    ensure_dagster_home()
+    args = [sys.executable, "-m", "dagster", "dev", "-w", str(paths.REPO_ROOT / "workspace.yaml"), *argv]
+    os.execv(sys.executable, args)
+    return 0  # not reached
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["ui"]:
+        sys.exit(cli_ui(sys.argv[2:]))
+    if sys.argv[1:2] in (["release"], []):
+        sys.exit(cli_release())
+    print("usage: python -m pipelines.run [release | ui [dagster dev options]]", file=sys.stderr)
+    sys.exit(2)

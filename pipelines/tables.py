@@ -1,0 +1,242 @@
+"""The published tables, one unpartitioned asset each, built from every current source.
+
+Only partitions whose article file still exists are read, so a removed source disappears from
+the next release; a partition whose file changed after its extraction stops the build with a
+message saying which partition to materialise again.
+"""
+
+import pandas as pd
+from dagster import AllPartitionMapping, AssetExecutionContext, AssetIn, Failure, MaterializeResult, MetadataValue, asset
+
+from dxdata.model import FACT_TABLES
+from pipelines.metadata import definition_metadata, markdown_table, model_for, table_metadata, urls_of
+from pipelines.resources import Warehouse, write_frame
+from pipelines.sources import ARTICLE_PARTITIONS, scan_articles
+
+IO_MANAGER = "warehouse_io_manager"
+REFERENCE_TABLES = ("provinces", "provinces_2025", "dti_editions")
+PUBLISHED_TABLES = (*FACT_TABLES, "sources", "indicators", *REFERENCE_TABLES, "conflicts")
+ALL_PARTITIONS = AllPartitionMapping()
+
+
+def _description(table: str, fallback: str) -> str:
+    from schemas.tables import table_description
+
+    model = model_for(table)
+    return (table_description(model) if model is not None else "") or fallback
+
+
+def conform(table: str, df: pd.DataFrame) -> pd.DataFrame:
+    """Columns in model order with the model's nullable-aware dtypes, so the stored and published
+    files have a stable schema. Plain `str` columns are left alone: casting would turn a missing
+    value into the text "None" and hide it from the checks."""
+    model = model_for(table)
+    if model is None:
+        return df.reset_index(drop=True)
+    columns = model.to_schema().columns
+    df = df[[c for c in columns if c in df.columns] + [c for c in df.columns if c not in columns]].copy()
+    for name, col in columns.items():
+        dtype = str(col.dtype)
+        if name in df.columns and dtype in ("string", "Int64", "int64", "float64", "boolean"):
+            try:
+                df[name] = df[name].astype(dtype)
+            except (TypeError, ValueError):
+                pass  # left for the schema check to report, row by row
+    return df.reset_index(drop=True)
+
+
+def current_partitions(context: AssetExecutionContext, frames: dict[str, pd.DataFrame], warehouse: Warehouse, asset_name: str) -> dict[str, pd.DataFrame]:
+    """The stored partitions of `asset_name` that belong in a release: the article file still
+    exists, is registered, and has not changed since the partition was built."""
+    present = scan_articles(warehouse.articles())
+    registered = set(context.instance.get_dynamic_partitions(ARTICLE_PARTITIONS.name))
+    current, problems = {}, []
+    for key, fingerprint in present.items():
+        if key not in registered:
+            context.log.warning(
+                f"{key}: article file is not registered as a partition yet (turn on the sources sensor "
+                "or run `dxdata release`); it is not part of this build"
+            )
+            continue
+        frame = frames.get(key)
+        if frame is None or frame.attrs.get("removed"):
+            problems.append(f"{key} has not been materialised")
+        elif frame.attrs.get("source_fingerprint") != fingerprint:
+            problems.append(f"{key} changed since it was materialised")
+        else:
+            current[key] = frame
+    dropped = sorted(set(frames) - set(present))
+    if dropped:
+        context.log.info(f"left out partitions whose source file is gone: {dropped}")
+    if problems:
+        raise Failure(
+            description=f"{asset_name}: partitions out of date: {'; '.join(problems)}. "
+            f"Materialise {asset_name} for them (the sources sensor requests this; release_job does it for all)."
+        )
+    return current
+
+
+@asset(
+    ins={
+        "article_facts": AssetIn(partition_mapping=ALL_PARTITIONS),
+        "official_facts": AssetIn(),
+        "press_facts": AssetIn(),
+    },
+    group_name="tables",
+    io_manager_key=IO_MANAGER,
+    kinds={"pandas"},
+    description="Every fact from every current source (articles, official and press tables), before the split by theme.",
+)
+def facts(
+    context: AssetExecutionContext,
+    article_facts: dict[str, pd.DataFrame],
+    official_facts: pd.DataFrame,
+    press_facts: pd.DataFrame,
+    warehouse: Warehouse,
+) -> pd.DataFrame:
+    from dxdata.tables import facts_frame
+
+    current = current_partitions(context, article_facts, warehouse, "article_facts")
+    article_rows = []
+    for frame in current.values():
+        found = frame[frame["kind"] == "fact"].drop(columns=["kind"])
+        article_rows.extend(found.astype(object).where(found.notna(), None).to_dict("records"))
+    articles = facts_frame(article_rows)
+    parts = [df for df in (articles, official_facts, press_facts) if not df.empty]
+    df = pd.concat(parts, ignore_index=True) if parts else articles
+    df = facts_frame(df.astype(object).where(df.notna(), None).to_dict("records"))
+    context.add_output_metadata(
+        {
+            "dagster/row_count": MetadataValue.int(len(df)),
+            "article_sources": MetadataValue.int(len(current)),
+            "article_facts": MetadataValue.int(len(articles)),
+            "official_table_facts": MetadataValue.int(len(official_facts)),
+            "press_table_facts": MetadataValue.int(len(press_facts)),
+            "preview": MetadataValue.md(markdown_table(df)),
+        }
+    )
+    return df
+
+
+@asset(
+    ins={"article_facts": AssetIn(partition_mapping=ALL_PARTITIONS)},
+    group_name="tables",
+    kinds={"parquet"},
+    description="Findings below the confidence threshold, without a province, or stated as targets: "
+    "written to warehouse/review/candidates.parquet for an editor, never released.",
+)
+def review_candidates(context: AssetExecutionContext, article_facts: dict[str, pd.DataFrame], warehouse: Warehouse) -> MaterializeResult:
+    current = current_partitions(context, article_facts, warehouse, "article_facts")
+    frames = [frame[frame["kind"] != "fact"] for frame in current.values()]
+    frames = [f for f in frames if not f.empty]
+    df = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=next(iter(current.values())).columns if current else ["kind"])
+    df.attrs = {}
+    path = warehouse.review() / "candidates.parquet"
+    write_frame(df, path)
+    return MaterializeResult(
+        metadata={
+            "path": MetadataValue.path(str(path)),
+            "dagster/row_count": MetadataValue.int(len(df)),
+            "preview": MetadataValue.md(
+                markdown_table(df, columns=["kind", "indicator_id", "province", "value", "confidence", "source_id", "quote"])
+            ),
+        }
+    )
+
+
+def _fact_table(theme: str):
+    @asset(
+        name=theme,
+        ins={"facts": AssetIn(), "sources": AssetIn()},
+        group_name="tables",
+        io_manager_key=IO_MANAGER,
+        kinds={"pandas"},
+        description=_description(theme, f"Facts of the {theme} theme"),
+        metadata=definition_metadata(theme),
+    )
+    def fact_table(context: AssetExecutionContext, facts: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
+        from dxdata.tables import split_fact_tables
+
+        df = conform(theme, split_fact_tables(facts)[theme])
+        context.add_output_metadata(table_metadata(theme, df, urls_of(sources, df["source_id"].unique())))
+        return df
+
+    return fact_table
+
+
+fact_tables = [_fact_table(theme) for theme in FACT_TABLES]
+
+
+@asset(
+    ins={"article_text": AssetIn(partition_mapping=ALL_PARTITIONS)},
+    group_name="tables",
+    io_manager_key=IO_MANAGER,
+    kinds={"pandas"},
+    description=_description("sources", "One row per source document"),
+    metadata=definition_metadata("sources"),
+)
+def sources(context: AssetExecutionContext, article_text: dict[str, pd.DataFrame], warehouse: Warehouse) -> pd.DataFrame:
+    from dxdata.official import table_source_records
+    from dxdata.tables import frame_for
+
+    current = current_partitions(context, article_text, warehouse, "article_text")
+    rows = [frame.attrs["source_record"] for frame in current.values()] + list(table_source_records())
+    df = conform("sources", frame_for("sources", rows).sort_values("source_id", kind="mergesort"))
+    context.add_output_metadata(table_metadata("sources", df, urls_of(df, df["source_id"])))
+    return df
+
+
+@asset(
+    group_name="tables",
+    io_manager_key=IO_MANAGER,
+    kinds={"pandas"},
+    description=_description("indicators", "The indicator catalogue"),
+    metadata=definition_metadata("indicators"),
+)
+def indicators(context: AssetExecutionContext) -> pd.DataFrame:
+    from dxdata.tables import indicators_frame
+
+    df = conform("indicators", indicators_frame())
+    context.add_output_metadata(table_metadata("indicators", df))
+    return df
+
+
+def _reference_table(table: str):
+    @asset(
+        name=table,
+        group_name="tables",
+        io_manager_key=IO_MANAGER,
+        kinds={"pandas"},
+        description=_description(table, f"Reference table {table}"),
+        metadata=definition_metadata(table),
+    )
+    def reference_table(context: AssetExecutionContext) -> pd.DataFrame:
+        from dxdata.official import reference_tables
+
+        df = conform(table, reference_tables()[table])
+        context.add_output_metadata(table_metadata(table, df))
+        return df
+
+    return reference_table
+
+
+reference_tables = [_reference_table(table) for table in REFERENCE_TABLES]
+
+
+@asset(
+    ins={"facts": AssetIn()},
+    group_name="tables",
+    io_manager_key=IO_MANAGER,
+    kinds={"pandas"},
+    description=_description("conflicts", "Indicator, province and year for which sources state different values"),
+    metadata=definition_metadata("conflicts"),
+)
+def conflicts(context: AssetExecutionContext, facts: pd.DataFrame) -> pd.DataFrame:
+    from dxdata.conflicts import find_conflicts
+
+    df = conform("conflicts", find_conflicts(facts))
+    context.add_output_metadata(table_metadata("conflicts", df))
+    return df
+
+
+table_assets = [facts, review_candidates, *fact_tables, sources, indicators, *reference_tables, conflicts]
