@@ -1,0 +1,859 @@
+"""The extraction engine: catalogue-driven rules turn an article's sentences into facts.
+
+How one number becomes a fact:
+1. Sentences are split on the NFC text; only sentences with a digit, a rank word or a
+   statement cue are scanned, with one quantity pass (`dxdata.numbers`).
+2. Numbers that are not a province's current value are set aside first: growth ("tăng 12%"),
+   shares ("chiếm 40%"), national totals and averages ("cả nước", "bình quân"), districts and
+   single units ("huyện Lục Ngạn", "Bệnh viện ..."). Targets and plans ("phấn đấu", "mục tiêu",
+   "dự kiến", "sẽ", "đến năm 2025") go to `targets`.
+3. The catalogue (`schemas/indicators.csv`: columns number, cues, requires, exclusions) says
+   which numbers an indicator takes: the number's form (percent, count, rank, index, vnd),
+   cue phrases right *after* the number ("1.860 dịch vụ công trực tuyến") or *before* it
+   ("tỷ lệ hồ sơ ... đạt 52,17%"), context the sentence must have, and words that exclude it.
+   The best-scoring cue wins; the fact records it in `method` ("cue:<indicator>#<n>").
+4. The province comes from the sentence, else the paragraph, else the lead, else the title,
+   through the province register; when that is ambiguous the fact has no province and goes to
+   `candidates`, as does anything below the confidence threshold.
+5. The period: an explicit "năm N" (not "so với năm N"), "tính đến ngày ..."; otherwise the
+   publication date. DTI ranks map to the edition they quote (`dxdata.editions`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import sys
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+from dxdata import paths
+from dxdata.catalogue import load_catalogue
+from dxdata.editions import edition_for
+from dxdata.model import Article, ExtractionResult, Fact
+from dxdata.numbers import Quantity, is_whole, scan_quantities
+from dxdata.provinces import Province, load_register
+from dxdata.text import fold, fold_pattern, normalise, split_sentences, unify_case_kept
+
+# Bump when the rules in this module change; the catalogue's hash is appended, so a cue edit
+# changes the version on its own.
+RULES_REVISION = "3"
+DEFAULT_THRESHOLD = 0.6
+
+
+def _catalogue_digest() -> str:
+    try:
+        return hashlib.sha256(paths.catalogue_path().read_bytes()).hexdigest()[:12]
+    except OSError:
+        return "nocatalogue"
+
+
+ENGINE_VERSION = f"{RULES_REVISION}+{_catalogue_digest()}"
+
+CUE_SEPARATOR = "¦"
+
+
+# --- catalogue rules -------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Cue:
+    indicator_id: str
+    n: int  # 1-based position in the indicator's cue list; reported in Fact.method
+    where: str  # after | before | any | stmt
+    regex: re.Pattern | None
+    literal: str  # a phrase every match contains ("" when none can be derived); a cheap prefilter
+
+
+@dataclass
+class Rule:
+    indicator_id: str
+    theme: str
+    unit: str
+    number: str  # which form of number the indicator takes
+    cues: list[Cue]
+    requires: re.Pattern | None
+    exclusions: re.Pattern | None
+
+
+class RuleError(ValueError):
+    pass
+
+
+def _required_literal(pattern: str) -> str:
+    """The longest run of plain words at the top level of a regex (a substring every match has)."""
+    best, run, depth, in_class, i = "", "", 0, False, 0
+    while i < len(pattern):
+        c = pattern[i]
+        if in_class:
+            if c == "\\":
+                i += 1
+            elif c == "]":
+                in_class = False
+        elif c == "\\":
+            run = ""
+            i += 1
+        elif c == "[":
+            in_class, run = True, ""
+        elif c == "(":
+            depth += 1
+            run = ""
+        elif c == ")":
+            depth -= 1
+            run = ""
+        elif c in "|":
+            if depth == 0:
+                return ""  # top-level alternation: no common literal
+            run = ""
+        elif depth == 0 and (c.isalpha() or c == " "):
+            nxt = pattern[i + 1] if i + 1 < len(pattern) else ""
+            if nxt in "?*{":
+                run = ""
+            else:
+                run += c
+                if len(run.strip()) > len(best):
+                    best = run.strip()
+        else:
+            run = ""
+        i += 1
+    return best if len(best) >= 3 else ""
+
+
+@lru_cache(maxsize=4)
+def load_rules(path: Path | None = None) -> tuple[Rule, ...]:
+    """The extraction rules declared in the catalogue, compiled once."""
+    path = path or paths.catalogue_path()
+    rules = []
+    for iid, row in load_catalogue(path).items():
+        spec = (row.get("cues") or "").strip()
+        if not spec:
+            continue  # table-only indicator
+        cues = []
+        for n, item in enumerate(spec.split(CUE_SEPARATOR), start=1):
+            item = item.strip()
+            where, sep, pattern = item.partition(":")
+            if not sep or where not in ("after", "before", "any", "stmt"):
+                raise RuleError(f"{path}: {iid}: cue {n} {item!r} must start with after:, before:, any: or stmt:")
+            try:
+                regex = re.compile(fold_pattern(pattern)) if pattern else None
+            except re.error as exc:
+                raise RuleError(f"{path}: {iid}: cue {n} is not a valid regular expression ({exc})") from exc
+            cues.append(Cue(iid, n, where, regex, _required_literal(fold_pattern(pattern))))
+        try:
+            requires = re.compile(fold_pattern(row["requires"])) if row.get("requires") else None
+            exclusions = re.compile(fold_pattern(row["exclusions"])) if row.get("exclusions") else None
+        except re.error as exc:
+            raise RuleError(f"{path}: {iid}: requires/exclusions is not a valid regular expression ({exc})") from exc
+        number = row.get("number") or row["unit"]
+        rules.append(Rule(iid, row["theme"], row["unit"], number, cues, requires, exclusions))
+    return tuple(rules)
+
+
+# --- context vocabularies (folded text) --------------------------------------------------------
+def _fc(pattern: str) -> re.Pattern:
+    return re.compile(fold_pattern(pattern))
+
+
+TARGET_MARKERS = _fc(
+    r"phấn đấu|mục tiêu|chỉ tiêu|kế hoạch|dự kiến|\bsẽ\b|phải đạt|đặt ra|định hướng|hướng tới|kỳ vọng|dự báo|đề ra|cần đạt|nhằm đạt|tiến tới"
+)
+PRESENT_MARKERS = _fc(r"đến nay|hiện nay|hiện tại|\bhiện\b|tính đến|\bđã\b|vừa qua")
+FUTURE_YEAR = _fc(r"(?:đến|vào|trước|tới|trong)\s+(?:cuối\s+|hết\s+)?năm\s+((?:19|20)\d\d)|năm\s+((?:19|20)\d\d)\s*,?\s*(?:tỉnh|thành phố|địa phương)?\s*(?:sẽ|phấn đấu|dự kiến)")
+YEAR = _fc(r"năm\s+((?:19|20)\d\d)")
+YEAR_IGNORE_BEFORE = _fc(r"(?:so với|so cùng kỳ|từ|giai đoạn|sau|trước|kể từ|cùng kỳ)\s*(?:cùng kỳ\s+)?(?:cuối\s+|hết\s+|đầu\s+)?$")
+AS_OF_DATE = _fc(r"(?:tính\s+)?(?:đến|tới)\s+(?:hết\s+)?ngày\s+(\d{1,2})/(\d{1,2})/((?:19|20)\d\d)")
+AS_OF_YEAR = _fc(r"(?:tính\s+)?(?:đến|tới)\s+(?:hết|cuối)\s+năm\s+((?:19|20)\d\d)")
+PERIOD_PRESENT = _fc(r"đến nay|hiện nay|hiện tại|\bhiện\b|hiện có")
+DTI_YEAR = _fc(r"(?:\bdti\b|chuyển đổi số cấp tỉnh|chuyển đổi số)[^.;]{0,30}?\b(?:năm\s+)?((?:19|20)\d\d)\b")
+NATIONAL = _fc(r"cả nước|toàn quốc|bình quân|trung bình chung|mức trung bình|\bviệt nam\b|các tỉnh, thành phố")
+COMPARATIVE_BEFORE = _fc(r"(?:so với|hơn|với|vượt|gấp)\s*(?:mức\s+)?$")
+LOCAL_RESET = _fc(r"\b(?:toàn |của |cả )?tỉnh\b|\bthành phố\b")
+GROWTH_BEFORE = _fc(
+    r"(?:\b(?:tăng|giảm|tăng thêm|giảm thêm|tăng lên gấp)|\bthêm|cao hơn|thấp hơn|nhiều hơn|ít hơn|bổ sung|\bmới|\bgấp|\bchiếm|\bvượt\s+(?:kế hoạch|chỉ tiêu))\s*$"
+)
+GROWTH_AFTER = _fc(r"\s*(?:so với|so cùng kỳ|điểm phần trăm|lần\b|bậc\b)")
+CLAUSE_END = re.compile(r"[,;:]|\s-\s|\s–\s")
+PARALLEL_SHAPE = _fc(r"^[\s,;]*(?:còn|trong khi|và|,|ở|tại|của)?[\s,]*(?:ở|tại|của)?\s*(?:tỉnh|thành phố|tp\.?)?\s*[^\d,;%]{0,30}?\s*(?:đạt|có|là|được|xếp thứ|đứng thứ|chỉ đạt|mới đạt)?\s*$")
+
+# Sub-provincial units. Admin units count as sub-units unless their name is a province
+# ("TP. Cần Thơ"); named institutions always do.
+_ADMIN_UNIT = re.compile(
+    r"(?<!\w)(?:[Hh]uyện|[Qq]uận|[Tt]hị xã|[Tt]hị trấn|[Pp]hường|[Xx]ã|TP\.|Tp\.|TP|[Tt]hành phố)(?:\s+đảo)?\s+(?P<name>\w[\w-]*(?:\s+\w[\w-]*){0,3})"
+)
+_INSTITUTION = re.compile(r"(?<![\w.])(?:Bệnh viện|Trường|Công ty|Tập đoàn|Ngân hàng|Trung tâm Y tế)(?!\w)")
+_SINGULAR_UNIT = _fc(
+    r"(?<!\w)(?:của|tại)\s+(?:huyện|quận|thị xã|bệnh viện|công ty|trường)(?=\s*[.,;)]|\s+(?:đạt|là|có|được|đã|hiện|trên|chỉ))"
+)
+# Names that contain a province name without being the province.
+_NOT_PROVINCE = re.compile(r"Thái Bình Dương|[Đđ]ường Hồ Chí Minh|[Tt]ư tưởng Hồ Chí Minh|Chủ tịch Hồ Chí Minh|Bác Hồ")
+_AMBIGUOUS_BARE = {"Hồ Chí Minh", "Ho Chi Minh"}
+
+
+# --- provinces ---------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Mention:
+    start: int
+    end: int
+    province: Province
+
+
+@lru_cache(maxsize=4)
+def _province_regex(register_key: int = 0) -> tuple[re.Pattern, dict[str, Province]]:
+    register = load_register()
+    forms: dict[str, Province] = {}
+    for text, prov in register.surface_forms().items():
+        if text in _AMBIGUOUS_BARE:
+            continue
+        forms.setdefault(unify_case_kept(text), prov)
+    alternation = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
+    return re.compile(rf"(?<![\w.])(?:{alternation})(?![\w-])"), forms
+
+
+def find_mentions(cased: str) -> list[Mention]:
+    """Province names in a tone-unified, case-kept text, excluding names inside other names."""
+    regex, forms = _province_regex()
+    blocked = [m.span() for m in _NOT_PROVINCE.finditer(cased)]
+    out = []
+    for m in regex.finditer(cased):
+        if any(a <= m.start() < b for a, b in blocked):
+            continue
+        out.append(Mention(m.start(), m.end(), forms[m.group(0)]))
+    return out
+
+
+def _subunit_in(cased: str, folded: str, a: int, b: int) -> bool:
+    """Does text[a:b] name a district, commune or single institution as its subject?"""
+    register = load_register()
+    for m in _ADMIN_UNIT.finditer(cased, a, b):
+        words = m.group("name").split()
+        caps = []
+        for w in words:
+            if w[:1].isupper():
+                caps.append(w)
+            else:
+                break
+        if not caps:
+            continue
+        # "TP. Phú Quốc", "huyện Lục Ngạn" are sub-units; "TP. Cần Thơ", "TP. HCM" are provinces.
+        unit_word = cased[m.start() : m.start("name")]
+        if not any(
+            register.lookup(" ".join(caps[:k])) or register.lookup(unit_word + " ".join(caps[:k]))
+            for k in range(len(caps), 0, -1)
+        ):
+            return True
+    if _INSTITUTION.search(cased, a, b):
+        return True
+    return bool(_SINGULAR_UNIT.search(folded, a, b))
+
+
+# --- the engine --------------------------------------------------------------------------------
+@dataclass
+class _Sentence:
+    start: int
+    end: int
+    para: int
+
+
+@dataclass
+class _Match:
+    rule: Rule
+    cue: Cue
+    score: float
+    how: str  # "", "+paren", "+parallel"
+    value: float
+    cue_conf: float
+
+
+@dataclass
+class _Ctx:
+    text: str
+    folded: str
+    cased: str
+    mentions: list[Mention]
+    sentences: list[_Sentence]
+    published: date | None
+    title_folded: str
+    lead_provinces: list[Province]
+    title_provinces: list[Province]
+    article_provinces: list[Province]
+    subunit_article: bool
+    rules_by_number: dict[str, list[Rule]] = field(default_factory=dict)
+
+
+def _distinct(provs: list[Province]) -> list[Province]:
+    seen: dict[str, Province] = {}
+    for p in provs:
+        seen.setdefault(p.code, p)
+    return list(seen.values())
+
+
+_DIGIT_OR_RANK = re.compile(r"\d|thứ (?:nhất|nhì|hai|ba|tư|năm|sáu|bảy|tám|chín|mười)")
+
+
+def extract_article(article: Article, *, threshold: float = DEFAULT_THRESHOLD) -> ExtractionResult:
+    """Facts, review candidates and targets from one article. Never raises on odd text."""
+    norm = normalise(article.clean_text or "")
+    text = norm.text
+    folded = fold(text)
+    cased = unify_case_kept(text)
+    rules = load_rules()
+    mentions = find_mentions(cased)
+    spans = split_sentences(text)
+
+    # Paragraph index per sentence (a paragraph is a line).
+    sentences: list[_Sentence] = []
+    para, last_nl = 0, 0
+    for a, b in spans:
+        para += text.count("\n", last_nl, a)
+        last_nl = a
+        sentences.append(_Sentence(a, b, para))
+
+    title = unify_case_kept(normalise(article.title).text) if article.title else ""
+    first_line_end = text.find("\n") if "\n" in text else len(text)
+    skip_paras: set[int] = set()
+    if title and text[:first_line_end].strip() == normalise(article.title or "").text.strip():
+        skip_paras.add(0)
+    from dxdata.ingest import parse_dateline  # light module; imported here to keep import order simple
+
+    for s in sentences[:4]:
+        if parse_dateline(text[s.start : s.end]):
+            skip_paras.add(s.para)
+    body = [s for s in sentences if s.para not in skip_paras]
+    lead_para = body[0].para if body else None
+    lead_provinces = _distinct([m.province for m in mentions for s in body if s.para == lead_para and s.start <= m.start < s.end])
+    title_provinces = _distinct([m.province for m in find_mentions(title)]) if title else []
+    article_provinces = _distinct([m.province for m in mentions])
+    subunit_article = bool(title) and _title_is_subunit(title)
+
+    ctx = _Ctx(
+        text, folded, cased, mentions, sentences, article.published, fold(title), lead_provinces,
+        title_provinces, article_provinces, subunit_article,
+    )
+    for rule in rules:
+        ctx.rules_by_number.setdefault(rule.number, []).append(rule)
+
+    facts: list[Fact] = []
+    targets: list[Fact] = []
+    candidates: list[Fact] = []
+    prev_sentence_folded = ""
+    prev_para = -1
+    for s in body:
+        fs = folded[s.start : s.end]
+        if s.para != prev_para:
+            prev_sentence_folded = ""
+        prev_para = s.para
+        try:
+            if _DIGIT_OR_RANK.search(fs):
+                _scan_sentence(ctx, s, prev_sentence_folded, article, norm, facts, targets, candidates)
+            _scan_statements(ctx, s, prev_sentence_folded, article, norm, facts, targets, candidates)
+        except Exception as exc:  # pragma: no cover - the engine must survive any text; record why
+            candidates.append(_error_fact(article, norm, s, exc))
+        prev_sentence_folded = fs
+
+    kept, dupes = _deduplicate(facts)
+    final, review = [], candidates + dupes
+    for f in kept:
+        if f.province_code is None or f.confidence < threshold:
+            review.append(f)
+        else:
+            final.append(f)
+    return ExtractionResult(facts=final, candidates=review, targets=targets)
+
+
+def _title_is_subunit(title: str) -> bool:
+    head = title[:60]
+    m = _ADMIN_UNIT.match(head)
+    if m:
+        caps = []
+        for w in m.group("name").split():
+            if not w[:1].isupper():
+                break
+            caps.append(w)
+        if caps and load_register().lookup(" ".join(caps)) is None:
+            return True
+    return bool(_INSTITUTION.match(head))
+
+
+def _deduplicate(facts: list[Fact]) -> tuple[list[Fact], list[Fact]]:
+    """One value per indicator, province and period within an article: the first stated wins
+    (articles state a total before its parts: "2.387 trạm BTS, trong đó 1.650 trạm 4G")."""
+    seen: set[tuple] = set()
+    kept, dupes = [], []
+    for f in sorted(facts, key=lambda f: (f.value_start if f.value_start is not None else f.quote_start)):
+        key = (f.indicator_id, f.province_code, f.ref_year, f.ref_date)
+        if f.province_code is not None and key in seen:
+            f.note = ((f.note + "; ") if f.note else "") + "a value for the same indicator, province and period was stated earlier in the article"
+            dupes.append(f)
+            continue
+        seen.add(key)
+        kept.append(f)
+    return kept, dupes
+
+
+def _clause_end(folded: str, pos: int, limit: int) -> int:
+    m = CLAUSE_END.search(folded, pos, limit)
+    return m.start() if m else limit
+
+
+def _accepts(number: str, q: Quantity, folded: str) -> tuple[float | None, float]:
+    """The value an indicator of this number form takes from q, and a confidence factor."""
+    if number == "percent":
+        if q.kind == "percent":
+            return q.value, (1.0 if 0 <= q.value <= 100 else 0.3)
+        return None, 0
+    if number == "count":
+        if q.kind not in ("number", "fraction", "range") or q.money:
+            return None, 0
+        if is_whole(q.value):
+            return q.value, (0.4 if q.kind == "range" else 1.0)
+        if q.alt_value is not None and is_whole(q.alt_value):
+            return q.alt_value, 0.7
+        return None, 0
+    if number == "vnd":
+        if q.kind in ("number", "range") and q.money:
+            return q.value, (0.4 if q.kind == "range" else 1.0)
+        return None, 0
+    if number == "rank":
+        if q.kind == "rank" or (q.kind == "fraction" and q.denominator in (63, 34)):
+            if is_whole(q.value) and q.value >= 1 and (q.denominator is None or q.value <= q.denominator):
+                return q.value, 1.0
+        return None, 0
+    if number == "index":
+        if q.kind == "number" and not q.money and 0 < q.value <= 1:
+            return q.value, 1.0
+        return None, 0
+    return None, 0
+
+
+def _best_cue(ctx: _Ctx, q: Quantity, floor: int, pre_end: int, s_end: int, requires_ok, local: str) -> _Match | None:
+    folded = ctx.folded
+    post = q.end
+    while post < s_end and folded[post] == " ":
+        post += 1
+    best: _Match | None = None
+    for number, rules in ctx.rules_by_number.items():
+        value, conf = _accepts(number, q, folded)
+        if value is None:
+            continue
+        for rule in rules:
+            if not requires_ok(rule):
+                continue
+            if rule.exclusions is not None and rule.exclusions.search(local):
+                continue
+            for cue in rule.cues:
+                score = None
+                if cue.where == "after":
+                    m = cue.regex.match(folded, post, s_end)
+                    if m:
+                        score, cue_conf = 3.0 + min(m.end() - m.start(), 60) / 100, 0.97
+                elif cue.where == "before":
+                    if cue.literal and cue.literal not in folded[floor:pre_end]:
+                        continue
+                    last = None
+                    for m in cue.regex.finditer(folded, floor, pre_end):
+                        last = m
+                    if last:
+                        dist = pre_end - last.end()
+                        score, cue_conf = 2.0 + min(last.end() - last.start(), 60) / 100 - dist / 200, 0.93
+                elif cue.where == "any":
+                    score, cue_conf = 1.0, 0.9
+                if score is not None and (best is None or score > best.score):
+                    best = _Match(rule, cue, score, "", value, cue_conf * conf)
+    return best
+
+
+def _paren_parent_match(ctx: _Ctx, q: Quantity, prev: Quantity | None, s_end: int, requires_ok, local: str) -> _Match | None:
+    """"8 UBND cấp huyện (100%)": the share in parentheses takes the noun phrase of the count
+    before it (and "100% UBND cấp xã (151/151 xã)" the other way round)."""
+    if prev is None:
+        return None
+    folded = ctx.folded
+    opening = (q.qualifier_start if q.qualifier_start is not None else q.start) - 1
+    while opening > prev.end and folded[opening] == " ":
+        opening -= 1
+    if opening <= prev.end or folded[opening] != "(":
+        return None
+    between = folded[prev.end : opening]
+    if any(c in between for c in ".;(") or len(between) > 80:
+        return None
+    post = prev.end
+    while post < opening and folded[post] == " ":
+        post += 1
+    best = None
+    for number, rules in ctx.rules_by_number.items():
+        value, conf = _accepts(number, q, folded)
+        if value is None:
+            continue
+        for rule in rules:
+            if not requires_ok(rule) or (rule.exclusions is not None and rule.exclusions.search(local)):
+                continue
+            for cue in rule.cues:
+                if cue.where != "after":
+                    continue
+                m = cue.regex.match(folded, post, opening)
+                if m:
+                    score = 2.5 + min(m.end() - m.start(), 60) / 100
+                    if best is None or score > best.score:
+                        best = _Match(rule, cue, score, "+paren", value, 0.92 * conf)
+    return best
+
+
+def _is_target(ctx: _Ctx, s: _Sentence, q: Quantity, clause_end: int) -> tuple[bool, int | None]:
+    folded = ctx.folded
+    pre = folded[s.start : q.start]
+    last_target = max((m.end() for m in TARGET_MARKERS.finditer(pre)), default=-1)
+    last_present = max((m.end() for m in PRESENT_MARKERS.finditer(pre)), default=-1)
+    target_year = None
+    pub_year = ctx.published.year if ctx.published else None
+    for m in FUTURE_YEAR.finditer(folded, s.start, clause_end):
+        y = int(m.group(1) or m.group(2))
+        if pub_year is None or y > pub_year or (m.group(2) and y >= pub_year):
+            if m.start() < q.start or m.start() < clause_end:
+                target_year = y
+                last_target = max(last_target, m.end() - s.start if m.start() < q.start else last_target)
+                if m.start() >= q.start:
+                    return True, y
+    if last_target > last_present:
+        return True, target_year
+    post = folded[q.end : clause_end]
+    if re.search(r"\bsẽ\b|dự kiến", post):
+        return True, target_year
+    return False, None
+
+
+def _is_national(ctx: _Ctx, s: _Sentence, q: Quantity) -> bool:
+    folded = ctx.folded
+    for m in NATIONAL.finditer(folded, s.start, q.start):
+        if COMPARATIVE_BEFORE.search(folded, max(s.start, m.start() - 12), m.start()):
+            continue
+        reset = any(m.end() <= mm.start < q.start for mm in ctx.mentions) or LOCAL_RESET.search(folded, m.end(), q.start)
+        if not reset:
+            return True
+    return False
+
+
+def _period(ctx: _Ctx, s: _Sentence, q: Quantity, clause_end: int) -> tuple[int | None, str | None, str]:
+    """(ref_year, ref_date, how) for a non-DTI fact."""
+    folded = ctx.folded
+    m_date = None
+    for m in AS_OF_DATE.finditer(folded, s.start, q.start):
+        m_date = m
+    if m_date:
+        d, mo, y = (int(g) for g in m_date.groups())
+        try:
+            return y, date(y, mo, d).isoformat(), "as-of date"
+        except ValueError:
+            pass
+    year, year_end = None, -1
+    for m in YEAR.finditer(folded, s.start, q.start):
+        if YEAR_IGNORE_BEFORE.search(folded, max(s.start, m.start() - 20), m.start()):
+            continue
+        asof = AS_OF_YEAR.search(folded, max(s.start, m.start() - 20), m.end())
+        y = int(m.group(1))
+        if not asof and re.search(r"(?:đến|vào|tới)\s+(?:cuối\s+|hết\s+)?$", folded[max(s.start, m.start() - 12) : m.start()]):
+            continue
+        year, year_end = y, m.end()
+    if year is not None:
+        if not PERIOD_PRESENT.search(folded, year_end, q.start):
+            return year, None, "stated year"
+    if year is None:
+        for m in YEAR.finditer(folded, q.end, clause_end):
+            if YEAR_IGNORE_BEFORE.search(folded, max(q.end, m.start() - 20), m.start()):
+                continue
+            return int(m.group(1)), None, "stated year"
+    if ctx.published is None:
+        return None, None, "present, no publication date"
+    return ctx.published.year, ctx.published.isoformat(), "present"
+
+
+def _attribute(ctx: _Ctx, s: _Sentence, pos: int) -> tuple[Province | None, str, float]:
+    inside = [m for m in ctx.mentions if s.start <= m.start < s.end]
+    before = [m for m in inside if m.start < pos]
+    if before:
+        return before[-1].province, "sentence", 1.0
+    if inside:
+        return inside[0].province, "sentence", 0.97
+    if ctx.subunit_article:
+        return None, "sub-unit article", 0.0
+    earlier = [m for m in ctx.mentions if m.start < s.start and _para_of(ctx, m.start) == s.para]
+    if earlier:
+        return earlier[-1].province, "paragraph", 0.95
+    if len(ctx.lead_provinces) == 1:
+        return ctx.lead_provinces[0], "lead", 0.92
+    if len(ctx.title_provinces) == 1:
+        return ctx.title_provinces[0], "title", 0.9
+    if len(ctx.article_provinces) == 1:
+        return ctx.article_provinces[0], "article", 0.85
+    return None, "ambiguous" if ctx.article_provinces else "none", 0.0
+
+
+def _para_of(ctx: _Ctx, pos: int) -> int:
+    for s in ctx.sentences:
+        if s.start <= pos < s.end:
+            return s.para
+    return -1
+
+
+def _make_fact(article: Article, norm, ctx: _Ctx, s: _Sentence, rule: Rule, value: float, qualifier: str,
+               province: Province | None, ref_year: int | None, ref_date: str | None, method: str,
+               confidence: float, note: str | None, vspan: tuple[int, int], rank_of: int | None) -> Fact:
+    qs, qe = norm.to_original(s.start, s.end)
+    vs, ve = norm.to_original(*vspan)
+    return Fact(
+        indicator_id=rule.indicator_id,
+        province_code=province.code if province else None,
+        province=province.name if province else None,
+        ref_year=ref_year if ref_year is not None else 0,
+        ref_date=ref_date,
+        value=float(value),
+        unit=rule.unit,
+        qualifier=qualifier,
+        source_id=article.source_id,
+        quote=(article.clean_text or "")[qs:qe],
+        quote_start=qs,
+        quote_end=qe,
+        method=method,
+        unit_set=63,
+        rank_of=rank_of,
+        confidence=round(confidence, 3),
+        note=note,
+        value_start=vs,
+        value_end=ve,
+    )
+
+
+def _scan_sentence(ctx: _Ctx, s: _Sentence, prev_folded: str, article: Article, norm, facts, targets, candidates) -> None:
+    folded = ctx.folded
+    quants = scan_quantities(folded, s.start, s.end)
+    if not quants:
+        return
+    context_text = folded[s.start : s.end] + " \n " + prev_folded + " \n " + ctx.title_folded
+    requires_cache: dict[str, bool] = {}
+
+    def requires_ok(rule: Rule) -> bool:
+        if rule.requires is None:
+            return True
+        hit = requires_cache.get(rule.indicator_id)
+        if hit is None:
+            hit = requires_cache[rule.indicator_id] = bool(rule.requires.search(context_text))
+        return hit
+
+    assigned: list[tuple[Quantity, _Match, Province | None] | None] = []
+    prev: Quantity | None = None
+    for q in quants:
+        floor = prev.end if prev else s.start
+        pre_end = q.qualifier_start if q.qualifier_start is not None else q.start
+        clause_end = _clause_end(folded, q.end, s.end)
+        nxt = next((o.start for o in quants if o.start > q.start), s.end)
+        clause_end = min(clause_end, nxt)
+        local = folded[floor:clause_end]
+        result = None
+        skip = (
+            GROWTH_BEFORE.search(folded, max(floor, pre_end - 20), pre_end)
+            or GROWTH_AFTER.match(folded, q.end, s.end)
+            or _is_national(ctx, s, q)
+            or _subunit_in(ctx.cased, folded, floor, clause_end)
+        )
+        if not skip:
+            match = _best_cue(ctx, q, floor, pre_end, s.end, requires_ok, local)
+            if match is None or match.cue.where == "any":
+                paren = _paren_parent_match(ctx, q, prev, s.end, requires_ok, local)
+                if paren is not None:
+                    match = paren
+            if match is None:
+                match = _parallel_match(ctx, q, floor, pre_end, assigned)
+            if match is not None:
+                result = _emit(ctx, s, q, match, article, norm, facts, targets, clause_end)
+        assigned.append(result)
+        prev = q
+
+
+def _parallel_match(ctx: _Ctx, q: Quantity, floor: int, pre_end: int, assigned) -> _Match | None:
+    """"... ở Quảng Bình đạt 68%, ở Quảng Trị đạt 61,5%": the second number repeats the
+    indicator of the first for another province."""
+    last = next((a for a in reversed(assigned) if a is not None), None)
+    if last is None:
+        return None
+    pq, pm, pprov = last
+    between = ctx.folded[floor:pre_end]
+    if not PARALLEL_SHAPE.match(between):
+        return None
+    here = [m.province for m in ctx.mentions if floor <= m.start < pre_end]
+    if not here or pprov is None or here[-1].code == pprov.code:
+        return None
+    value, conf = _accepts(pm.rule.number, q, ctx.folded)
+    if value is None:
+        return None
+    return _Match(pm.rule, pm.cue, 0.5, "+parallel", value, 0.85 * conf)
+
+
+def _emit(ctx: _Ctx, s: _Sentence, q: Quantity, match: _Match, article, norm, facts, targets, clause_end: int):
+    rule = match.rule
+    province, how_prov, prov_conf = _attribute(ctx, s, q.start)
+    method = f"cue:{rule.indicator_id}#{match.cue.n}{match.how}"
+    confidence = match.cue_conf * (prov_conf if province else 1.0)
+    notes = []
+    is_target, target_year = _is_target(ctx, s, q, clause_end)
+    qualifier = q.qualifier
+    vspan = (q.start, q.end)
+    rank_of = q.denominator if rule.number == "rank" else None
+    if rule.number == "rank" and rank_of is None and re.search(r"63 tỉnh", ctx.folded[q.end : q.end + 40]):
+        rank_of = 63
+    if q.kind == "range":
+        notes.append(f"range {q.value:g} to {q.high:g}")
+    if is_target:
+        year = target_year or (ctx.published.year if ctx.published else None)
+        targets.append(_make_fact(article, norm, ctx, s, rule, match.value, qualifier, province, year, None,
+                                  method.replace("cue:", "target:"), confidence, "target or plan", vspan, rank_of))
+        return None
+    if rule.theme == "rankings":
+        quoted = _dti_year(ctx, s, q)
+        choice = edition_for(quoted, ctx.published)
+        ref_year, ref_date = choice.year, None
+        if choice.note:
+            notes.append(choice.note)
+        if not choice.certain:
+            confidence *= 0.8
+    else:
+        ref_year, ref_date, how = _period(ctx, s, q, clause_end)
+        if ref_year is None:
+            confidence *= 0.5
+            notes.append("no publication date for a present-state figure")
+    if ref_year is None:
+        confidence = min(confidence, 0.3)
+    if province is None:
+        notes.append(f"no province attributable ({how_prov})")
+    fact = _make_fact(article, norm, ctx, s, rule, match.value, qualifier, province, ref_year, ref_date, method,
+                      confidence, "; ".join(notes) or None, vspan, rank_of)
+    facts.append(fact)
+    return (q, match, province)
+
+
+def _dti_year(ctx: _Ctx, s: _Sentence, q: Quantity) -> int | None:
+    folded = ctx.folded
+    year = None
+    for m in YEAR.finditer(folded, s.start, q.start):
+        if YEAR_IGNORE_BEFORE.search(folded, max(s.start, m.start() - 20), m.start()):
+            continue
+        year = int(m.group(1))
+    if year is None:
+        m = DTI_YEAR.search(folded, s.start, s.end)
+        if m:
+            year = int(m.group(1))
+    return year
+
+
+def _scan_statements(ctx: _Ctx, s: _Sentence, prev_folded: str, article, norm, facts, targets, candidates) -> None:
+    folded = ctx.folded
+    for rule in ctx.rules_by_number.get("boolean", ()):
+        for cue in rule.cues:
+            if cue.where != "stmt":
+                continue
+            if cue.literal and cue.literal not in folded[s.start : s.end]:
+                continue
+            m = cue.regex.search(folded, s.start, s.end)
+            if not m:
+                continue
+            sentence = folded[s.start : s.end]
+            q = Quantity(m.start(), m.end(), 1.0, "statement")
+            if rule.exclusions is not None and rule.exclusions.search(sentence):
+                is_target = bool(TARGET_MARKERS.search(sentence))
+                if is_target:
+                    province, _, conf = _attribute(ctx, s, m.start())
+                    targets.append(_make_fact(article, norm, ctx, s, rule, 1.0, "exact", province,
+                                              ctx.published.year if ctx.published else None, None,
+                                              f"target:{rule.indicator_id}#{cue.n}", 0.9, "target or plan", (m.start(), m.end()), None))
+                continue
+            if _subunit_in(ctx.cased, folded, s.start, s.end) or _is_national(ctx, s, q):
+                continue
+            province, how_prov, prov_conf = _attribute(ctx, s, m.start())
+            ref_year, ref_date, _ = _period(ctx, s, q, s.end)
+            notes = [] if province else [f"no province attributable ({how_prov})"]
+            conf = 0.9 * (prov_conf if province else 1.0)
+            if ref_year is None:
+                conf = min(conf, 0.3)
+            facts.append(_make_fact(article, norm, ctx, s, rule, 1.0, "exact", province, ref_year, ref_date,
+                                    f"cue:{rule.indicator_id}#{cue.n}", conf, "; ".join(notes) or None, (m.start(), m.end()), None))
+
+
+def _error_fact(article: Article, norm, s: _Sentence, exc: Exception) -> Fact:  # pragma: no cover
+    qs, qe = norm.to_original(s.start, s.end)
+    return Fact("", None, None, 0, None, float("nan"), "", "exact", article.source_id,
+                (article.clean_text or "")[qs:qe], qs, qe, "error", confidence=0.0, note=f"extraction error: {exc!r}")
+
+
+# --- command line --------------------------------------------------------------------------------
+def fact_json(f: Fact, path: str | None = None) -> dict:
+    row = {
+        "indicator_id": f.indicator_id,
+        "province": f.province,
+        "province_code": f.province_code,
+        "value": f.value,
+        "unit": f.unit,
+        "qualifier": f.qualifier,
+        "ref_year": f.ref_year,
+        "ref_date": f.ref_date,
+        "rank_of": f.rank_of,
+        "quote": f.quote,
+        "start": f.quote_start,
+        "end": f.quote_end,
+        "method": f.method,
+        "confidence": f.confidence,
+        "note": f.note,
+        "source_id": f.source_id,
+    }
+    if path is not None:
+        row["file"] = path
+    return row
+
+
+def article_from_file(path: Path, published: date | None = None) -> Article:
+    """A plain-text article file (UTF-8, first line the title) as an Article; clear errors."""
+    from dxdata.ingest import article_from_text
+
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        raise SourceFileError(f"{path}: cannot read the file ({exc.strerror or exc})") from exc
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise SourceFileError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
+    return article_from_text(text, source_id=Path(path).stem, published=published)
+
+
+class SourceFileError(ValueError):
+    pass
+
+
+def cli_extract(paths: list[Path], *, fmt: str, published: str | None) -> int:
+    """`dxdata extract`: one JSON object per fact on stdout (or an aligned table)."""
+    pub = None
+    if published:
+        try:
+            pub = date.fromisoformat(published)
+        except ValueError:
+            print(f"error: --published {published!r} is not a date YYYY-MM-DD", file=sys.stderr)
+            return 2
+    status = 0
+    for path in paths:
+        try:
+            article = article_from_file(Path(path), pub)
+        except SourceFileError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            status = 2
+            continue
+        result = extract_article(article)
+        if article.published is None:
+            print(f"warning: {path}: no publication date (no dateline; use --published); present-state facts are held back", file=sys.stderr)
+        if fmt == "jsonl":
+            for f in result.facts:
+                sys.stdout.write(json.dumps(fact_json(f, str(path)), ensure_ascii=False) + "\n")
+        else:
+            for f in result.facts:
+                sys.stdout.write(
+                    f"{f.indicator_id:36} {str(f.province):18} {f.value:>18,.4g} {f.unit:8} {f.qualifier:7} "
+                    f"{f.ref_year} {f.ref_date or '':10} {f.method}\n"
+                )
+    return status

@@ -1,0 +1,145 @@
+"""Text handling for extraction: a folded matching copy with identical offsets, NFD input mapped
+back to the caller's offsets, and sentence splitting that survives Vietnamese abbreviations.
+
+Offsets are the contract: every span the engine reports indexes the text the caller passed in,
+so the folded copy must have exactly the same length as the text it folds.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+# Tone marks that old-style placement puts on the second vowel of oa / oe / uy.
+_TONES = ("\u0300", "\u0301", "\u0303", "\u0309", "\u0323")
+
+
+def _build_tone_pairs() -> dict[str, str]:
+    """Two-character NFC sequences "oà" -> "òa" (and capitals), length-preserving."""
+    pairs: dict[str, str] = {}
+    for first, seconds in (("o", "ae"), ("O", "aeAE"), ("u", "y"), ("U", "yY")):
+        for second in seconds:
+            for tone in _TONES:
+                old = first + unicodedata.normalize("NFC", second + tone)
+                new = unicodedata.normalize("NFC", first + tone) + second
+                if len(old) == 2 and len(new) == 2:
+                    pairs[old] = new
+    return pairs
+
+
+_TONE_PAIRS = _build_tone_pairs()
+# Only an open syllable ("hoà", "thuỷ") has two spellings; "hoàn", "khoảng" have one.
+_TONE_RE = re.compile("(?:" + "|".join(sorted(_TONE_PAIRS, key=len, reverse=True)) + r")(?![^\W\d_])")
+# "tỉ" and "tỷ" are the same word (billion, ratio); fold to one spelling.
+_TI_RE = re.compile(r"(?<![^\W\d_])tỉ(?![^\W\d_])")
+
+
+def fold(text: str) -> str:
+    """Lower-case, new-style tone placement, tỉ -> tỷ; always the same length as `text`.
+
+    Expects NFC. Characters whose lower-case form is longer (rare, non-Vietnamese) are kept."""
+    low = text.lower()
+    if len(low) != len(text):
+        low = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+    if _TONE_RE.search(low):
+        low = _TONE_RE.sub(lambda m: _TONE_PAIRS[m.group(0)], low)
+    if "tỉ" in low:
+        low = _TI_RE.sub("tỷ", low)
+    return low
+
+
+def unify_case_kept(text: str) -> str:
+    """Tone-unified copy that keeps case (for matching capitalised names); same length."""
+    if _TONE_RE.search(text):
+        text = _TONE_RE.sub(lambda m: _TONE_PAIRS[m.group(0)], text)
+    return text
+
+
+@dataclass
+class Normalised:
+    """NFC text plus the map from its offsets back to the caller's text."""
+
+    text: str
+    original: str
+    offsets: list[int] | None  # None when the input was already NFC (identity map)
+
+    def to_original(self, start: int, end: int) -> tuple[int, int]:
+        if self.offsets is None:
+            return start, end
+        o = self.offsets
+        return o[start], (o[end] if end < len(o) else len(self.original))
+
+
+_CLUSTER = re.compile(r".[\u0300-\u036f\u0323]*", re.DOTALL)
+
+
+def normalise(text: str) -> Normalised:
+    """NFC text; when the input is not NFC (e.g. NFD), keep a map to the input's offsets.
+
+    Normalising one base character with its combining marks at a time keeps clusters whole, so
+    every NFC span maps to a span of the input that holds the same text in its own form."""
+    if unicodedata.is_normalized("NFC", text):
+        return Normalised(text, text, None)
+    out: list[str] = []
+    offsets: list[int] = []
+    for m in _CLUSTER.finditer(text):
+        piece = unicodedata.normalize("NFC", m.group(0))
+        out.append(piece)
+        offsets.extend([m.start()] * len(piece))
+    return Normalised("".join(out), text, offsets)
+
+
+# Words that end with a dot without ending the sentence: "TP. Cần Thơ", "ThS. Nguyễn", "v.v."
+ABBREVIATIONS = frozenset(
+    "tp tx tt p q h th ts ths pgs gs bs ks ls ng st mr mrs ms dr tr no v.v vv đ/c ttg nxb cty".split()
+)
+_SENTENCE_END = re.compile(r"[.!?…]+[\"”’')\]]*(?=\s+[\"“‘(\[]?(\w))")
+_WORD_BEFORE = re.compile(r"([\w/.]+)$")
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Sentence spans (start, end) over `text`: line breaks always end a sentence; '.', '!', '?'
+    end one when followed by a capital or digit, except after an abbreviation ("TP.") or a
+    single initial ("Nguyễn V. A."). Decimal points never qualify (no space after them)."""
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    n = len(text)
+    while pos < n:
+        nl = text.find("\n", pos)
+        line_end = n if nl < 0 else nl
+        _split_line(text, pos, line_end, spans)
+        pos = line_end + 1
+    return spans
+
+
+def _split_line(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
+    seg_start = start
+    for m in _SENTENCE_END.finditer(text, start, end):
+        nxt = m.group(1)
+        if not (nxt.isupper() or nxt.isdigit()):
+            continue
+        word = _WORD_BEFORE.search(text, max(seg_start, m.start() - 12), m.start())
+        if word and m.group(0).startswith("."):
+            w = word.group(1).lower()
+            if w in ABBREVIATIONS or (len(w) == 1 and w.isalpha()):
+                continue
+        _emit(text, seg_start, m.end(), spans)
+        seg_start = m.end()
+    _emit(text, seg_start, end, spans)
+
+
+def _emit(text: str, a: int, b: int, spans: list[tuple[int, int]]) -> None:
+    while a < b and text[a].isspace():
+        a += 1
+    while b > a and text[b - 1].isspace():
+        b -= 1
+    if b > a:
+        spans.append((a, b))
+
+
+@lru_cache(maxsize=512)
+def fold_pattern(pattern: str) -> str:
+    """A cue pattern written in ordinary Vietnamese, folded like the text it will match."""
+    return fold(unicodedata.normalize("NFC", pattern))
