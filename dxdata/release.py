@@ -40,6 +40,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+import schemas
 from dxdata import paths
 from dxdata.model import FACT_TABLES
 from schemas.tables import FACT_KEY, TABLE_MODELS, CheckOutcome, describe_columns, table_description, validate_table
@@ -73,7 +74,8 @@ PARQUET_OPTIONS = {
     "version": "2.6",
 }
 DUCKDB_STORAGE_VERSION = "v1.0.0"
-VIEWS_DIR = paths.REPO_ROOT / "schemas" / "views"
+# Packaged with the schemas package (pyproject package-data), so installed copies find them too.
+VIEWS_DIR = Path(schemas.__file__).resolve().parent / "views"
 
 CHANGES_TABLE = "changes"
 DATAPACKAGE = "datapackage.json"
@@ -590,7 +592,8 @@ def run_view_files(con: duckdb.DuckDBPyConnection, views_dir: Path) -> list[str]
             con.execute(sql)
         except duckdb.CatalogException as exc:
             con.execute("ROLLBACK")
-            message = f"{sql_file.name}: view skipped, it needs a table or view this release lacks ({exc})"
+            first_line = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            message = f"{sql_file.name}: view skipped, it needs a table or view this release lacks ({first_line})"
             warnings.warn(message, stacklevel=2)
             log.warning(message)
             continue
@@ -783,7 +786,7 @@ def _describe_bump(bump: str, changes: pd.DataFrame) -> str:
         "minor": "rows were added, removed or changed",
         "patch": "only descriptions, citations or licences changed",
     }[bump]
-    return f"{bump} release: {rule}; " + ", ".join(parts) + "."
+    return f"{bump.capitalize()} release: {rule}; " + ", ".join(parts) + "."
 
 
 def publish_release(
@@ -847,7 +850,7 @@ def publish_release(
                     changes,
                 )
             version = bump_version(previous.version, bump)
-            reason = _describe_bump(bump, changes) if len(changes) else f"{bump} release: descriptions or licences changed."
+            reason = _describe_bump(bump, changes) if len(changes) else f"{bump.capitalize()} release: descriptions or licences changed."
 
         final = releases_dir / version
         if final.exists():

@@ -93,42 +93,55 @@ def _read(folder: Path, name: str) -> pd.DataFrame | None:
     return pq.read_table(path).to_pandas() if path.exists() else None
 
 
+def _province_label(province, unit_set) -> str:
+    # The two registers share names (Hà Nội is a unit of both maps); say which map a 34-unit row is on.
+    return f"{province} (34-unit map)" if int(unit_set) == 34 else str(province)
+
+
 def dti_rank_svg(rankings: pd.DataFrame | None) -> str | None:
-    """Horizontal bars of the overall DTI rank in the newest edition: the better the rank, the
-    longer the bar. None when the release holds no overall rank."""
+    """Horizontal bars of the overall DTI rank in the most complete edition (most provinces
+    ranked, then the newest): the better the rank, the longer the bar. None when the release
+    holds no overall rank."""
     if rankings is None or rankings.empty:
         return None
-    ranks = rankings[rankings["indicator_id"] == "dti.rank"]
+    ranks = rankings[rankings["indicator_id"] == "dti.rank"].copy()
     if ranks.empty:
         return None
-    year = int(ranks["ref_year"].max())
-    ranks = ranks[ranks["ref_year"] == year]
-    ranks = ranks.sort_values(["value", "province"]).drop_duplicates(["province_code", "unit_set"])
+    coverage = ranks.groupby(["ref_year", "unit_set"])["province_code"].nunique().reset_index(name="n")
+    best = coverage.sort_values(["n", "ref_year"], ascending=False).iloc[0]
+    year, unit_set = int(best["ref_year"]), int(best["unit_set"])
+    ranks = ranks[(ranks["ref_year"] == year) & (ranks["unit_set"] == unit_set)]
+    # Prefer the official table when several sources rank a province.
+    ranks["_official"] = ranks["method"] != "official_table"
+    ranks = ranks.sort_values(["_official", "source_id"]).drop_duplicates(["province_code"])
+    ranks = ranks.sort_values(["value", "province"])
     rank_of = int(ranks["rank_of"].max()) if ranks["rank_of"].notna().any() else int(ranks["value"].max())
     bar_h, gap, left, width = 14, 4, 170, 420
     height = len(ranks) * (bar_h + gap) + 40
     out = [
         f'<svg class="chart" id="dti-chart" role="img" xmlns="http://www.w3.org/2000/svg" width="{left + width + 60}" height="{height}"'
         f' viewBox="0 0 {left + width + 60} {height}" aria-label="DTI {year} overall rank by province">',
-        f'<text x="0" y="14" class="chart-title">DTI {year} (assessment year): overall rank by province, longer bar = better rank</text>',
+        f'<text x="0" y="14" class="chart-title">Provincial DTI {year} (assessment year), {len(ranks)} of {rank_of} units ranked: '
+        "longer bar = better rank</text>",
     ]
     for i, r in enumerate(ranks.itertuples()):
         y = 26 + i * (bar_h + gap)
         rank = int(r.value)
         w = max(2.0, width * (rank_of + 1 - rank) / rank_of)
-        label = html.escape(f"{r.province}")
+        label = html.escape(_province_label(r.province, r.unit_set))
         out.append(f'<text x="{left - 6}" y="{y + bar_h - 3}" text-anchor="end" class="label">{label}</text>')
         out.append(
             f'<rect class="mark" x="{left}" y="{y}" width="{w:.1f}" height="{bar_h}" fill="#3b6ea8">'
-            f"<title>{label}: rank {rank}/{rank_of} in DTI {year}</title></rect>"
+            f"<title>{label}: rank {rank}/{rank_of} in DTI {year} ({html.escape(str(r.source_id))})</title></rect>"
         )
         out.append(f'<text x="{left + w + 4:.1f}" y="{y + bar_h - 3}" class="value">{rank}</text>')
     out.append("</svg>")
     return "\n".join(out)
 
 
-def facts_grid_svg(folder: Path) -> str | None:
-    """A grid of provinces by theme; each cell's area shows how many facts the release holds."""
+def facts_grid_svg(folder: Path, max_rows: int = 25) -> str | None:
+    """A grid of provinces by theme; each circle's area shows how many facts the release holds.
+    The provinces with most facts first, at most max_rows of them."""
     frames = []
     for theme in FACT_TABLES:
         df = _read(folder, theme)
@@ -138,22 +151,27 @@ def facts_grid_svg(folder: Path) -> str | None:
         return None
     counts = pd.concat(frames).groupby(["province", "province_code", "unit_set", "theme"]).size()
     provinces = counts.groupby(level=[0, 1, 2]).sum().sort_values(ascending=False, kind="mergesort")
+    shown_all = len(provinces) <= max_rows
+    total_provinces = len(provinces)
+    provinces = provinces.iloc[:max_rows]
     themes = [t for t in FACT_TABLES]
-    cell, left, top = 22, 170, 90
+    cell, left, top = 22, 170, 50
     height = top + len(provinces) * cell + 10
-    width = left + len(themes) * cell * 4
+    width = max(left + len(themes) * cell * 4, 760)
     biggest = int(counts.max())
     out = [
         f'<svg class="chart" id="facts-chart" role="img" xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}"'
         f' viewBox="0 0 {width} {height}" aria-label="Facts per theme and province">',
-        '<text x="0" y="14" class="chart-title">Facts per theme and province (circle area = number of facts)</text>',
+        f'<text x="0" y="14" class="chart-title">Facts per theme and province (circle area = number of facts)'
+        f'{"" if shown_all else f", the {max_rows} provinces with most facts of {total_provinces}"}</text>',
     ]
     for j, theme in enumerate(themes):
         x = left + j * cell * 4 + cell * 2
         out.append(f'<text x="{x}" y="{top - 10}" text-anchor="middle" class="label">{html.escape(theme)}</text>')
     for i, (prov, code, unit_set) in enumerate(provinces.index):
         y = top + i * cell + cell / 2
-        out.append(f'<text x="{left - 6}" y="{y + 4}" text-anchor="end" class="label">{html.escape(str(prov))}</text>')
+        label = html.escape(_province_label(prov, unit_set))
+        out.append(f'<text x="{left - 6}" y="{y + 4}" text-anchor="end" class="label">{label}</text>')
         for j, theme in enumerate(themes):
             n = int(counts.get((prov, code, unit_set, theme), 0))
             if not n:
@@ -162,7 +180,7 @@ def facts_grid_svg(folder: Path) -> str | None:
             radius = max(2.0, (cell / 2 - 1) * (n / biggest) ** 0.5)
             out.append(
                 f'<circle class="mark" cx="{x}" cy="{y}" r="{radius:.1f}" fill="{_THEME_COLOURS[theme]}">'
-                f"<title>{html.escape(str(prov))}: {n} facts in {theme}</title></circle>"
+                f"<title>{label}: {n} facts in {theme}</title></circle>"
             )
     out.append("</svg>")
     return "\n".join(out)

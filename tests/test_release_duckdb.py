@@ -1,0 +1,158 @@
+"""dx.duckdb: same tables as the Parquet files, comments, views, old-reader storage, isolation."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import struct
+import subprocess
+import sys
+import warnings
+from datetime import datetime, timezone
+
+import duckdb
+import pytest
+
+from dxdata import release as rel
+from dxdata.release import publish_release
+from release_fixtures import base_facts, fact, make_tables, with_value
+
+CREATED = datetime(2026, 1, 2, tzinfo=timezone.utc)
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory):
+    rows = base_facts() + [
+        # An older and a newer value of one indicator: latest_facts must pick the newer.
+        fact("egov.online_services_total", 1500, ref_year=2021, ref_date="2021-06-30"),
+        fact("egov.online_services_total", 1900, ref_year=2022, ref_date=None, source_id="dti_test_table", method="official_table"),
+    ]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # views needing reference tables are skipped
+        return publish_release(make_tables(rows), releases_dir=tmp_path_factory.mktemp("w") / "releases", created=CREATED)
+
+
+@pytest.fixture
+def con(published):
+    c = duckdb.connect(str(published.path / "dx.duckdb"), read_only=True)
+    yield c
+    c.close()
+
+
+def test_readme_query_returns_the_value(con):
+    got = con.execute(
+        "SELECT value FROM workforce WHERE indicator_id = 'workforce.it_staff_total' AND province_code = '93'"
+    ).fetchall()
+    assert got == [(625.0,)]
+
+
+def test_every_table_and_column_has_a_comment(con, published):
+    tables = dict(con.execute("SELECT table_name, comment FROM duckdb_tables()").fetchall())
+    assert set(tables) == set(make_tables())
+    assert all(tables.values()), tables
+    missing = con.execute("SELECT table_name, column_name FROM duckdb_columns() WHERE NOT internal "
+                          "AND table_name IN (SELECT table_name FROM duckdb_tables()) "
+                          "AND (comment IS NULL OR comment = '')").fetchall()
+    assert missing == []
+    comment = con.execute("SELECT comment FROM duckdb_columns() WHERE table_name = 'workforce' AND column_name = 'rank_of'").fetchone()[0]
+    assert comment.startswith("Size of the ranking")
+
+
+def test_not_null_columns_are_declared(con):
+    nullable = dict(con.execute("SELECT column_name, is_nullable FROM duckdb_columns() WHERE table_name = 'rankings'").fetchall())
+    assert nullable["value"] is False and nullable["ref_date"] is True
+
+
+def test_facts_view_is_the_union_of_the_fact_tables(con):
+    total = sum(con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in rel.FACT_TABLES)
+    assert con.execute("SELECT count(*) FROM facts").fetchone()[0] == total
+    themes = dict(con.execute("SELECT theme, count(*) FROM facts GROUP BY theme").fetchall())
+    assert themes["workforce"] == 3 and themes["rankings"] == 8
+
+
+def test_latest_facts_picks_the_most_recent_value_with_its_source(con):
+    rows = con.execute(
+        "SELECT ref_year, ref_date, value, source_id, source_title FROM latest_facts "
+        "WHERE indicator_id = 'egov.online_services_total' AND province_code = '93'"
+    ).fetchall()
+    # 2022 has a dated article value and a whole-year table value; the whole-year one counts as of
+    # 31 December, so it is the most recent.
+    assert rows == [(2022, None, 1900.0, "dti_test_table", "DTI 2020 test table")]
+    n = con.execute("SELECT count(*) FROM latest_facts").fetchone()[0]
+    distinct = con.execute("SELECT count(DISTINCT (indicator_id, province_code, unit_set)) FROM facts").fetchone()[0]
+    assert n == distinct
+
+
+def test_wide_view_per_theme(con):
+    views = {r[0] for r in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()}
+    assert {f"{t}_wide" for t in rel.FACT_TABLES} <= views
+    row = con.execute("SELECT it_staff_total, it_staff_government, it_staff_public_units FROM workforce_wide "
+                      "WHERE province_code = '93' AND ref_year = 2022").fetchall()
+    assert row == [(625.0, 150.0, 400.0)]
+    ranks = con.execute("SELECT province, rank FROM rankings_wide WHERE ref_year = 2020 ORDER BY rank").fetchall()
+    assert ranks[0] == ("Đà Nẵng", 1.0) and len(ranks) == 4
+    # One column per catalogue indicator of the theme, present even without values.
+    cols = [r[0] for r in con.execute("DESCRIBE enterprises_wide").fetchall()]
+    assert cols[:4] == ["province_code", "province", "unit_set", "ref_year"] and "it_revenue_vnd" in cols
+
+
+def test_storage_version_readable_by_duckdb_1x(published, con):
+    header = (published.path / "dx.duckdb").read_bytes()[:20]
+    assert header[8:12] == b"DUCK"
+    # Storage version number 64 is what DuckDB 0.10 to 1.1 write; every 1.x reader opens it.
+    assert struct.unpack("<Q", header[12:20])[0] == 64
+    tags = con.execute("SELECT tags FROM duckdb_databases() WHERE NOT internal AND path IS NOT NULL").fetchone()[0]
+    assert tags["storage_version"].startswith("v1.0.0")
+
+
+@pytest.mark.skipif(not os.environ.get("DXDATA_DUCKDB1_PATH"),
+                    reason="set DXDATA_DUCKDB1_PATH to a folder holding duckdb 1.x (pip install --target) to open the file with it")
+def test_opens_with_duckdb_1x(published):
+    code = ("import duckdb, sys; c = duckdb.connect(sys.argv[1], read_only=True); "
+            "print(duckdb.__version__, c.execute(\"SELECT value FROM workforce WHERE indicator_id='workforce.it_staff_total'\").fetchone()[0])")
+    env = {**os.environ, "PYTHONPATH": os.environ["DXDATA_DUCKDB1_PATH"]}
+    out = subprocess.run([sys.executable, "-c", code, str(published.path / "dx.duckdb")], env=env,
+                         capture_output=True, text=True, check=True).stdout.split()
+    assert out[0].startswith("1.") and float(out[1]) == 625.0
+
+
+def test_reader_of_an_older_release_is_not_disturbed(tmp_path):
+    releases = tmp_path / "releases"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        first = publish_release(make_tables(), releases_dir=releases, created=CREATED)
+        reader = duckdb.connect(str(first.path / "dx.duckdb"), read_only=True)
+        try:
+            query = "SELECT value FROM workforce WHERE indicator_id = 'workforce.it_staff_total'"
+            assert reader.execute(query).fetchone()[0] == 625.0
+            digest = hashlib.sha256((first.path / "dx.duckdb").read_bytes()).hexdigest()
+            second = publish_release(make_tables(with_value("workforce.it_staff_total", 626)), releases_dir=releases, created=CREATED)
+            assert second.version == "1.1.0"
+            assert reader.execute(query).fetchone()[0] == 625.0
+            assert hashlib.sha256((first.path / "dx.duckdb").read_bytes()).hexdigest() == digest
+        finally:
+            reader.close()
+    with duckdb.connect(str(second.path / "dx.duckdb"), read_only=True) as new:
+        assert new.execute(query).fetchone()[0] == 626.0
+
+
+def test_view_files_run_in_name_order_and_missing_tables_skip_with_warning(tmp_path):
+    views = tmp_path / "views"
+    views.mkdir()
+    (views / "a_base.sql").write_text("CREATE VIEW a_base AS SELECT 1 AS x FROM t;")
+    (views / "b_needs_missing.sql").write_text("CREATE VIEW b AS SELECT * FROM no_such_table;")
+    (views / "c_uses_a.sql").write_text("CREATE VIEW c AS SELECT x + 1 AS y FROM a_base;")
+    con = duckdb.connect()
+    con.execute("CREATE TABLE t AS SELECT 1 AS x")
+    with pytest.warns(UserWarning, match="b_needs_missing.sql"):
+        created = rel.run_view_files(con, views)
+    assert created == ["a_base", "c_uses_a"]
+    assert con.execute("SELECT y FROM c").fetchall() == [(2,)]
+
+
+def test_broken_view_file_is_an_error_naming_it(tmp_path):
+    views = tmp_path / "views"
+    views.mkdir()
+    (views / "broken.sql").write_text("CREATE VIEW oops AS SELEKT 1;")
+    with pytest.raises(rel.ReleaseError, match="broken.sql"):
+        rel.run_view_files(duckdb.connect(), views)

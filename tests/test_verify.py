@@ -1,0 +1,96 @@
+"""`dxdata verify`: passes on a fresh release, fails naming the file when anything differs."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import warnings
+from datetime import datetime, timezone
+
+import duckdb
+import pytest
+from click.testing import CliRunner
+
+from dxdata.cli import main
+from dxdata.release import publish_release
+from dxdata.verify import cli_verify, verify_release
+from release_fixtures import make_tables
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        out = publish_release(make_tables(), releases_dir=tmp_path_factory.mktemp("w") / "releases",
+                              created=datetime(2026, 1, 2, tzinfo=timezone.utc))
+    return out.path
+
+
+@pytest.fixture
+def release(template, tmp_path):
+    """A downloaded copy of the release, free to damage."""
+    return shutil.copytree(template, tmp_path / "1.0.0")
+
+
+def test_fresh_release_verifies(release, capsys):
+    assert verify_release(release) == []
+    assert cli_verify(release) == 0
+    assert "OK" in capsys.readouterr().out
+
+
+def test_cli_command_verifies(release):
+    result = CliRunner().invoke(main, ["verify", str(release)])
+    assert result.exit_code == 0, result.output
+
+
+def test_one_flipped_byte_fails_naming_the_file(release, capsys):
+    target = release / "rankings.parquet"
+    data = bytearray(target.read_bytes())
+    data[len(data) // 3] ^= 0x01
+    target.write_bytes(bytes(data))
+    assert cli_verify(release) != 0
+    err = capsys.readouterr().err
+    assert "rankings.parquet: sha256 is" in err
+    assert "workforce.parquet" not in err
+
+
+def test_cli_exit_code_is_nonzero_after_damage(release):
+    (release / "sources.parquet").write_bytes((release / "sources.parquet").read_bytes()[:-1] + b"\x00")
+    result = CliRunner().invoke(main, ["verify", str(release)])
+    assert result.exit_code != 0
+    assert "sources.parquet" in result.output
+
+
+def test_missing_file_is_named(release):
+    (release / "enterprises.parquet").unlink()
+    problems = verify_release(release)
+    assert any(p.startswith("enterprises.parquet: listed in datapackage.json but missing") for p in problems)
+
+
+def test_row_count_mismatch_is_named(release):
+    dp = release / "datapackage.json"
+    d = json.loads(dp.read_text())
+    next(r for r in d["resources"] if r["name"] == "workforce")["rows"] = 99
+    dp.write_text(json.dumps(d))
+    assert verify_release(release) == ["workforce.parquet: holds 3 rows, datapackage.json says 99"]
+
+
+def test_schema_mismatch_is_named(release):
+    dp = release / "datapackage.json"
+    d = json.loads(dp.read_text())
+    next(r for r in d["resources"] if r["name"] == "indicators")["schema"]["fields"][0]["type"] = "integer"
+    dp.write_text(json.dumps(d))
+    problems = verify_release(release)
+    assert len(problems) == 1 and problems[0].startswith("indicators.parquet: columns")
+
+
+def test_duckdb_differing_from_parquet_is_named(release):
+    with duckdb.connect(str(release / "dx.duckdb")) as con:
+        con.execute("UPDATE workforce SET value = value + 1 WHERE indicator_id = 'workforce.it_staff_total'")
+    problems = verify_release(release)
+    assert problems == ["dx.duckdb: table workforce differs from workforce.parquet: 1 rows only in dx.duckdb, 1 rows only in workforce.parquet"]
+
+
+def test_not_a_release_folder(tmp_path):
+    problems = verify_release(tmp_path)
+    assert len(problems) == 1 and "datapackage.json: missing" in problems[0]
