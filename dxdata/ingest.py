@@ -37,19 +37,22 @@ CREDIT_LINE = re.compile(
     r"^(?:Theo|Nguồn)\s*:?\s+(?:[\w.-]+\.(?:vn|com|net|org|gov)(?:\.vn)?\S*|(?:[A-ZĐ][\w-]*\s*){1,6})$"
 )
 
-WEEKDAYS = r"(?:Thứ\s+(?:hai|ba|tư|năm|sáu|bảy)|Chủ\s+nhật)"
-# Datelines as portals print them: "Thứ năm, 05/05/2022 21:48", "12/03/2023 08:15",
-# "15:30 | 28/07/2023", "Cập nhật: 14:20 ngày 20/9/2023", "Ngày 7 tháng 10 năm 2022".
-_DMY = r"(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})"
-_HM = r"(?P<H>\d{1,2})[:h](?P<M>\d{2})"
-_HM2 = r"(?P<H2>\d{1,2})[:h](?P<M2>\d{2})"
-DATELINE = re.compile(
-    rf"^\s*(?:(?:Cập nhật|Đăng|Ngày đăng|Xuất bản)\s*:?\s*)?(?:{WEEKDAYS}\s*,?\s*)?"
-    rf"(?:{_HM2}\s*(?:\||,|-|ngày)?\s*)?"
-    rf"(?:{_DMY}|[Nn]gày\s+(?P<d3>\d{{1,2}})\s+tháng\s+(?P<m3>\d{{1,2}})\s+năm\s+(?P<y3>\d{{4}}))"
-    rf"(?:\s*(?:\||,|-|lúc)?\s*{_HM})?\s*(?:\(?GMT\+7\)?)?\s*$",
+# A dateline is a short line holding a date, optionally a time, and nothing else but the words
+# portals print around them: weekday, "ngày", "lúc", "Cập nhật", "Đăng ngày", "GMT+7", separators.
+# Parsing therefore finds the date and time, removes them and those words, and accepts the line
+# only when nothing is left, which keeps prose such as "Chiều ngày 5/5/2022, Đoàn ..." out.
+_DATE_FORMS = (
+    re.compile(r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?=T|\b)"),
+    re.compile(r"\b(?P<d>\d{1,2})[/.-](?P<m>\d{1,2})[/.-](?P<y>\d{4})\b"),
+    re.compile(r"\bngày\s+(?P<d>\d{1,2})\s+tháng\s+(?P<m>\d{1,2})\s+năm\s+(?P<y>\d{4})\b", re.IGNORECASE),
+)
+_TIME = re.compile(r"(?:\bT|\b)(?P<H>\d{1,2})[:h](?P<M>\d{2})(?::\d{2})?(?:[+-]\d{2}:?\d{2}|Z)?\b")
+_DATELINE_WORDS = re.compile(
+    r"\b(?:thứ\s+(?:hai|ba|tư|năm|sáu|bảy)|chủ\s+nhật|cập\s+nhật|đăng\s+ngày|ngày\s+đăng|đăng"
+    r"|xuất\s+bản|ngày|lúc|gmt\s*[+-]\s*\d{1,2}|utc\s*[+-]?\s*\d{0,2}|sa|ch|am|pm)\b",
     re.IGNORECASE,
 )
+_DATELINE_MAX_CHARS = 80
 
 
 class SourceError(ValueError):
@@ -66,17 +69,24 @@ def sha256_text(text: str) -> str:
 
 def parse_dateline(line: str) -> datetime | None:
     """A Vietnamese dateline as a local (+07:00) datetime, or None when the line is not one."""
-    m = DATELINE.match(nfc(line))
-    if not m:
+    line = nfc(line).strip()
+    if not line or len(line) > _DATELINE_MAX_CHARS:
         return None
-    if m.group("y"):
-        y, mo, d = int(m.group("y")), int(m.group("m")), int(m.group("d"))
+    for form in _DATE_FORMS:
+        date_match = form.search(line)
+        if date_match:
+            break
     else:
-        y, mo, d = int(m.group("y3")), int(m.group("m3")), int(m.group("d3"))
-    hour = m.group("H") or m.group("H2")
-    minute = m.group("M") or m.group("M2")
+        return None
+    rest = line[: date_match.start()] + " " + line[date_match.end() :]
+    time_match = _TIME.search(rest)
+    if time_match:
+        rest = rest[: time_match.start()] + " " + rest[time_match.end() :]
+    if re.sub(r"[\W_]+", "", _DATELINE_WORDS.sub(" ", rest)):
+        return None
+    hour, minute = (int(time_match["H"]), int(time_match["M"])) if time_match else (0, 0)
     try:
-        return datetime(y, mo, d, int(hour or 0), int(minute or 0), tzinfo=VN_TZ)
+        return datetime(int(date_match["y"]), int(date_match["m"]), int(date_match["d"]), hour, minute, tzinfo=VN_TZ)
     except ValueError:
         return None
 

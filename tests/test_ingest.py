@@ -129,3 +129,19 @@ def test_source_record_hashes_the_clean_text():
     assert row["published_at"] == "2022-05-05T21:48:00+07:00"
     assert row["original_outlet"] == "baohaugiang.com.vn"
     assert "baohaugiang.com.vn" in row["citation"]
+
+
+@pytest.mark.parametrize(
+    "line, expected",
+    [
+        ("15-06-2022 07:30", datetime(2022, 6, 15, 7, 30, tzinfo=VN)),
+        ("2023-09-14T08:30:00+07:00", datetime(2023, 9, 14, 8, 30, tzinfo=VN)),
+        ("Cập nhật lúc 10:00, Thứ Ba, 7/3/2023", datetime(2023, 3, 7, 10, 0, tzinfo=VN)),
+        ("Ngày đăng: 21-04-2023 | 10:12", datetime(2023, 4, 21, 10, 12, tzinfo=VN)),
+        ("Thứ Ba, ngày 15/11/2022", datetime(2022, 11, 15, tzinfo=VN)),
+        ("Đăng ngày: 28/03/2023", datetime(2023, 3, 28, tzinfo=VN)),
+        ("Thứ Năm, 12/01/2023, 09:15 (GMT+7)", datetime(2023, 1, 12, 9, 15, tzinfo=VN)),
+    ],
+)
+def test_parse_dateline_more_portal_styles(line, expected):
+    assert parse_dateline(line) == expected
