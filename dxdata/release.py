@@ -530,10 +530,19 @@ class PreviousRelease:
         return [r["name"] for r in self.descriptor["resources"] if r["name"] != CHANGES_TABLE]
 
     def schema(self, name: str) -> pa.Schema:
-        return pq.read_schema(self.path / f"{name}.parquet")
+        return self._read(name, pq.read_schema)
 
     def frame(self, name: str) -> pd.DataFrame:
-        return arrow_to_pandas(pq.read_table(self.path / f"{name}.parquet"))
+        return arrow_to_pandas(self._read(name, pq.read_table))
+
+    def _read(self, name: str, reader):
+        path = self.path / f"{name}.parquet"
+        try:
+            return reader(path)
+        except Exception as exc:  # pyarrow raises several types for missing or damaged files
+            raise ReleaseError(
+                f"{path}: cannot read the previous release to compare with ({exc}); run `dxdata verify {self.path}`"
+            ) from exc
 
 
 def load_previous(releases_dir: Path) -> PreviousRelease | None:
@@ -878,6 +887,8 @@ def _remove_stale_temp(releases_dir: Path) -> None:
     for p in releases_dir.glob(f"{TMP_PREFIX}*"):
         if p.is_dir():
             shutil.rmtree(p, ignore_errors=True)
+        else:
+            p.unlink(missing_ok=True)
 
 
 def _descriptor_without_files(arrow_tables: Mapping[str, pa.Table], tables: Mapping[str, pd.DataFrame]) -> dict:

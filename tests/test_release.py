@@ -280,3 +280,11 @@ def test_bump_version_rules():
     assert rel.bump_version("1.2.3", "patch") == "1.2.4"
     with pytest.raises(ValueError):
         rel.parse_version("1.2")
+
+
+def test_damaged_previous_release_is_a_clear_error_and_left_alone(first, releases):
+    (first.path / "workforce.parquet").write_bytes(b"not parquet")
+    before = snapshot(releases)
+    with pytest.raises(rel.ReleaseError, match="workforce.parquet.*dxdata verify"):
+        publish_release(make_tables(with_value("workforce.it_staff_total", 626)), releases_dir=releases, created=CREATED)
+    assert snapshot(releases) == before
