@@ -15,15 +15,13 @@ from pipelines.sensors import article_sources_sensor
 from pipelines.sources import article_files
 from pipelines.tables import table_assets
 
-warehouse = Warehouse()
-
 defs = Definitions(
     assets=[article_files, article_text, article_facts, official_facts, press_facts, *table_assets, release],
     asset_checks=all_checks,
     jobs=[release_job],
     schedules=[weekly_release_schedule],
     sensors=[article_sources_sensor],
-    resources={"warehouse": warehouse, "warehouse_io_manager": WarehouseParquetIOManager(warehouse=warehouse)},
+    resources={"warehouse": Warehouse(), "warehouse_io_manager": WarehouseParquetIOManager()},
     # `console` stays the default for UI runs; `dxdata release` picks `progress` in its run config.
     loggers={"console": colored_console_logger, "progress": progress_logger_def()},
 )

@@ -23,14 +23,14 @@ from dxdata import paths
 ATTRS_KEY = b"dxdata.attrs"
 
 
-class Warehouse(ConfigurableResource):
-    """Folders the pipeline reads from and writes to.
+class WarehousePaths:
+    """Folders the pipeline reads from and writes to, for classes with `sources_dir` and
+    `warehouse_dir` settings. Empty settings mean the `dxdata.paths` defaults, read when a step
+    runs, so the overrides DXDATA_SOURCES and DXDATA_WAREHOUSE apply to UI runs, CLI runs and
+    tests alike."""
 
-    Empty settings mean the `dxdata.paths` defaults, read when a step runs, so the environment
-    overrides DXDATA_SOURCES and DXDATA_WAREHOUSE apply to UI runs, CLI runs and tests alike."""
-
-    sources_dir: str = ""
-    warehouse_dir: str = ""
+    sources_dir: str
+    warehouse_dir: str
 
     def sources_root(self) -> Path:
         return Path(self.sources_dir).resolve() if self.sources_dir else paths.sources_dir()
@@ -60,6 +60,13 @@ class Warehouse(ConfigurableResource):
         return read_frame(path) if path.exists() else None
 
 
+class Warehouse(WarehousePaths, ConfigurableResource):
+    """Where sources are read and outputs written (see `WarehousePaths`)."""
+
+    sources_dir: str = ""
+    warehouse_dir: str = ""
+
+
 def write_frame(df: pd.DataFrame, path: Path) -> None:
     """Write a frame (and its `attrs`) to Parquet, replacing any previous file in one rename."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -86,7 +93,7 @@ def read_frame(path: Path) -> pd.DataFrame:
     return df
 
 
-class WarehouseParquetIOManager(ConfigurableIOManager):
+class WarehouseParquetIOManager(WarehousePaths, ConfigurableIOManager):
     """Stores DataFrame outputs as `<warehouse>/work/<asset>.parquet`, or one file per partition
     as `<warehouse>/work/<asset>/<partition>.parquet`.
 
@@ -94,10 +101,13 @@ class WarehouseParquetIOManager(ConfigurableIOManager):
     run, so a single-run backfill writes each partition's own file). A downstream asset reading
     many partitions receives `{partition_key: DataFrame}` for the partitions that are stored."""
 
-    warehouse: Warehouse
+    # Its own settings rather than a nested `Warehouse` resource: nesting makes Dagster 1.13
+    # emit a deprecation warning of its own at every run.
+    sources_dir: str = ""
+    warehouse_dir: str = ""
 
     def path_for(self, asset: str, partition_key: str | None = None) -> Path:
-        return self.warehouse.work_file(asset, partition_key)
+        return self.work_file(asset, partition_key)
 
     def handle_output(self, context: OutputContext, obj) -> None:
         if obj is None:

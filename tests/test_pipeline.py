@@ -1,0 +1,212 @@
+"""The Dagster pipeline end to end on real assets, in a temporary warehouse and instance."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import duckdb
+import pandas as pd
+from dagster import DagsterInstance
+
+from test_pipeline_support import (  # noqa: F401  (fixtures)
+    REPO,
+    SEED_ID,
+    TEST_ARTICLE,
+    TEST_ID,
+    TEST_IT_STAFF,
+    TEST_PROVINCE_CODE,
+    ExtractionSpy,
+    extract_engine,
+    world,
+    write_article,
+)
+
+
+def _job():
+    from pipelines.definitions import defs
+
+    return defs.resolve_job_def("release_job")
+
+
+def _materialized_partitions(result, asset: str) -> list[str]:
+    return sorted(m.partition for m in result.asset_materializations_for_node(asset))
+
+
+def _release_meta(result) -> dict:
+    [event] = result.asset_materializations_for_node("release")
+    return {k: getattr(v, "value", v) for k, v in event.metadata.items()}
+
+
+def test_release_command_publishes_once_then_reports_no_change(world, capsys):
+    from pipelines.run import cli_release
+
+    assert cli_release() == 0
+    out = capsys.readouterr().out
+    assert "Published release 1.0.0" in out
+    release = world.releases / "1.0.0"
+    assert (world.releases / "LATEST").read_text().strip() == "1.0.0"
+    with duckdb.connect(str(release / "dx.duckdb"), read_only=True) as con:
+        values = con.execute(
+            "SELECT value FROM workforce WHERE indicator_id = 'workforce.it_staff_total' AND province_code = '93'"
+        ).fetchall()
+    assert values == [(625.0,)]
+    before = sorted(p.name for p in world.releases.iterdir())
+
+    assert cli_release() == 0
+    out = capsys.readouterr().out
+    assert "No change" in out
+    assert sorted(p.name for p in world.releases.iterdir()) == before
+    assert (world.releases / "LATEST").read_text().strip() == "1.0.0"
+    # Both runs are in the instance the UI reads (one DAGSTER_HOME for CLI and UI).
+    runs = DagsterInstance.get().get_runs()
+    assert len(runs) == 2 and {r.job_name for r in runs} == {"release_job"}
+
+
+def test_second_source_extracts_only_its_partition_and_reaches_the_release(world, monkeypatch):
+    from pipelines.run import run_release
+    from pipelines.sources import ARTICLE_PARTITIONS
+
+    instance = DagsterInstance.ephemeral()
+    first = run_release(instance, echo=lambda *_: None)
+    assert first.success
+    assert _release_meta(first)["version"] == "1.0.0"
+
+    write_article(world.articles, TEST_ID, TEST_ARTICLE)
+    instance.add_dynamic_partitions(ARTICLE_PARTITIONS.name, [TEST_ID])
+    spy = ExtractionSpy(monkeypatch, world.extract)
+    second = _job().execute_in_process(instance=instance, partition_key=TEST_ID)
+    assert second.success
+    assert spy.calls == [TEST_ID]
+    assert _materialized_partitions(second, "article_facts") == [TEST_ID]
+    meta = _release_meta(second)
+    assert meta["version"] == "1.1.0" and meta["bump"] == "minor"
+
+    release = world.releases / "1.1.0"
+    workforce = pd.read_parquet(release / "workforce.parquet")
+    new_rows = workforce[workforce["source_id"] == TEST_ID]
+    assert new_rows[["province_code", "value"]].values.tolist() == [[TEST_PROVINCE_CODE, TEST_IT_STAFF]]
+    assert SEED_ID in set(workforce["source_id"])  # the seed's stored partition is still read
+    sources = pd.read_parquet(release / "sources.parquet")
+    assert TEST_ID in set(sources["source_id"])
+
+    # A full run afterwards re-extracts nothing (sources and engine unchanged) and publishes nothing.
+    spy.calls.clear()
+    third = run_release(instance, echo=lambda *_: None)
+    assert third.success
+    assert spy.calls == []
+    assert _materialized_partitions(third, "article_facts") == sorted([SEED_ID, TEST_ID])
+    assert _release_meta(third)["status"] == "no change"
+
+
+def test_removed_source_disappears_from_the_next_release(world):
+    from pipelines.run import run_release
+
+    write_article(world.articles, TEST_ID, TEST_ARTICLE)
+    instance = DagsterInstance.ephemeral()
+    assert run_release(instance, echo=lambda *_: None).success
+    assert TEST_ID in set(pd.read_parquet(world.releases / "1.0.0" / "workforce.parquet")["source_id"])
+
+    (world.articles / f"{TEST_ID}.txt").unlink()
+    (world.articles / f"{TEST_ID}.json").unlink()
+    result = run_release(instance, echo=lambda *_: None)
+    assert result.success
+    assert _release_meta(result)["version"] == "1.1.0"
+    latest = world.releases / "1.1.0"
+    assert TEST_ID not in set(pd.read_parquet(latest / "workforce.parquet")["source_id"])
+    assert TEST_ID not in set(pd.read_parquet(latest / "sources.parquet")["source_id"])
+
+
+def test_failing_check_reports_the_row_and_blocks_the_release(world, monkeypatch):
+    from dxdata.model import ExtractionResult, Fact
+    from pipelines.run import release_summary, run_release
+
+    instance = DagsterInstance.ephemeral()
+    assert run_release(instance, echo=lambda *_: None).success
+    published = sorted(p.name for p in world.releases.iterdir())
+
+    quote = "120% các cơ quan nhà nước trên địa bàn tỉnh đã có kết nối Internet và mạng nội bộ (LAN)."
+    write_article(world.articles, TEST_ID, f"Bài thử nghiệm\n\n{quote}\n")
+
+    def impossible(article):
+        start = article.clean_text.index(quote)
+        fact = Fact(
+            indicator_id="infra.agency_internet_lan_pct", province_code=TEST_PROVINCE_CODE, province="Sóc Trăng",
+            ref_year=2023, ref_date="2023-06-12", value=120.0, unit="percent", qualifier="exact",
+            source_id=article.source_id, quote=quote, quote_start=start, quote_end=start + len(quote), method="test",
+        )
+        return ExtractionResult(facts=[fact], candidates=[], targets=[])
+
+    monkeypatch.setattr(world.extract, "extract_article", impossible)
+    result = run_release(instance, echo=lambda *_: None)
+
+    assert not result.success
+    [evaluation] = [
+        e.event_specific_data
+        for e in result.all_events
+        if e.event_type_value == "ASSET_CHECK_EVALUATION" and e.event_specific_data.asset_key.to_user_string() == "infrastructure"
+    ]
+    assert not evaluation.passed
+    meta = {k: getattr(v, "value", v) for k, v in evaluation.metadata.items()}
+    assert meta["failing_rows"] == 1
+    assert "percent_within_0_100" in meta["failed_checks"]
+    assert "120" in meta["first_failing_rows"] and TEST_ID in meta["first_failing_rows"]
+    assert "percent_within_0_100" in meta["what_was_checked"]
+    # The release step never ran: nothing new under releases/, LATEST as it was.
+    assert not result.asset_materializations_for_node("release")
+    assert sorted(p.name for p in world.releases.iterdir()) == published
+    assert (world.releases / "LATEST").read_text().strip() == "1.0.0"
+    ok, message = release_summary(result)
+    assert not ok and "nothing published" in message
+
+
+def test_release_asset_gates_on_the_checks_itself(world):
+    """Materialising the release alone (no blocking checks in the run) still refuses bad tables."""
+    import pytest
+    from dagster import Failure
+
+    from pipelines.release import gate
+
+    good = pd.DataFrame({"indicator_id": ["x"]})
+    with pytest.raises(Failure, match="nothing published"):
+        gate({"indicators": good})
+
+
+def test_tables_carry_schema_preview_and_source_urls(world):
+    from pipelines.run import run_release
+
+    write_article(world.articles, TEST_ID, TEST_ARTICLE)
+    result = run_release(DagsterInstance.ephemeral(), echo=lambda *_: None)
+    assert result.success
+    [workforce] = result.asset_materializations_for_node("workforce")
+    columns = [c.name for c in workforce.metadata["dagster/column_schema"].schema.columns]
+    from schemas.tables import TABLE_MODELS
+
+    assert columns == list(TABLE_MODELS["workforce"].to_schema().columns)
+    assert workforce.metadata["dagster/row_count"].value >= 2
+    assert "workforce.it_staff_total" in workforce.metadata["preview"].value
+    assert f"https://example.invalid/{TEST_ID}" in workforce.metadata["source_urls"].value
+    # Candidates go to the review folder, never into the release.
+    assert (world.warehouse / "review" / "candidates.parquet").exists()
+    assert not any(p.name.startswith("candidates") for p in (world.releases / "1.0.0").iterdir())
+    # Per-partition outputs are files that are overwritten, one per source.
+    stored = sorted(p.name for p in (world.warehouse / "work" / "article_facts").iterdir())
+    assert stored == sorted([f"{SEED_ID}.parquet", f"{TEST_ID}.parquet"])
+
+
+def test_definitions_load_without_dagster_deprecation_warnings():
+    code = (
+        "import warnings\n"
+        "from dagster_shared.utils.warnings import SupersessionWarning\n"
+        "warnings.simplefilter('error', DeprecationWarning)\n"
+        "warnings.simplefilter('error', SupersessionWarning)\n"
+        "from dagster import Definitions\n"
+        "from pipelines.definitions import defs\n"
+        "Definitions.validate_loadable(defs)\n"
+        "job = defs.resolve_job_def('release_job')\n"
+        "print(len(defs.resolve_asset_graph().get_all_asset_keys()), job.name)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "release_job" in done.stdout
