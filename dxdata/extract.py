@@ -34,7 +34,7 @@ from dxdata import paths
 from dxdata.catalogue import load_catalogue
 from dxdata.editions import edition_for
 from dxdata.model import Article, ExtractionResult, Fact
-from dxdata.numbers import Quantity, is_whole, scan_quantities
+from dxdata.numbers import Quantity, is_whole, number_style, scan_quantities
 from dxdata.provinces import Province, load_register
 from dxdata.text import fold, fold_pattern, normalise, split_sentences, unify_case_kept
 
@@ -158,13 +158,15 @@ def _fc(pattern: str) -> re.Pattern:
 TARGET_MARKERS = _fc(
     r"phấn đấu|mục tiêu|chỉ tiêu|kế hoạch|dự kiến|\bsẽ\b|phải đạt|đặt ra|định hướng|hướng tới|kỳ vọng|dự báo|đề ra|cần đạt|nhằm đạt|tiến tới"
 )
-PRESENT_MARKERS = _fc(r"đến nay|hiện nay|hiện tại|\bhiện\b|tính đến|\bđã\b|vừa qua")
-FUTURE_YEAR = _fc(r"(?:đến|vào|trước|tới|trong)\s+(?:cuối\s+|hết\s+)?năm\s+((?:19|20)\d\d)|năm\s+((?:19|20)\d\d)\s*,?\s*(?:tỉnh|thành phố|địa phương)?\s*(?:sẽ|phấn đấu|dự kiến)")
+# "hiện" (now) is a syllable of many words ("hiện trường", "thực hiện", "hiện đại").
+HIEN = r"(?<!thực )(?<!thể )(?<!xuất )(?<!phát )(?<!biểu )\bhiện\b(?! trường| đại| thực| diện| hành| vật| tượng| rõ| ra)"
+PRESENT_MARKERS = _fc(r"đến nay|hiện nay|hiện tại|" + HIEN + r"|tính đến|\bđã\b|vừa qua")
+FUTURE_YEAR = _fc(r"(?:đến|vào|trước|tới)\s+(?:cuối\s+|hết\s+)?năm\s+((?:19|20)\d\d)|năm\s+((?:19|20)\d\d)\s*,?\s*(?:tỉnh|thành phố|địa phương)?\s*(?:sẽ|phấn đấu|dự kiến)")
 YEAR = _fc(r"năm\s+((?:19|20)\d\d)")
 YEAR_IGNORE_BEFORE = _fc(r"(?:so với|so cùng kỳ|từ|giai đoạn|sau|trước|kể từ|cùng kỳ)\s*(?:cùng kỳ\s+)?(?:cuối\s+|hết\s+|đầu\s+)?$")
 AS_OF_DATE = _fc(r"(?:tính\s+)?(?:đến|tới)\s+(?:hết\s+)?ngày\s+(\d{1,2})/(\d{1,2})/((?:19|20)\d\d)")
 AS_OF_YEAR = _fc(r"(?:tính\s+)?(?:đến|tới)\s+(?:hết|cuối)\s+năm\s+((?:19|20)\d\d)")
-PERIOD_PRESENT = _fc(r"đến nay|hiện nay|hiện tại|\bhiện\b|hiện có")
+PERIOD_PRESENT = _fc(r"đến nay|hiện nay|hiện tại|" + HIEN)
 DTI_YEAR = _fc(r"(?:\bdti\b|chuyển đổi số cấp tỉnh|chuyển đổi số)[^.;]{0,30}?\b(?:năm\s+)?((?:19|20)\d\d)\b")
 NATIONAL = _fc(r"cả nước|toàn quốc|bình quân|trung bình chung|mức trung bình|\bviệt nam\b|các tỉnh, thành phố")
 COMPARATIVE_BEFORE = _fc(r"(?:so với|hơn|với|vượt|gấp)\s*(?:mức\s+)?$")
@@ -174,6 +176,7 @@ GROWTH_BEFORE = _fc(
 )
 GROWTH_AFTER = _fc(r"\s*(?:so với|so cùng kỳ|điểm phần trăm|lần\b|bậc\b)")
 CLAUSE_END = re.compile(r"[,;:]|\s-\s|\s–\s")
+TRANSITION_SHAPE = _fc(r"^\s*(?:năm\s+(?:19|20)\d\d\s*)?(?:lên|xuống|tăng lên|giảm xuống)\s*(?:mức\s+)?$")
 PARALLEL_SHAPE = _fc(r"^[\s,;]*(?:còn|trong khi|và|,|ở|tại|của)?[\s,]*(?:ở|tại|của)?\s*(?:tỉnh|thành phố|tp\.?)?\s*[^\d,;%]{0,30}?\s*(?:đạt|có|là|được|xếp thứ|đứng thứ|chỉ đạt|mới đạt)?\s*$")
 
 # Sub-provincial units. Admin units count as sub-units unless their name is a province
@@ -222,6 +225,25 @@ def find_mentions(cased: str) -> list[Mention]:
     return out
 
 
+_PROVINCE_SCOPE = _fc(r"toàn tỉnh|cả tỉnh|toàn thành phố|\btỉnh\b (?:hiện )?(?:có|đã)")
+_DISTRICT_SCOPE = _fc(r"toàn (?:huyện|quận|thị xã)\b|địa bàn (?:huyện|quận|thị xã|xã|phường)(?!\w)")
+
+
+def _in_subunit_scope(ctx: "_Ctx", s: "_Sentence", q: Quantity, clause_end: int) -> bool:
+    """Is the number about a district, commune or single institution? Looks from the sentence
+    start, or from the last province-level phrase ("toàn tỉnh", a province name not in
+    parentheses) before the number, to the end of the number's clause."""
+    start = s.start
+    for m in ctx.mentions:
+        if s.start <= m.start < q.start and ctx.cased[max(s.start, m.start - 1) : m.start] != "(":
+            start = max(start, m.end)
+    for m in _PROVINCE_SCOPE.finditer(ctx.folded, s.start, q.start):
+        start = max(start, m.end())
+    if _DISTRICT_SCOPE.search(ctx.folded, start, clause_end):
+        return True
+    return _subunit_in(ctx.cased, ctx.folded, start, clause_end)
+
+
 def _subunit_in(cased: str, folded: str, a: int, b: int) -> bool:
     """Does text[a:b] name a district, commune or single institution as its subject?"""
     register = load_register()
@@ -260,9 +282,11 @@ class _Match:
     rule: Rule
     cue: Cue
     score: float
-    how: str  # "", "+paren", "+parallel"
+    how: str  # "", "+paren", "+parallel", "+shared"
     value: float
     cue_conf: float
+    mstart: int = -1  # span of the cue match in the folded text
+    mend: int = -1
 
 
 @dataclass
@@ -278,6 +302,7 @@ class _Ctx:
     title_provinces: list[Province]
     article_provinces: list[Province]
     subunit_article: bool
+    number_style: str = "vn"
     rules_by_number: dict[str, list[Rule]] = field(default_factory=dict)
 
 
@@ -291,8 +316,56 @@ def _distinct(provs: list[Province]) -> list[Province]:
 _DIGIT_OR_RANK = re.compile(r"\d|thứ (?:nhất|nhì|hai|ba|tư|năm|sáu|bảy|tám|chín|mười)")
 
 
+# A dateline the ingest grammar may not know ("Thứ Ba, ngày 18/7/2023", "Đăng ngày: 02/08/2023"):
+# a short line near the top that is a date with at most a few framing words.
+_LOOSE_DATELINE = re.compile(
+    r"^[\s\w,:|()+-]{0,45}?(?<!\d)(?:(?P<d>\d{1,2})[/.-](?P<m>\d{1,2})[/.-](?P<y>(?:19|20)\d\d)|(?P<y2>(?:19|20)\d\d)-(?P<m2>\d\d)-(?P<d2>\d\d)(?:T[\d:.]+(?:[+-]\d\d:?\d\d|Z)?)?)(?!\d)[\s\w,:|()+-]{0,30}$"
+)
+_DATELINE_WORDS = re.compile(
+    r"^(?:thứ|hai|ba|tư|năm|sáu|bảy|chủ|nhật|ngày|đăng|cập|lúc|gmt|xuất|bản|giờ|t|z|am|pm|tin|bài|cn)$", re.IGNORECASE
+)
+
+
+def _loose_dateline(line: str) -> date | None:
+    if len(line) > 80:
+        return None
+    m = _LOOSE_DATELINE.match(line)
+    if not m:
+        return None
+    words = re.findall(r"[^\W\d_]+", line[: m.start()] + " " + line[m.end() :])
+    if not all(_DATELINE_WORDS.match(w) for w in words):
+        return None
+    try:
+        if m.group("y"):
+            return date(int(m.group("y")), int(m.group("m")), int(m.group("d")))
+        return date(int(m.group("y2")), int(m.group("m2")), int(m.group("d2")))
+    except ValueError:
+        return None
+
+
+def fallback_published(text: str, max_lines: int = 4) -> date | None:
+    """The publication date from a dateline near the top, for articles that carry none."""
+    seen = 0
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        seen += 1
+        if seen > max_lines:
+            break
+        if len(line) > 80:
+            continue
+        found = _loose_dateline(line)
+        if found:
+            return found
+    return None
+
+
 def extract_article(article: Article, *, threshold: float = DEFAULT_THRESHOLD) -> ExtractionResult:
     """Facts, review candidates and targets from one article. Never raises on odd text."""
+    if article.published is None:
+        found = fallback_published(article.clean_text or "")
+        if found is not None:
+            article = Article(article.source_id, article.title, article.clean_text, found, article.metadata)
     norm = normalise(article.clean_text or "")
     text = norm.text
     folded = fold(text)
@@ -317,7 +390,8 @@ def extract_article(article: Article, *, threshold: float = DEFAULT_THRESHOLD) -
     from dxdata.ingest import parse_dateline  # light module; imported here to keep import order simple
 
     for s in sentences[:4]:
-        if parse_dateline(text[s.start : s.end]):
+        line = text[s.start : s.end]
+        if parse_dateline(line) or _loose_dateline(line):
             skip_paras.add(s.para)
     body = [s for s in sentences if s.para not in skip_paras]
     lead_para = body[0].para if body else None
@@ -330,6 +404,7 @@ def extract_article(article: Article, *, threshold: float = DEFAULT_THRESHOLD) -
         text, folded, cased, mentions, sentences, article.published, fold(title), lead_provinces,
         title_provinces, article_provinces, subunit_article,
     )
+    ctx.number_style = number_style(text)
     for rule in rules:
         ctx.rules_by_number.setdefault(rule.number, []).append(rule)
 
@@ -401,9 +476,11 @@ def _accepts(number: str, q: Quantity, folded: str) -> tuple[float | None, float
     if number == "percent":
         if q.kind == "percent":
             return q.value, (1.0 if 0 <= q.value <= 100 else 0.3)
+        if q.kind == "range" and q.percent:
+            return q.value, 0.4
         return None, 0
     if number == "count":
-        if q.kind not in ("number", "fraction", "range") or q.money:
+        if q.kind not in ("number", "fraction", "range") or q.money or q.percent:
             return None, 0
         if is_whole(q.value):
             return q.value, (0.4 if q.kind == "range" else 1.0)
@@ -411,7 +488,7 @@ def _accepts(number: str, q: Quantity, folded: str) -> tuple[float | None, float
             return q.alt_value, 0.7
         return None, 0
     if number == "vnd":
-        if q.kind in ("number", "range") and q.money:
+        if q.kind in ("number", "range") and q.money and not q.percent:
             return q.value, (0.4 if q.kind == "range" else 1.0)
         return None, 0
     if number == "rank":
@@ -442,11 +519,11 @@ def _best_cue(ctx: _Ctx, q: Quantity, floor: int, pre_end: int, s_end: int, requ
             if rule.exclusions is not None and rule.exclusions.search(local):
                 continue
             for cue in rule.cues:
-                score = None
+                score, span = None, (-1, -1)
                 if cue.where == "after":
                     m = cue.regex.match(folded, post, s_end)
                     if m:
-                        score, cue_conf = 3.0 + min(m.end() - m.start(), 60) / 100, 0.97
+                        score, cue_conf, span = 3.0 + min(m.end() - m.start(), 60) / 100, 0.97, m.span()
                 elif cue.where == "before":
                     if cue.literal and cue.literal not in folded[floor:pre_end]:
                         continue
@@ -455,12 +532,62 @@ def _best_cue(ctx: _Ctx, q: Quantity, floor: int, pre_end: int, s_end: int, requ
                         last = m
                     if last:
                         dist = pre_end - last.end()
-                        score, cue_conf = 2.0 + min(last.end() - last.start(), 60) / 100 - dist / 200, 0.93
+                        score, cue_conf, span = 2.0 + min(last.end() - last.start(), 60) / 100 - dist / 200, 0.93, last.span()
                 elif cue.where == "any":
                     score, cue_conf = 1.0, 0.9
                 if score is not None and (best is None or score > best.score):
-                    best = _Match(rule, cue, score, "", value, cue_conf * conf)
+                    best = _Match(rule, cue, score, "", value, cue_conf * conf, *span)
     return best
+
+
+_JOINER = re.compile(r"\s*(?:,|và|hoặc|cũng như)\s*(?:trụ cột\s+)?")
+_SHARED = _fc(r"\b(?:cùng|đều)\b")
+
+
+def _companions(ctx: _Ctx, q: Quantity, best: _Match, floor: int, pre_end: int, s_end: int, requires_ok, local: str) -> list[_Match]:
+    """Indicators that share one number: "UBND cấp huyện, cấp xã (100%)", "kinh tế số và xã hội
+    số cùng xếp thứ 8", "cả ba trụ cột ... đều xếp thứ nhất"."""
+    folded = ctx.folded
+    rules = [r for r in ctx.rules_by_number.get(best.rule.number, []) if r is not best.rule]
+    rules = [r for r in rules if requires_ok(r) and not (r.exclusions is not None and r.exclusions.search(local))]
+    out: list[_Match] = []
+    if best.cue.where == "after":
+        pos = best.mend
+        while True:
+            j = _JOINER.match(folded, pos, s_end)
+            if not j or j.end() == pos:
+                break
+            found = None
+            for r in rules:
+                for cue in r.cues:
+                    if cue.where != "after":
+                        continue
+                    m = cue.regex.match(folded, j.end(), s_end)
+                    if m and (found is None or m.end() > found.mend):
+                        found = _Match(r, cue, best.score, "+shared", best.value, best.cue_conf * 0.97, *m.span())
+            if found is None or any(o.rule is found.rule for o in out):
+                break
+            out.append(found)
+            rules = [r for r in rules if r is not found.rule]
+            pos = found.mend
+    elif best.cue.where == "before" and _SHARED.search(folded, best.mend, pre_end):
+        left = best.mstart
+        while True:
+            found = None
+            for r in rules:
+                for cue in r.cues:
+                    if cue.where != "before":
+                        continue
+                    for m in cue.regex.finditer(folded, floor, left):
+                        j = _JOINER.fullmatch(folded, m.end(), left)
+                        if j and (found is None or m.start() > found.mstart):
+                            found = _Match(r, cue, best.score, "+shared", best.value, best.cue_conf * 0.97, *m.span())
+            if found is None:
+                break
+            out.append(found)
+            rules = [r for r in rules if r is not found.rule]
+            left = found.mstart
+    return out
 
 
 def _paren_parent_match(ctx: _Ctx, q: Quantity, prev: Quantity | None, s_end: int, requires_ok, local: str) -> _Match | None:
@@ -500,24 +627,26 @@ def _paren_parent_match(ctx: _Ctx, q: Quantity, prev: Quantity | None, s_end: in
 
 
 def _is_target(ctx: _Ctx, s: _Sentence, q: Quantity, clause_end: int) -> tuple[bool, int | None]:
+    """A plan or target rather than an achieved value: the last marker before the number is a
+    target word ("phấn đấu", "dự kiến", "sẽ") rather than a present one ("đến nay", "đã"), or the
+    clause names a year after the publication year ("đến năm 2025")."""
     folded = ctx.folded
-    pre = folded[s.start : q.start]
-    last_target = max((m.end() for m in TARGET_MARKERS.finditer(pre)), default=-1)
-    last_present = max((m.end() for m in PRESENT_MARKERS.finditer(pre)), default=-1)
-    target_year = None
+    last_target = max((m.end() for m in TARGET_MARKERS.finditer(folded, s.start, q.start)), default=-1)
+    last_present = max((m.end() for m in PRESENT_MARKERS.finditer(folded, s.start, q.start)), default=-1)
     pub_year = ctx.published.year if ctx.published else None
+    target_year = None
     for m in FUTURE_YEAR.finditer(folded, s.start, clause_end):
         y = int(m.group(1) or m.group(2))
-        if pub_year is None or y > pub_year or (m.group(2) and y >= pub_year):
-            if m.start() < q.start or m.start() < clause_end:
-                target_year = y
-                last_target = max(last_target, m.end() - s.start if m.start() < q.start else last_target)
-                if m.start() >= q.start:
-                    return True, y
+        future = (y > pub_year or (bool(m.group(2)) and y >= pub_year)) if pub_year else bool(m.group(1))
+        if not future:
+            continue
+        target_year = y
+        if m.start() >= q.start:
+            return True, y  # "... 80% vào năm 2025"
+        last_target = max(last_target, m.end())
     if last_target > last_present:
         return True, target_year
-    post = folded[q.end : clause_end]
-    if re.search(r"\bsẽ\b|dự kiến", post):
+    if re.search(r"\bsẽ\b|dự kiến", folded[q.end : clause_end]):
         return True, target_year
     return False, None
 
@@ -545,6 +674,13 @@ def _period(ctx: _Ctx, s: _Sentence, q: Quantity, clause_end: int) -> tuple[int 
             return y, date(y, mo, d).isoformat(), "as-of date"
         except ValueError:
             pass
+    # A year right after the number belongs to it: "từ 18,4% năm 2021 lên 46,3% năm 2022".
+    for m in YEAR.finditer(folded, q.end, min(clause_end, q.end + 30)):
+        if YEAR_IGNORE_BEFORE.search(folded, max(q.end, m.start() - 20), m.start()):
+            continue
+        if re.search(r"[,;]", folded[q.end : m.start()]):
+            break
+        return int(m.group(1)), None, "stated year"
     year, year_end = None, -1
     for m in YEAR.finditer(folded, s.start, q.start):
         if YEAR_IGNORE_BEFORE.search(folded, max(s.start, m.start() - 20), m.start()):
@@ -625,7 +761,7 @@ def _make_fact(article: Article, norm, ctx: _Ctx, s: _Sentence, rule: Rule, valu
 
 def _scan_sentence(ctx: _Ctx, s: _Sentence, prev_folded: str, article: Article, norm, facts, targets, candidates) -> None:
     folded = ctx.folded
-    quants = scan_quantities(folded, s.start, s.end)
+    quants = scan_quantities(folded, s.start, s.end, style=ctx.number_style)
     if not quants:
         return
     context_text = folded[s.start : s.end] + " \n " + prev_folded + " \n " + ctx.title_folded
@@ -653,7 +789,7 @@ def _scan_sentence(ctx: _Ctx, s: _Sentence, prev_folded: str, article: Article, 
             GROWTH_BEFORE.search(folded, max(floor, pre_end - 20), pre_end)
             or GROWTH_AFTER.match(folded, q.end, s.end)
             or _is_national(ctx, s, q)
-            or _subunit_in(ctx.cased, folded, floor, clause_end)
+            or _in_subunit_scope(ctx, s, q, clause_end)
         )
         if not skip:
             match = _best_cue(ctx, q, floor, pre_end, s.end, requires_ok, local)
@@ -665,6 +801,9 @@ def _scan_sentence(ctx: _Ctx, s: _Sentence, prev_folded: str, article: Article, 
                 match = _parallel_match(ctx, q, floor, pre_end, assigned)
             if match is not None:
                 result = _emit(ctx, s, q, match, article, norm, facts, targets, clause_end)
+                if match.how in ("", "+paren"):
+                    for extra in _companions(ctx, q, match, floor, pre_end, s.end, requires_ok, local):
+                        _emit(ctx, s, q, extra, article, norm, facts, targets, clause_end)
         assigned.append(result)
         prev = q
 
@@ -677,6 +816,9 @@ def _parallel_match(ctx: _Ctx, q: Quantity, floor: int, pre_end: int, assigned) 
         return None
     pq, pm, pprov = last
     between = ctx.folded[floor:pre_end]
+    if TRANSITION_SHAPE.match(between):
+        value, conf = _accepts(pm.rule.number, q, ctx.folded)
+        return _Match(pm.rule, pm.cue, 0.5, "+parallel", value, 0.9 * conf) if value is not None else None
     if not PARALLEL_SHAPE.match(between):
         return None
     here = [m.province for m in ctx.mentions if floor <= m.start < pre_end]
@@ -741,6 +883,17 @@ def _dti_year(ctx: _Ctx, s: _Sentence, q: Quantity) -> int | None:
         m = DTI_YEAR.search(folded, s.start, s.end)
         if m:
             year = int(m.group(1))
+    if year is None:
+        # "Theo Báo cáo DTI năm 2021 ... Theo đó, Ninh Bình đứng thứ 6": the edition named earlier
+        # in the paragraph, else in the title.
+        earlier = [o for o in ctx.sentences if o.para == s.para and o.end <= s.start]
+        for o in reversed(earlier):
+            m = DTI_YEAR.search(folded, o.start, o.end)
+            if m:
+                return int(m.group(1))
+        m = DTI_YEAR.search(ctx.title_folded)
+        if m:
+            year = int(m.group(1))
     return year
 
 
@@ -765,7 +918,7 @@ def _scan_statements(ctx: _Ctx, s: _Sentence, prev_folded: str, article, norm, f
                                               ctx.published.year if ctx.published else None, None,
                                               f"target:{rule.indicator_id}#{cue.n}", 0.9, "target or plan", (m.start(), m.end()), None))
                 continue
-            if _subunit_in(ctx.cased, folded, s.start, s.end) or _is_national(ctx, s, q):
+            if _in_subunit_scope(ctx, s, q, s.end) or _is_national(ctx, s, q):
                 continue
             province, how_prov, prov_conf = _attribute(ctx, s, m.start())
             ref_year, ref_date, _ = _period(ctx, s, q, s.end)

@@ -83,7 +83,7 @@ _RANK = re.compile(
     r"(?:\s*/\s*(?P<of>\d{1,3})(?![\w/]))?"
     r"(?:\s+(?:trong|trên)\s+(?:tổng\s+số\s+)?(?:cả\s+nước\s+)?(?P<of2>\d{1,3})\s+(?:tỉnh|địa phương))?"
 )
-_RANGE = re.compile(rf"từ\s+(?P<lo>{_NUM})\s+(?:đến|tới)\s+(?P<hi>{_NUM})|(?<![\w.,/])(?P<lo2>{_NUM})\s*[-–]\s*(?P<hi2>{_NUM})(?![\w/])")
+_RANGE = re.compile(rf"từ\s+(?P<lo>{_NUM})\s*(?:%|phần trăm)?\s+(?:đến|tới)\s+(?P<hi>{_NUM})|(?<![\w.,/])(?P<lo2>{_NUM})\s*[-–]\s*(?P<hi2>{_NUM})(?![\w/])")
 _DATE = re.compile(
     r"(?<![\w.,/])\d{1,2}/\d{1,2}/\d{2,4}(?!\w)"
     r"|(?:ngày|hôm|sáng|chiều|tối|trưa|đêm|tháng|từ ngày|đến ngày)\s+\d{1,2}(?:/\d{1,4})+"
@@ -93,6 +93,7 @@ _DATE = re.compile(
     r"|(?:năm|giai đoạn|niên độ|đến năm|từ năm|vào năm)\s+(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)\d\d)?"
     r"|(?<![\w.,])(?:19|20)\d\d\s*[-–]\s*(?:19|20)\d\d(?!\w)"
     r"|(?:dti|pci|papi|index|chỉ số)\s+(?:19|20)\d\d(?!\w)"
+    r"|mức(?:\s+độ)?\s+\d(?!\w)"
     r"|ngày\s+\d{1,2}\s+tháng\s+\d{1,2}(?:\s+năm\s+\d{4})?"
     r"|tháng\s+\d{1,2}(?:\s+năm\s+\d{4})?"
 )
@@ -100,7 +101,7 @@ _DOC_NUMBER = re.compile(
     r"(?:nghị quyết|quyết định|kế hoạch|công văn|thông tư|nghị định|chỉ thị|văn bản|luật|đề án|chương trình|thông báo|tờ trình)\s+(?:số\s+)?\d[\d.]*(?:[/-][\wđ.-]+)*"
     r"|(?<![\w.,])\d+(?:[/-][a-zđ]{1,6}[\wđ.]*)+(?:[/-][\wđ.-]+)*"
 )
-_PHONE = re.compile(r"(?:điện thoại|đường dây nóng|hotline|tổng đài|số máy|fax|zalo)[^\d]{0,20}[\d.\s-]{3,20}\d|(?<![\w.,])0\d{2,4}[.\s]\d(?:[.\s]?\d{2,4}){2,3}(?!\w)")
+_PHONE = re.compile(r"(?:số điện thoại|điện thoại (?:số|liên hệ|hỗ trợ)|đường dây nóng|hotline|tổng đài|số máy|fax|zalo)\s*(?:số\s*)?(?:là\s*)?:?\s*[\d.\s-]{3,20}\d|(?<![\w.,])0\d{2,4}[.\s]\d(?:[.\s]?\d{2,4}){2,3}(?!\w)")
 
 
 @dataclass
@@ -116,10 +117,25 @@ class Quantity:
     high: float | None = None  # upper bound of a range
     alt_value: float | None = None  # the English reading of an ambiguous "2,300"
     money: bool = False  # followed by "đồng" / "vnđ"
+    percent: bool = False  # a percentage (kind "percent", or a range of percentages)
     text: str = ""
 
 
-def parse_number(token: str) -> float | None:
+_EN_EVIDENCE = re.compile(r"(?<![\d.,])\d+\.(?!0(?!\d))\d{1,2}(?![\d.,])|(?<![\d.,])\d{1,3}(?:,\d{3}){2,}(?![\d,])|\d,\d{3}\.\d")
+_VN_EVIDENCE = re.compile(r"(?<![\d.,])\d+,\d{1,2}(?![\d.,])|(?<![\d.,])\d{1,3}(?:\.\d{3}){2,}(?![\d.])|\d\.\d{3},\d|(?<![\d.,])\d+,\d{4,}(?![\d.,])")
+
+
+def number_style(text: str) -> str:
+    """"en" when a text writes numbers the English way ("96.5%", "12,480,000") more often than
+    the Vietnamese way ("96,5%", "12.480.000"); "vn" otherwise. Version numbers like "4.0" are
+    not evidence."""
+    en = len(_EN_EVIDENCE.findall(text))
+    if not en:
+        return "vn"
+    return "en" if en > len(_VN_EVIDENCE.findall(text)) else "vn"
+
+
+def parse_number(token: str, style: str = "vn") -> float | None:
     """One number token -> float, or None when the token is not a valid number.
 
     Vietnamese first: "1.860" = 1860, "2,5" = 2.5, "1.234,56" = 1234.56. English only when the
@@ -128,10 +144,9 @@ def parse_number(token: str) -> float | None:
     token = token.strip()
     if not token or not re.fullmatch(r"\d+(?:[.,]\d+)*", token):
         return None
-    vn = _parse_vn(token)
-    if vn is not None:
-        return vn
-    return _parse_en(token)
+    first, second = (_parse_en, _parse_vn) if style == "en" else (_parse_vn, _parse_en)
+    value = first(token)
+    return value if value is not None else second(token)
 
 
 def _parse_vn(token: str) -> float | None:
@@ -207,8 +222,9 @@ def _inside(spans: list[tuple[int, int]], a: int, b: int) -> bool:
     return any(s <= a and b <= e for s, e in spans)
 
 
-def scan_quantities(folded: str, start: int = 0, end: int | None = None) -> list[Quantity]:
-    """Every quantity in folded[start:end], left to right, without overlaps."""
+def scan_quantities(folded: str, start: int = 0, end: int | None = None, *, style: str = "vn") -> list[Quantity]:
+    """Every quantity in folded[start:end], left to right, without overlaps. `style` is the
+    text's number convention (see `number_style`)."""
     end = len(folded) if end is None else end
     segment = folded[start:end]
     blocked = [(a + start, b + start) for a, b in _blocked_spans(segment)]
@@ -231,7 +247,7 @@ def scan_quantities(folded: str, start: int = 0, end: int | None = None) -> list
     for m in _RANGE.finditer(folded, start, end):
         lo_s = m.group("lo") or m.group("lo2")
         hi_s = m.group("hi") or m.group("hi2")
-        lo, hi = parse_number(lo_s), parse_number(hi_s)
+        lo, hi = parse_number(lo_s, style), parse_number(hi_s, style)
         a, b = m.span()
         if lo is None or hi is None or not (lo < hi) or _inside(blocked, a, b) or not free(a, b):
             continue
@@ -239,10 +255,9 @@ def scan_quantities(folded: str, start: int = 0, end: int | None = None) -> list
         pct = tail.lstrip().startswith("%") or tail.lstrip().startswith("phần trăm")
         if pct:
             b = b + (len(tail) - len(tail.lstrip())) + (1 if tail.lstrip().startswith("%") else 9)
-        q = Quantity(a, b, lo, "range", high=hi, text=folded[a:b])
-        if pct:
-            q.kind = "range"
-            q.money = False
+        q = Quantity(a, b, lo, "range", high=hi, text=folded[a:b], percent=pct)
+        if re.match(r"\s*(?:nghìn tỷ|ngàn tỷ|nghìn|ngàn|triệu|tỷ)?\s*(?:đồng|vnđ|vnd)(?!\w)", folded[b : b + 16]):
+            q.money = True
         found.append(q)
         taken.append((a, b))
     for m in _FRACTION.finditer(folded, start, end):
@@ -260,13 +275,13 @@ def scan_quantities(folded: str, start: int = 0, end: int | None = None) -> list
         if not free(na, nb) or _inside(blocked, na, nb):
             continue
         token = m.group("num")
-        value = parse_number(token)
+        value = parse_number(token, style)
         if value is None:
             continue
         scale = SCALES[m.group("scale")] if m.group("scale") else 1.0
         kind = "percent" if (m.group("pct") or m.group("pct2")) else "number"
-        q = Quantity(na, b, value * scale, kind, scale=scale, text=folded[na:b])
-        alt = english_alternative(token)
+        q = Quantity(na, b, value * scale, kind, scale=scale, text=folded[na:b], percent=kind == "percent")
+        alt = english_alternative(token) if style == "vn" else None
         if alt is not None:
             q.alt_value = alt * scale
         tail = folded[b : b + 8]

@@ -36,11 +36,19 @@ _TONE_RE = re.compile("(?:" + "|".join(sorted(_TONE_PAIRS, key=len, reverse=True
 _TI_RE = re.compile(r"(?<![^\W\d_])tỉ(?![^\W\d_])")
 
 
+# No-break and thin spaces, tabs: copied web text is full of them; cues are written with ' '.
+_ODD_SPACES = "\u00a0\u2007\u2009\u202f\u200a\u2002\u2003\t\u3000"
+_ODD_SPACE = re.compile(f"[{_ODD_SPACES}]")
+_SPACE_TABLE = str.maketrans({c: " " for c in _ODD_SPACES})
+
+
 def fold(text: str) -> str:
     """Lower-case, new-style tone placement, tỉ -> tỷ; always the same length as `text`.
 
     Expects NFC. Characters whose lower-case form is longer (rare, non-Vietnamese) are kept."""
     low = text.lower()
+    if _ODD_SPACE.search(low):
+        low = low.translate(_SPACE_TABLE)
     if len(low) != len(text):
         low = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
     if _TONE_RE.search(low):
@@ -52,6 +60,8 @@ def fold(text: str) -> str:
 
 def unify_case_kept(text: str) -> str:
     """Tone-unified copy that keeps case (for matching capitalised names); same length."""
+    if _ODD_SPACE.search(text):
+        text = text.translate(_SPACE_TABLE)
     if _TONE_RE.search(text):
         text = _TONE_RE.sub(lambda m: _TONE_PAIRS[m.group(0)], text)
     return text
