@@ -103,8 +103,12 @@ def upload_release(client, bucket: str, prefix: str, release_dir: Path) -> list[
 
 def make_client(endpoint_url: str | None = None):
     import boto3
+    from botocore.config import Config
 
-    return boto3.client("s3", endpoint_url=endpoint_url)
+    # Recent boto3 adds CRC checksum trailers to every upload by default; several S3-compatible
+    # stores reject them, so checksums are sent only where the API requires one.
+    config = Config(request_checksum_calculation="when_required", response_checksum_validation="when_required")
+    return boto3.client("s3", endpoint_url=endpoint_url, config=config)
 
 
 def cli_publish(target: str, version: str | None = None, endpoint_url: str | None = None) -> int:
