@@ -1,0 +1,185 @@
+"""The real UI: `dagster dev` on 127.0.0.1 against workspace.yaml, driven over its GraphQL API.
+
+One server start for the whole test; the server runs in its own process group (webserver,
+daemon and code server) and is stopped with SIGTERM to that group."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from test_pipeline_support import REPO, SEED_ID, extract_engine, world  # noqa: F401  (fixtures)
+
+START_TIMEOUT = 120
+RUN_TIMEOUT = 240
+LOCATION = "dxdata"
+REPOSITORY = "__repository__"
+
+WORKSPACE_QUERY = """
+query Workspace {
+  workspaceOrError {
+    __typename
+    ... on Workspace {
+      locationEntries {
+        name
+        locationOrLoadError {
+          __typename
+          ... on PythonError { message }
+          ... on RepositoryLocation {
+            repositories {
+              name
+              jobs { name }
+              schedules { name cronSchedule executionTimezone scheduleState { status } }
+              sensors { name sensorState { status } }
+              assetNodes { assetKey { path } }
+            }
+          }
+        }
+      }
+    }
+    ... on PythonError { message }
+  }
+}
+"""
+
+ADD_PARTITION = """
+mutation Add($selector: RepositorySelector!, $name: String!, $key: String!) {
+  addDynamicPartition(repositorySelector: $selector, partitionsDefName: $name, partitionKey: $key) {
+    __typename
+    ... on AddDynamicPartitionSuccess { partitionKey }
+    ... on PythonError { message }
+    ... on UnauthorizedError { message }
+  }
+}
+"""
+
+LAUNCH = """
+mutation Launch($params: ExecutionParams!) {
+  launchRun(executionParams: $params) {
+    __typename
+    ... on LaunchRunSuccess { run { runId } }
+    ... on PythonError { message }
+    ... on InvalidSubsetError { message }
+    ... on RunConfigValidationInvalid { errors { message } }
+  }
+}
+"""
+
+RUN_STATUS = """
+query Run($id: ID!) {
+  runOrError(runId: $id) {
+    __typename
+    ... on Run { status }
+  }
+}
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Server:
+    def __init__(self, url: str, process: subprocess.Popen, log: Path):
+        self.url, self.process, self.log = url, process, log
+
+    def graphql(self, query: str, variables: dict | None = None) -> dict:
+        body = json.dumps({"query": query, "variables": variables or {}}).encode()
+        request = urllib.request.Request(f"{self.url}/graphql", data=body, headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=60) as response:
+            payload = json.load(response)
+        assert "errors" not in payload, payload["errors"]
+        return payload["data"]
+
+    def log_tail(self) -> str:
+        return self.log.read_text(errors="replace")[-4000:]
+
+
+@pytest.fixture
+def server(world, tmp_path):
+    port = free_port()
+    log = tmp_path / "dagster-dev.log"
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "dagster", "dev", "-w", str(REPO / "workspace.yaml"), "-h", "127.0.0.1", "-p", str(port)],
+            cwd=REPO,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group: webserver, daemon and code server
+        )
+    running = Server(f"http://127.0.0.1:{port}", process, log)
+    try:
+        deadline = time.monotonic() + START_TIMEOUT
+        while True:
+            assert process.poll() is None, f"dagster dev exited early:\n{running.log_tail()}"
+            try:
+                with urllib.request.urlopen(f"{running.url}/server_info", timeout=5):
+                    break
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                assert time.monotonic() < deadline, f"dagster dev did not serve within {START_TIMEOUT} s:\n{running.log_tail()}"
+                time.sleep(1)
+        yield running
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
+
+
+def test_ui_lists_the_code_location_and_runs_the_release_job(server, world):
+    data = server.graphql(WORKSPACE_QUERY)["workspaceOrError"]
+    assert data["__typename"] == "Workspace", data
+    [entry] = [e for e in data["locationEntries"] if e["name"] == LOCATION]
+    location = entry["locationOrLoadError"]
+    assert location["__typename"] == "RepositoryLocation", location.get("message")
+    [repo] = location["repositories"]
+    assert "release_job" in {j["name"] for j in repo["jobs"]}
+    [schedule] = repo["schedules"]
+    assert (schedule["name"], schedule["executionTimezone"]) == ("weekly_release_schedule", "Asia/Ho_Chi_Minh")
+    assert schedule["scheduleState"]["status"] == "STOPPED"
+    assert [s["name"] for s in repo["sensors"]] == ["article_sources_sensor"]
+    assets = {"/".join(node["assetKey"]["path"]) for node in repo["assetNodes"]}
+    assert {"article_files", "article_text", "article_facts", "workforce", "rankings", "sources", "conflicts", "release"} <= assets
+
+    selector = {"repositoryLocationName": LOCATION, "repositoryName": repo["name"]}
+    added = server.graphql(ADD_PARTITION, {"selector": selector, "name": "article_sources", "key": SEED_ID})
+    assert added["addDynamicPartition"]["__typename"] == "AddDynamicPartitionSuccess", added
+
+    params = {
+        "selector": {**selector, "jobName": "release_job"},
+        "executionMetadata": {
+            "tags": [
+                {"key": "dagster/asset_partition_range_start", "value": SEED_ID},
+                {"key": "dagster/asset_partition_range_end", "value": SEED_ID},
+            ]
+        },
+    }
+    launched = server.graphql(LAUNCH, {"params": params})["launchRun"]
+    assert launched["__typename"] == "LaunchRunSuccess", launched
+    run_id = launched["run"]["runId"]
+
+    deadline = time.monotonic() + RUN_TIMEOUT
+    status = None
+    while time.monotonic() < deadline:
+        status = server.graphql(RUN_STATUS, {"id": run_id})["runOrError"]["status"]
+        if status in ("SUCCESS", "FAILURE", "CANCELED"):
+            break
+        time.sleep(2)
+    assert status == "SUCCESS", f"run {run_id} ended {status}:\n{server.log_tail()}"
+    assert (world.releases / "LATEST").read_text().strip() == "1.0.0"
