@@ -2,6 +2,9 @@
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# A DuckDB 1.x beside the venv, so a test can prove analysts on DuckDB 1.x open our dx.duckdb.
+DUCKDB1 := $(VENV)/duckdb1
+DUCKDB1_VERSION ?= 1.1.3
 
 .PHONY: install release test
 
@@ -11,10 +14,14 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e ".[test]"
 	touch $(STAMP)
 
+$(DUCKDB1)/.installed:
+	$(PY) -m pip install --quiet --target $(DUCKDB1) "duckdb==$(DUCKDB1_VERSION)"
+	touch $@
+
 install: $(STAMP)
 
 release: $(STAMP)
 	$(VENV)/bin/dxdata release
 
-test: $(STAMP)
-	$(PY) -m pytest
+test: $(STAMP) $(DUCKDB1)/.installed
+	DXDATA_DUCKDB1_PATH=$(abspath $(DUCKDB1)) $(PY) -m pytest
