@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 $(DUCKDB1)/.installed:
-	$(PY) -m pip install --quiet --target $(DUCKDB1) "duckdb==$(DUCKDB1_VERSION)"
+	$(PY) -m pip install --quiet --no-warn-conflicts --target $(DUCKDB1) "duckdb==$(DUCKDB1_VERSION)"
 	touch $@
 
 install: $(STAMP)
