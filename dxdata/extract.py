@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from bisect import bisect_left
 import re
 import sys
 from dataclasses import dataclass, field
@@ -64,6 +65,7 @@ class Cue:
     where: str  # after | before | any | stmt
     regex: re.Pattern | None
     literal: str  # a phrase every match contains ("" when none can be derived); a cheap prefilter
+    literals: frozenset[str] | None = None  # every match contains one of these (None: unknown)
 
 
 @dataclass
@@ -79,6 +81,52 @@ class Rule:
 
 class RuleError(ValueError):
     pass
+
+
+def required_literals(pattern: str) -> frozenset[str] | None:
+    """Strings of which every match of `pattern` contains at least one, or None when no useful
+    set can be derived. Used to skip cues whose words a sentence lacks without running them."""
+    try:
+        from re import _parser as sre_parse
+    except ImportError:  # pragma: no cover - older Pythons
+        import sre_parse  # type: ignore
+    try:
+        tree = sre_parse.parse(pattern)
+    except Exception:
+        return None
+    found = _req_seq(list(tree), sre_parse)
+    if not found or min(len(x) for x in found) < 2:
+        return None
+    return frozenset(found)
+
+
+def _req_seq(items, sp) -> set[str] | None:
+    best: set[str] | None = None
+
+    def better(cand: set[str] | None) -> None:
+        nonlocal best
+        if cand and (best is None or min(map(len, cand)) > min(map(len, best))):
+            best = cand
+
+    run = ""
+    for op, av in items:
+        if op is sp.LITERAL:
+            run += chr(av)
+            continue
+        if run:
+            better({run})
+            run = ""
+        if op is sp.SUBPATTERN:
+            better(_req_seq(list(av[-1]), sp))
+        elif op is sp.BRANCH:
+            alts = [_req_seq(list(b), sp) for b in av[1]]
+            if all(alts):
+                better(set().union(*alts))
+        elif op in (sp.MAX_REPEAT, sp.MIN_REPEAT) and av[0] >= 1:
+            better(_req_seq(list(av[2]), sp))
+    if run:
+        better({run})
+    return best
 
 
 def _required_literal(pattern: str) -> str:
@@ -120,6 +168,44 @@ def _required_literal(pattern: str) -> str:
     return best if len(best) >= 3 else ""
 
 
+@dataclass(frozen=True)
+class LiteralIndex:
+    """Finds, in one pass, where any cue literal starts; `implies` maps a literal to the shorter
+    literals it contains, so a long hit also counts as a hit of its parts."""
+
+    regex: re.Pattern | None
+    implies: dict[str, frozenset[str]]
+
+    def hits(self, text: str) -> tuple[list[int], list[frozenset[str]]]:
+        positions: list[int] = []
+        found: list[frozenset[str]] = []
+        if self.regex is None:
+            return positions, found
+        search = self.regex.search
+        m = search(text)
+        while m:
+            positions.append(m.start())
+            found.append(self.implies[m.group(0)])
+            m = search(text, m.start() + 1)
+        return positions, found
+
+
+@lru_cache(maxsize=4)
+def literal_index(path: Path | None = None) -> LiteralIndex:
+    literals = sorted({lit for rule in load_rules(path) for cue in rule.cues if cue.literals for lit in cue.literals})
+    if not literals:
+        return LiteralIndex(None, {})
+    implies = {lit: frozenset(o for o in literals if o in lit) for lit in literals}
+    return LiteralIndex(re.compile(_trie_pattern(literals)), implies)
+
+
+def _present(positions: list[int], found: list[frozenset[str]], a: int, b: int) -> set[str]:
+    out: set[str] = set()
+    for i in range(bisect_left(positions, a), bisect_left(positions, b)):
+        out |= found[i]
+    return out
+
+
 @lru_cache(maxsize=4)
 def load_rules(path: Path | None = None) -> tuple[Rule, ...]:
     """The extraction rules declared in the catalogue, compiled once."""
@@ -139,7 +225,8 @@ def load_rules(path: Path | None = None) -> tuple[Rule, ...]:
                 regex = re.compile(fold_pattern(pattern)) if pattern else None
             except re.error as exc:
                 raise RuleError(f"{path}: {iid}: cue {n} is not a valid regular expression ({exc})") from exc
-            cues.append(Cue(iid, n, where, regex, _required_literal(fold_pattern(pattern))))
+            folded_pattern = fold_pattern(pattern)
+            cues.append(Cue(iid, n, where, regex, _required_literal(folded_pattern), required_literals(folded_pattern) if pattern else None))
         try:
             requires = re.compile(fold_pattern(row["requires"])) if row.get("requires") else None
             exclusions = re.compile(fold_pattern(row["exclusions"])) if row.get("exclusions") else None
@@ -209,8 +296,30 @@ def _province_regex(register_key: int = 0) -> tuple[re.Pattern, dict[str, Provin
         if text in _AMBIGUOUS_BARE:
             continue
         forms.setdefault(unify_case_kept(text), prov)
-    alternation = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
-    return re.compile(rf"(?<![\w.])(?:{alternation})(?![\w-])"), forms
+    # A trie-shaped alternation lets the regex engine reject most positions on the first
+    # character; the "not inside a longer word" check before the name is done in Python.
+    return re.compile(rf"(?:{_trie_pattern(sorted(forms))})(?![\w-])"), forms
+
+
+def _trie_pattern(words: list[str]) -> str:
+    trie: dict = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict) -> str:
+        end = "" in node
+        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if end:
+            return "(?:" + body + ")?"
+        return body
+
+    return build(trie)
 
 
 def find_mentions(cased: str) -> list[Mention]:
@@ -219,6 +328,8 @@ def find_mentions(cased: str) -> list[Mention]:
     blocked = [m.span() for m in _NOT_PROVINCE.finditer(cased)]
     out = []
     for m in regex.finditer(cased):
+        if m.start() and (cased[m.start() - 1].isalnum() or cased[m.start() - 1] in "._"):
+            continue
         if any(a <= m.start() < b for a, b in blocked):
             continue
         out.append(Mention(m.start(), m.end(), forms[m.group(0)]))
@@ -303,6 +414,10 @@ class _Ctx:
     article_provinces: list[Province]
     subunit_article: bool
     number_style: str = "vn"
+    article_cues: list = field(default_factory=list)
+    lit_positions: list = field(default_factory=list)
+    lit_found: list = field(default_factory=list)
+    statement_rules: list = field(default_factory=list)
     rules_by_number: dict[str, list[Rule]] = field(default_factory=dict)
 
 
@@ -405,8 +520,22 @@ def extract_article(article: Article, *, threshold: float = DEFAULT_THRESHOLD) -
         title_provinces, article_provinces, subunit_article,
     )
     ctx.number_style = number_style(text)
+    ctx.statement_rules = [r for r in rules if r.number == "boolean"]
     for rule in rules:
         ctx.rules_by_number.setdefault(rule.number, []).append(rule)
+
+    # Where each cue's words occur, found in one pass; cues absent from the article are dropped.
+    ctx.lit_positions, ctx.lit_found = literal_index().hits(folded)
+    present = set().union(*ctx.lit_found) if ctx.lit_found else set()
+    ctx.article_cues = [
+        (rule, cue)
+        for rule in rules
+        if rule.number != "boolean"
+        for cue in rule.cues
+        if cue.literals is None or not cue.literals.isdisjoint(present)
+    ]
+    quantities = scan_quantities(folded, style=ctx.number_style) if _DIGIT_OR_RANK.search(folded) else []
+    starts = [q.start for q in quantities]
 
     facts: list[Fact] = []
     targets: list[Fact] = []
@@ -419,9 +548,12 @@ def extract_article(article: Article, *, threshold: float = DEFAULT_THRESHOLD) -
             prev_sentence_folded = ""
         prev_para = s.para
         try:
-            if _DIGIT_OR_RANK.search(fs):
-                _scan_sentence(ctx, s, prev_sentence_folded, article, norm, facts, targets, candidates)
-            _scan_statements(ctx, s, prev_sentence_folded, article, norm, facts, targets, candidates)
+            lo, hi = bisect_left(starts, s.start), bisect_left(starts, s.end)
+            if hi > lo:
+                quants = [q for q in quantities[lo:hi] if q.end <= s.end]
+                _scan_sentence(ctx, s, quants, prev_sentence_folded, article, norm, facts, targets, candidates)
+            if ctx.statement_rules:
+                _scan_statements(ctx, s, prev_sentence_folded, article, norm, facts, targets, candidates)
         except Exception as exc:  # pragma: no cover - the engine must survive any text; record why
             candidates.append(_error_fact(article, norm, s, exc))
         prev_sentence_folded = fs
@@ -503,40 +635,45 @@ def _accepts(number: str, q: Quantity, folded: str) -> tuple[float | None, float
     return None, 0
 
 
-def _best_cue(ctx: _Ctx, q: Quantity, floor: int, pre_end: int, s_end: int, requires_ok, local: str) -> _Match | None:
+def _excluded(rule: Rule, local: str) -> bool:
+    return rule.exclusions is not None and rule.exclusions.search(local) is not None
+
+
+def _best_cue(ctx: _Ctx, q: Quantity, floor: int, pre_end: int, s_end: int, active: dict, local: str) -> _Match | None:
+    """The best-scoring cue for q among the sentence's active cues: a cue right after the number
+    beats one before it; longer matches and nearer ones score higher."""
     folded = ctx.folded
     post = q.end
     while post < s_end and folded[post] == " ":
         post += 1
     best: _Match | None = None
-    for number, rules in ctx.rules_by_number.items():
+    pre_text = None
+    for number, pairs in active.items():
         value, conf = _accepts(number, q, folded)
         if value is None:
             continue
-        for rule in rules:
-            if not requires_ok(rule):
-                continue
-            if rule.exclusions is not None and rule.exclusions.search(local):
-                continue
-            for cue in rule.cues:
-                score, span = None, (-1, -1)
-                if cue.where == "after":
-                    m = cue.regex.match(folded, post, s_end)
-                    if m:
-                        score, cue_conf, span = 3.0 + min(m.end() - m.start(), 60) / 100, 0.97, m.span()
-                elif cue.where == "before":
-                    if cue.literal and cue.literal not in folded[floor:pre_end]:
+        for rule, cue in pairs:
+            score, span = None, (-1, -1)
+            if cue.where == "after":
+                m = cue.regex.match(folded, post, s_end)
+                if m:
+                    score, cue_conf, span = 3.0 + min(m.end() - m.start(), 60) / 100, 0.97, m.span()
+            elif cue.where == "before":
+                if cue.literals is not None:
+                    if pre_text is None:
+                        pre_text = _present(ctx.lit_positions, ctx.lit_found, floor, pre_end)
+                    if cue.literals.isdisjoint(pre_text):
                         continue
-                    last = None
-                    for m in cue.regex.finditer(folded, floor, pre_end):
-                        last = m
-                    if last:
-                        dist = pre_end - last.end()
-                        score, cue_conf, span = 2.0 + min(last.end() - last.start(), 60) / 100 - dist / 200, 0.93, last.span()
-                elif cue.where == "any":
-                    score, cue_conf = 1.0, 0.9
-                if score is not None and (best is None or score > best.score):
-                    best = _Match(rule, cue, score, "", value, cue_conf * conf, *span)
+                last = None
+                for m in cue.regex.finditer(folded, floor, pre_end):
+                    last = m
+                if last:
+                    dist = pre_end - last.end()
+                    score, cue_conf, span = 2.0 + min(last.end() - last.start(), 60) / 100 - dist / 200, 0.93, last.span()
+            elif cue.where == "any":
+                score, cue_conf = 1.0, 0.9
+            if score is not None and (best is None or score > best.score) and not _excluded(rule, local):
+                best = _Match(rule, cue, score, "", value, cue_conf * conf, *span)
     return best
 
 
@@ -544,12 +681,11 @@ _JOINER = re.compile(r"\s*(?:,|và|hoặc|cũng như)\s*(?:trụ cột\s+)?")
 _SHARED = _fc(r"\b(?:cùng|đều)\b")
 
 
-def _companions(ctx: _Ctx, q: Quantity, best: _Match, floor: int, pre_end: int, s_end: int, requires_ok, local: str) -> list[_Match]:
+def _companions(ctx: _Ctx, q: Quantity, best: _Match, floor: int, pre_end: int, s_end: int, active: dict, local: str) -> list[_Match]:
     """Indicators that share one number: "UBND cấp huyện, cấp xã (100%)", "kinh tế số và xã hội
     số cùng xếp thứ 8", "cả ba trụ cột ... đều xếp thứ nhất"."""
     folded = ctx.folded
-    rules = [r for r in ctx.rules_by_number.get(best.rule.number, []) if r is not best.rule]
-    rules = [r for r in rules if requires_ok(r) and not (r.exclusions is not None and r.exclusions.search(local))]
+    pairs = [(r, c) for r, c in active.get(best.rule.number, []) if r is not best.rule and not _excluded(r, local)]
     out: list[_Match] = []
     if best.cue.where == "after":
         pos = best.mend
@@ -558,39 +694,36 @@ def _companions(ctx: _Ctx, q: Quantity, best: _Match, floor: int, pre_end: int, 
             if not j or j.end() == pos:
                 break
             found = None
-            for r in rules:
-                for cue in r.cues:
-                    if cue.where != "after":
-                        continue
-                    m = cue.regex.match(folded, j.end(), s_end)
-                    if m and (found is None or m.end() > found.mend):
-                        found = _Match(r, cue, best.score, "+shared", best.value, best.cue_conf * 0.97, *m.span())
-            if found is None or any(o.rule is found.rule for o in out):
+            for r, cue in pairs:
+                if cue.where != "after":
+                    continue
+                m = cue.regex.match(folded, j.end(), s_end)
+                if m and (found is None or m.end() > found.mend):
+                    found = _Match(r, cue, best.score, "+shared", best.value, best.cue_conf * 0.97, *m.span())
+            if found is None:
                 break
             out.append(found)
-            rules = [r for r in rules if r is not found.rule]
+            pairs = [(r, c) for r, c in pairs if r is not found.rule]
             pos = found.mend
     elif best.cue.where == "before" and _SHARED.search(folded, best.mend, pre_end):
         left = best.mstart
         while True:
             found = None
-            for r in rules:
-                for cue in r.cues:
-                    if cue.where != "before":
-                        continue
-                    for m in cue.regex.finditer(folded, floor, left):
-                        j = _JOINER.fullmatch(folded, m.end(), left)
-                        if j and (found is None or m.start() > found.mstart):
-                            found = _Match(r, cue, best.score, "+shared", best.value, best.cue_conf * 0.97, *m.span())
+            for r, cue in pairs:
+                if cue.where != "before":
+                    continue
+                for m in cue.regex.finditer(folded, floor, left):
+                    if _JOINER.fullmatch(folded, m.end(), left) and (found is None or m.start() > found.mstart):
+                        found = _Match(r, cue, best.score, "+shared", best.value, best.cue_conf * 0.97, *m.span())
             if found is None:
                 break
             out.append(found)
-            rules = [r for r in rules if r is not found.rule]
+            pairs = [(r, c) for r, c in pairs if r is not found.rule]
             left = found.mstart
     return out
 
 
-def _paren_parent_match(ctx: _Ctx, q: Quantity, prev: Quantity | None, s_end: int, requires_ok, local: str) -> _Match | None:
+def _paren_parent_match(ctx: _Ctx, q: Quantity, prev: Quantity | None, s_end: int, active: dict, local: str) -> _Match | None:
     """"8 UBND cấp huyện (100%)": the share in parentheses takes the noun phrase of the count
     before it (and "100% UBND cấp xã (151/151 xã)" the other way round)."""
     if prev is None:
@@ -608,21 +741,18 @@ def _paren_parent_match(ctx: _Ctx, q: Quantity, prev: Quantity | None, s_end: in
     while post < opening and folded[post] == " ":
         post += 1
     best = None
-    for number, rules in ctx.rules_by_number.items():
+    for number, pairs in active.items():
         value, conf = _accepts(number, q, folded)
         if value is None:
             continue
-        for rule in rules:
-            if not requires_ok(rule) or (rule.exclusions is not None and rule.exclusions.search(local)):
+        for rule, cue in pairs:
+            if cue.where != "after":
                 continue
-            for cue in rule.cues:
-                if cue.where != "after":
-                    continue
-                m = cue.regex.match(folded, post, opening)
-                if m:
-                    score = 2.5 + min(m.end() - m.start(), 60) / 100
-                    if best is None or score > best.score:
-                        best = _Match(rule, cue, score, "+paren", value, 0.92 * conf)
+            m = cue.regex.match(folded, post, opening)
+            if m:
+                score = 2.5 + min(m.end() - m.start(), 60) / 100
+                if (best is None or score > best.score) and not _excluded(rule, local):
+                    best = _Match(rule, cue, score, "+paren", value, 0.92 * conf, *m.span())
     return best
 
 
@@ -759,51 +889,61 @@ def _make_fact(article: Article, norm, ctx: _Ctx, s: _Sentence, rule: Rule, valu
     )
 
 
-def _scan_sentence(ctx: _Ctx, s: _Sentence, prev_folded: str, article: Article, norm, facts, targets, candidates) -> None:
+def _active_cues(ctx: _Ctx, s: _Sentence, prev_folded: str) -> dict[str, list[tuple[Rule, Cue]]]:
+    """The cues that can match in this sentence: their words occur in it and the context the
+    indicator requires is in the sentence, the one before it or the title."""
+    fs = ctx.folded[s.start : s.end]
+    context_text = None
+    requires: dict[str, bool] = {}
+    active: dict[str, list[tuple[Rule, Cue]]] = {}
+    present = _present(ctx.lit_positions, ctx.lit_found, s.start, s.end)
+    for rule, cue in ctx.article_cues:
+        if cue.literals is not None and cue.literals.isdisjoint(present):
+            continue
+        if rule.requires is not None:
+            ok = requires.get(rule.indicator_id)
+            if ok is None:
+                if context_text is None:
+                    context_text = fs + " \n " + prev_folded + " \n " + ctx.title_folded
+                ok = requires[rule.indicator_id] = rule.requires.search(context_text) is not None
+            if not ok:
+                continue
+        active.setdefault(rule.number, []).append((rule, cue))
+    return active
+
+
+def _scan_sentence(ctx: _Ctx, s: _Sentence, quants: list[Quantity], prev_folded: str, article: Article, norm, facts, targets, candidates) -> None:
     folded = ctx.folded
-    quants = scan_quantities(folded, s.start, s.end, style=ctx.number_style)
-    if not quants:
+    active = _active_cues(ctx, s, prev_folded)
+    if not active:
         return
-    context_text = folded[s.start : s.end] + " \n " + prev_folded + " \n " + ctx.title_folded
-    requires_cache: dict[str, bool] = {}
-
-    def requires_ok(rule: Rule) -> bool:
-        if rule.requires is None:
-            return True
-        hit = requires_cache.get(rule.indicator_id)
-        if hit is None:
-            hit = requires_cache[rule.indicator_id] = bool(rule.requires.search(context_text))
-        return hit
-
     assigned: list[tuple[Quantity, _Match, Province | None] | None] = []
     prev: Quantity | None = None
-    for q in quants:
+    for i, q in enumerate(quants):
         floor = prev.end if prev else s.start
         pre_end = q.qualifier_start if q.qualifier_start is not None else q.start
         clause_end = _clause_end(folded, q.end, s.end)
-        nxt = next((o.start for o in quants if o.start > q.start), s.end)
-        clause_end = min(clause_end, nxt)
+        if i + 1 < len(quants):
+            clause_end = min(clause_end, quants[i + 1].start)
         local = folded[floor:clause_end]
         result = None
-        skip = (
+        match = _best_cue(ctx, q, floor, pre_end, s.end, active, local)
+        if match is None or match.cue.where == "any":
+            paren = _paren_parent_match(ctx, q, prev, s.end, active, local)
+            if paren is not None:
+                match = paren
+        if match is None:
+            match = _parallel_match(ctx, q, floor, pre_end, assigned)
+        if match is not None and not (
             GROWTH_BEFORE.search(folded, max(floor, pre_end - 20), pre_end)
             or GROWTH_AFTER.match(folded, q.end, s.end)
             or _is_national(ctx, s, q)
             or _in_subunit_scope(ctx, s, q, clause_end)
-        )
-        if not skip:
-            match = _best_cue(ctx, q, floor, pre_end, s.end, requires_ok, local)
-            if match is None or match.cue.where == "any":
-                paren = _paren_parent_match(ctx, q, prev, s.end, requires_ok, local)
-                if paren is not None:
-                    match = paren
-            if match is None:
-                match = _parallel_match(ctx, q, floor, pre_end, assigned)
-            if match is not None:
-                result = _emit(ctx, s, q, match, article, norm, facts, targets, clause_end)
-                if match.how in ("", "+paren"):
-                    for extra in _companions(ctx, q, match, floor, pre_end, s.end, requires_ok, local):
-                        _emit(ctx, s, q, extra, article, norm, facts, targets, clause_end)
+        ):
+            result = _emit(ctx, s, q, match, article, norm, facts, targets, clause_end)
+            if match.how in ("", "+paren"):
+                for extra in _companions(ctx, q, match, floor, pre_end, s.end, active, local):
+                    _emit(ctx, s, q, extra, article, norm, facts, targets, clause_end)
         assigned.append(result)
         prev = q
 
@@ -899,7 +1039,7 @@ def _dti_year(ctx: _Ctx, s: _Sentence, q: Quantity) -> int | None:
 
 def _scan_statements(ctx: _Ctx, s: _Sentence, prev_folded: str, article, norm, facts, targets, candidates) -> None:
     folded = ctx.folded
-    for rule in ctx.rules_by_number.get("boolean", ()):
+    for rule in ctx.statement_rules:
         for cue in rule.cues:
             if cue.where != "stmt":
                 continue

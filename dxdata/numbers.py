@@ -67,41 +67,35 @@ ORDINAL_WORDS = {
 }
 
 _NUM = r"\d+(?:[.,]\d+)*"
-# One token: a number with its optional scale word and percent sign. The lookbehind keeps
-# "H10", "x2" and the middle of "0205.3.888.123" out; the lookahead keeps "4G" and "Hue-S1" out.
-_TOKEN = re.compile(
-    rf"(?<![\w.,/\-+:])(?P<num>{_NUM})(?![\w/])"
-    rf"(?:\s*(?P<pct>%|phần trăm))?"
-    rf"(?:\s+(?P<scale>nghìn tỷ|ngàn tỷ|nghìn|ngàn|triệu|tỷ)(?!\w))?"
-    rf"(?:\s*(?P<pct2>%))?"
-)
-_FRACTION = re.compile(rf"(?<![\w.,/\-+:])(?P<a>\d{{1,4}})\s*/\s*(?P<b>\d{{1,4}})(?![\w/])")
-_RANK = re.compile(
+# One pass finds every digit run (with its '.'/',' groups and '/' parts); each token is then
+# classified from a few characters of context on either side. Running small anchored checks
+# around the ~20 numbers of an article is much cheaper than running date, phone and document
+# patterns over the whole text.
+_TOKEN = re.compile(r"\d+(?:[.,]\d+)*(?:/\d+(?:[.,]\d+)*)*")
+_RANK_BEFORE = re.compile(
     r"(?:(?:xếp|đứng|giữ|vươn lên|tụt xuống|lên|xuống|ở|nằm ở)\s+(?:ở\s+)?(?:vị trí\s+)?(?:hạng\s+)?thứ"
-    r"|vị trí\s+(?:thứ\s+)?|xếp hạng\s+(?:thứ\s+)?|hạng\s+(?:thứ\s+)?)"
-    r"\s*(?P<n>\d{1,3}(?![\w,.]\d)|(?:nhất|nhì|hai|ba|tư|bốn|năm|sáu|bảy|tám|chín|mười)(?!\s*\d))(?!\w)"
-    r"(?:\s*/\s*(?P<of>\d{1,3})(?![\w/]))?"
-    r"(?:\s+(?:trong|trên)\s+(?:tổng\s+số\s+)?(?:cả\s+nước\s+)?(?P<of2>\d{1,3})\s+(?:tỉnh|địa phương))?"
+    r"|vị trí\s+(?:thứ\s+)?|xếp hạng\s+(?:thứ\s+)?|hạng\s+(?:thứ\s+)?)\s*$"
 )
-_RANGE = re.compile(rf"từ\s+(?P<lo>{_NUM})\s*(?:%|phần trăm)?\s+(?:đến|tới)\s+(?P<hi>{_NUM})|(?<![\w.,/])(?P<lo2>{_NUM})\s*[-–]\s*(?P<hi2>{_NUM})(?![\w/])")
-_DATE = re.compile(
-    r"(?<![\w.,/])\d{1,2}/\d{1,2}/\d{2,4}(?!\w)"
-    r"|(?:ngày|hôm|sáng|chiều|tối|trưa|đêm|tháng|từ ngày|đến ngày)\s+\d{1,2}(?:/\d{1,4})+"
-    r"|(?:tháng|quý)\s+[\divxlc]+/\d{4}"
-    r"|(?<![\w.,/])\d{1,2}/(?:19|20)\d\d(?!\w)"
-    r"|\d{1,2}[:h]\d{2}(?!\w)"
-    r"|(?:năm|giai đoạn|niên độ|đến năm|từ năm|vào năm)\s+(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)\d\d)?"
-    r"|(?<![\w.,])(?:19|20)\d\d\s*[-–]\s*(?:19|20)\d\d(?!\w)"
-    r"|(?:dti|pci|papi|index|chỉ số)\s+(?:19|20)\d\d(?!\w)"
-    r"|mức(?:\s+độ)?\s+\d(?!\w)"
-    r"|ngày\s+\d{1,2}\s+tháng\s+\d{1,2}(?:\s+năm\s+\d{4})?"
-    r"|tháng\s+\d{1,2}(?:\s+năm\s+\d{4})?"
+_RANK_WORD = re.compile(r"thứ\s+(nhất|nhì|hai|ba|tư|bốn|năm|sáu|bảy|tám|chín|mười)(?!\w)(?!\s*\d)")
+_RANK_OF_AFTER = re.compile(r"\s+(?:trong|trên)\s+(?:tổng\s+số\s+)?(?:cả\s+nước\s+)?(\d{1,3})\s+(?:tỉnh|địa phương)")
+_DATE_BEFORE = re.compile(r"(?:ngày|hôm|sáng|chiều|tối|trưa|đêm|tháng|quý|từ ngày|đến ngày)\s+$")
+_DATE_AFTER = re.compile(r"\s+tháng\s+\d")
+_YEAR_BEFORE = re.compile(r"(?:năm|giai đoạn|niên độ|niên khóa|dti|pci|papi|index|chỉ số|đến|từ)\s+$|(?:19|20)\d\d\s*[-–]\s*$")
+_YEAR_AFTER = re.compile(r"\s*[-–]\s*(?:19|20)\d\d(?!\d)")
+_LEVEL_BEFORE = re.compile(r"mức(?:\s+độ)?\s+$")
+_DOC_BEFORE = re.compile(
+    r"(?:nghị quyết|quyết định|kế hoạch|công văn|thông tư|nghị định|chỉ thị|văn bản|luật|đề án|chương trình|thông báo|tờ trình|số hiệu)\s+(?:số\s+)?$"
 )
-_DOC_NUMBER = re.compile(
-    r"(?:nghị quyết|quyết định|kế hoạch|công văn|thông tư|nghị định|chỉ thị|văn bản|luật|đề án|chương trình|thông báo|tờ trình)\s+(?:số\s+)?\d[\d.]*(?:[/-][\wđ.-]+)*"
-    r"|(?<![\w.,])\d+(?:[/-][a-zđ]{1,6}[\wđ.]*)+(?:[/-][\wđ.-]+)*"
+_DOC_AFTER = re.compile(r"[/-][^\W\d_]")
+_PHONE_BEFORE = re.compile(
+    r"(?:số điện thoại|điện thoại (?:số|liên hệ|hỗ trợ)|đường dây nóng|hotline|tổng đài|số máy|fax|zalo)\s*(?:số\s*)?(?:là\s*)?:?\s*[\d.\s-]*$"
 )
-_PHONE = re.compile(r"(?:số điện thoại|điện thoại (?:số|liên hệ|hỗ trợ)|đường dây nóng|hotline|tổng đài|số máy|fax|zalo)\s*(?:số\s*)?(?:là\s*)?:?\s*[\d.\s-]{3,20}\d|(?<![\w.,])0\d{2,4}[.\s]\d(?:[.\s]?\d{2,4}){2,3}(?!\w)")
+_PCT_AFTER = re.compile(r"\s*(?:%|phần trăm)")
+_SCALE_AFTER = re.compile(r"\s+(nghìn tỷ|ngàn tỷ|nghìn|ngàn|triệu|tỷ)(?!\w)(\s*%)?")
+_MONEY_AFTER = re.compile(r"\s*(?:đồng|vnđ|vnd)(?!\w)")
+_RANGE_AFTER = re.compile(r"\s*(%|phần trăm)?\s+(?:đến|tới)\s+(\d+(?:[.,]\d+)*)(?![\w/])|\s*[-–]\s*(\d+(?:[.,]\d+)*)(?![\w/])")
+_FROM_BEFORE = re.compile(r"từ\s+$")
+_NOT_BEFORE = set("._-+/:@#&")
 
 
 @dataclass
@@ -125,10 +119,15 @@ _EN_EVIDENCE = re.compile(r"(?<![\d.,])\d+\.(?!0(?!\d))\d{1,2}(?![\d.,])|(?<![\d
 _VN_EVIDENCE = re.compile(r"(?<![\d.,])\d+,\d{1,2}(?![\d.,])|(?<![\d.,])\d{1,3}(?:\.\d{3}){2,}(?![\d.])|\d\.\d{3},\d|(?<![\d.,])\d+,\d{4,}(?![\d.,])")
 
 
+_EN_HINT = re.compile(r"\d\.\d{1,2}(?!\d)|\d,\d{3},\d|\d,\d{3}\.\d")
+
+
 def number_style(text: str) -> str:
     """"en" when a text writes numbers the English way ("96.5%", "12,480,000") more often than
     the Vietnamese way ("96,5%", "12.480.000"); "vn" otherwise. Version numbers like "4.0" are
     not evidence."""
+    if not _EN_HINT.search(text):
+        return "vn"
     en = len(_EN_EVIDENCE.findall(text))
     if not en:
         return "vn"
@@ -211,91 +210,114 @@ def qualifier_before(folded: str, start: int, floor: int = 0) -> tuple[str, int 
     return _QUALIFIER_OF[m.group(1)], m.start(1)
 
 
-def _blocked_spans(folded: str) -> list[tuple[int, int]]:
-    spans = [m.span() for m in _DATE.finditer(folded)]
-    spans += [m.span() for m in _DOC_NUMBER.finditer(folded)]
-    spans += [m.span() for m in _PHONE.finditer(folded)]
-    return spans
-
-
-def _inside(spans: list[tuple[int, int]], a: int, b: int) -> bool:
-    return any(s <= a and b <= e for s, e in spans)
-
-
 def scan_quantities(folded: str, start: int = 0, end: int | None = None, *, style: str = "vn") -> list[Quantity]:
     """Every quantity in folded[start:end], left to right, without overlaps. `style` is the
     text's number convention (see `number_style`)."""
     end = len(folded) if end is None else end
-    segment = folded[start:end]
-    blocked = [(a + start, b + start) for a, b in _blocked_spans(segment)]
     found: list[Quantity] = []
-    taken: list[tuple[int, int]] = []
-
-    def free(a: int, b: int) -> bool:
-        return not any(a < e and s < b for s, e in taken)
-
-    for m in _RANK.finditer(folded, start, end):
-        n = m.group("n")
-        value = float(n) if n.isdigit() else float(ORDINAL_WORDS[n])
-        a, b = m.start("n"), m.end()
-        if _inside(blocked, m.start("n"), m.end("n")) and n.isdigit():
-            continue
-        of = m.group("of") or m.group("of2")
-        q = Quantity(a, m.end("n"), value, "rank", denominator=int(of) if of else None, text=folded[a:b])
-        found.append(q)
-        taken.append((a, b))
-    for m in _RANGE.finditer(folded, start, end):
-        lo_s = m.group("lo") or m.group("lo2")
-        hi_s = m.group("hi") or m.group("hi2")
-        lo, hi = parse_number(lo_s, style), parse_number(hi_s, style)
-        a, b = m.span()
-        if lo is None or hi is None or not (lo < hi) or _inside(blocked, a, b) or not free(a, b):
-            continue
-        tail = folded[b : b + 12]
-        pct = tail.lstrip().startswith("%") or tail.lstrip().startswith("phần trăm")
-        if pct:
-            b = b + (len(tail) - len(tail.lstrip())) + (1 if tail.lstrip().startswith("%") else 9)
-        q = Quantity(a, b, lo, "range", high=hi, text=folded[a:b], percent=pct)
-        if re.match(r"\s*(?:nghìn tỷ|ngàn tỷ|nghìn|ngàn|triệu|tỷ)?\s*(?:đồng|vnđ|vnd)(?!\w)", folded[b : b + 16]):
-            q.money = True
-        found.append(q)
-        taken.append((a, b))
-    for m in _FRACTION.finditer(folded, start, end):
-        a, b = m.span()
-        if _inside(blocked, a, b) or not free(a, b):
-            continue
-        num, den = int(m.group("a")), int(m.group("b"))
-        if den == 0 or num > den:
-            continue
-        found.append(Quantity(a, b, float(num), "fraction", denominator=den, text=folded[a:b]))
-        taken.append((a, b))
+    consumed_until = start
     for m in _TOKEN.finditer(folded, start, end):
         a, b = m.span()
-        na, nb = m.span("num")
-        if not free(na, nb) or _inside(blocked, na, nb):
+        if a < consumed_until:
             continue
-        token = m.group("num")
-        value = parse_number(token, style)
-        if value is None:
+        q = _classify(folded, m.group(0), a, b, end, style)
+        if q is None:
             continue
-        scale = SCALES[m.group("scale")] if m.group("scale") else 1.0
-        kind = "percent" if (m.group("pct") or m.group("pct2")) else "number"
-        q = Quantity(na, b, value * scale, kind, scale=scale, text=folded[na:b], percent=kind == "percent")
-        alt = english_alternative(token) if style == "vn" else None
-        if alt is not None:
-            q.alt_value = alt * scale
-        tail = folded[b : b + 8]
-        if re.match(r"\s*(?:đồng|vnđ|vnd)(?!\w)", tail):
-            q.money = True
         found.append(q)
-        taken.append((na, b))
-    found.sort(key=lambda q: q.start)
+        consumed_until = q.end
+    if "thứ" in folded[start:end]:
+        for m in _RANK_WORD.finditer(folded, start, end):
+            if _RANK_BEFORE.search(folded, max(start, m.start() - 30), m.end(1) - len(m.group(1))):
+                a, b = m.span(1)
+                found.append(Quantity(a, b, float(ORDINAL_WORDS[m.group(1)]), "rank", text=m.group(1)))
+        found.sort(key=lambda q: q.start)
     for q in found:
-        floor = start
-        q.qualifier, q.qualifier_start = qualifier_before(folded, q.start, floor)
+        q.qualifier, q.qualifier_start = qualifier_before(folded, q.start, start)
         if q.kind == "range":
             q.qualifier = "approx"
     return found
+
+
+def _classify(folded: str, tok: str, a: int, b: int, end: int, style: str) -> Quantity | None:
+    before = folded[a - 1] if a > 0 else " "
+    after = folded[b] if b < len(folded) else " "
+    if before.isalnum() or before in _NOT_BEFORE:
+        return None  # "H10", "GMT+7", "quý I/2022", the tail of "0205.3.888.123"
+    if after.isalpha() or (after == ":" and folded[b + 1 : b + 2].isdigit()):
+        return None  # "4G", "21:48"
+    if _DOC_AFTER.match(folded, b):
+        return None  # "942/QĐ-TTg", "14-NQ/TU"
+    lo = max(0, a - 40)
+    if "/" in tok:
+        return _classify_slashed(folded, tok, a, b, lo, end)
+    if _DOC_BEFORE.search(folded, lo, a) or _LEVEL_BEFORE.search(folded, lo, a):
+        return None
+    if len(tok) == 4 and tok[:2] in ("19", "20") and (_YEAR_BEFORE.search(folded, lo, a) or _YEAR_AFTER.match(folded, b)):
+        return None
+    if _DATE_BEFORE.search(folded, lo, a) or _DATE_AFTER.match(folded, b):
+        return None
+    if _PHONE_BEFORE.search(folded, lo, a) or (len(tok) >= 4 and tok[0] == "0" and tok.isdigit()):
+        return None
+    value = parse_number(tok, style)
+    if value is None:
+        return None
+    if _RANK_BEFORE.search(folded, lo, a):
+        q = Quantity(a, b, value, "rank", text=tok)
+        r = _RANK_OF_AFTER.match(folded, b)
+        if r:
+            q.denominator, q.end = int(r.group(1)), r.end()
+        return q if is_whole(value) else None
+    if _FROM_BEFORE.search(folded, lo, a) or (after in " -–" and folded[b : b + 3].strip()[:1] in "-–"):
+        r = _RANGE_AFTER.match(folded, b)
+        if r:
+            hi_tok = r.group(2) or r.group(3)
+            hi = parse_number(hi_tok, style)
+            if hi is not None and value < hi and not (len(tok) == 4 and tok[:2] in ("19", "20")):
+                q_end = r.end()
+                pct = bool(r.group(1))
+                p = _PCT_AFTER.match(folded, q_end)
+                if p:
+                    pct, q_end = True, p.end()
+                q = Quantity(a, q_end, value, "range", high=hi, text=folded[a:q_end], percent=pct)
+                sc = _SCALE_AFTER.match(folded, q_end)
+                if sc:
+                    scale = SCALES[sc.group(1)]
+                    q.value, q.high, q.scale, q.end = value * scale, hi * scale, scale, sc.end()
+                if _MONEY_AFTER.match(folded, q.end):
+                    q.money = True
+                return q
+    q = Quantity(a, b, value, "number", text=tok)
+    p = _PCT_AFTER.match(folded, b)
+    if p:
+        q.kind, q.percent, q.end = "percent", True, p.end()
+    else:
+        sc = _SCALE_AFTER.match(folded, b)
+        if sc:
+            q.scale = SCALES[sc.group(1)]
+            q.value = value * q.scale
+            q.end = sc.end()
+            if sc.group(2):
+                q.kind, q.percent = "percent", True
+    if style == "vn" and q.kind == "number":
+        alt = english_alternative(tok)
+        if alt is not None:
+            q.alt_value = alt * q.scale
+    if q.kind == "number" and _MONEY_AFTER.match(folded, q.end):
+        q.money = True
+    q.text = folded[a : q.end]
+    return q
+
+
+def _classify_slashed(folded: str, tok: str, a: int, b: int, lo: int, end: int) -> Quantity | None:
+    parts = tok.split("/")
+    if len(parts) != 2 or not all(p.isdigit() for p in parts):
+        return None  # "5/5/2022", "1.5/2"
+    num, den = int(parts[0]), int(parts[1])
+    if len(parts[1]) == 4 or den == 0 or num > den or _DATE_BEFORE.search(folded, lo, a):
+        return None  # "9/2024", "15/11" after "ngày"
+    if _RANK_BEFORE.search(folded, lo, a):
+        return Quantity(a, b, float(num), "rank", denominator=den, text=tok)
+    return Quantity(a, b, float(num), "fraction", denominator=den, text=tok)
 
 
 def is_whole(value: float) -> bool:
