@@ -242,22 +242,24 @@ def _fc(pattern: str) -> re.Pattern:
     return re.compile(fold_pattern(pattern))
 
 
+# Marker patterns begin with a literal so the regex engine can skip ahead quickly; where a word
+# start matters it is checked after the literal with a fixed-width lookbehind.
 TARGET_MARKERS = _fc(
-    r"phấn đấu|mục tiêu|chỉ tiêu|kế hoạch|dự kiến|\bsẽ\b|phải đạt|đặt ra|định hướng|hướng tới|kỳ vọng|dự báo|đề ra|cần đạt|nhằm đạt|tiến tới"
+    r"phấn đấu|mục tiêu|chỉ tiêu|kế hoạch|dự kiến|sẽ(?!\w)|phải đạt|đặt ra|định hướng|hướng tới|kỳ vọng|dự báo|đề ra|cần đạt|nhằm đạt|tiến tới"
 )
 # "hiện" (now) is a syllable of many words ("hiện trường", "thực hiện", "hiện đại").
-HIEN = r"(?<!thực )(?<!thể )(?<!xuất )(?<!phát )(?<!biểu )\bhiện\b(?! trường| đại| thực| diện| hành| vật| tượng| rõ| ra)"
-PRESENT_MARKERS = _fc(r"đến nay|hiện nay|hiện tại|" + HIEN + r"|tính đến|\bđã\b|vừa qua")
+HIEN = r"hiện(?<![^\W\d_]hiện)(?<!thực hiện)(?<!thể hiện)(?<!xuất hiện)(?<!phát hiện)(?<!biểu hiện)(?!\w)(?! trường| đại| thực| diện| hành| vật| tượng| rõ| ra)"
+PRESENT_MARKERS = _fc(r"đến nay|hiện nay|hiện tại|" + HIEN + r"|tính đến|đã(?!\w)|vừa qua")
 FUTURE_YEAR = _fc(r"(?:đến|vào|trước|tới)\s+(?:cuối\s+|hết\s+)?năm\s+((?:19|20)\d\d)|năm\s+((?:19|20)\d\d)\s*,?\s*(?:tỉnh|thành phố|địa phương)?\s*(?:sẽ|phấn đấu|dự kiến)")
 YEAR = _fc(r"năm\s+((?:19|20)\d\d)")
 YEAR_IGNORE_BEFORE = _fc(r"(?:so với|so cùng kỳ|từ|giai đoạn|sau|trước|kể từ|cùng kỳ)\s*(?:cùng kỳ\s+)?(?:cuối\s+|hết\s+|đầu\s+)?$")
-AS_OF_DATE = _fc(r"(?:tính\s+)?(?:đến|tới)\s+(?:hết\s+)?ngày\s+(\d{1,2})/(\d{1,2})/((?:19|20)\d\d)")
+AS_OF_DATE = _fc(r"(?:đến|tới)\s+(?:hết\s+)?ngày\s+(\d{1,2})/(\d{1,2})/((?:19|20)\d\d)")
 AS_OF_YEAR = _fc(r"(?:tính\s+)?(?:đến|tới)\s+(?:hết|cuối)\s+năm\s+((?:19|20)\d\d)")
 PERIOD_PRESENT = _fc(r"đến nay|hiện nay|hiện tại|" + HIEN)
-DTI_YEAR = _fc(r"(?:\bdti\b|chuyển đổi số cấp tỉnh|chuyển đổi số)[^.;]{0,30}?\b(?:năm\s+)?((?:19|20)\d\d)\b")
-NATIONAL = _fc(r"cả nước|toàn quốc|bình quân|trung bình chung|mức trung bình|\bviệt nam\b|các tỉnh, thành phố")
+DTI_YEAR = _fc(r"(?:dti|chuyển đổi số)(?!\w)[^.;]{0,30}?\b(?:năm\s+)?((?:19|20)\d\d)\b")
+NATIONAL = _fc(r"cả nước|toàn quốc|bình quân|trung bình chung|mức trung bình|việt nam(?!\w)|các tỉnh, thành phố")
 COMPARATIVE_BEFORE = _fc(r"(?:so với|hơn|với|vượt|gấp)\s*(?:mức\s+)?$")
-LOCAL_RESET = _fc(r"\b(?:toàn |của |cả )?tỉnh\b|\bthành phố\b")
+LOCAL_RESET = _fc(r"tỉnh(?!\w)|thành phố(?!\w)")
 GROWTH_BEFORE = _fc(
     r"(?:\b(?:tăng|giảm|tăng thêm|giảm thêm|tăng lên gấp)|\bthêm|cao hơn|thấp hơn|nhiều hơn|ít hơn|bổ sung|\bmới|\bgấp|\bchiếm|\bvượt\s+(?:kế hoạch|chỉ tiêu))\s*$"
 )
@@ -269,11 +271,12 @@ PARALLEL_SHAPE = _fc(r"^[\s,;]*(?:còn|trong khi|và|,|ở|tại|của)?[\s,]*(?
 # Sub-provincial units. Admin units count as sub-units unless their name is a province
 # ("TP. Cần Thơ"); named institutions always do.
 _ADMIN_UNIT = re.compile(
-    r"(?<!\w)(?:[Hh]uyện|[Qq]uận|[Tt]hị xã|[Tt]hị trấn|[Pp]hường|[Xx]ã|TP\.|Tp\.|TP|[Tt]hành phố)(?:\s+đảo)?\s+(?P<name>\w[\w-]*(?:\s+\w[\w-]*){0,3})"
+    r"(?:[Hh]uyện|[Qq]uận|[Tt]hị xã|[Tt]hị trấn|[Pp]hường|[Xx]ã|TP\.|Tp\.|TP|[Tt]hành phố)(?:\s+đảo)?\s+"
 )
-_INSTITUTION = re.compile(r"(?<![\w.])(?:Bệnh viện|Trường|Công ty|Tập đoàn|Ngân hàng|Trung tâm Y tế)(?!\w)")
+_NAME_AFTER_UNIT = re.compile(r"\w[\w-]*(?:\s+\w[\w-]*){0,3}")
+_INSTITUTION = re.compile(r"(?:Bệnh viện|Trường|Công ty|Tập đoàn|Ngân hàng|Trung tâm Y tế)(?!\w)")
 _SINGULAR_UNIT = _fc(
-    r"(?<!\w)(?:của|tại)\s+(?:huyện|quận|thị xã|bệnh viện|công ty|trường)(?=\s*[.,;)]|\s+(?:đạt|là|có|được|đã|hiện|trên|chỉ))"
+    r"(?:của|tại)\s+(?:huyện|quận|thị xã|bệnh viện|công ty|trường)(?=\s*[.,;)]|\s+(?:đạt|là|có|được|đã|hiện|trên|chỉ))"
 )
 # Names that contain a province name without being the province.
 _NOT_PROVINCE = re.compile(r"Thái Bình Dương|[Đđ]ường Hồ Chí Minh|[Tt]ư tưởng Hồ Chí Minh|Chủ tịch Hồ Chí Minh|Bác Hồ")
@@ -336,7 +339,7 @@ def find_mentions(cased: str) -> list[Mention]:
     return out
 
 
-_PROVINCE_SCOPE = _fc(r"toàn tỉnh|cả tỉnh|toàn thành phố|\btỉnh\b (?:hiện )?(?:có|đã)")
+_PROVINCE_SCOPE = _fc(r"toàn tỉnh|cả tỉnh|toàn thành phố|tỉnh (?:hiện )?(?:có|đã)(?!\w)")
 _DISTRICT_SCOPE = _fc(r"toàn (?:huyện|quận|thị xã)\b|địa bàn (?:huyện|quận|thị xã|xã|phường)(?!\w)")
 
 
@@ -344,15 +347,38 @@ def _in_subunit_scope(ctx: "_Ctx", s: "_Sentence", q: Quantity, clause_end: int)
     """Is the number about a district, commune or single institution? Looks from the sentence
     start, or from the last province-level phrase ("toàn tỉnh", a province name not in
     parentheses) before the number, to the end of the number's clause."""
-    start = s.start
-    for m in ctx.mentions:
-        if s.start <= m.start < q.start and ctx.cased[max(s.start, m.start - 1) : m.start] != "(":
-            start = max(start, m.end)
-    for m in _PROVINCE_SCOPE.finditer(ctx.folded, s.start, q.start):
-        start = max(start, m.end())
-    if _DISTRICT_SCOPE.search(ctx.folded, start, clause_end):
-        return True
-    return _subunit_in(ctx.cased, ctx.folded, start, clause_end)
+    info = _info(ctx, s)
+    start = max([s.start] + [r for r in info.scope_resets if r <= q.start])
+    return any(start <= p < clause_end for p in info.district_scope) or any(start <= p < clause_end for p in info.subunits)
+
+
+def _subunit_starts(cased: str, folded: str, a: int, b: int) -> list[int]:
+    """Where text[a:b] names a district, commune or single institution."""
+    out = []
+    register = load_register()
+    for m in _ADMIN_UNIT.finditer(cased, a, b):
+        if (m.start() and cased[m.start() - 1].isalnum()) or not cased[m.end() : m.end() + 1].isupper():
+            continue
+        name = _NAME_AFTER_UNIT.match(cased, m.end(), b)
+        if not name:
+            continue
+        caps = []
+        for w in name.group(0).split():
+            if not w[:1].isupper():
+                break
+            caps.append(w)
+        if not caps:
+            continue
+        # "TP. Phú Quốc", "huyện Lục Ngạn" are sub-units; "TP. Cần Thơ", "TP. HCM" are provinces.
+        unit_word = cased[m.start() : m.end()]
+        if not any(
+            register.lookup(" ".join(caps[:k])) or register.lookup(unit_word + " ".join(caps[:k]))
+            for k in range(len(caps), 0, -1)
+        ):
+            out.append(m.start())
+    out += [m.start() for m in _INSTITUTION.finditer(cased, a, b) if not (m.start() and (cased[m.start() - 1].isalnum() or cased[m.start() - 1] == "."))]
+    out += [m.start() for m in _SINGULAR_UNIT.finditer(folded, a, b)]
+    return out
 
 
 def _subunit_in(cased: str, folded: str, a: int, b: int) -> bool:
@@ -386,6 +412,74 @@ class _Sentence:
     start: int
     end: int
     para: int
+    info: "_SentenceInfo | None" = None
+
+
+@dataclass
+class _SentenceInfo:
+    """Context markers of one sentence, found once and shared by all its numbers."""
+
+    mentions: list[Mention]
+    target_ends: list[int]
+    present_ends: list[int]
+    future_years: list[tuple[int, int, int, bool]]  # start, end, year, "đến năm N" form
+    national: list[tuple[int, int]]
+    local_resets: list[int]
+    scope_resets: list[int]
+    district_scope: list[int]
+    subunits: list[int]
+    years: list[tuple[int, int, int, bool, bool]]  # start, end, year, ignored, as-of
+    as_of_dates: list[tuple[int, int, int, int]]  # start, day, month, year
+    period_present: list[int]
+
+
+_TOWARD_BEFORE = _fc(r"(?:đến|vào|trước|tới)\s+(?:cuối\s+|hết\s+)?$")
+_PLAN_AFTER = _fc(r"\s*,?\s*(?:tỉnh|thành phố|địa phương)?\s*(?:sẽ|phấn đấu|dự kiến)")
+
+
+def _future_years(f: str, a: int, b: int) -> list[tuple[int, int, int, bool]]:
+    """Years that can mark a target: "đến năm 2025" (toward=True) or "năm 2024 tỉnh sẽ ..."."""
+    out = []
+    for m in YEAR.finditer(f, a, b):
+        toward = _TOWARD_BEFORE.search(f, max(a, m.start() - 16), m.start())
+        if toward:
+            out.append((toward.start(), m.end(), int(m.group(1)), True))
+        elif _PLAN_AFTER.match(f, m.end(), b):
+            out.append((m.start(), m.end(), int(m.group(1)), False))
+    return out
+
+
+def _info(ctx: "_Ctx", s: _Sentence) -> _SentenceInfo:
+    if s.info is not None:
+        return s.info
+    f, c, a, b = ctx.folded, ctx.cased, s.start, s.end
+    mentions = [m for m in ctx.mentions if a <= m.start < b]
+    national = []
+    for m in NATIONAL.finditer(f, a, b):
+        if not COMPARATIVE_BEFORE.search(f, max(a, m.start() - 12), m.start()):
+            national.append(m.span())
+    years = []
+    for m in YEAR.finditer(f, a, b):
+        ignored = YEAR_IGNORE_BEFORE.search(f, max(a, m.start() - 20), m.start()) is not None
+        as_of = AS_OF_YEAR.search(f, max(a, m.start() - 20), m.end()) is not None
+        toward = re.search(r"(?:đến|vào|tới)\s+(?:cuối\s+|hết\s+)?$", f[max(a, m.start() - 12) : m.start()]) is not None
+        years.append((m.start(), m.end(), int(m.group(1)), ignored, as_of or not toward))
+    s.info = _SentenceInfo(
+        mentions=mentions,
+        target_ends=[m.end() for m in TARGET_MARKERS.finditer(f, a, b)],
+        present_ends=[m.end() for m in PRESENT_MARKERS.finditer(f, a, b)],
+        future_years=_future_years(f, a, b),
+        national=national,
+        local_resets=[m.start() for m in LOCAL_RESET.finditer(f, a, b)] + [m.start for m in mentions],
+        scope_resets=[m.end for m in mentions if c[max(a, m.start - 1) : m.start] != "("]
+        + [m.end() for m in _PROVINCE_SCOPE.finditer(f, a, b)],
+        district_scope=[m.start() for m in _DISTRICT_SCOPE.finditer(f, a, b)],
+        subunits=_subunit_starts(c, f, a, b),
+        years=years,
+        as_of_dates=[(m.start(), *(int(g) for g in m.groups())) for m in AS_OF_DATE.finditer(f, a, b)],
+        period_present=[m.start() for m in PERIOD_PRESENT.finditer(f, a, b)],
+    )
+    return s.info
 
 
 @dataclass
@@ -418,6 +512,7 @@ class _Ctx:
     lit_positions: list = field(default_factory=list)
     lit_found: list = field(default_factory=list)
     statement_rules: list = field(default_factory=list)
+    mention_paras: list = field(default_factory=list)
     rules_by_number: dict[str, list[Rule]] = field(default_factory=dict)
 
 
@@ -520,6 +615,7 @@ def extract_article(article: Article, *, threshold: float = DEFAULT_THRESHOLD) -
         title_provinces, article_provinces, subunit_article,
     )
     ctx.number_style = number_style(text)
+    ctx.mention_paras = [_para_of(ctx, m.start) for m in mentions]
     ctx.statement_rules = [r for r in rules if r.number == "boolean"]
     for rule in rules:
         ctx.rules_by_number.setdefault(rule.number, []).append(rule)
@@ -571,9 +667,10 @@ def extract_article(article: Article, *, threshold: float = DEFAULT_THRESHOLD) -
 def _title_is_subunit(title: str) -> bool:
     head = title[:60]
     m = _ADMIN_UNIT.match(head)
-    if m:
+    name = _NAME_AFTER_UNIT.match(head, m.end()) if m else None
+    if m and name:
         caps = []
-        for w in m.group("name").split():
+        for w in name.group(0).split():
             if not w[:1].isupper():
                 break
             caps.append(w)
@@ -760,81 +857,77 @@ def _is_target(ctx: _Ctx, s: _Sentence, q: Quantity, clause_end: int) -> tuple[b
     """A plan or target rather than an achieved value: the last marker before the number is a
     target word ("phấn đấu", "dự kiến", "sẽ") rather than a present one ("đến nay", "đã"), or the
     clause names a year after the publication year ("đến năm 2025")."""
-    folded = ctx.folded
-    last_target = max((m.end() for m in TARGET_MARKERS.finditer(folded, s.start, q.start)), default=-1)
-    last_present = max((m.end() for m in PRESENT_MARKERS.finditer(folded, s.start, q.start)), default=-1)
+    info = _info(ctx, s)
+    last_target = max((e for e in info.target_ends if e <= q.start), default=-1)
+    last_present = max((e for e in info.present_ends if e <= q.start), default=-1)
     pub_year = ctx.published.year if ctx.published else None
     target_year = None
-    for m in FUTURE_YEAR.finditer(folded, s.start, clause_end):
-        y = int(m.group(1) or m.group(2))
-        future = (y > pub_year or (bool(m.group(2)) and y >= pub_year)) if pub_year else bool(m.group(1))
+    for a, e, y, toward in info.future_years:
+        if e > clause_end:
+            break
+        future = (y > pub_year or (not toward and y >= pub_year)) if pub_year else toward
         if not future:
             continue
         target_year = y
-        if m.start() >= q.start:
+        if a >= q.start:
             return True, y  # "... 80% vào năm 2025"
-        last_target = max(last_target, m.end())
+        last_target = max(last_target, e)
     if last_target > last_present:
         return True, target_year
-    if re.search(r"\bsẽ\b|dự kiến", folded[q.end : clause_end]):
+    if _FUTURE_AFTER.search(ctx.folded, q.end, clause_end):
         return True, target_year
     return False, None
 
 
+_FUTURE_AFTER = re.compile(r"\bsẽ\b|dự kiến")
+
+
 def _is_national(ctx: _Ctx, s: _Sentence, q: Quantity) -> bool:
-    folded = ctx.folded
-    for m in NATIONAL.finditer(folded, s.start, q.start):
-        if COMPARATIVE_BEFORE.search(folded, max(s.start, m.start() - 12), m.start()):
-            continue
-        reset = any(m.end() <= mm.start < q.start for mm in ctx.mentions) or LOCAL_RESET.search(folded, m.end(), q.start)
-        if not reset:
+    info = _info(ctx, s)
+    for a, e in info.national:
+        if a >= q.start:
+            break
+        if not any(e <= r < q.start for r in info.local_resets):
             return True
     return False
 
 
 def _period(ctx: _Ctx, s: _Sentence, q: Quantity, clause_end: int) -> tuple[int | None, str | None, str]:
     """(ref_year, ref_date, how) for a non-DTI fact."""
-    folded = ctx.folded
-    m_date = None
-    for m in AS_OF_DATE.finditer(folded, s.start, q.start):
-        m_date = m
-    if m_date:
-        d, mo, y = (int(g) for g in m_date.groups())
+    info = _info(ctx, s)
+    dates = [d for d in info.as_of_dates if d[0] < q.start]
+    if dates:
+        _, d, mo, y = dates[-1]
         try:
             return y, date(y, mo, d).isoformat(), "as-of date"
         except ValueError:
             pass
     # A year right after the number belongs to it: "từ 18,4% năm 2021 lên 46,3% năm 2022".
-    for m in YEAR.finditer(folded, q.end, min(clause_end, q.end + 30)):
-        if YEAR_IGNORE_BEFORE.search(folded, max(q.end, m.start() - 20), m.start()):
-            continue
-        if re.search(r"[,;]", folded[q.end : m.start()]):
+    for a, e, y, ignored, _ok in info.years:
+        if a >= q.end and e <= min(clause_end, q.end + 30) and not ignored:
+            if not re.search(r"[,;]", ctx.folded[q.end : a]):
+                return y, None, "stated year"
             break
-        return int(m.group(1)), None, "stated year"
     year, year_end = None, -1
-    for m in YEAR.finditer(folded, s.start, q.start):
-        if YEAR_IGNORE_BEFORE.search(folded, max(s.start, m.start() - 20), m.start()):
-            continue
-        asof = AS_OF_YEAR.search(folded, max(s.start, m.start() - 20), m.end())
-        y = int(m.group(1))
-        if not asof and re.search(r"(?:đến|vào|tới)\s+(?:cuối\s+|hết\s+)?$", folded[max(s.start, m.start() - 12) : m.start()]):
-            continue
-        year, year_end = y, m.end()
+    for a, e, y, ignored, ok in info.years:
+        if e > q.start:
+            break
+        if not ignored and ok:
+            year, year_end = y, e
     if year is not None:
-        if not PERIOD_PRESENT.search(folded, year_end, q.start):
+        if not any(year_end <= p < q.start for p in info.period_present):
             return year, None, "stated year"
-    if year is None:
-        for m in YEAR.finditer(folded, q.end, clause_end):
-            if YEAR_IGNORE_BEFORE.search(folded, max(q.end, m.start() - 20), m.start()):
-                continue
-            return int(m.group(1)), None, "stated year"
+    else:
+        for a, e, y, ignored, _ok in info.years:
+            if a >= q.end and e <= clause_end and not ignored:
+                return y, None, "stated year"
     if ctx.published is None:
         return None, None, "present, no publication date"
     return ctx.published.year, ctx.published.isoformat(), "present"
 
 
 def _attribute(ctx: _Ctx, s: _Sentence, pos: int) -> tuple[Province | None, str, float]:
-    inside = [m for m in ctx.mentions if s.start <= m.start < s.end]
+    inside = _info(ctx, s).mentions
     before = [m for m in inside if m.start < pos]
     if before:
         return before[-1].province, "sentence", 1.0
@@ -842,7 +935,7 @@ def _attribute(ctx: _Ctx, s: _Sentence, pos: int) -> tuple[Province | None, str,
         return inside[0].province, "sentence", 0.97
     if ctx.subunit_article:
         return None, "sub-unit article", 0.0
-    earlier = [m for m in ctx.mentions if m.start < s.start and _para_of(ctx, m.start) == s.para]
+    earlier = [m for m, para in zip(ctx.mentions, ctx.mention_paras) if m.start < s.start and para == s.para]
     if earlier:
         return earlier[-1].province, "paragraph", 0.95
     if len(ctx.lead_provinces) == 1:

@@ -31,7 +31,11 @@ def _build_tone_pairs() -> dict[str, str]:
 
 _TONE_PAIRS = _build_tone_pairs()
 # Only an open syllable ("hoà", "thuỷ") has two spellings; "hoàn", "khoảng" have one.
-_TONE_RE = re.compile("(?:" + "|".join(sorted(_TONE_PAIRS, key=len, reverse=True)) + r")(?![^\W\d_])")
+_TONE_RE = re.compile("[oOuU][" + "".join(sorted({k[1] for k in _TONE_PAIRS})) + r"](?![^\W\d_])")
+def _swap_tone(m: re.Match) -> str:
+    return _TONE_PAIRS.get(m.group(0), m.group(0))
+
+
 # "tỉ" and "tỷ" are the same word (billion, ratio); fold to one spelling.
 _TI_RE = re.compile(r"(?<![^\W\d_])tỉ(?![^\W\d_])")
 
@@ -52,7 +56,7 @@ def fold(text: str) -> str:
     if len(low) != len(text):
         low = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
     if _TONE_RE.search(low):
-        low = _TONE_RE.sub(lambda m: _TONE_PAIRS[m.group(0)], low)
+        low = _TONE_RE.sub(_swap_tone, low)
     if "tỉ" in low:
         low = _TI_RE.sub("tỷ", low)
     return low
@@ -63,7 +67,7 @@ def unify_case_kept(text: str) -> str:
     if _ODD_SPACE.search(text):
         text = text.translate(_SPACE_TABLE)
     if _TONE_RE.search(text):
-        text = _TONE_RE.sub(lambda m: _TONE_PAIRS[m.group(0)], text)
+        text = _TONE_RE.sub(_swap_tone, text)
     return text
 
 
