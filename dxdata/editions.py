@@ -53,12 +53,21 @@ class EditionChoice:
     certain: bool
 
 
-def _announced_by(edition: Edition, published: date) -> bool | None:
-    """True/False when known; None when the announcement date is unknown and could be either."""
+def _earliest_day_of_year(editions: tuple[Edition, ...]) -> int:
+    """How far into the following year the earliest known announcement came (day of year)."""
+    days = [e.announced_on.timetuple().tm_yday for e in editions if e.announced_on and e.announced_on.year == e.year + 1]
+    return min(days) if days else 1
+
+
+def _announced_by(edition: Edition, published: date, editions: tuple[Edition, ...] = ()) -> bool | None:
+    """True/False when known; None when the announcement date is unknown and could be either.
+    An edition with no recorded date is taken as not yet announced before the earliest point
+    in the following year at which any edition has been announced."""
     if edition.announced_on is not None:
         return edition.announced_on <= published
-    # An edition is never announced within its own assessment year.
     if published.year <= edition.year:
+        return False  # never announced within its own assessment year
+    if published.year == edition.year + 1 and published.timetuple().tm_yday < _earliest_day_of_year(editions):
         return False
     return None
 
@@ -71,22 +80,26 @@ def edition_for(quoted_year: int | None, published: date | None, editions: tuple
     if published is None:
         return EditionChoice(quoted_year, None if quoted_year else "no year quoted and no publication date", bool(quoted_year))
     if quoted_year is None:
-        known = [e for e in editions if _announced_by(e, published)]
+        known = [e for e in editions if _announced_by(e, published, editions)]
         if not known:
             return EditionChoice(None, "no DTI edition had been announced by the publication date", False)
         latest = known[-1]
-        pending = [e for e in editions if e.year > latest.year and _announced_by(e, published) is None]
+        pending = [e for e in editions if e.year > latest.year and _announced_by(e, published, editions) is None]
         note = f"no year quoted: the latest edition announced by {published.isoformat()} is {latest.year}"
         return EditionChoice(latest.year, note, not pending)
     edition = by_year.get(quoted_year)
     if edition is None:
         return EditionChoice(quoted_year, f"edition {quoted_year} is not in editions.csv", False)
-    announced = _announced_by(edition, published)
+    announced = _announced_by(edition, published, editions)
     if announced:
         return EditionChoice(quoted_year, None, True)
     previous = by_year.get(quoted_year - 1)
-    if announced is False and previous is not None and _announced_by(previous, published):
-        when = f"on {edition.announced_on.isoformat()}" if edition.announced_on else "later"
+    if announced is False and previous is not None and _announced_by(previous, published, editions):
+        when = (
+            f"on {edition.announced_on.isoformat()}"
+            if edition.announced_on
+            else "later: its date is not recorded, and no edition has been announced this early in the following year"
+        )
         note = (
             f"quoted under 'năm {quoted_year}' in an article published {published.isoformat()}, before the "
             f"{quoted_year} edition was announced ({when}): the ranking is the {previous.year} edition, "

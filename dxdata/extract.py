@@ -595,7 +595,10 @@ def extract_article(article: Article, *, threshold: float = DEFAULT_THRESHOLD) -
     title = unify_case_kept(normalise(article.title).text) if article.title else ""
     first_line_end = text.find("\n") if "\n" in text else len(text)
     skip_paras: set[int] = set()
-    if title and text[:first_line_end].strip() == normalise(article.title or "").text.strip():
+    first_line = text[:first_line_end].strip()
+    # The first line is a title (no figures to take from it) when it matches the article's
+    # title and is not a lone sentence: a one-line file or a line ending in a full stop is prose.
+    if title and first_line == normalise(article.title or "").text.strip() and text[first_line_end:].strip() and not first_line.endswith((".", "!", "?")):
         skip_paras.add(0)
     from dxdata.ingest import parse_dateline  # light module; imported here to keep import order simple
 
@@ -1131,36 +1134,37 @@ def _dti_year(ctx: _Ctx, s: _Sentence, q: Quantity) -> int | None:
 
 
 def _scan_statements(ctx: _Ctx, s: _Sentence, prev_folded: str, article, norm, facts, targets, candidates) -> None:
+    """Indicators stated without a number ("LGSP đã kết nối với NDXP" = 1): the first matching
+    cue per indicator and sentence."""
     folded = ctx.folded
     for rule in ctx.statement_rules:
         for cue in rule.cues:
-            if cue.where != "stmt":
-                continue
-            if cue.literal and cue.literal not in folded[s.start : s.end]:
+            if cue.where != "stmt" or (cue.literals is not None and not any(lit in folded[s.start : s.end] for lit in cue.literals)):
                 continue
             m = cue.regex.search(folded, s.start, s.end)
             if not m:
                 continue
-            sentence = folded[s.start : s.end]
             q = Quantity(m.start(), m.end(), 1.0, "statement")
-            if rule.exclusions is not None and rule.exclusions.search(sentence):
-                is_target = bool(TARGET_MARKERS.search(sentence))
-                if is_target:
-                    province, _, conf = _attribute(ctx, s, m.start())
-                    targets.append(_make_fact(article, norm, ctx, s, rule, 1.0, "exact", province,
-                                              ctx.published.year if ctx.published else None, None,
-                                              f"target:{rule.indicator_id}#{cue.n}", 0.9, "target or plan", (m.start(), m.end()), None))
-                continue
-            if _in_subunit_scope(ctx, s, q, s.end) or _is_national(ctx, s, q):
-                continue
+            local = folded[s.start : m.end()]
             province, how_prov, prov_conf = _attribute(ctx, s, m.start())
+            is_target, target_year = _is_target(ctx, s, q, s.end)
+            if is_target or (rule.exclusions is not None and rule.exclusions.search(local)):
+                if is_target or TARGET_MARKERS.search(local):
+                    year = target_year or (ctx.published.year if ctx.published else None)
+                    targets.append(_make_fact(article, norm, ctx, s, rule, 1.0, "exact", province, year, None,
+                                              f"target:{rule.indicator_id}#{cue.n}", 0.9, "target or plan", (m.start(), m.end()), None))
+                break
+            if _in_subunit_scope(ctx, s, q, s.end) or _is_national(ctx, s, q):
+                break
             ref_year, ref_date, _ = _period(ctx, s, q, s.end)
             notes = [] if province else [f"no province attributable ({how_prov})"]
             conf = 0.9 * (prov_conf if province else 1.0)
             if ref_year is None:
                 conf = min(conf, 0.3)
+                notes.append("no publication date for a present-state statement")
             facts.append(_make_fact(article, norm, ctx, s, rule, 1.0, "exact", province, ref_year, ref_date,
                                     f"cue:{rule.indicator_id}#{cue.n}", conf, "; ".join(notes) or None, (m.start(), m.end()), None))
+            break
 
 
 def _error_fact(article: Article, norm, s: _Sentence, exc: Exception) -> Fact:  # pragma: no cover
