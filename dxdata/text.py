@@ -101,7 +101,10 @@ def normalise(text: str) -> Normalised:
     for m in _CLUSTER.finditer(text):
         piece = unicodedata.normalize("NFC", m.group(0))
         out.append(piece)
-        offsets.extend([m.start()] * len(piece))
+        if len(piece) == m.end() - m.start():
+            offsets.extend(range(m.start(), m.end()))  # nothing composed: one to one
+        else:
+            offsets.extend([m.start()] * len(piece))
     return Normalised("".join(out), text, offsets)
 
 
@@ -145,7 +148,8 @@ def _split_line(text: str, start: int, end: int, spans: list[tuple[int, int]]) -
 
 
 def _emit(text: str, a: int, b: int, spans: list[tuple[int, int]]) -> None:
-    while a < b and text[a].isspace():
+    # A sentence starts at a base character: stray combining marks after a space are skipped.
+    while a < b and (text[a].isspace() or unicodedata.combining(text[a])):
         a += 1
     while b > a and text[b - 1].isspace():
         b -= 1
