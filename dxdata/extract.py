@@ -1243,7 +1243,7 @@ def cli_extract(paths: list[Path], *, fmt: str, published: str | None) -> int:
         else:
             for f in result.facts:
                 sys.stdout.write(
-                    f"{f.indicator_id:36} {str(f.province):18} {f.value:>18,.4g} {f.unit:8} {f.qualifier:7} "
+                    f"{f.indicator_id:36} {str(f.province):18} {f.value:>20,.15g} {f.unit:8} {f.qualifier:7} "
                     f"{f.ref_year} {f.ref_date or '':10} {f.method}\n"
                 )
     return status
