@@ -20,6 +20,9 @@ MARKER = "# written by pipelines/run.py"
 DAGSTER_YAML = f"""{MARKER}: the Dagster instance of dxdata (runs, schedules, sensor cursors).
 telemetry:
   enabled: false
+nux:
+  # No community sign-up dialog on first visit to the UI.
+  enabled: false
 concurrency:
   pools:
     # Every pool holds one step at a time; the release step is in pool `duckdb_writer`, so two
