@@ -244,12 +244,17 @@ def _fc(pattern: str) -> re.Pattern:
 
 # Marker patterns begin with a literal so the regex engine can skip ahead quickly; where a word
 # start matters it is checked after the literal with a fixed-width lookbehind.
+# "thực hiện kế hoạch", "hoàn thành mục tiêu", "vượt chỉ tiêu" report results, not plans.
 TARGET_MARKERS = _fc(
-    r"phấn đấu|mục tiêu|chỉ tiêu|kế hoạch|dự kiến|sẽ(?!\w)|phải đạt|đặt ra|định hướng|hướng tới|kỳ vọng|dự báo|đề ra|cần đạt|nhằm đạt|tiến tới"
+    r"phấn đấu"
+    r"|mục tiêu(?<!hoàn thành mục tiêu)(?<!đạt mục tiêu)(?<!vượt mục tiêu)"
+    r"|chỉ tiêu(?<!hoàn thành chỉ tiêu)(?<!đạt chỉ tiêu)(?<!vượt chỉ tiêu)"
+    r"|kế hoạch(?<!thực hiện kế hoạch)(?<!triển khai kế hoạch)(?<!ban hành kế hoạch)(?<!kết quả kế hoạch)(?<!vượt kế hoạch)"
+    r"|dự kiến|sẽ(?!\w)|phải đạt|đặt ra|định hướng|hướng tới|kỳ vọng|dự báo|đề ra|cần đạt|nhằm đạt|tiến tới"
 )
 # "hiện" (now) is a syllable of many words ("hiện trường", "thực hiện", "hiện đại").
 HIEN = r"hiện(?<![^\W\d_]hiện)(?<!thực hiện)(?<!thể hiện)(?<!xuất hiện)(?<!phát hiện)(?<!biểu hiện)(?!\w)(?! trường| đại| thực| diện| hành| vật| tượng| rõ| ra)"
-PRESENT_MARKERS = _fc(r"đến nay|hiện nay|hiện tại|" + HIEN + r"|tính đến|đã(?!\w)|vừa qua")
+PRESENT_MARKERS = _fc(r"đến nay|hiện nay|hiện tại|" + HIEN + r"|tính đến|đã(?!\w)|vừa qua|toàn tỉnh có|kết quả")
 FUTURE_YEAR = _fc(r"(?:đến|vào|trước|tới)\s+(?:cuối\s+|hết\s+)?năm\s+((?:19|20)\d\d)|năm\s+((?:19|20)\d\d)\s*,?\s*(?:tỉnh|thành phố|địa phương)?\s*(?:sẽ|phấn đấu|dự kiến)")
 YEAR = _fc(r"năm\s+((?:19|20)\d\d)")
 YEAR_IGNORE_BEFORE = _fc(r"(?:so với|so cùng kỳ|từ|giai đoạn|sau|trước|kể từ|cùng kỳ)\s*(?:cùng kỳ\s+)?(?:cuối\s+|hết\s+|đầu\s+)?$")
