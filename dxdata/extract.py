@@ -357,10 +357,14 @@ def _in_subunit_scope(ctx: "_Ctx", s: "_Sentence", q: Quantity, clause_end: int)
     return any(start <= p < clause_end for p in info.district_scope) or any(start <= p < clause_end for p in info.subunits)
 
 
+@lru_cache(maxsize=4096)
+def _is_province_name(name: str) -> bool:
+    return load_register().lookup(name) is not None
+
+
 def _subunit_starts(cased: str, folded: str, a: int, b: int) -> list[int]:
     """Where text[a:b] names a district, commune or single institution."""
     out = []
-    register = load_register()
     for m in _ADMIN_UNIT.finditer(cased, a, b):
         if (m.start() and cased[m.start() - 1].isalnum()) or not cased[m.end() : m.end() + 1].isupper():
             continue
@@ -377,7 +381,7 @@ def _subunit_starts(cased: str, folded: str, a: int, b: int) -> list[int]:
         # "TP. Phú Quốc", "huyện Lục Ngạn" are sub-units; "TP. Cần Thơ", "TP. HCM" are provinces.
         unit_word = cased[m.start() : m.end()]
         if not any(
-            register.lookup(" ".join(caps[:k])) or register.lookup(unit_word + " ".join(caps[:k]))
+            _is_province_name(" ".join(caps[:k])) or _is_province_name(unit_word + " ".join(caps[:k]))
             for k in range(len(caps), 0, -1)
         ):
             out.append(m.start())
@@ -402,7 +406,7 @@ def _subunit_in(cased: str, folded: str, a: int, b: int) -> bool:
         # "TP. Phú Quốc", "huyện Lục Ngạn" are sub-units; "TP. Cần Thơ", "TP. HCM" are provinces.
         unit_word = cased[m.start() : m.start("name")]
         if not any(
-            register.lookup(" ".join(caps[:k])) or register.lookup(unit_word + " ".join(caps[:k]))
+            _is_province_name(" ".join(caps[:k])) or _is_province_name(unit_word + " ".join(caps[:k]))
             for k in range(len(caps), 0, -1)
         ):
             return True
@@ -609,6 +613,8 @@ def extract_article(article: Article, *, threshold: float = DEFAULT_THRESHOLD) -
 
     for s in sentences[:4]:
         line = text[s.start : s.end]
+        if s.para > 3 or len(line) > 80 or not any(ch.isdigit() for ch in line):
+            continue
         if parse_dateline(line) or _loose_dateline(line):
             skip_paras.add(s.para)
     body = [s for s in sentences if s.para not in skip_paras]

@@ -96,6 +96,14 @@ _MONEY_AFTER = re.compile(r"\s*(?:đồng|vnđ|vnd)(?!\w)")
 _RANGE_AFTER = re.compile(r"\s*(%|phần trăm)?\s+(?:đến|tới)\s+(\d+(?:[.,]\d+)*)(?![\w/])|\s*[-–]\s*(\d+(?:[.,]\d+)*)(?![\w/])")
 _FROM_BEFORE = re.compile(r"từ\s+$")
 _NOT_BEFORE = set("._-+/:@#&")
+# Everything that makes the next number a non-quantity, as one pattern over a short window:
+# document numbers, "mức độ 4", dates ("ngày 15", "tháng 10"), phone numbers.
+_SKIP_BEFORE = re.compile(
+    r"(?:(?:nghị quyết|quyết định|kế hoạch|công văn|thông tư|nghị định|chỉ thị|văn bản|luật|đề án|chương trình|thông báo|tờ trình|số hiệu)\s+(?:số\s+)?"
+    r"|mức(?:\s+độ)?\s+"
+    r"|(?:ngày|hôm|sáng|chiều|tối|trưa|đêm|tháng|quý)\s+"
+    r"|(?:điện thoại|đường dây nóng|hotline|tổng đài|số máy|fax|zalo)\s*(?:số\s*)?(?:là\s*)?:?\s*[\d.\s-]*)$"
+)
 
 
 @dataclass
@@ -247,16 +255,14 @@ def _classify(folded: str, tok: str, a: int, b: int, end: int, style: str) -> Qu
         return None  # "4G", "21:48"
     if _DOC_AFTER.match(folded, b):
         return None  # "942/QĐ-TTg", "14-NQ/TU"
-    lo = max(0, a - 40)
+    lo = max(0, a - 28)
     if "/" in tok:
         return _classify_slashed(folded, tok, a, b, lo, end)
-    if _DOC_BEFORE.search(folded, lo, a) or _LEVEL_BEFORE.search(folded, lo, a):
+    if _SKIP_BEFORE.search(folded, lo, a) or (len(tok) >= 4 and tok[0] == "0" and tok.isdigit()):
         return None
     if len(tok) == 4 and tok[:2] in ("19", "20") and (_YEAR_BEFORE.search(folded, lo, a) or _YEAR_AFTER.match(folded, b)):
         return None
-    if _DATE_BEFORE.search(folded, lo, a) or _DATE_AFTER.match(folded, b):
-        return None
-    if _PHONE_BEFORE.search(folded, lo, a) or (len(tok) >= 4 and tok[0] == "0" and tok.isdigit()):
+    if after == " " and _DATE_AFTER.match(folded, b):
         return None
     value = parse_number(tok, style)
     if value is None:
@@ -267,7 +273,7 @@ def _classify(folded: str, tok: str, a: int, b: int, end: int, style: str) -> Qu
         if r:
             q.denominator, q.end = int(r.group(1)), r.end()
         return q if is_whole(value) else None
-    if _FROM_BEFORE.search(folded, lo, a) or (after in " -–" and folded[b : b + 3].strip()[:1] in "-–"):
+    if folded.endswith("từ ", lo, a) or (after in " -–" and folded[b : b + 3].strip()[:1] in "-–"):
         r = _RANGE_AFTER.match(folded, b)
         if r:
             hi_tok = r.group(2) or r.group(3)
