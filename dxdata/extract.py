@@ -41,7 +41,7 @@ from dxdata.text import fold, fold_pattern, normalise, split_sentences, unify_ca
 
 # Bump when the rules in this module change; the catalogue's hash is appended, so a cue edit
 # changes the version on its own.
-RULES_REVISION = "3"
+RULES_REVISION = "4"
 DEFAULT_THRESHOLD = 0.6
 
 
@@ -264,7 +264,11 @@ PERIOD_PRESENT = _fc(r"đến nay|hiện nay|hiện tại|" + HIEN)
 DTI_YEAR = _fc(r"(?:dti|chuyển đổi số)(?!\w)[^.;]{0,30}?\b(?:năm\s+)?((?:19|20)\d\d)\b")
 NATIONAL = _fc(r"cả nước|toàn quốc|bình quân|trung bình chung|mức trung bình|việt nam(?!\w)|các tỉnh, thành phố")
 COMPARATIVE_BEFORE = _fc(r"(?:so với|hơn|với|vượt|gấp)\s*(?:mức\s+)?$")
-LOCAL_RESET = _fc(r"tỉnh(?!\w)|thành phố(?!\w)")
+# "của tỉnh", "toàn tỉnh" bring the subject back to a province; "63 tỉnh", "các tỉnh" do not.
+LOCAL_RESET = _fc(
+    r"tỉnh(?!\w)(?<!\d tỉnh)(?<!các tỉnh)(?<!những tỉnh)(?<!nhiều tỉnh)"
+    r"|thành phố(?!\w)(?<!\d thành phố)(?<!các thành phố)(?<!tỉnh, thành phố)"
+)
 GROWTH_BEFORE = _fc(
     r"(?:\b(?:tăng|giảm|tăng thêm|giảm thêm|tăng lên gấp)|\bthêm|cao hơn|thấp hơn|nhiều hơn|ít hơn|bổ sung|\bmới|\bgấp|\bchiếm|\bvượt\s+(?:kế hoạch|chỉ tiêu))\s*$"
 )

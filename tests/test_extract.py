@@ -236,3 +236,21 @@ def test_dxdata_extract_command(tmp_path):
     assert done.returncode == 0, done.stderr
     row = json.loads(done.stdout)
     assert (row["indicator_id"], row["province"], row["value"], row["ref_date"]) == ("infra.digital_certificates", "Lạng Sơn", 7416.0, "2023-08-02")
+
+
+def test_ranks_on_other_measures_are_not_dti_but_named_dti_ranks_are():
+    got = facts(
+        "Năm 2021, Nghệ An xếp thứ 30 về chỉ số DTI, năm 2022 vươn lên thứ 20. Tỉnh đứng thứ 2 cả nước về tỷ lệ hồ sơ trực tuyến.",
+        published=date(2023, 9, 20),
+    )
+    assert [(i, v, y) for i, _, v, _, y, _ in got] == [("dti.rank", 20.0, 2022), ("dti.rank", 30.0, 2021)]
+
+
+def test_national_statement_is_not_a_provinces():
+    result = extract_article(article("Bộ TT&TT cho biết, đến nay cả nước có 63/63 tỉnh đã kết nối LGSP với NDXP.", title="Hà Nội và cả nước"))
+    assert result.facts == [] and result.candidates == []
+
+
+def test_results_of_a_plan_are_facts():
+    got = facts("Theo báo cáo kết quả thực hiện Kế hoạch chuyển đổi số, toàn tỉnh Bắc Giang có 2.150 tổ công nghệ số cộng đồng.")
+    assert got == [("workforce.community_tech_teams", "Bắc Giang", 2150.0, "exact", 2023, "2023-05-09")]
