@@ -462,35 +462,49 @@ def _future_years(f: str, a: int, b: int) -> list[tuple[int, int, int, bool]]:
     return out
 
 
+@lru_cache(maxsize=64)
+def _literals_of(regex: re.Pattern) -> frozenset[str] | None:
+    return required_literals(regex.pattern)
+
+
+def _finditer(regex: re.Pattern, f: str, a: int, b: int, fs: str):
+    """regex.finditer(f, a, b), skipped when the sentence lacks every word a match needs."""
+    lits = _literals_of(regex)
+    if lits is not None and not any(lit in fs for lit in lits):
+        return ()
+    return regex.finditer(f, a, b)
+
+
 def _info(ctx: "_Ctx", s: _Sentence) -> _SentenceInfo:
     if s.info is not None:
         return s.info
     f, c, a, b = ctx.folded, ctx.cased, s.start, s.end
+    fs = f[a:b]
     mentions = [m for m in ctx.mentions if a <= m.start < b]
     national = []
-    for m in NATIONAL.finditer(f, a, b):
+    for m in _finditer(NATIONAL, f, a, b, fs):
         if not COMPARATIVE_BEFORE.search(f, max(a, m.start() - 12), m.start()):
             national.append(m.span())
     years = []
-    for m in YEAR.finditer(f, a, b):
+    for m in _finditer(YEAR, f, a, b, fs):
         ignored = YEAR_IGNORE_BEFORE.search(f, max(a, m.start() - 20), m.start()) is not None
         as_of = AS_OF_YEAR.search(f, max(a, m.start() - 20), m.end()) is not None
         toward = re.search(r"(?:đến|vào|tới)\s+(?:cuối\s+|hết\s+)?$", f[max(a, m.start() - 12) : m.start()]) is not None
         years.append((m.start(), m.end(), int(m.group(1)), ignored, as_of or not toward))
     s.info = _SentenceInfo(
         mentions=mentions,
-        target_ends=[m.end() for m in TARGET_MARKERS.finditer(f, a, b)],
-        present_ends=[m.end() for m in PRESENT_MARKERS.finditer(f, a, b)],
-        future_years=_future_years(f, a, b),
+        target_ends=[m.end() for m in _finditer(TARGET_MARKERS, f, a, b, fs)],
+        present_ends=[m.end() for m in _finditer(PRESENT_MARKERS, f, a, b, fs)],
+        future_years=_future_years(f, a, b) if "năm" in fs else [],
         national=national,
-        local_resets=[m.start() for m in LOCAL_RESET.finditer(f, a, b)] + [m.start for m in mentions],
+        local_resets=[m.start() for m in _finditer(LOCAL_RESET, f, a, b, fs)] + [m.start for m in mentions],
         scope_resets=[m.end for m in mentions if c[max(a, m.start - 1) : m.start] != "("]
-        + [m.end() for m in _PROVINCE_SCOPE.finditer(f, a, b)],
-        district_scope=[m.start() for m in _DISTRICT_SCOPE.finditer(f, a, b)],
+        + [m.end() for m in _finditer(_PROVINCE_SCOPE, f, a, b, fs)],
+        district_scope=[m.start() for m in _finditer(_DISTRICT_SCOPE, f, a, b, fs)],
         subunits=_subunit_starts(c, f, a, b),
         years=years,
-        as_of_dates=[(m.start(), *(int(g) for g in m.groups())) for m in AS_OF_DATE.finditer(f, a, b)],
-        period_present=[m.start() for m in PERIOD_PRESENT.finditer(f, a, b)],
+        as_of_dates=[(m.start(), *(int(g) for g in m.groups())) for m in _finditer(AS_OF_DATE, f, a, b, fs)],
+        period_present=[m.start() for m in _finditer(PERIOD_PRESENT, f, a, b, fs)],
     )
     return s.info
 
