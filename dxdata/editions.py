@@ -53,21 +53,13 @@ class EditionChoice:
     certain: bool
 
 
-def _earliest_day_of_year(editions: tuple[Edition, ...]) -> int:
-    """How far into the following year the earliest known announcement came (day of year)."""
-    days = [e.announced_on.timetuple().tm_yday for e in editions if e.announced_on and e.announced_on.year == e.year + 1]
-    return min(days) if days else 1
-
-
 def _announced_by(edition: Edition, published: date, editions: tuple[Edition, ...] = ()) -> bool | None:
     """True/False when known; None when the announcement date is unknown and could be either.
-    An edition with no recorded date is taken as not yet announced before the earliest point
-    in the following year at which any edition has been announced."""
+    An edition is never announced within its own assessment year; after that, an unrecorded
+    date leaves the question open (the fact keeps the quoted year, with lower confidence)."""
     if edition.announced_on is not None:
         return edition.announced_on <= published
     if published.year <= edition.year:
-        return False  # never announced within its own assessment year
-    if published.year == edition.year + 1 and published.timetuple().tm_yday < _earliest_day_of_year(editions):
         return False
     return None
 
@@ -95,11 +87,7 @@ def edition_for(quoted_year: int | None, published: date | None, editions: tuple
         return EditionChoice(quoted_year, None, True)
     previous = by_year.get(quoted_year - 1)
     if announced is False and previous is not None and _announced_by(previous, published, editions):
-        when = (
-            f"on {edition.announced_on.isoformat()}"
-            if edition.announced_on
-            else "later: its date is not recorded, and no edition has been announced this early in the following year"
-        )
+        when = f"on {edition.announced_on.isoformat()}" if edition.announced_on else "in a later year"
         note = (
             f"quoted under 'năm {quoted_year}' in an article published {published.isoformat()}, before the "
             f"{quoted_year} edition was announced ({when}): the ranking is the {previous.year} edition, "

@@ -254,3 +254,11 @@ def test_national_statement_is_not_a_provinces():
 def test_results_of_a_plan_are_facts():
     got = facts("Theo báo cáo kết quả thực hiện Kế hoạch chuyển đổi số, toàn tỉnh Bắc Giang có 2.150 tổ công nghệ số cộng đồng.")
     assert got == [("workforce.community_tech_teams", "Bắc Giang", 2150.0, "exact", 2023, "2023-05-09")]
+
+
+def test_unrecorded_announcement_dates_keep_the_quoted_year_with_less_confidence():
+    body = "Theo Bộ chỉ số DTI năm 2023, Hậu Giang xếp thứ 17/63 tỉnh, thành phố."
+    (f,) = extract_article(article(body, published=date(2024, 6, 25))).facts
+    assert f.ref_year == 2023 and "unknown" in f.note and f.confidence < 0.9
+    (g,) = extract_article(article(body, published=date(2023, 12, 1))).facts
+    assert g.ref_year == 2022 and "2022 edition" in g.note
