@@ -170,7 +170,23 @@ def read_metadata(txt_path: Path) -> dict:
         raise SourceError(f"{sidecar}: published_at {meta['published_at']!r} is not ISO 8601") from exc
     if when.tzinfo is None:
         raise SourceError(f"{sidecar}: published_at {meta['published_at']!r} has no UTC offset (expected +07:00)")
+    _check_province_names(meta, sidecar)
     return meta
+
+
+def _check_province_names(meta: dict, sidecar: Path) -> None:
+    """Province names in metadata must resolve through the register (aliases allowed)."""
+    from dxdata.provinces import UnknownProvinceError, load_register
+
+    names = meta.get("provinces") or []
+    if isinstance(names, str) or not isinstance(names, list):
+        raise SourceError(f"{sidecar}: 'provinces' must be a list of province names")
+    register = load_register()
+    for name in names:
+        try:
+            register.resolve(str(name), where=str(sidecar))
+        except UnknownProvinceError as exc:
+            raise SourceError(str(exc)) from exc
 
 
 def read_text(txt_path: Path) -> str:

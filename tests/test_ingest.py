@@ -145,3 +145,14 @@ def test_source_record_hashes_the_clean_text():
 )
 def test_parse_dateline_more_portal_styles(line, expected):
     assert parse_dateline(line) == expected
+
+
+def test_unknown_province_in_metadata_names_file_and_name(tmp_path):
+    txt = _write_source(tmp_path, "a", "Tiêu đề\nNội dung.", provinces=["Hậu Giang", "Atlantis"])
+    with pytest.raises(SourceError, match=r"a\.json: unknown province name 'Atlantis'"):
+        load_article(txt)
+
+
+def test_province_aliases_in_metadata_are_accepted(tmp_path):
+    txt = _write_source(tmp_path, "a", "Tiêu đề\nNội dung.", provinces=["TP.HCM", "Thừa Thiên - Huế"])
+    assert load_article(txt).metadata["provinces"] == ["TP.HCM", "Thừa Thiên - Huế"]
