@@ -1,14 +1,16 @@
 """The release: Parquet files, dx.duckdb and datapackage.json under warehouse/releases/<version>/.
 
-Publishing is gated explicitly on the tables' pandera checks (run again here, so a release can
-never be published from tables that fail them, whichever way the asset was launched), not only
-on the blocking asset checks. The asset sits in the `duckdb_writer` pool, whose limit of one
+Publishing is gated explicitly, not only by the blocking asset checks stopping the run: the
+release step reads the recorded result of every table's schema check and refuses to publish
+unless each passed on the materialisation being released (so materialising the release alone,
+after a failed check, publishes nothing either). The asset sits in the `duckdb_writer` pool, whose limit of one
 (set in the instance's dagster.yaml) keeps two runs from writing DuckDB files at once.
 """
 
 import pandas as pd
-from dagster import AssetExecutionContext, AssetIn, Failure, MaterializeResult, MetadataValue, asset
+from dagster import AssetCheckKey, AssetExecutionContext, AssetIn, AssetKey, Failure, MaterializeResult, MetadataValue, asset
 
+from pipelines.checks import SCHEMA_CHECK
 from pipelines.metadata import markdown_table
 from pipelines.resources import Warehouse
 from pipelines.tables import PUBLISHED_TABLES
@@ -26,22 +28,35 @@ def change_counts(changes: pd.DataFrame | None) -> dict[str, int]:
     return {"changes": len(changes)}
 
 
-def gate(tables: dict[str, pd.DataFrame]):
-    """Validate every table against its model; raise `Failure` naming the failing tables."""
-    from schemas.tables import validate_table
+def checked_outcomes(instance, tables: dict[str, pd.DataFrame]):
+    """The recorded results of the tables' schema checks, each required to have run on the
+    table's latest materialisation. Returns (outcomes for publish_release, problems)."""
+    from schemas.tables import CheckOutcome
 
-    outcomes = [validate_table(name, df) for name, df in tables.items()]
-    failed = [o for o in outcomes if not o.passed]
-    if failed:
-        lines = [f"{o.table}: {len(o.failing_rows)} failing row(s), checks {sorted(set(o.failures['check'].astype(str)))}" for o in failed]
-        raise Failure(
-            description="Release blocked, nothing published: " + "; ".join(lines),
-            metadata={
-                "blocked_by": MetadataValue.md("\n".join(f"- {line}" for line in lines)),
-                **{f"failing_rows_{o.table}": MetadataValue.md(markdown_table(o.failing_rows)) for o in failed},
-            },
-        )
-    return outcomes
+    keys = {name: AssetCheckKey(AssetKey(name), SCHEMA_CHECK) for name in tables}
+    latest = instance.event_log_storage.get_latest_asset_check_execution_by_key(list(keys.values()))
+    outcomes, problems = [], []
+    for name, key in keys.items():
+        record = latest.get(key)
+        event = record.event.dagster_event if record is not None and record.event is not None else None
+        evaluation = event.event_specific_data if event is not None else None
+        materialized = instance.fetch_materializations(AssetKey(name), limit=1).records
+        passed = False
+        if evaluation is None or not hasattr(evaluation, "passed"):
+            problems.append(f"{name}: its schema check has not run")
+        elif (
+            materialized
+            and evaluation.target_materialization_data is not None
+            and evaluation.target_materialization_data.storage_id != materialized[0].storage_id
+        ):
+            problems.append(f"{name}: its schema check ran on an earlier materialisation, not on the one being released")
+        elif not evaluation.passed:
+            failing = evaluation.metadata.get("failing_rows")
+            problems.append(f"{name}: schema check failed ({getattr(failing, 'value', '?')} failing rows; see the check's metadata)")
+        else:
+            passed = True
+        outcomes.append(CheckOutcome(name, passed, pd.DataFrame(), tables[name].iloc[0:0]))
+    return outcomes, problems
 
 
 @asset(
@@ -82,7 +97,15 @@ def release(
         "dti_editions": dti_editions,
         "conflicts": conflicts,
     }
-    outcomes = gate(tables)
+    # Gate on the checks' recorded results first: a release is never built from a table whose
+    # check failed, did not run, or ran on another version of the table. publish_release then
+    # validates every table against its model once more before writing anything.
+    outcomes, problems = checked_outcomes(context.instance, tables)
+    if problems:
+        raise Failure(
+            description="Release blocked, nothing published: " + "; ".join(problems),
+            metadata={"blocked_by": MetadataValue.md("\n".join(f"- {p}" for p in problems))},
+        )
     try:
         outcome = publish_release(tables, releases_dir=warehouse.releases(), check_outcomes=outcomes)
     except ReleaseBlocked as exc:

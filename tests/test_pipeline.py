@@ -10,6 +10,8 @@ import duckdb
 import pandas as pd
 from dagster import DagsterInstance
 
+from schemas.tables import TABLE_MODELS
+
 from test_pipeline_support import (  # noqa: F401  (fixtures)
     REPO,
     SEED_ID,
@@ -37,6 +39,31 @@ def _materialized_partitions(result, asset: str) -> list[str]:
 def _release_meta(result) -> dict:
     [event] = result.asset_materializations_for_node("release")
     return {k: getattr(v, "value", v) for k, v in event.metadata.items()}
+
+
+IMPOSSIBLE = "120% các cơ quan nhà nước trên địa bàn tỉnh đã có kết nối Internet và mạng nội bộ (LAN)."
+
+
+def add_impossible_source(world, monkeypatch):
+    """A test article stating 120 % of agencies connected, and an extractor that reads it so
+    (whatever the real engine would make of it: the subject here is the gate, not the engine)."""
+    from dxdata.model import ExtractionResult, Fact
+
+    write_article(world.articles, TEST_ID, f"Bài thử nghiệm\n\n{IMPOSSIBLE}\n")
+    real = world.extract.extract_article
+
+    def extract(article):
+        if article.source_id != TEST_ID:
+            return real(article)
+        start = article.clean_text.index(IMPOSSIBLE)
+        fact = Fact(
+            indicator_id="infra.agency_internet_lan_pct", province_code=TEST_PROVINCE_CODE, province="Sóc Trăng",
+            ref_year=2023, ref_date="2023-06-12", value=120.0, unit="percent", qualifier="exact",
+            source_id=TEST_ID, quote=IMPOSSIBLE, quote_start=start, quote_end=start + len(IMPOSSIBLE), method="test",
+        )
+        return ExtractionResult(facts=[fact], candidates=[], targets=[])
+
+    monkeypatch.setattr(world.extract, "extract_article", extract)
 
 
 def test_release_command_publishes_once_then_reports_no_change(world, capsys):
@@ -91,6 +118,21 @@ def test_second_source_extracts_only_its_partition_and_reaches_the_release(world
     sources = pd.read_parquet(release / "sources.parquet")
     assert TEST_ID in set(sources["source_id"])
 
+    # What the UI shows for a table: column schema from the pandera model, row count, preview,
+    # the URLs of the sources its rows come from.
+    [materialization] = second.asset_materializations_for_node("workforce")
+    metadata = materialization.metadata
+    assert [c.name for c in metadata["dagster/column_schema"].schema.columns] == list(TABLE_MODELS["workforce"].to_schema().columns)
+    assert metadata["dagster/row_count"].value == len(workforce)
+    assert "workforce.it_staff_total" in metadata["preview"].value
+    assert f"https://example.invalid/{TEST_ID}" in metadata["source_urls"].value
+    # Per-partition outputs are files overwritten in place, one per source; candidates go to
+    # the review folder, never into a release.
+    stored = sorted(p.name for p in (world.warehouse / "work" / "article_facts").iterdir())
+    assert stored == sorted([f"{SEED_ID}.parquet", f"{TEST_ID}.parquet"])
+    assert (world.warehouse / "review" / "candidates.parquet").exists()
+    assert not any("candidates" in p.name for p in release.iterdir())
+
     # A full run afterwards re-extracts nothing (sources and engine unchanged) and publishes nothing.
     spy.calls.clear()
     third = run_release(instance, echo=lambda *_: None)
@@ -119,26 +161,15 @@ def test_removed_source_disappears_from_the_next_release(world):
 
 
 def test_failing_check_reports_the_row_and_blocks_the_release(world, monkeypatch):
-    from dxdata.model import ExtractionResult, Fact
+    from dagster import AssetKey
+
     from pipelines.run import release_summary, run_release
 
     instance = DagsterInstance.ephemeral()
     assert run_release(instance, echo=lambda *_: None).success
     published = sorted(p.name for p in world.releases.iterdir())
 
-    quote = "120% các cơ quan nhà nước trên địa bàn tỉnh đã có kết nối Internet và mạng nội bộ (LAN)."
-    write_article(world.articles, TEST_ID, f"Bài thử nghiệm\n\n{quote}\n")
-
-    def impossible(article):
-        start = article.clean_text.index(quote)
-        fact = Fact(
-            indicator_id="infra.agency_internet_lan_pct", province_code=TEST_PROVINCE_CODE, province="Sóc Trăng",
-            ref_year=2023, ref_date="2023-06-12", value=120.0, unit="percent", qualifier="exact",
-            source_id=article.source_id, quote=quote, quote_start=start, quote_end=start + len(quote), method="test",
-        )
-        return ExtractionResult(facts=[fact], candidates=[], targets=[])
-
-    monkeypatch.setattr(world.extract, "extract_article", impossible)
+    add_impossible_source(world, monkeypatch)
     result = run_release(instance, echo=lambda *_: None)
 
     assert not result.success
@@ -160,39 +191,13 @@ def test_failing_check_reports_the_row_and_blocks_the_release(world, monkeypatch
     ok, message = release_summary(result)
     assert not ok and "nothing published" in message
 
-
-def test_release_asset_gates_on_the_checks_itself(world):
-    """Materialising the release alone (no blocking checks in the run) still refuses bad tables."""
-    import pytest
-    from dagster import Failure
-
-    from pipelines.release import gate
-
-    good = pd.DataFrame({"indicator_id": ["x"]})
-    with pytest.raises(Failure, match="nothing published"):
-        gate({"indicators": good})
-
-
-def test_tables_carry_schema_preview_and_source_urls(world):
-    from pipelines.run import run_release
-
-    write_article(world.articles, TEST_ID, TEST_ARTICLE)
-    result = run_release(DagsterInstance.ephemeral(), echo=lambda *_: None)
-    assert result.success
-    [workforce] = result.asset_materializations_for_node("workforce")
-    columns = [c.name for c in workforce.metadata["dagster/column_schema"].schema.columns]
-    from schemas.tables import TABLE_MODELS
-
-    assert columns == list(TABLE_MODELS["workforce"].to_schema().columns)
-    assert workforce.metadata["dagster/row_count"].value >= 2
-    assert "workforce.it_staff_total" in workforce.metadata["preview"].value
-    assert f"https://example.invalid/{TEST_ID}" in workforce.metadata["source_urls"].value
-    # Candidates go to the review folder, never into the release.
-    assert (world.warehouse / "review" / "candidates.parquet").exists()
-    assert not any(p.name.startswith("candidates") for p in (world.releases / "1.0.0").iterdir())
-    # Per-partition outputs are files that are overwritten, one per source.
-    stored = sorted(p.name for p in (world.warehouse / "work" / "article_facts").iterdir())
-    assert stored == sorted([f"{SEED_ID}.parquet", f"{TEST_ID}.parquet"])
+    # The release asset gates on the recorded check results itself: materialising it alone
+    # (no checks in that run) after the failed check publishes nothing either.
+    alone = _job().execute_in_process(instance=instance, asset_selection=[AssetKey("release")], raise_on_error=False)
+    assert not alone.success
+    [failure] = [e for e in alone.all_events if e.event_type_value == "STEP_FAILURE"]
+    assert "infrastructure: schema check failed (1 failing rows" in failure.event_specific_data.user_failure_data.description
+    assert sorted(p.name for p in world.releases.iterdir()) == published
 
 
 def test_definitions_load_without_dagster_deprecation_warnings():
@@ -210,3 +215,43 @@ def test_definitions_load_without_dagster_deprecation_warnings():
     done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert "release_job" in done.stdout
+
+
+def test_release_waits_for_the_single_duckdb_writer_slot(world):
+    """The release step is in the `duckdb_writer` pool, limited to one by the instance's
+    dagster.yaml: while another run holds the slot, the step waits instead of hitting DuckDB's
+    file lock, then publishes."""
+    import threading
+    import time
+
+
+    from pipelines.release import DUCKDB_POOL
+    from pipelines.run import run_release
+
+    instance = DagsterInstance.get()
+    storage = instance.event_log_storage
+    storage.initialize_concurrency_limit_to_default(DUCKDB_POOL)
+    assert storage.get_concurrency_info(DUCKDB_POOL).slot_count == 1
+    assert storage.claim_concurrency_slot(DUCKDB_POOL, "another-run", "release").slot_status.value == "CLAIMED"
+
+    results = {}
+    worker = threading.Thread(target=lambda: results.update(run=run_release(instance, echo=lambda *_: None)))
+    worker.start()
+    try:
+        blocked = False
+        for _ in range(600):  # until the run reports the step blocked (bounded, not a timing check)
+            for run in instance.get_runs(limit=1):
+                blocked = any(
+                    e.dagster_event is not None and f"pool {DUCKDB_POOL}" in (e.dagster_event.message or "")
+                    for e in instance.all_logs(run.run_id)
+                )
+            if blocked or not worker.is_alive():
+                break
+            time.sleep(0.2)
+        assert blocked, "the release step did not wait for the DuckDB writer slot"
+        assert not (world.releases / "LATEST").exists()
+    finally:
+        storage.free_concurrency_slots_for_run("another-run")
+        worker.join(timeout=120)
+    assert results["run"].success
+    assert (world.releases / "LATEST").read_text().strip() == "1.0.0"
