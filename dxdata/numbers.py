@@ -123,11 +123,19 @@ class Quantity:
     text: str = ""
 
 
-_EN_EVIDENCE = re.compile(r"(?<![\d.,])\d+\.(?!0(?!\d))\d{1,2}(?![\d.,])|(?<![\d.,])\d{1,3}(?:,\d{3}){2,}(?![\d,])|\d,\d{3}\.\d")
-_VN_EVIDENCE = re.compile(r"(?<![\d.,])\d+,\d{1,2}(?![\d.,])|(?<![\d.,])\d{1,3}(?:\.\d{3}){2,}(?![\d.])|\d\.\d{3},\d|(?<![\d.,])\d+,\d{4,}(?![\d.,])")
+# "Not preceded by a digit, '.' or ','" is checked after the first digit, not before it, so the
+# regex engine can skip straight to digits instead of trying every position.
+_EN_EVIDENCE = re.compile(r"\d(?<![\d.,]\d)\d*\.(?!0(?!\d))\d{1,2}(?![\d.,])|\d(?<![\d.,]\d)\d{0,2}(?:,\d{3}){2,}(?![\d,])|\d,\d{3}\.\d")
+_VN_EVIDENCE = re.compile(r"\d(?<![\d.,]\d)\d*,\d{1,2}(?![\d.,])|\d(?<![\d.,]\d)\d{0,2}(?:\.\d{3}){2,}(?![\d.])|\d\.\d{3},\d|\d(?<![\d.,]\d)\d*,\d{4,}(?![\d.,])")
 
 
 _EN_HINT = re.compile(r"\d\.\d{1,2}(?!\d)|\d,\d{3},\d|\d,\d{3}\.\d")
+
+
+# Runs of digits, '.' and ',': every evidence match lies inside one run and looks only at whether
+# its neighbours are digits, '.' or ','. Counting on the runs joined by spaces gives the counts
+# over the whole text on a string a fifth of its length.
+_NUMBER_RUN = re.compile(r"[.,\d][\d.,]*")
 
 
 def number_style(text: str) -> str:
@@ -136,10 +144,11 @@ def number_style(text: str) -> str:
     not evidence."""
     if not _EN_HINT.search(text):
         return "vn"
-    en = len(_EN_EVIDENCE.findall(text))
+    runs = " ".join(_NUMBER_RUN.findall(text))
+    en = len(_EN_EVIDENCE.findall(runs))
     if not en:
         return "vn"
-    return "en" if en > len(_VN_EVIDENCE.findall(text)) else "vn"
+    return "en" if en > len(_VN_EVIDENCE.findall(runs)) else "vn"
 
 
 def parse_number(token: str, style: str = "vn") -> float | None:
@@ -149,8 +158,16 @@ def parse_number(token: str, style: str = "vn") -> float | None:
     Vietnamese reading is invalid: "0.5064", "98.5", "1,234,567", "1,234.5".
     """
     token = token.strip()
-    if not token or not re.fullmatch(r"\d+(?:[.,]\d+)*", token):
+    if not token or not _PLAIN_TOKEN.fullmatch(token):
         return None
+    return _parse_plain(token, style)
+
+
+_PLAIN_TOKEN = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+def _parse_plain(token: str, style: str) -> float | None:
+    """parse_number for a token already known to be digits with '.'/',' groups."""
     first, second = (_parse_en, _parse_vn) if style == "en" else (_parse_vn, _parse_en)
     value = first(token)
     return value if value is not None else second(token)
@@ -212,6 +229,9 @@ def format_vn(value: float, decimals: int | None = None) -> str:
 def qualifier_before(folded: str, start: int, floor: int = 0) -> tuple[str, int | None]:
     """The qualifier word ending right before position `start` (e.g. "khoảng "), if any."""
     lo = max(floor, start - 16)
+    # Every qualifier is followed by whitespace: without it there is nothing to search for.
+    if start <= lo or not folded[start - 1].isspace():
+        return "exact", None
     m = _QUALIFIER_RE.search(folded, lo, start)
     if not m:
         return "exact", None
@@ -233,7 +253,7 @@ def scan_quantities(folded: str, start: int = 0, end: int | None = None, *, styl
             continue
         found.append(q)
         consumed_until = q.end
-    if "thứ" in folded[start:end]:
+    if folded.find("thứ", start, end) >= 0:
         for m in _RANK_WORD.finditer(folded, start, end):
             if _RANK_BEFORE.search(folded, max(start, m.start() - 30), m.end(1) - len(m.group(1))):
                 a, b = m.span(1)
@@ -253,21 +273,25 @@ def _classify(folded: str, tok: str, a: int, b: int, end: int, style: str) -> Qu
         return None  # "H10", "GMT+7", "quý I/2022", the tail of "0205.3.888.123"
     if after.isalpha() or (after == ":" and folded[b + 1 : b + 2].isdigit()):
         return None  # "4G", "21:48"
-    if _DOC_AFTER.match(folded, b):
+    if after in "/-" and _DOC_AFTER.match(folded, b):
         return None  # "942/QĐ-TTg", "14-NQ/TU"
     lo = max(0, a - 28)
+    # The context words before a number (document, date, phone, rank, year) are all separated
+    # from it by whitespace (or "–" in "2021–2025"); any other character before the number,
+    # "(" say, rules them out without running the patterns.
+    spaced = before.isspace()
     if "/" in tok:
-        return _classify_slashed(folded, tok, a, b, lo, end)
-    if _SKIP_BEFORE.search(folded, lo, a) or (len(tok) >= 4 and tok[0] == "0" and tok.isdigit()):
+        return _classify_slashed(folded, tok, a, b, lo, end, spaced)
+    if (spaced and _SKIP_BEFORE.search(folded, lo, a)) or (len(tok) >= 4 and tok[0] == "0" and tok.isdigit()):
         return None
-    if len(tok) == 4 and tok[:2] in ("19", "20") and (_YEAR_BEFORE.search(folded, lo, a) or _YEAR_AFTER.match(folded, b)):
+    if len(tok) == 4 and tok[:2] in ("19", "20") and (((spaced or before == "–") and _YEAR_BEFORE.search(folded, lo, a)) or _YEAR_AFTER.match(folded, b)):
         return None
     if after == " " and _DATE_AFTER.match(folded, b):
         return None
-    value = parse_number(tok, style)
+    value = _parse_plain(tok, style)
     if value is None:
         return None
-    if _RANK_BEFORE.search(folded, lo, a):
+    if spaced and _RANK_BEFORE.search(folded, lo, a):
         q = Quantity(a, b, value, "rank", text=tok)
         r = _RANK_OF_AFTER.match(folded, b)
         if r:
@@ -277,7 +301,7 @@ def _classify(folded: str, tok: str, a: int, b: int, end: int, style: str) -> Qu
         r = _RANGE_AFTER.match(folded, b)
         if r:
             hi_tok = r.group(2) or r.group(3)
-            hi = parse_number(hi_tok, style)
+            hi = _parse_plain(hi_tok, style)
             if hi is not None and value < hi and not (len(tok) == 4 and tok[:2] in ("19", "20")):
                 q_end = r.end()
                 pct = bool(r.group(1))
@@ -314,14 +338,14 @@ def _classify(folded: str, tok: str, a: int, b: int, end: int, style: str) -> Qu
     return q
 
 
-def _classify_slashed(folded: str, tok: str, a: int, b: int, lo: int, end: int) -> Quantity | None:
+def _classify_slashed(folded: str, tok: str, a: int, b: int, lo: int, end: int, spaced: bool = True) -> Quantity | None:
     parts = tok.split("/")
     if len(parts) != 2 or not all(p.isdigit() for p in parts):
         return None  # "5/5/2022", "1.5/2"
     num, den = int(parts[0]), int(parts[1])
-    if len(parts[1]) == 4 or den == 0 or num > den or _DATE_BEFORE.search(folded, lo, a):
+    if len(parts[1]) == 4 or den == 0 or num > den or (spaced and _DATE_BEFORE.search(folded, lo, a)):
         return None  # "9/2024", "15/11" after "ngày"
-    if _RANK_BEFORE.search(folded, lo, a):
+    if spaced and _RANK_BEFORE.search(folded, lo, a):
         return Quantity(a, b, float(num), "rank", denominator=den, text=tok)
     return Quantity(a, b, float(num), "fraction", denominator=den, text=tok)
 

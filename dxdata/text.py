@@ -36,8 +36,10 @@ def _swap_tone(m: re.Match) -> str:
     return _TONE_PAIRS.get(m.group(0), m.group(0))
 
 
-# "tỉ" and "tỷ" are the same word (billion, ratio); fold to one spelling.
-_TI_RE = re.compile(r"(?<![^\W\d_])tỉ(?![^\W\d_])")
+# "tỉ" and "tỷ" are the same word (billion, ratio); fold to one spelling. The word-start check
+# is a lookbehind placed after the literal, so the regex engine can jump between "tỉ" hits
+# (a leading lookbehind makes it try every position: 20x slower on an article).
+_TI_RE = re.compile(r"tỉ(?<![^\W\d_]tỉ)(?![^\W\d_])")
 
 
 # No-break and thin spaces, tabs: copied web text is full of them; cues are written with ' '.
