@@ -3,8 +3,9 @@
 Publishing is gated explicitly, not only by the blocking asset checks stopping the run: the
 release step reads the recorded result of every table's schema check and refuses to publish
 unless each passed on the materialisation being released (so materialising the release alone,
-after a failed check, publishes nothing either). The asset sits in the `duckdb_writer` pool, whose limit of one
-(set in the instance's dagster.yaml) keeps two runs from writing DuckDB files at once.
+after a failed check, publishes nothing either). The asset sits in the `duckdb_writer` pool,
+whose limit of one (set in the instance's dagster.yaml) keeps two runs from writing DuckDB files
+at once.
 """
 
 import pandas as pd
@@ -18,14 +19,11 @@ from pipelines.tables import PUBLISHED_TABLES
 DUCKDB_POOL = "duckdb_writer"
 
 
-def change_counts(changes: pd.DataFrame | None) -> dict[str, int]:
-    """Counts of added / removed / changed rows in a release's change list."""
+def change_totals(changes: pd.DataFrame | None) -> dict[str, int]:
+    """How many rows (and schema items) a release adds, removes or changes, by kind of change."""
     if changes is None or changes.empty:
         return {}
-    for column in ("change", "kind", "change_type", "status"):
-        if column in changes.columns:
-            return {str(k): int(v) for k, v in changes[column].value_counts().sort_index().items()}
-    return {"changes": len(changes)}
+    return {str(k): int(v) for k, v in changes["change"].value_counts().sort_index().items()}
 
 
 def checked_outcomes(instance, tables: dict[str, pd.DataFrame]):
@@ -117,7 +115,9 @@ def release(
         return MaterializeResult(
             metadata={"status": MetadataValue.text("no change"), "reason": MetadataValue.text(str(outcome.reason or "")), **rows}
         )
-    counts = change_counts(outcome.changes)
+    from dxdata.release import change_counts
+
+    per_table = {t: c for t, c in change_counts(outcome.changes, list(tables)).items() if any(c.values())}
     context.log.info(f"published release {outcome.version} at {outcome.path} ({outcome.bump} bump)")
     return MaterializeResult(
         metadata={
@@ -126,9 +126,16 @@ def release(
             "path": MetadataValue.path(str(outcome.path)),
             "bump": MetadataValue.text(str(outcome.bump)),
             "reason": MetadataValue.text(str(outcome.reason or "")),
-            "changes": MetadataValue.json(counts),
+            "changes": MetadataValue.json(change_totals(outcome.changes)),
+            "changes_by_table": MetadataValue.json(per_table),
             "conflicts": MetadataValue.int(len(conflicts)),
-            "first_changes": MetadataValue.md(markdown_table(outcome.changes if outcome.changes is not None else pd.DataFrame())),
+            "first_changes": MetadataValue.md(
+                markdown_table(
+                    outcome.changes,
+                    rows=20,
+                    columns=["table", "change", "indicator_id", "province", "ref_year", "old_value", "new_value", "source_id"],
+                )
+            ),
             **rows,
         }
     )

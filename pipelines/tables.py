@@ -8,7 +8,8 @@ message saying which partition to materialise again.
 import pandas as pd
 from dagster import AllPartitionMapping, AssetExecutionContext, AssetIn, Failure, MaterializeResult, MetadataValue, asset
 
-from dxdata.model import FACT_TABLES
+from dxdata.model import FACT_TABLES, ExtractionResult
+from pipelines.extraction import extraction_frame
 from pipelines.metadata import definition_metadata, markdown_table, model_for, table_metadata, urls_of
 from pipelines.resources import Warehouse, write_frame
 from pipelines.sources import ARTICLE_PARTITIONS, scan_articles
@@ -129,7 +130,7 @@ def review_candidates(context: AssetExecutionContext, article_facts: dict[str, p
     current = current_partitions(context, article_facts, warehouse, "article_facts")
     frames = [frame[frame["kind"] != "fact"] for frame in current.values()]
     frames = [f for f in frames if not f.empty]
-    df = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=next(iter(current.values())).columns if current else ["kind"])
+    df = pd.concat(frames, ignore_index=True) if frames else extraction_frame(ExtractionResult([], [], []))
     df.attrs = {}
     path = warehouse.review() / "candidates.parquet"
     write_frame(df, path)
