@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import socket
 import sys
 import time
 import warnings
@@ -123,6 +124,46 @@ def progress_logger_def():
     return progress
 
 
+PID_TAG = "dxdata/pid"
+HOST_TAG = "dxdata/host"
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def free_stale_pool_slots(instance, pool: str | None = None) -> list[str]:
+    """Free the pool slots of runs that can no longer release them: runs that have finished, and
+    `dxdata release` runs on this machine whose process is gone (killed mid-release), which are
+    marked failed. Without this, a killed run would keep the DuckDB writer slot and every later
+    release would wait for it forever. Returns the run ids whose slots were freed."""
+    from pipelines.release import DUCKDB_POOL
+
+    pool = pool or DUCKDB_POOL
+    storage = instance.event_log_storage
+    if pool not in storage.get_concurrency_keys():
+        return []
+    freed = []
+    for run_id in sorted({slot.run_id for slot in storage.get_concurrency_info(pool).claimed_slots}):
+        run = instance.get_run_by_id(run_id)
+        if run is None:
+            continue  # not a run of this instance: leave it to whoever claimed it
+        if not run.is_finished:
+            pid = run.tags.get(PID_TAG)
+            if not (pid and run.tags.get(HOST_TAG) == socket.gethostname() and not _process_alive(int(pid))):
+                continue
+            instance.report_run_failed(run, f"the `dxdata release` process {pid} that ran it is gone")
+        storage.free_concurrency_slots_for_run(run_id)
+        freed.append(run_id)
+    return freed
+
+
 def release_run_request(instance) -> tuple[dict[str, str], list | None]:
     """Tags and asset selection for a run of release_job over every registered article."""
     from pipelines.jobs import UNPARTITIONED_KEYS
@@ -154,11 +195,14 @@ def run_release(instance=None, *, echo=print):
         + (f"; registered {added}" if added else "")
         + (f"; dropped {removed}" if removed else "")
     )
+    freed = free_stale_pool_slots(instance)
+    if freed:
+        echo(f"freed the DuckDB writer slot held by runs that ended without releasing it: {freed}")
     tags, selection = release_run_request(instance)
     job = defs.resolve_job_def(RELEASE_JOB)
     return job.execute_in_process(
         instance=instance,
-        tags={**tags, "dxdata/trigger": "cli"},
+        tags={**tags, "dxdata/trigger": "cli", PID_TAG: str(os.getpid()), HOST_TAG: socket.gethostname()},
         asset_selection=selection,
         raise_on_error=False,
         run_config={"loggers": {"progress": {}}},

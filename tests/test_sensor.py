@@ -96,7 +96,7 @@ def pytest_fingerprint(path):
     return source_fingerprint(path)
 
 
-def test_sensor_run_request_builds_the_release_with_the_new_source(world):
+def test_sensor_runs_add_a_new_source_to_the_release_then_drop_it_when_removed(world):
     from pipelines.definitions import defs
     from pipelines.run import run_release
 
@@ -113,6 +113,20 @@ def test_sensor_run_request_builds_the_release_with_the_new_source(world):
     assert sorted(m.partition for m in result.asset_materializations_for_node("article_facts")) == [TEST_ID]
     workforce = pd.read_parquet(world.releases / "1.1.0" / "workforce.parquet")
     assert TEST_IT_STAFF in set(workforce.loc[workforce["source_id"] == TEST_ID, "value"])
+
+    # The file is removed: its partition goes, and the run rebuilds the release without it.
+    (world.articles / f"{TEST_ID}.txt").unlink()
+    (world.articles / f"{TEST_ID}.json").unlink()
+    data = tick(instance, data.cursor)
+    [request] = data.run_requests
+    job = defs.resolve_job_def(request.job_name or "release_job")
+    result = job.execute_in_process(instance=instance, tags=request.tags, asset_selection=request.asset_selection)
+    assert result.success
+    assert not result.asset_materializations_for_node("article_facts")  # nothing to extract
+    latest = world.releases / "1.2.0"
+    assert TEST_ID not in set(pd.read_parquet(latest / "workforce.parquet")["source_id"])
+    assert TEST_ID not in set(pd.read_parquet(latest / "sources.parquet")["source_id"])
+    assert SEED_ID in set(pd.read_parquet(latest / "workforce.parquet")["source_id"])
 
 
 def test_weekly_schedule_covers_every_registered_source_in_viet_nam_time(world):
