@@ -169,34 +169,54 @@ def _required_literal(pattern: str) -> str:
 
 
 @dataclass(frozen=True)
-class LiteralIndex:
-    """Finds, in one pass, where any cue literal starts; `implies` maps a literal to the shorter
-    literals it contains, so a long hit also counts as a hit of its parts."""
+class LiteralHits:
+    """Where the catalogue's cue words and the context words occur in one article."""
 
-    regex: re.Pattern | None
+    cue_positions: list[int]  # start of each cue-literal occurrence, ascending
+    cue_found: list[frozenset[str]]  # the cue literals that occurrence contains
+    starts: list[int]  # every literal occurrence (cue and context words), ascending start
+    ends: list[int]
+    words: list[str]
+
+    def inside(self, a: int, b: int) -> set[str]:
+        """The literals that occur entirely within text[a:b] (the same as `lit in text[a:b]`)."""
+        ends, words = self.ends, self.words
+        return {words[i] for i in range(bisect_left(self.starts, a), bisect_left(self.starts, b)) if ends[i] <= b}
+
+
+@dataclass(frozen=True)
+class LiteralIndex:
+    """Finds every occurrence of every literal in one pass (Aho-Corasick). `implies` maps a cue
+    literal to the cue literals it contains, so a long hit also counts as a hit of its parts."""
+
+    automaton: "ahocorasick.Automaton | None"
     implies: dict[str, frozenset[str]]
 
-    def hits(self, text: str) -> tuple[list[int], list[frozenset[str]]]:
-        positions: list[int] = []
-        found: list[frozenset[str]] = []
-        if self.regex is None:
-            return positions, found
-        search = self.regex.search
-        m = search(text)
-        while m:
-            positions.append(m.start())
-            found.append(self.implies[m.group(0)])
-            m = search(text, m.start() + 1)
-        return positions, found
+    def hits(self, text: str) -> LiteralHits:
+        if self.automaton is None:
+            return LiteralHits([], [], [], [], [])
+        found = sorted((end + 1 - n, end + 1, word, implies) for end, (word, n, implies) in self.automaton.iter(text))
+        cue = [(st, imp) for st, _, _, imp in found if imp is not None]
+        return LiteralHits(
+            [st for st, _ in cue], [imp for _, imp in cue],
+            [h[0] for h in found], [h[1] for h in found], [h[2] for h in found],
+        )
 
 
 @lru_cache(maxsize=4)
 def literal_index(path: Path | None = None) -> LiteralIndex:
-    literals = sorted({lit for rule in load_rules(path) for cue in rule.cues if cue.literals for lit in cue.literals})
-    if not literals:
+    import ahocorasick  # C library; see docs/extraction.md
+
+    cue_literals = sorted({lit for rule in load_rules(path) for cue in rule.cues if cue.literals for lit in cue.literals})
+    words = set(cue_literals).union(*_CONTEXT_LITERALS.values())
+    if not words:
         return LiteralIndex(None, {})
-    implies = {lit: frozenset(o for o in literals if o in lit) for lit in literals}
-    return LiteralIndex(re.compile(_trie_pattern(literals)), implies)
+    implies = {lit: frozenset(o for o in cue_literals if o in lit) for lit in cue_literals}
+    automaton = ahocorasick.Automaton()
+    for word in sorted(words):
+        automaton.add_word(word, (word, len(word), implies.get(word)))
+    automaton.make_automaton()
+    return LiteralIndex(automaton, implies)
 
 
 def _present(positions: list[int], found: list[frozenset[str]], a: int, b: int) -> set[str]:
@@ -366,10 +386,11 @@ def _is_province_name(name: str) -> bool:
     return load_register().lookup(name) is not None
 
 
-def _subunit_starts(cased: str, folded: str, a: int, b: int) -> list[int]:
-    """Where text[a:b] names a district, commune or single institution."""
+def _subunit_starts(ctx: "_Ctx", s: "_Sentence") -> list[int]:
+    """Where a sentence names a district, commune or single institution."""
+    cased, a, b = ctx.cased, s.start, s.end
     out = []
-    for m in _ADMIN_UNIT.finditer(cased, a, b):
+    for m in _marks(ctx, s, "admin", _ADMIN_UNIT, cased):
         if (m.start() and cased[m.start() - 1].isalnum()) or not cased[m.end() : m.end() + 1].isupper():
             continue
         name = _NAME_AFTER_UNIT.match(cased, m.end(), b)
@@ -389,8 +410,8 @@ def _subunit_starts(cased: str, folded: str, a: int, b: int) -> list[int]:
             for k in range(len(caps), 0, -1)
         ):
             out.append(m.start())
-    out += [m.start() for m in _INSTITUTION.finditer(cased, a, b) if not (m.start() and (cased[m.start() - 1].isalnum() or cased[m.start() - 1] == "."))]
-    out += [m.start() for m in _SINGULAR_UNIT.finditer(folded, a, b)]
+    out += [m.start() for m in _marks(ctx, s, "institution", _INSTITUTION, cased) if not (m.start() and (cased[m.start() - 1].isalnum() or cased[m.start() - 1] == "."))]
+    out += [m.start() for m in _marks(ctx, s, "singular", _SINGULAR_UNIT)]
     return out
 
 
@@ -426,6 +447,7 @@ class _Sentence:
     end: int
     para: int
     info: "_SentenceInfo | None" = None
+    inside: set[str] | None = None  # literals occurring in the sentence (see LiteralHits.inside)
 
 
 @dataclass
@@ -450,61 +472,91 @@ _TOWARD_BEFORE = _fc(r"(?:đến|vào|trước|tới)\s+(?:cuối\s+|hết\s+)?$
 _PLAN_AFTER = _fc(r"\s*,?\s*(?:tỉnh|thành phố|địa phương)?\s*(?:sẽ|phấn đấu|dự kiến)")
 
 
-def _future_years(f: str, a: int, b: int) -> list[tuple[int, int, int, bool]]:
-    """Years that can mark a target: "đến năm 2025" (toward=True) or "năm 2024 tỉnh sẽ ..."."""
-    out = []
-    for m in YEAR.finditer(f, a, b):
-        toward = _TOWARD_BEFORE.search(f, max(a, m.start() - 16), m.start())
-        if toward:
-            out.append((toward.start(), m.end(), int(m.group(1)), True))
-        elif _PLAN_AFTER.match(f, m.end(), b):
-            out.append((m.start(), m.end(), int(m.group(1)), False))
-    return out
+_TOWARD_YEAR = re.compile(r"(?:đến|vào|tới)\s+(?:cuối\s+|hết\s+)?$")
 
 
-@lru_cache(maxsize=64)
-def _literals_of(regex: re.Pattern) -> frozenset[str] | None:
-    return required_literals(regex.pattern)
+def _words_of(pattern: re.Pattern) -> frozenset[str] | None:
+    """Folded words every match of a context pattern contains (None: none derivable)."""
+    found = required_literals(pattern.pattern)
+    return frozenset(fold_pattern(w) for w in found) if found else None
 
 
-def _finditer(regex: re.Pattern, f: str, a: int, b: int, fs: str):
-    """regex.finditer(f, a, b), skipped when the sentence lacks every word a match needs."""
-    lits = _literals_of(regex)
-    if lits is not None and not any(lit in fs for lit in lits):
+# Words one of which every match of a context pattern contains, in folded text; a sentence
+# without them skips the pattern. They are found with the cue words, in the same single pass.
+_CONTEXT_LITERALS: dict[str, frozenset[str]] = {
+    name: words
+    for name, words in (
+        ("national", _words_of(NATIONAL)),
+        ("year", _words_of(YEAR)),
+        ("target", _words_of(TARGET_MARKERS)),
+        ("present", _words_of(PRESENT_MARKERS)),
+        ("local_reset", _words_of(LOCAL_RESET)),
+        ("province_scope", _words_of(_PROVINCE_SCOPE)),
+        ("district_scope", _words_of(_DISTRICT_SCOPE)),
+        ("as_of_date", _words_of(AS_OF_DATE)),
+        ("period_present", _words_of(PERIOD_PRESENT)),
+        ("singular", _words_of(_SINGULAR_UNIT)),
+        ("institution", _words_of(_INSTITUTION)),
+        # _ADMIN_UNIT matches the case-kept text; these are its unit words as folded text has them.
+        ("admin", frozenset({"huyện", "quận", "thị xã", "thị trấn", "phường", "xã", "tp", "thành phố"})),
+    )
+    if words
+}
+
+
+def _marks(ctx: "_Ctx", s: _Sentence, name: str, regex: re.Pattern, text: str | None = None):
+    """regex.finditer over the sentence, skipped when the sentence lacks every word a match needs."""
+    words = _CONTEXT_LITERALS.get(name)
+    if words is not None and words.isdisjoint(_inside(ctx, s)):
         return ()
-    return regex.finditer(f, a, b)
+    return regex.finditer(ctx.folded if text is None else text, s.start, s.end)
+
+
+def _inside(ctx: "_Ctx", s: _Sentence) -> set[str]:
+    if s.inside is None:
+        s.inside = ctx.hits.inside(s.start, s.end)
+    return s.inside
 
 
 def _info(ctx: "_Ctx", s: _Sentence) -> _SentenceInfo:
     if s.info is not None:
         return s.info
     f, c, a, b = ctx.folded, ctx.cased, s.start, s.end
-    fs = f[a:b]
-    mentions = [m for m in ctx.mentions if a <= m.start < b]
+    lo, hi = bisect_left(ctx.mention_starts, a), bisect_left(ctx.mention_starts, b)
+    mentions = ctx.mentions[lo:hi]
     national = []
-    for m in _finditer(NATIONAL, f, a, b, fs):
+    for m in _marks(ctx, s, "national", NATIONAL):
         if not COMPARATIVE_BEFORE.search(f, max(a, m.start() - 12), m.start()):
             national.append(m.span())
     years = []
-    for m in _finditer(YEAR, f, a, b, fs):
-        ignored = YEAR_IGNORE_BEFORE.search(f, max(a, m.start() - 20), m.start()) is not None
-        as_of = AS_OF_YEAR.search(f, max(a, m.start() - 20), m.end()) is not None
-        toward = re.search(r"(?:đến|vào|tới)\s+(?:cuối\s+|hết\s+)?$", f[max(a, m.start() - 12) : m.start()]) is not None
-        years.append((m.start(), m.end(), int(m.group(1)), ignored, as_of or not toward))
+    future_years = []
+    for m in _marks(ctx, s, "year", YEAR):
+        ms, me = m.span()
+        ignored = YEAR_IGNORE_BEFORE.search(f, max(a, ms - 20), ms) is not None
+        as_of = AS_OF_YEAR.search(f, max(a, ms - 20), me) is not None
+        toward = _TOWARD_YEAR.search(f, max(a, ms - 12), ms) is not None
+        year = int(m.group(1))
+        years.append((ms, me, year, ignored, as_of or not toward))
+        # Years that can mark a target: "đến năm 2025" (toward) or "năm 2024 tỉnh sẽ ...".
+        toward_target = _TOWARD_BEFORE.search(f, max(a, ms - 16), ms)
+        if toward_target:
+            future_years.append((toward_target.start(), me, year, True))
+        elif _PLAN_AFTER.match(f, me, b):
+            future_years.append((ms, me, year, False))
     s.info = _SentenceInfo(
         mentions=mentions,
-        target_ends=[m.end() for m in _finditer(TARGET_MARKERS, f, a, b, fs)],
-        present_ends=[m.end() for m in _finditer(PRESENT_MARKERS, f, a, b, fs)],
-        future_years=_future_years(f, a, b) if "năm" in fs else [],
+        target_ends=[m.end() for m in _marks(ctx, s, "target", TARGET_MARKERS)],
+        present_ends=[m.end() for m in _marks(ctx, s, "present", PRESENT_MARKERS)],
+        future_years=future_years,
         national=national,
-        local_resets=[m.start() for m in _finditer(LOCAL_RESET, f, a, b, fs)] + [m.start for m in mentions],
+        local_resets=[m.start() for m in _marks(ctx, s, "local_reset", LOCAL_RESET)] + [m.start for m in mentions],
         scope_resets=[m.end for m in mentions if c[max(a, m.start - 1) : m.start] != "("]
-        + [m.end() for m in _finditer(_PROVINCE_SCOPE, f, a, b, fs)],
-        district_scope=[m.start() for m in _finditer(_DISTRICT_SCOPE, f, a, b, fs)],
-        subunits=_subunit_starts(c, f, a, b),
+        + [m.end() for m in _marks(ctx, s, "province_scope", _PROVINCE_SCOPE)],
+        district_scope=[m.start() for m in _marks(ctx, s, "district_scope", _DISTRICT_SCOPE)],
+        subunits=_subunit_starts(ctx, s),
         years=years,
-        as_of_dates=[(m.start(), *(int(g) for g in m.groups())) for m in _finditer(AS_OF_DATE, f, a, b, fs)],
-        period_present=[m.start() for m in _finditer(PERIOD_PRESENT, f, a, b, fs)],
+        as_of_dates=[(m.start(), *(int(g) for g in m.groups())) for m in _marks(ctx, s, "as_of_date", AS_OF_DATE)],
+        period_present=[m.start() for m in _marks(ctx, s, "period_present", PERIOD_PRESENT)],
     )
     return s.info
 
@@ -536,11 +588,11 @@ class _Ctx:
     subunit_article: bool
     number_style: str = "vn"
     article_cues: list = field(default_factory=list)
-    lit_positions: list = field(default_factory=list)
-    lit_found: list = field(default_factory=list)
     statement_rules: list = field(default_factory=list)
     mention_paras: list = field(default_factory=list)
     rules_by_number: dict[str, list[Rule]] = field(default_factory=dict)
+    mention_starts: list[int] = field(default_factory=list)
+    hits: LiteralHits | None = None
 
 
 def _distinct(provs: list[Province]) -> list[Province]:
@@ -648,13 +700,14 @@ def extract_article(article: Article, *, threshold: float = DEFAULT_THRESHOLD) -
     )
     ctx.number_style = number_style(text)
     ctx.mention_paras = [_para_of(ctx, m.start) for m in mentions]
+    ctx.mention_starts = [m.start for m in mentions]
     ctx.statement_rules = [r for r in rules if r.number == "boolean"]
     for rule in rules:
         ctx.rules_by_number.setdefault(rule.number, []).append(rule)
 
     # Where each cue's words occur, found in one pass; cues absent from the article are dropped.
-    ctx.lit_positions, ctx.lit_found = literal_index().hits(folded)
-    present = set().union(*ctx.lit_found) if ctx.lit_found else set()
+    ctx.hits = literal_index().hits(folded)
+    present = set().union(*ctx.hits.cue_found) if ctx.hits.cue_found else set()
     ctx.article_cues = [
         (rule, cue)
         for rule in rules
@@ -790,7 +843,7 @@ def _best_cue(ctx: _Ctx, q: Quantity, floor: int, pre_end: int, s_end: int, acti
             elif cue.where == "before":
                 if cue.literals is not None:
                     if pre_text is None:
-                        pre_text = _present(ctx.lit_positions, ctx.lit_found, floor, pre_end)
+                        pre_text = _present(ctx.hits.cue_positions, ctx.hits.cue_found, floor, pre_end)
                     if cue.literals.isdisjoint(pre_text):
                         continue
                 last = None
@@ -1021,7 +1074,7 @@ def _active_cues(ctx: _Ctx, s: _Sentence, prev_folded: str) -> dict[str, list[tu
     context_text = None
     requires: dict[str, bool] = {}
     active: dict[str, list[tuple[Rule, Cue]]] = {}
-    present = _present(ctx.lit_positions, ctx.lit_found, s.start, s.end)
+    present = _present(ctx.hits.cue_positions, ctx.hits.cue_found, s.start, s.end)
     for rule, cue in ctx.article_cues:
         if cue.literals is not None and cue.literals.isdisjoint(present):
             continue
@@ -1168,7 +1221,7 @@ def _scan_statements(ctx: _Ctx, s: _Sentence, prev_folded: str, article, norm, f
     folded = ctx.folded
     for rule in ctx.statement_rules:
         for cue in rule.cues:
-            if cue.where != "stmt" or (cue.literals is not None and not any(lit in folded[s.start : s.end] for lit in cue.literals)):
+            if cue.where != "stmt" or (cue.literals is not None and cue.literals.isdisjoint(_inside(ctx, s))):
                 continue
             m = cue.regex.search(folded, s.start, s.end)
             if not m:
