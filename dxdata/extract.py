@@ -195,12 +195,12 @@ class LiteralIndex:
     def hits(self, text: str) -> LiteralHits:
         if self.automaton is None:
             return LiteralHits([], [], [], [], [])
-        found = sorted((end + 1 - n, end + 1, word, implies) for end, (word, n, implies) in self.automaton.iter(text))
-        cue = [(st, imp) for st, _, _, imp in found if imp is not None]
-        return LiteralHits(
-            [st for st, _ in cue], [imp for _, imp in cue],
-            [h[0] for h in found], [h[1] for h in found], [h[2] for h in found],
-        )
+        found = sorted([(end + 1 - n, end + 1, word, implies) for end, (word, n, implies) in self.automaton.iter(text)])
+        if not found:
+            return LiteralHits([], [], [], [], [])
+        starts, ends, words, implied = zip(*found)
+        cue = [i for i, imp in enumerate(implied) if imp is not None]
+        return LiteralHits([starts[i] for i in cue], [implied[i] for i in cue], starts, ends, words)
 
 
 @lru_cache(maxsize=4)
@@ -292,6 +292,20 @@ LOCAL_RESET = _fc(
 GROWTH_BEFORE = _fc(
     r"(?:\b(?:tăng|giảm|tăng thêm|giảm thêm|tăng lên gấp)|\bthêm|cao hơn|thấp hơn|nhiều hơn|ít hơn|bổ sung|\bmới|\bgấp|\bchiếm|\bvượt\s+(?:kế hoạch|chỉ tiêu))\s*$"
 )
+# Last letters of the GROWTH_BEFORE words: the pattern ends with a word and whitespace, so a
+# number whose last preceding letter is none of these cannot follow one (a cheap pre-check).
+_GROWTH_WORD_ENDS = frozenset("gmpniuh")
+
+
+def _growth_before(folded: str, lo: int, end: int) -> bool:
+    e = end
+    while e > lo and folded[e - 1].isspace():
+        e -= 1
+    if e == lo or folded[e - 1] not in _GROWTH_WORD_ENDS:
+        return False
+    return GROWTH_BEFORE.search(folded, lo, end) is not None
+
+
 GROWTH_AFTER = _fc(r"\s*(?:so với|so cùng kỳ|điểm phần trăm|lần\b|bậc\b)")
 CLAUSE_END = re.compile(r"[,;:]|\s-\s|\s–\s")
 TRANSITION_SHAPE = _fc(r"^\s*(?:năm\s+(?:19|20)\d\d\s*)?(?:lên|xuống|tăng lên|giảm xuống)\s*(?:mức\s+)?$")
@@ -357,7 +371,8 @@ def _trie_pattern(words: list[str]) -> str:
 def find_mentions(cased: str) -> list[Mention]:
     """Province names in a tone-unified, case-kept text, excluding names inside other names."""
     regex, forms = _province_regex()
-    blocked = [m.span() for m in _NOT_PROVINCE.finditer(cased)]
+    # Every blocked name contains "Hồ" or "Thái Bình Dương"; most texts have neither.
+    blocked = [m.span() for m in _NOT_PROVINCE.finditer(cased)] if ("Hồ" in cased or "Thái Bình Dương" in cased) else []
     out = []
     for m in regex.finditer(cased):
         if m.start() and (cased[m.start() - 1].isalnum() or cased[m.start() - 1] in "._"):
@@ -1113,7 +1128,7 @@ def _scan_sentence(ctx: _Ctx, s: _Sentence, quants: list[Quantity], prev_folded:
         if match is None:
             match = _parallel_match(ctx, q, floor, pre_end, assigned)
         if match is not None and not (
-            GROWTH_BEFORE.search(folded, max(floor, pre_end - 20), pre_end)
+            _growth_before(folded, max(floor, pre_end - 20), pre_end)
             or GROWTH_AFTER.match(folded, q.end, s.end)
             or _is_national(ctx, s, q)
             or _in_subunit_scope(ctx, s, q, clause_end)
