@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 
@@ -197,6 +196,22 @@ def test_definitions_load_without_dagster_deprecation_warnings():
     done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert "release_job" in done.stdout
+
+
+def test_definitions_declare_partitions_versions_and_the_writer_pool(extract_engine):
+    from dagster import AssetKey, BackfillPolicy
+
+    from pipelines.definitions import defs
+    from pipelines.extraction import engine_version
+
+    graph = defs.resolve_asset_graph()
+    for name in ("article_text", "article_facts"):
+        node = graph.get(AssetKey(name))
+        assert node.partitions_def.name == "article_sources"
+        assert node.backfill_policy == BackfillPolicy.single_run()
+    assert graph.get(AssetKey("article_facts")).code_version == engine_version() == extract_engine.ENGINE_VERSION
+    assert defs.resolve_assets_def("release").op.pool == "duckdb_writer"
+    assert graph.get(AssetKey("workforce")).partitions_def is None
 
 
 def test_release_waits_for_the_single_duckdb_writer_slot(world):

@@ -50,13 +50,19 @@ def ranges(data):
     return [(r.tags.get(RANGE_START), r.tags.get(RANGE_END)) for r in data.run_requests]
 
 
+def fingerprint_of(path):
+    from dxdata.ingest import source_fingerprint
+
+    return source_fingerprint(path)
+
+
 def test_new_changed_unchanged_and_removed_files(world):
     instance = DagsterInstance.ephemeral()
 
     first = tick(instance, None)
     assert added(first) == [SEED_ID]
     assert ranges(first) == [(SEED_ID, SEED_ID)]
-    assert json.loads(first.cursor) == {SEED_ID: pytest_fingerprint(world.articles / f"{SEED_ID}.txt")}
+    assert json.loads(first.cursor) == {SEED_ID: fingerprint_of(world.articles / f"{SEED_ID}.txt")}
 
     # Unchanged content, even with a new modification time: nothing to do.
     os.utime(world.articles / f"{SEED_ID}.txt")
@@ -88,12 +94,6 @@ def test_new_changed_unchanged_and_removed_files(world):
     assert RANGE_START not in request.tags
     assert "release" in {k.to_user_string() for k in request.asset_selection}
     assert instance.get_dynamic_partitions("article_sources") == [SEED_ID]
-
-
-def pytest_fingerprint(path):
-    from dxdata.ingest import source_fingerprint
-
-    return source_fingerprint(path)
 
 
 def test_sensor_runs_add_a_new_source_to_the_release_then_drop_it_when_removed(world):
