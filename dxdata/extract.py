@@ -602,10 +602,8 @@ class _Ctx:
     article_provinces: list[Province]
     subunit_article: bool
     number_style: str = "vn"
-    article_cues: list = field(default_factory=list)
     statement_rules: list = field(default_factory=list)
     mention_paras: list = field(default_factory=list)
-    rules_by_number: dict[str, list[Rule]] = field(default_factory=dict)
     mention_starts: list[int] = field(default_factory=list)
     hits: LiteralHits | None = None
 
@@ -717,19 +715,9 @@ def extract_article(article: Article, *, threshold: float = DEFAULT_THRESHOLD) -
     ctx.mention_paras = [_para_of(ctx, m.start) for m in mentions]
     ctx.mention_starts = [m.start for m in mentions]
     ctx.statement_rules = [r for r in rules if r.number == "boolean"]
-    for rule in rules:
-        ctx.rules_by_number.setdefault(rule.number, []).append(rule)
 
-    # Where each cue's words occur, found in one pass; cues absent from the article are dropped.
+    # Where each cue's and context pattern's words occur, found in one pass.
     ctx.hits = literal_index().hits(folded)
-    present = set().union(*ctx.hits.cue_found) if ctx.hits.cue_found else set()
-    ctx.article_cues = [
-        (rule, cue)
-        for rule in rules
-        if rule.number != "boolean"
-        for cue in rule.cues
-        if cue.literals is None or not cue.literals.isdisjoint(present)
-    ]
     quantities = scan_quantities(folded, style=ctx.number_style) if _DIGIT_OR_RANK.search(folded) else []
     starts = [q.start for q in quantities]
 
@@ -1082,22 +1070,45 @@ def _make_fact(article: Article, norm, ctx: _Ctx, s: _Sentence, rule: Rule, valu
     )
 
 
+@dataclass(frozen=True)
+class _CueTable:
+    """The number cues in catalogue order, indexed by the words they need."""
+
+    cues: tuple[tuple[Rule, Cue], ...]
+    always: frozenset[int]  # cues with no derivable words: tried in every sentence
+    by_word: dict[str, tuple[int, ...]]
+
+
+@lru_cache(maxsize=4)
+def _cue_table(path: Path | None = None) -> _CueTable:
+    cues = tuple((rule, cue) for rule in load_rules(path) if rule.number != "boolean" for cue in rule.cues)
+    by_word: dict[str, list[int]] = {}
+    for i, (_, cue) in enumerate(cues):
+        for word in cue.literals or ():
+            by_word.setdefault(word, []).append(i)
+    always = frozenset(i for i, (_, cue) in enumerate(cues) if cue.literals is None)
+    return _CueTable(cues, always, {w: tuple(ix) for w, ix in by_word.items()})
+
+
 def _active_cues(ctx: _Ctx, s: _Sentence, prev_folded: str) -> dict[str, list[tuple[Rule, Cue]]]:
     """The cues that can match in this sentence: their words occur in it and the context the
     indicator requires is in the sentence, the one before it or the title."""
-    fs = ctx.folded[s.start : s.end]
     context_text = None
     requires: dict[str, bool] = {}
     active: dict[str, list[tuple[Rule, Cue]]] = {}
     present = _present(ctx.hits.cue_positions, ctx.hits.cue_found, s.start, s.end)
-    for rule, cue in ctx.article_cues:
-        if cue.literals is not None and cue.literals.isdisjoint(present):
-            continue
+    table = _cue_table()
+    chosen = set(table.always)
+    for word in present:
+        chosen.update(table.by_word.get(word, ()))
+    cues = table.cues
+    for i in sorted(chosen):
+        rule, cue = cues[i]
         if rule.requires is not None:
             ok = requires.get(rule.indicator_id)
             if ok is None:
                 if context_text is None:
-                    context_text = fs + " \n " + prev_folded + " \n " + ctx.title_folded
+                    context_text = ctx.folded[s.start : s.end] + " \n " + prev_folded + " \n " + ctx.title_folded
                 ok = requires[rule.indicator_id] = rule.requires.search(context_text) is not None
             if not ok:
                 continue
