@@ -168,7 +168,7 @@ def _required_literal(pattern: str) -> str:
     return best if len(best) >= 3 else ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LiteralHits:
     """Where the catalogue's cue words and the context words occur in one article."""
 
@@ -456,7 +456,7 @@ def _subunit_in(cased: str, folded: str, a: int, b: int) -> bool:
 
 
 # --- the engine --------------------------------------------------------------------------------
-@dataclass
+@dataclass(slots=True)
 class _Sentence:
     start: int
     end: int
@@ -465,7 +465,7 @@ class _Sentence:
     inside: set[str] | None = None  # literals occurring in the sentence (see LiteralHits.inside)
 
 
-@dataclass
+@dataclass(slots=True)
 class _SentenceInfo:
     """Context markers of one sentence, found once and shared by all its numbers."""
 
@@ -576,7 +576,7 @@ def _info(ctx: "_Ctx", s: _Sentence) -> _SentenceInfo:
     return s.info
 
 
-@dataclass
+@dataclass(slots=True)
 class _Match:
     rule: Rule
     cue: Cue
@@ -1045,8 +1045,11 @@ def _para_of(ctx: _Ctx, pos: int) -> int:
 def _make_fact(article: Article, norm, ctx: _Ctx, s: _Sentence, rule: Rule, value: float, qualifier: str,
                province: Province | None, ref_year: int | None, ref_date: str | None, method: str,
                confidence: float, note: str | None, vspan: tuple[int, int], rank_of: int | None) -> Fact:
-    qs, qe = norm.to_original(s.start, s.end)
-    vs, ve = norm.to_original(*vspan)
+    if norm.offsets is None:
+        (qs, qe), (vs, ve) = (s.start, s.end), vspan
+    else:
+        qs, qe = norm.to_original(s.start, s.end)
+        vs, ve = norm.to_original(*vspan)
     return Fact(
         indicator_id=rule.indicator_id,
         province_code=province.code if province else None,
@@ -1094,7 +1097,7 @@ def _active_cues(ctx: _Ctx, s: _Sentence, prev_folded: str) -> dict[str, list[tu
     """The cues that can match in this sentence: their words occur in it and the context the
     indicator requires is in the sentence, the one before it or the title."""
     context_text = None
-    requires: dict[str, bool] = {}
+    requires: dict[re.Pattern, bool] = {}  # by pattern: indicators that share one share the answer
     active: dict[str, list[tuple[Rule, Cue]]] = {}
     present = _present(ctx.hits.cue_positions, ctx.hits.cue_found, s.start, s.end)
     table = _cue_table()
@@ -1105,11 +1108,11 @@ def _active_cues(ctx: _Ctx, s: _Sentence, prev_folded: str) -> dict[str, list[tu
     for i in sorted(chosen):
         rule, cue = cues[i]
         if rule.requires is not None:
-            ok = requires.get(rule.indicator_id)
+            ok = requires.get(rule.requires)
             if ok is None:
                 if context_text is None:
                     context_text = ctx.folded[s.start : s.end] + " \n " + prev_folded + " \n " + ctx.title_folded
-                ok = requires[rule.indicator_id] = rule.requires.search(context_text) is not None
+                ok = requires[rule.requires] = rule.requires.search(context_text) is not None
             if not ok:
                 continue
         active.setdefault(rule.number, []).append((rule, cue))

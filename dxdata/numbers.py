@@ -106,7 +106,7 @@ _SKIP_BEFORE = re.compile(
 )
 
 
-@dataclass
+@dataclass(slots=True)
 class Quantity:
     start: int  # span of the number expression (qualifier excluded) in the text
     end: int
