@@ -106,6 +106,31 @@ _SKIP_BEFORE = re.compile(
 )
 
 
+# The words the context patterns above end with (before the whitespace that separates them from
+# the number). A number whose preceding word ends with none of them, and is not preceded by a
+# digit, '.', '-' or ':' (phone numbers in groups, "2021-"), cannot match: the pattern is not run.
+def _ends(*words: str) -> tuple[str, ...]:
+    return tuple(fold_pattern(w) for w in words)
+
+
+_SKIP_ENDS = _ends(
+    "quyết", "định", "hoạch", "văn", "tư", "thị", "bản", "luật", "án", "trình", "báo", "hiệu", "số",
+    "mức", "độ", "ngày", "hôm", "sáng", "chiều", "tối", "trưa", "đêm", "tháng", "quý",
+    "thoại", "nóng", "hotline", "đài", "máy", "fax", "zalo", "là",
+)
+_RANK_ENDS = _ends("thứ", "trí", "hạng")
+_YEAR_ENDS = _ends("năm", "đoạn", "độ", "khóa", "dti", "pci", "papi", "index", "số", "đến", "từ")
+_DATE_ENDS = _ends("ngày", "hôm", "sáng", "chiều", "tối", "trưa", "đêm", "tháng", "quý")
+
+
+def _last_word_end(folded: str, lo: int, a: int) -> int:
+    """Where the text before position `a` stops being whitespace (not below `lo`)."""
+    e = a
+    while e > lo and folded[e - 1].isspace():
+        e -= 1
+    return e
+
+
 @dataclass(slots=True)
 class Quantity:
     start: int  # span of the number expression (qualifier excluded) in the text
@@ -280,18 +305,33 @@ def _classify(folded: str, tok: str, a: int, b: int, end: int, style: str) -> Qu
     # from it by whitespace (or "–" in "2021–2025"); any other character before the number,
     # "(" say, rules them out without running the patterns.
     spaced = before.isspace()
+    e = _last_word_end(folded, lo, a) if spaced else a
+    last = folded[e - 1] if e > lo else ""
     if "/" in tok:
-        return _classify_slashed(folded, tok, a, b, lo, end, spaced)
-    if (spaced and _SKIP_BEFORE.search(folded, lo, a)) or (len(tok) >= 4 and tok[0] == "0" and tok.isdigit()):
+        return _classify_slashed(folded, tok, a, b, lo, end, spaced, e)
+    if (
+        spaced
+        and last
+        and (last.isdecimal() or last in ".-:" or folded.endswith(_SKIP_ENDS, lo, e))
+        and _SKIP_BEFORE.search(folded, lo, a)
+    ) or (len(tok) >= 4 and tok[0] == "0" and tok.isdigit()):
         return None
-    if len(tok) == 4 and tok[:2] in ("19", "20") and (((spaced or before == "–") and _YEAR_BEFORE.search(folded, lo, a)) or _YEAR_AFTER.match(folded, b)):
+    if len(tok) == 4 and tok[:2] in ("19", "20") and (
+        (
+            (spaced or before == "–")
+            and last
+            and (last in "-–" or folded.endswith(_YEAR_ENDS, lo, e))
+            and _YEAR_BEFORE.search(folded, lo, a)
+        )
+        or _YEAR_AFTER.match(folded, b)
+    ):
         return None
     if after == " " and _DATE_AFTER.match(folded, b):
         return None
     value = _parse_plain(tok, style)
     if value is None:
         return None
-    if spaced and _RANK_BEFORE.search(folded, lo, a):
+    if spaced and folded.endswith(_RANK_ENDS, lo, e) and _RANK_BEFORE.search(folded, lo, a):
         q = Quantity(a, b, value, "rank", text=tok)
         r = _RANK_OF_AFTER.match(folded, b)
         if r:
@@ -338,14 +378,16 @@ def _classify(folded: str, tok: str, a: int, b: int, end: int, style: str) -> Qu
     return q
 
 
-def _classify_slashed(folded: str, tok: str, a: int, b: int, lo: int, end: int, spaced: bool = True) -> Quantity | None:
+def _classify_slashed(folded: str, tok: str, a: int, b: int, lo: int, end: int, spaced: bool = True, e: int | None = None) -> Quantity | None:
     parts = tok.split("/")
     if len(parts) != 2 or not all(p.isdigit() for p in parts):
         return None  # "5/5/2022", "1.5/2"
     num, den = int(parts[0]), int(parts[1])
-    if len(parts[1]) == 4 or den == 0 or num > den or (spaced and _DATE_BEFORE.search(folded, lo, a)):
+    if e is None:
+        e = _last_word_end(folded, lo, a)
+    if len(parts[1]) == 4 or den == 0 or num > den or (spaced and folded.endswith(_DATE_ENDS, lo, e) and _DATE_BEFORE.search(folded, lo, a)):
         return None  # "9/2024", "15/11" after "ngày"
-    if spaced and _RANK_BEFORE.search(folded, lo, a):
+    if spaced and folded.endswith(_RANK_ENDS, lo, e) and _RANK_BEFORE.search(folded, lo, a):
         return Quantity(a, b, float(num), "rank", denominator=den, text=tok)
     return Quantity(a, b, float(num), "fraction", denominator=den, text=tok)
 
