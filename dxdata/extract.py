@@ -392,6 +392,8 @@ def _in_subunit_scope(ctx: "_Ctx", s: "_Sentence", q: Quantity, clause_end: int)
     start, or from the last province-level phrase ("toàn tỉnh", a province name not in
     parentheses) before the number, to the end of the number's clause."""
     info = _info(ctx, s)
+    if not info.district_scope and not info.subunits:
+        return False
     start = max([s.start] + [r for r in info.scope_resets if r <= q.start])
     return any(start <= p < clause_end for p in info.district_scope) or any(start <= p < clause_end for p in info.subunits)
 
@@ -605,6 +607,8 @@ class _Ctx:
     statement_rules: list = field(default_factory=list)
     mention_paras: list = field(default_factory=list)
     mention_starts: list[int] = field(default_factory=list)
+    mentions_by_para: dict[int, list[Mention]] = field(default_factory=dict)
+    published_iso: str | None = None
     hits: LiteralHits | None = None
 
 
@@ -714,6 +718,9 @@ def extract_article(article: Article, *, threshold: float = DEFAULT_THRESHOLD) -
     ctx.number_style = number_style(text)
     ctx.mention_paras = [_para_of(ctx, m.start) for m in mentions]
     ctx.mention_starts = [m.start for m in mentions]
+    for m, mpara in zip(mentions, ctx.mention_paras):
+        ctx.mentions_by_para.setdefault(mpara, []).append(m)
+    ctx.published_iso = article.published.isoformat() if article.published else None
     ctx.statement_rules = [r for r in rules if r.number == "boolean"]
 
     # Where each cue's and context pattern's words occur, found in one pass.
@@ -870,14 +877,16 @@ def _companions(ctx: _Ctx, q: Quantity, best: _Match, floor: int, pre_end: int, 
     """Indicators that share one number: "UBND cấp huyện, cấp xã (100%)", "kinh tế số và xã hội
     số cùng xếp thứ 8", "cả ba trụ cột ... đều xếp thứ nhất"."""
     folded = ctx.folded
-    pairs = [(r, c) for r, c in active.get(best.rule.number, []) if r is not best.rule and not _excluded(r, local)]
     out: list[_Match] = []
+    pairs = None  # computed only when a joiner or "cùng/đều" makes a companion possible
     if best.cue.where == "after":
         pos = best.mend
         while True:
             j = _JOINER.match(folded, pos, s_end)
             if not j or j.end() == pos:
                 break
+            if pairs is None:
+                pairs = [(r, c) for r, c in active.get(best.rule.number, []) if r is not best.rule and not _excluded(r, local)]
             found = None
             for r, cue in pairs:
                 if cue.where != "after":
@@ -891,6 +900,7 @@ def _companions(ctx: _Ctx, q: Quantity, best: _Match, floor: int, pre_end: int, 
             pairs = [(r, c) for r, c in pairs if r is not found.rule]
             pos = found.mend
     elif best.cue.where == "before" and _SHARED.search(folded, best.mend, pre_end):
+        pairs = [(r, c) for r, c in active.get(best.rule.number, []) if r is not best.rule and not _excluded(r, local)]
         left = best.mstart
         while True:
             found = None
@@ -946,8 +956,8 @@ def _is_target(ctx: _Ctx, s: _Sentence, q: Quantity, clause_end: int) -> tuple[b
     target word ("phấn đấu", "dự kiến", "sẽ") rather than a present one ("đến nay", "đã"), or the
     clause names a year after the publication year ("đến năm 2025")."""
     info = _info(ctx, s)
-    last_target = max((e for e in info.target_ends if e <= q.start), default=-1)
-    last_present = max((e for e in info.present_ends if e <= q.start), default=-1)
+    last_target = max((e for e in info.target_ends if e <= q.start), default=-1) if info.target_ends else -1
+    last_present = max((e for e in info.present_ends if e <= q.start), default=-1) if info.present_ends else -1
     pub_year = ctx.published.year if ctx.published else None
     target_year = None
     for a, e, y, toward in info.future_years:
@@ -962,7 +972,8 @@ def _is_target(ctx: _Ctx, s: _Sentence, q: Quantity, clause_end: int) -> tuple[b
         last_target = max(last_target, e)
     if last_target > last_present:
         return True, target_year
-    if _FUTURE_AFTER.search(ctx.folded, q.end, clause_end):
+    folded = ctx.folded
+    if (folded.find("sẽ", q.end, clause_end) >= 0 or folded.find("dự kiến", q.end, clause_end) >= 0) and _FUTURE_AFTER.search(folded, q.end, clause_end):
         return True, target_year
     return False, None
 
@@ -983,7 +994,7 @@ def _is_national(ctx: _Ctx, s: _Sentence, q: Quantity) -> bool:
 def _period(ctx: _Ctx, s: _Sentence, q: Quantity, clause_end: int) -> tuple[int | None, str | None, str]:
     """(ref_year, ref_date, how) for a non-DTI fact."""
     info = _info(ctx, s)
-    dates = [d for d in info.as_of_dates if d[0] < q.start]
+    dates = [d for d in info.as_of_dates if d[0] < q.start] if info.as_of_dates else None
     if dates:
         _, d, mo, y = dates[-1]
         try:
@@ -1011,7 +1022,7 @@ def _period(ctx: _Ctx, s: _Sentence, q: Quantity, clause_end: int) -> tuple[int 
                 return y, None, "stated year"
     if ctx.published is None:
         return None, None, "present, no publication date"
-    return ctx.published.year, ctx.published.isoformat(), "present"
+    return ctx.published.year, ctx.published_iso, "present"
 
 
 def _attribute(ctx: _Ctx, s: _Sentence, pos: int) -> tuple[Province | None, str, float]:
@@ -1023,9 +1034,9 @@ def _attribute(ctx: _Ctx, s: _Sentence, pos: int) -> tuple[Province | None, str,
         return inside[0].province, "sentence", 0.97
     if ctx.subunit_article:
         return None, "sub-unit article", 0.0
-    earlier = [m for m, para in zip(ctx.mentions, ctx.mention_paras) if m.start < s.start and para == s.para]
-    if earlier:
-        return earlier[-1].province, "paragraph", 0.95
+    for m in reversed(ctx.mentions_by_para.get(s.para, ())):
+        if m.start < s.start:
+            return m.province, "paragraph", 0.95
     if len(ctx.lead_provinces) == 1:
         return ctx.lead_provinces[0], "lead", 0.92
     if len(ctx.title_provinces) == 1:
@@ -1244,10 +1255,29 @@ def _dti_year(ctx: _Ctx, s: _Sentence, q: Quantity) -> int | None:
     return year
 
 
+@lru_cache(maxsize=4)
+def _statement_words(path: Path | None = None) -> frozenset[str] | None:
+    """Every word a statement cue needs (None when some statement cue has none derivable)."""
+    words: set[str] = set()
+    for rule in load_rules(path):
+        if rule.number != "boolean":
+            continue
+        for cue in rule.cues:
+            if cue.where != "stmt":
+                continue
+            if cue.literals is None:
+                return None
+            words |= cue.literals
+    return frozenset(words)
+
+
 def _scan_statements(ctx: _Ctx, s: _Sentence, prev_folded: str, article, norm, facts, targets, candidates) -> None:
     """Indicators stated without a number ("LGSP đã kết nối với NDXP" = 1): the first matching
     cue per indicator and sentence."""
     folded = ctx.folded
+    words = _statement_words()
+    if words is not None and words.isdisjoint(_inside(ctx, s)):
+        return  # no statement cue's words in the sentence
     for rule in ctx.statement_rules:
         for cue in rule.cues:
             if cue.where != "stmt" or (cue.literals is not None and cue.literals.isdisjoint(_inside(ctx, s))):
