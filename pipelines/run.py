@@ -74,8 +74,11 @@ class ProgressHandler(logging.Handler):
         meta = getattr(record, "dagster_meta", None) or {}
         event = meta.get("dagster_event")
         if event is None:
-            if record.levelno >= logging.WARNING:
-                self.stream.write(f"  ! {meta.get('step_key') or ''} {meta.get('orig_message', record.getMessage())}\n")
+            message = meta.get("orig_message", record.getMessage())
+            if "were not executed" in message:
+                self.stream.write(f"  skip  {meta.get('step_key')} (an upstream step failed)\n")
+            elif record.levelno >= logging.WARNING:
+                self.stream.write(f"  !     {meta.get('step_key') or ''} {message}\n")
             return
         kind = event.event_type_value
         step = event.step_key
