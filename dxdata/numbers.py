@@ -60,6 +60,7 @@ _QUALIFIER_RE = re.compile(
     r"(?:^|(?<=[\s(,:]))(" + "|".join(re.escape(fold_pattern(w)) for w, _ in sorted(QUALIFIER_WORDS, key=lambda x: -len(x[0]))) + r")\s+$"
 )
 _QUALIFIER_OF = {fold_pattern(w): q for w, q in QUALIFIER_WORDS}
+_QUALIFIER_ENDS = tuple(_QUALIFIER_OF)
 
 ORDINAL_WORDS = {
     "nhất": 1, "nhì": 2, "hai": 2, "ba": 3, "tư": 4, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7,
@@ -193,6 +194,8 @@ _PLAIN_TOKEN = re.compile(r"\d+(?:[.,]\d+)*")
 
 def _parse_plain(token: str, style: str) -> float | None:
     """parse_number for a token already known to be digits with '.'/',' groups."""
+    if token.isdigit():
+        return float(token)  # no separator: both readings agree
     first, second = (_parse_en, _parse_vn) if style == "en" else (_parse_vn, _parse_en)
     value = first(token)
     return value if value is not None else second(token)
@@ -225,9 +228,12 @@ def _parse_en(token: str) -> float | None:
 
 def english_alternative(token: str) -> float | None:
     """The English reading of a token the Vietnamese grammar reads as a decimal ("2,300")."""
-    if re.fullmatch(r"[1-9]\d{0,2}(?:,\d{3})", token):
+    if "," in token and _EN_THOUSANDS.fullmatch(token):
         return float(token.replace(",", ""))
     return None
+
+
+_EN_THOUSANDS = re.compile(r"[1-9]\d{0,2}(?:,\d{3})")
 
 
 def format_vn(value: float, decimals: int | None = None) -> str:
@@ -254,8 +260,11 @@ def format_vn(value: float, decimals: int | None = None) -> str:
 def qualifier_before(folded: str, start: int, floor: int = 0) -> tuple[str, int | None]:
     """The qualifier word ending right before position `start` (e.g. "khoảng "), if any."""
     lo = max(floor, start - 16)
-    # Every qualifier is followed by whitespace: without it there is nothing to search for.
+    # Every qualifier is followed by whitespace, and the text before that whitespace ends with
+    # the qualifier: without both there is nothing to search for.
     if start <= lo or not folded[start - 1].isspace():
+        return "exact", None
+    if not folded.endswith(_QUALIFIER_ENDS, lo, _last_word_end(folded, lo, start)):
         return "exact", None
     m = _QUALIFIER_RE.search(folded, lo, start)
     if not m:
@@ -305,7 +314,11 @@ def _classify(folded: str, tok: str, a: int, b: int, end: int, style: str) -> Qu
     # from it by whitespace (or "–" in "2021–2025"); any other character before the number,
     # "(" say, rules them out without running the patterns.
     spaced = before.isspace()
-    e = _last_word_end(folded, lo, a) if spaced else a
+    e = a
+    if spaced and e > lo:
+        e -= 1  # the one space before the number, usually all there is
+        if e > lo and folded[e - 1].isspace():
+            e = _last_word_end(folded, lo, e)
     last = folded[e - 1] if e > lo else ""
     if "/" in tok:
         return _classify_slashed(folded, tok, a, b, lo, end, spaced, e)
