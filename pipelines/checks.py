@@ -113,8 +113,14 @@ def conflicts_check(df: pd.DataFrame) -> AssetCheckResult:
         passed=df.empty,
         severity=AssetCheckSeverity.WARN,
         metadata={
-            "conflicts": MetadataValue.int(len(df)),
+            "conflicts": MetadataValue.int(int(df["conflict_id"].nunique()) if "conflict_id" in df.columns else len(df)),
+            "rows": MetadataValue.int(len(df)),
             "first_conflicts": MetadataValue.md(markdown_table(df, rows=20)),
+            "what_was_checked": MetadataValue.md(
+                "Facts of the same indicator, province (in the same register), year and date that come from "
+                "different sources and whose values disagree beyond rounding and their qualifiers "
+                "(`dxdata.conflicts.find_conflicts`); each row of `conflicts` names the values and their sources."
+            ),
         },
     )
 

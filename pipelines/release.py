@@ -128,7 +128,7 @@ def release(
             "reason": MetadataValue.text(str(outcome.reason or "")),
             "changes": MetadataValue.json(change_totals(outcome.changes)),
             "changes_by_table": MetadataValue.json(per_table),
-            "conflicts": MetadataValue.int(len(conflicts)),
+            "conflicts": MetadataValue.int(int(conflicts["conflict_id"].nunique()) if "conflict_id" in conflicts.columns else len(conflicts)),
             "first_changes": MetadataValue.md(
                 markdown_table(
                     outcome.changes,

@@ -125,6 +125,16 @@ def test_second_source_extracts_only_its_partition_and_reaches_the_release(world
     assert metadata["dagster/row_count"].value == len(workforce)
     assert "workforce.it_staff_total" in metadata["preview"].value
     assert f"https://example.invalid/{TEST_ID}" in metadata["source_urls"].value
+    # Every released article fact quotes the stored clean text of its source at its offsets.
+    stored_text = {
+        source_id: pd.read_parquet(world.warehouse / "work" / "article_text" / f"{source_id}.parquet")["clean_text"][0]
+        for source_id in (SEED_ID, TEST_ID)
+    }
+    facts = pd.concat(pd.read_parquet(release / f"{t}.parquet") for t in ("infrastructure", "e_government", "workforce", "enterprises", "rankings"))
+    article_facts = facts[facts["source_id"].isin(stored_text)]
+    assert len(article_facts) > len(new_rows)
+    for row in article_facts.itertuples():
+        assert stored_text[row.source_id][row.quote_start : row.quote_end] == row.quote
     # Per-partition outputs are files overwritten in place, one per source; candidates go to
     # the review folder, never into a release.
     stored = sorted(p.name for p in (world.warehouse / "work" / "article_facts").iterdir())
@@ -179,6 +189,45 @@ def test_failing_check_reports_the_row_and_blocks_the_release(world, monkeypatch
     [failure] = [e for e in alone.all_events if e.event_type_value == "STEP_FAILURE"]
     assert "infrastructure: schema check failed (1 failing rows" in failure.event_specific_data.user_failure_data.description
     assert sorted(p.name for p in world.releases.iterdir()) == published
+
+
+def test_sources_that_disagree_warn_and_the_release_still_publishes(world, monkeypatch):
+    """An article giving Hậu Giang's 2022 DTI rank as 50/63 where the official table says 17:
+    the non-blocking check lists the conflict, and the release (with both rows) is published."""
+    from dxdata.model import ExtractionResult, Fact
+    from pipelines.run import run_release
+
+    sentence = "Năm 2022, Hậu Giang xếp thứ 50/63 về chỉ số chuyển đổi số."
+    write_article(world.articles, TEST_ID, f"Bài thử nghiệm\n\n{sentence}\n", province="Hậu Giang")
+    real = world.extract.extract_article
+
+    def extract(article):
+        if article.source_id != TEST_ID:
+            return real(article)
+        start = article.clean_text.index(sentence)
+        fact = Fact(
+            indicator_id="dti.rank", province_code="93", province="Hậu Giang", ref_year=2022, ref_date=None,
+            value=50.0, unit="rank", qualifier="exact", rank_of=63, source_id=TEST_ID,
+            quote=sentence, quote_start=start, quote_end=start + len(sentence), method="test",
+        )
+        return ExtractionResult(facts=[fact], candidates=[], targets=[])
+
+    monkeypatch.setattr(world.extract, "extract_article", extract)
+    result = run_release(DagsterInstance.ephemeral(), echo=lambda *_: None)
+    assert result.success
+    [evaluation] = [
+        e.event_specific_data
+        for e in result.all_events
+        if e.event_type_value == "ASSET_CHECK_EVALUATION" and e.event_specific_data.check_name == "sources_agree"
+    ]
+    assert not evaluation.passed and evaluation.severity.value == "WARN"
+    meta = {k: getattr(v, "value", v) for k, v in evaluation.metadata.items()}
+    assert meta["conflicts"] == 1
+    assert "dti.rank/63/93/2022" in meta["first_conflicts"] and TEST_ID in meta["first_conflicts"]
+    assert _release_meta(result)["version"] == "1.0.0"
+    rankings = pd.read_parquet(world.releases / "1.0.0" / "rankings.parquet")
+    hau_giang_2022 = rankings[(rankings["indicator_id"] == "dti.rank") & (rankings["province_code"] == "93") & (rankings["ref_year"] == 2022)]
+    assert sorted(hau_giang_2022["value"]) == [17.0, 50.0]
 
 
 def test_definitions_load_without_dagster_deprecation_warnings():
