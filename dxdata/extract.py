@@ -622,56 +622,16 @@ def _distinct(provs: list[Province]) -> list[Province]:
 _DIGIT_OR_RANK = re.compile(r"\d|thứ (?:nhất|nhì|hai|ba|tư|năm|sáu|bảy|tám|chín|mười)")
 
 
-# A dateline the ingest grammar may not know ("Thứ Ba, ngày 18/7/2023", "Đăng ngày: 02/08/2023"):
-# a short line near the top that is a date with at most a few framing words.
-_LOOSE_DATELINE = re.compile(
-    r"^[\s\w,:|()+-]{0,45}?(?<!\d)(?:(?P<d>\d{1,2})[/.-](?P<m>\d{1,2})[/.-](?P<y>(?:19|20)\d\d)|(?P<y2>(?:19|20)\d\d)-(?P<m2>\d\d)-(?P<d2>\d\d)(?:T[\d:.]+(?:[+-]\d\d:?\d\d|Z)?)?)(?!\d)[\s\w,:|()+-]{0,30}$"
-)
-_DATELINE_WORDS = re.compile(
-    r"^(?:thứ|hai|ba|tư|năm|sáu|bảy|chủ|nhật|ngày|đăng|cập|lúc|gmt|xuất|bản|giờ|t|z|am|pm|tin|bài|cn)$", re.IGNORECASE
-)
-
-
-def _loose_dateline(line: str) -> date | None:
-    if len(line) > 80:
-        return None
-    m = _LOOSE_DATELINE.match(line)
-    if not m:
-        return None
-    words = re.findall(r"[^\W\d_]+", line[: m.start()] + " " + line[m.end() :])
-    if not all(_DATELINE_WORDS.match(w) for w in words):
-        return None
-    try:
-        if m.group("y"):
-            return date(int(m.group("y")), int(m.group("m")), int(m.group("d")))
-        return date(int(m.group("y2")), int(m.group("m2")), int(m.group("d2")))
-    except ValueError:
-        return None
-
-
-def fallback_published(text: str, max_lines: int = 4) -> date | None:
-    """The publication date from a dateline near the top, for articles that carry none."""
-    seen = 0
-    for line in text.splitlines():
-        if not line.strip():
-            continue
-        seen += 1
-        if seen > max_lines:
-            break
-        if len(line) > 80:
-            continue
-        found = _loose_dateline(line)
-        if found:
-            return found
-    return None
-
-
 def extract_article(article: Article, *, threshold: float = DEFAULT_THRESHOLD) -> ExtractionResult:
     """Facts, review candidates and targets from one article. Never raises on odd text."""
+    # Imported here: dxdata.ingest is light, and importing it at the top would tie import order.
+    from dxdata.ingest import find_dateline, parse_dateline
+
     if article.published is None:
-        found = fallback_published(article.clean_text or "")
+        # An Article built without ingest (tests, other callers): the same dateline reading.
+        found = find_dateline(article.clean_text or "")
         if found is not None:
-            article = Article(article.source_id, article.title, article.clean_text, found, article.metadata)
+            article = Article(article.source_id, article.title, article.clean_text, found.date(), article.metadata)
     norm = normalise(article.clean_text or "")
     text = norm.text
     folded = fold(text)
@@ -696,13 +656,11 @@ def extract_article(article: Article, *, threshold: float = DEFAULT_THRESHOLD) -
     # title and is not a lone sentence: a one-line file or a line ending in a full stop is prose.
     if title and first_line == normalise(article.title or "").text.strip() and text[first_line_end:].strip() and not first_line.endswith((".", "!", "?")):
         skip_paras.add(0)
-    from dxdata.ingest import parse_dateline  # light module; imported here to keep import order simple
-
     for s in sentences[:4]:
         line = text[s.start : s.end]
         if s.para > 3 or len(line) > 80 or not any(ch.isdigit() for ch in line):
             continue
-        if parse_dateline(line) or _loose_dateline(line):
+        if parse_dateline(line):
             skip_paras.add(s.para)
     body = [s for s in sentences if s.para not in skip_paras]
     lead_para = body[0].para if body else None
