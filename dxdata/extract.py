@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 import re
 import sys
 from dataclasses import dataclass, field
@@ -432,31 +432,6 @@ def _subunit_starts(ctx: "_Ctx", s: "_Sentence") -> list[int]:
     return out
 
 
-def _subunit_in(cased: str, folded: str, a: int, b: int) -> bool:
-    """Does text[a:b] name a district, commune or single institution as its subject?"""
-    register = load_register()
-    for m in _ADMIN_UNIT.finditer(cased, a, b):
-        words = m.group("name").split()
-        caps = []
-        for w in words:
-            if w[:1].isupper():
-                caps.append(w)
-            else:
-                break
-        if not caps:
-            continue
-        # "TP. Phú Quốc", "huyện Lục Ngạn" are sub-units; "TP. Cần Thơ", "TP. HCM" are provinces.
-        unit_word = cased[m.start() : m.start("name")]
-        if not any(
-            _is_province_name(" ".join(caps[:k])) or _is_province_name(unit_word + " ".join(caps[:k]))
-            for k in range(len(caps), 0, -1)
-        ):
-            return True
-    if _INSTITUTION.search(cased, a, b):
-        return True
-    return bool(_SINGULAR_UNIT.search(folded, a, b))
-
-
 # --- the engine --------------------------------------------------------------------------------
 @dataclass(slots=True)
 class _Sentence:
@@ -664,7 +639,10 @@ def extract_article(article: Article, *, threshold: float = DEFAULT_THRESHOLD) -
             skip_paras.add(s.para)
     body = [s for s in sentences if s.para not in skip_paras]
     lead_para = body[0].para if body else None
-    lead_provinces = _distinct([m.province for m in mentions for s in body if s.para == lead_para and s.start <= m.start < s.end])
+    sentence_starts = [s.start for s in sentences]
+    mention_paras = [_para_at(sentences, sentence_starts, m.start) for m in mentions]
+    # Lead paragraphs are never skipped, so every sentence of the lead paragraph is in the body.
+    lead_provinces = _distinct([m.province for m, p in zip(mentions, mention_paras) if p == lead_para])
     title_provinces = _distinct([m.province for m in find_mentions(title)]) if title else []
     article_provinces = _distinct([m.province for m in mentions])
     subunit_article = bool(title) and _title_is_subunit(title)
@@ -674,7 +652,7 @@ def extract_article(article: Article, *, threshold: float = DEFAULT_THRESHOLD) -
         title_provinces, article_provinces, subunit_article,
     )
     ctx.number_style = number_style(text)
-    ctx.mention_paras = [_para_of(ctx, m.start) for m in mentions]
+    ctx.mention_paras = mention_paras
     ctx.mention_starts = [m.start for m in mentions]
     for m, mpara in zip(mentions, ctx.mention_paras):
         ctx.mentions_by_para.setdefault(mpara, []).append(m)
@@ -1004,10 +982,11 @@ def _attribute(ctx: _Ctx, s: _Sentence, pos: int) -> tuple[Province | None, str,
     return None, "ambiguous" if ctx.article_provinces else "none", 0.0
 
 
-def _para_of(ctx: _Ctx, pos: int) -> int:
-    for s in ctx.sentences:
-        if s.start <= pos < s.end:
-            return s.para
+def _para_at(sentences: list[_Sentence], starts: list[int], pos: int) -> int:
+    """The paragraph of the sentence holding `pos`, -1 when no sentence holds it."""
+    i = bisect_right(starts, pos) - 1
+    if i >= 0 and pos < sentences[i].end:
+        return sentences[i].para
     return -1
 
 

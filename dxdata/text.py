@@ -139,8 +139,11 @@ def _split_line(text: str, start: int, end: int, spans: list[tuple[int, int]]) -
         nxt = m.group(1)
         if not (nxt.isupper() or nxt.isdigit()):
             continue
-        word = _WORD_BEFORE.search(text, max(seg_start, m.start() - 12), m.start())
-        if word and m.group(0).startswith("."):
+        if text[m.start()] != ".":
+            word = None  # only a full stop can follow an abbreviation or an initial
+        else:
+            word = _WORD_BEFORE.search(text, max(seg_start, m.start() - 12), m.start())
+        if word:
             w = word.group(1).lower()
             if w in ABBREVIATIONS or (len(w) == 1 and w.isalpha()):
                 continue
