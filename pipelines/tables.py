@@ -6,7 +6,18 @@ message saying which partition to materialise again.
 """
 
 import pandas as pd
-from dagster import AllPartitionMapping, AssetExecutionContext, AssetIn, Failure, MaterializeResult, MetadataValue, asset
+from dagster import (
+    AllPartitionMapping,
+    AssetExecutionContext,
+    AssetIn,
+    AssetSpec,
+    Failure,
+    MaterializeResult,
+    MetadataValue,
+    Output,
+    asset,
+    multi_asset,
+)
 
 from dxdata.model import FACT_TABLES, ExtractionResult
 from pipelines.extraction import extraction_frame
@@ -145,27 +156,31 @@ def review_candidates(context: AssetExecutionContext, article_facts: dict[str, p
     )
 
 
-def _fact_table(theme: str):
-    @asset(
-        name=theme,
-        ins={"facts": AssetIn(), "sources": AssetIn()},
-        group_name="tables",
-        io_manager_key=IO_MANAGER,
-        kinds={"pandas"},
-        description=_description(theme, f"Facts of the {theme} theme"),
-        metadata=definition_metadata(theme),
-    )
-    def fact_table(context: AssetExecutionContext, facts: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
-        from dxdata.tables import split_fact_tables
+@multi_asset(
+    specs=[
+        AssetSpec(
+            theme,
+            deps=["facts", "sources"],
+            group_name="tables",
+            kinds={"pandas"},
+            description=_description(theme, f"Facts of the {theme} theme"),
+            metadata=definition_metadata(theme),
+        ).with_io_manager_key(IO_MANAGER)
+        for theme in FACT_TABLES
+    ],
+    ins={"facts": AssetIn(), "sources": AssetIn()},
+    can_subset=True,
+    name="fact_tables",
+    description="Splits the facts by theme into the five published fact tables (one step, five assets).",
+)
+def fact_tables(context: AssetExecutionContext, facts: pd.DataFrame, sources: pd.DataFrame):
+    from dxdata.tables import split_fact_tables
 
-        df = conform(theme, split_fact_tables(facts)[theme])
-        context.add_output_metadata(table_metadata(theme, df, urls_of(sources, df["source_id"].unique())))
-        return df
-
-    return fact_table
-
-
-fact_tables = [_fact_table(theme) for theme in FACT_TABLES]
+    split = split_fact_tables(facts)
+    for key in sorted(context.selected_asset_keys, key=lambda k: k.to_user_string()):
+        theme = key.to_user_string()
+        df = conform(theme, split[theme])
+        yield Output(df, output_name=theme, metadata=table_metadata(theme, df, urls_of(sources, df["source_id"].unique())))
 
 
 @asset(
@@ -202,26 +217,29 @@ def indicators(context: AssetExecutionContext) -> pd.DataFrame:
     return df
 
 
-def _reference_table(table: str):
-    @asset(
-        name=table,
-        group_name="tables",
-        io_manager_key=IO_MANAGER,
-        kinds={"pandas"},
-        description=_description(table, f"Reference table {table}"),
-        metadata=definition_metadata(table),
-    )
-    def reference_table(context: AssetExecutionContext) -> pd.DataFrame:
-        from dxdata.official import reference_tables
+@multi_asset(
+    specs=[
+        AssetSpec(
+            table,
+            group_name="tables",
+            kinds={"pandas"},
+            description=_description(table, f"Reference table {table}"),
+            metadata=definition_metadata(table),
+        ).with_io_manager_key(IO_MANAGER)
+        for table in REFERENCE_TABLES
+    ],
+    can_subset=True,
+    name="reference_tables",
+    description="The province registers (63 and 34 units) and the DTI editions, read in one step.",
+)
+def reference_tables(context: AssetExecutionContext):
+    from dxdata.official import reference_tables as read_reference_tables
 
-        df = conform(table, reference_tables()[table])
-        context.add_output_metadata(table_metadata(table, df))
-        return df
-
-    return reference_table
-
-
-reference_tables = [_reference_table(table) for table in REFERENCE_TABLES]
+    tables = read_reference_tables()
+    for key in sorted(context.selected_asset_keys, key=lambda k: k.to_user_string()):
+        table = key.to_user_string()
+        df = conform(table, tables[table])
+        yield Output(df, output_name=table, metadata=table_metadata(table, df))
 
 
 @asset(
@@ -240,4 +258,4 @@ def conflicts(context: AssetExecutionContext, facts: pd.DataFrame) -> pd.DataFra
     return df
 
 
-table_assets = [facts, review_candidates, *fact_tables, sources, indicators, *reference_tables, conflicts]
+table_assets = [facts, review_candidates, fact_tables, sources, indicators, reference_tables, conflicts]

@@ -119,7 +119,11 @@ def test_second_source_extracts_only_its_partition_and_reaches_the_release(world
 
     # What the UI shows for a table: column schema from the pandera model, row count, preview,
     # the URLs of the sources its rows come from.
-    [materialization] = second.asset_materializations_for_node("workforce")
+    [materialization] = [
+        e.event_specific_data.materialization
+        for e in second.all_events
+        if e.event_type_value == "ASSET_MATERIALIZATION" and e.asset_key.to_user_string() == "workforce"
+    ]
     metadata = materialization.metadata
     assert [c.name for c in metadata["dagster/column_schema"].schema.columns] == list(TABLE_MODELS["workforce"].to_schema().columns)
     assert metadata["dagster/row_count"].value == len(workforce)
