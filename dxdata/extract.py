@@ -37,7 +37,7 @@ from dxdata.editions import edition_for
 from dxdata.model import Article, ExtractionResult, Fact
 from dxdata.numbers import Quantity, is_whole, number_style, scan_quantities
 from dxdata.provinces import Province, load_register
-from dxdata.text import fold, fold_pattern, normalise, split_sentences, unify_case_kept
+from dxdata.text import fold, fold_pattern, fold_unified, normalise, split_sentences, unify_case_kept
 
 # Bump when the rules in this module change; the catalogue's hash is appended, so a cue edit
 # changes the version on its own.
@@ -609,8 +609,8 @@ def extract_article(article: Article, *, threshold: float = DEFAULT_THRESHOLD) -
             article = Article(article.source_id, article.title, article.clean_text, found.date(), article.metadata)
     norm = normalise(article.clean_text or "")
     text = norm.text
-    folded = fold(text)
     cased = unify_case_kept(text)
+    folded = fold_unified(text, cased)
     rules = load_rules()
     mentions = find_mentions(cased)
     spans = split_sentences(text)

@@ -64,6 +64,20 @@ def fold(text: str) -> str:
     return low
 
 
+def fold_unified(text: str, cased: str) -> str:
+    """fold(text), given cased = unify_case_kept(text): lower-casing the tone-unified copy
+    leaves only the tone pairs whose case the cased pass skips ("oÀ") to swap, and spaces are
+    already plain, so this saves a pass over the text."""
+    low = cased.lower()
+    if len(low) != len(cased):
+        return fold(text)
+    if _TONE_RE.search(low):
+        low = _TONE_RE.sub(_swap_tone, low)
+    if "tỉ" in low:
+        low = _TI_RE.sub("tỷ", low)
+    return low
+
+
 def unify_case_kept(text: str) -> str:
     """Tone-unified copy that keeps case (for matching capitalised names); same length."""
     if _ODD_SPACE.search(text):
