@@ -585,6 +585,7 @@ class _Ctx:
     mentions_by_para: dict[int, list[Mention]] = field(default_factory=dict)
     published_iso: str | None = None
     hits: LiteralHits | None = None
+    statement_spans: list[tuple[int, int]] | None = None  # statement-cue words found (start, end), by start
 
 
 def _distinct(provs: list[Province]) -> list[Province]:
@@ -661,6 +662,10 @@ def extract_article(article: Article, *, threshold: float = DEFAULT_THRESHOLD) -
 
     # Where each cue's and context pattern's words occur, found in one pass.
     ctx.hits = literal_index().hits(folded)
+    words = _statement_words()
+    if words is not None:
+        h = ctx.hits
+        ctx.statement_spans = [(h.starts[i], h.ends[i]) for i, w in enumerate(h.words) if w in words]
     quantities = scan_quantities(folded, style=ctx.number_style) if _DIGIT_OR_RANK.search(folded) else []
     starts = [q.start for q in quantities]
 
@@ -1212,9 +1217,12 @@ def _scan_statements(ctx: _Ctx, s: _Sentence, prev_folded: str, article, norm, f
     """Indicators stated without a number ("LGSP đã kết nối với NDXP" = 1): the first matching
     cue per indicator and sentence."""
     folded = ctx.folded
-    words = _statement_words()
-    if words is not None and words.isdisjoint(_inside(ctx, s)):
-        return  # no statement cue's words in the sentence
+    if ctx.statement_spans is not None:
+        # No statement cue's words in the sentence: nothing to look for.
+        spans = ctx.statement_spans
+        i = bisect_left(spans, (s.start, -1))
+        if not any(e <= s.end for _, e in spans[i : bisect_left(spans, (s.end, -1))]):
+            return
     for rule in ctx.statement_rules:
         for cue in rule.cues:
             if cue.where != "stmt" or (cue.literals is not None and cue.literals.isdisjoint(_inside(ctx, s))):
