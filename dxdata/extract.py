@@ -780,33 +780,39 @@ def _best_cue(ctx: _Ctx, q: Quantity, floor: int, pre_end: int, s_end: int, acti
     while post < s_end and folded[post] == " ":
         post += 1
     best: _Match | None = None
+    best_score = 0.0
     pre_text = None
     for number, pairs in active.items():
         value, conf = _accepts(number, q, folded)
         if value is None:
             continue
         for rule, cue in pairs:
-            score, span = None, (-1, -1)
-            if cue.where == "after":
+            where = cue.where
+            if where == "after":
                 m = cue.regex.match(folded, post, s_end)
-                if m:
-                    score, cue_conf, span = 3.0 + min(m.end() - m.start(), 60) / 100, 0.97, m.span()
-            elif cue.where == "before":
+                if m is None:
+                    continue
+                ms, me = m.span()
+                score, cue_conf = 3.0 + min(me - ms, 60) / 100, 0.97
+            elif where == "before":
                 if cue.literals is not None:
                     if pre_text is None:
                         pre_text = _present(ctx.hits.cue_positions, ctx.hits.cue_found, floor, pre_end)
                     if cue.literals.isdisjoint(pre_text):
                         continue
                 last = None
-                for m in cue.regex.finditer(folded, floor, pre_end):
-                    last = m
-                if last:
-                    dist = pre_end - last.end()
-                    score, cue_conf, span = 2.0 + min(last.end() - last.start(), 60) / 100 - dist / 200, 0.93, last.span()
-            elif cue.where == "any":
-                score, cue_conf = 1.0, 0.9
-            if score is not None and (best is None or score > best.score) and not _excluded(rule, local):
-                best = _Match(rule, cue, score, "", value, cue_conf * conf, *span)
+                for last in cue.regex.finditer(folded, floor, pre_end):
+                    pass
+                if last is None:
+                    continue
+                ms, me = last.span()
+                score, cue_conf = 2.0 + min(me - ms, 60) / 100 - (pre_end - me) / 200, 0.93
+            elif where == "any":
+                score, cue_conf, ms, me = 1.0, 0.9, -1, -1
+            else:
+                continue
+            if (best is None or score > best_score) and (rule.exclusions is None or rule.exclusions.search(local) is None):
+                best, best_score = _Match(rule, cue, score, "", value, cue_conf * conf, ms, me), score
     return best
 
 
