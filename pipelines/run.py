@@ -36,6 +36,7 @@ concurrency:
     max_concurrent_runs: 1
 """
 
+
 def dagster_home() -> Path:
     value = os.environ.get("DAGSTER_HOME")
     return Path(value).resolve() if value else paths.warehouse_dir() / ".dagster"
@@ -47,9 +48,9 @@ def ensure_dagster_home(path: Path | None = None) -> Path:
     home = Path(path).resolve() if path else dagster_home()
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
-    if not config.exists() or config.read_text(encoding="utf-8").startswith(MARKER):
-        if not config.exists() or config.read_text(encoding="utf-8") != DAGSTER_YAML:
-            config.write_text(DAGSTER_YAML, encoding="utf-8")
+    current = config.read_text(encoding="utf-8") if config.exists() else None
+    if current is None or (current.startswith(MARKER) and current != DAGSTER_YAML):
+        config.write_text(DAGSTER_YAML, encoding="utf-8")
     os.environ["DAGSTER_HOME"] = str(home)
     return home
 
