@@ -1,6 +1,6 @@
-"""Shared set-up for the pipeline, sensor and UI tests (no tests here): a temporary copy of the bundled sources, a temporary
-warehouse and Dagster instance, and a second article written for the tests only (it lives in
-tmp_path and never reaches the repository's sources or warehouse)."""
+"""Shared set-up for the pipeline, sensor and UI tests (no tests here): a temporary copy of the
+bundled sources, a temporary warehouse and Dagster instance, and a second article written for
+the tests only (it lives in tmp_path and never reaches the repository's sources or warehouse)."""
 
 from __future__ import annotations
 
