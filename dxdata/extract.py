@@ -313,8 +313,12 @@ PARALLEL_SHAPE = _fc(r"^[\s,;]*(?:còn|trong khi|và|,|ở|tại|của)?[\s,]*(?
 
 # Sub-provincial units. Admin units count as sub-units unless their name is a province
 # ("TP. Cần Thơ"); named institutions always do.
+# The unit word's first letter is matched once, before the alternation, so the regex engine can
+# jump between candidate letters (an alternation of [Hh]..., [Qq]... branches is tried at every
+# position); each branch re-checks that letter with a lookbehind.
 _ADMIN_UNIT = re.compile(
-    r"(?:[Hh]uyện|[Qq]uận|[Tt]hị xã|[Tt]hị trấn|[Pp]hường|[Xx]ã|TP\.|Tp\.|TP|[Tt]hành phố)(?:\s+đảo)?\s+"
+    r"[HhQqTtPpXx](?:(?<=[Hh])uyện|(?<=[Qq])uận|(?<=[Tt])hị xã|(?<=[Tt])hị trấn|(?<=[Pp])hường|(?<=[Xx])ã"
+    r"|(?<=T)P\.|(?<=T)p\.|(?<=T)P|(?<=[Tt])hành phố)(?:\s+đảo)?\s+"
 )
 _NAME_AFTER_UNIT = re.compile(r"\w[\w-]*(?:\s+\w[\w-]*){0,3}")
 _INSTITUTION = re.compile(r"(?:Bệnh viện|Trường|Công ty|Tập đoàn|Ngân hàng|Trung tâm Y tế)(?!\w)")
@@ -1146,7 +1150,7 @@ def _emit(ctx: _Ctx, s: _Sentence, q: Quantity, match: _Match, article, norm, fa
     qualifier = q.qualifier
     vspan = (q.start, q.end)
     rank_of = q.denominator if rule.number == "rank" else None
-    if rule.number == "rank" and rank_of is None and re.search(r"63 tỉnh", ctx.folded[q.end : q.end + 40]):
+    if rule.number == "rank" and rank_of is None and ctx.folded.find("63 tỉnh", q.end, q.end + 40) >= 0:
         rank_of = 63
     if q.kind == "range":
         notes.append(f"range {q.value:g} to {q.high:g}")
