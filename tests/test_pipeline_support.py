@@ -5,12 +5,8 @@ the tests only (it lives in tmp_path and never reaches the repository's sources 
 from __future__ import annotations
 
 import hashlib
-import importlib
-import importlib.util
 import json
-import re
 import shutil
-import sys
 import types
 from pathlib import Path
 
@@ -50,50 +46,12 @@ def write_article(folder: Path, source_id: str, text: str, province: str = "Sóc
     return path
 
 
-def _stand_in_extract() -> types.ModuleType:
-    """Until dxdata.extract lands: a stand-in that finds "<n> cán bộ chuyên trách" and attributes it
-    to the sidecar's province. Used by these tests only."""
-    from dxdata.model import ExtractionResult, Fact
-    from dxdata.provinces import load_register
-
-    module = types.ModuleType("dxdata.extract")
-    module.ENGINE_VERSION = "stand-in"
-
-    def extract_article(article):
-        facts = []
-        province = load_register().lookup((article.metadata.get("provinces") or [""])[0])
-        for m in re.finditer(r"(\d[\d.]*)\s+cán\s+bộ\s+chuyên\s+trách", article.clean_text):
-            start = article.clean_text.rfind("\n", 0, m.start()) + 1
-            end = article.clean_text.find("\n", m.end())
-            facts.append(
-                Fact(
-                    indicator_id="workforce.it_staff_total",
-                    province_code=province.code,
-                    province=province.name,
-                    ref_year=article.published.year,
-                    ref_date=article.published.isoformat(),
-                    value=float(m.group(1).replace(".", "")),
-                    unit="count",
-                    qualifier="exact",
-                    source_id=article.source_id,
-                    quote=article.clean_text[start:end],
-                    quote_start=start,
-                    quote_end=end,
-                    method="stand-in",
-                )
-            )
-        return ExtractionResult(facts=facts, candidates=[], targets=[])
-
-    module.extract_article = extract_article
-    return module
-
-
 @pytest.fixture
-def extract_engine(monkeypatch):
-    """The extraction module the pipeline will call (the real one once it exists)."""
-    if importlib.util.find_spec("dxdata.extract") is None:
-        monkeypatch.setitem(sys.modules, "dxdata.extract", _stand_in_extract())
-    return importlib.import_module("dxdata.extract")
+def extract_engine():
+    """The extraction module the pipeline calls (tests patch its `extract_article`)."""
+    import dxdata.extract
+
+    return dxdata.extract
 
 
 @pytest.fixture
