@@ -51,14 +51,10 @@ def per_source_asset(**kwargs):
         return asset(partitions_def=ARTICLE_PARTITIONS, backfill_policy=BackfillPolicy.single_run(), **kwargs)
 
 
-def engine_version() -> str | None:
-    """The extraction engine's version, or None while `dxdata.extract` is not installed."""
-    try:
-        from dxdata.extract import ENGINE_VERSION
-    except ModuleNotFoundError as exc:
-        if exc.name not in ("dxdata.extract",):
-            raise
-        return None
+def engine_version() -> str:
+    """The extraction engine's version: the code version of `article_facts`."""
+    from dxdata.extract import ENGINE_VERSION
+
     return ENGINE_VERSION
 
 
