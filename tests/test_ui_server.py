@@ -75,6 +75,25 @@ mutation Launch($params: ExecutionParams!) {
 }
 """
 
+TOGGLE_SCHEDULE = """
+mutation Start($selector: ScheduleSelector!) {
+  startSchedule(scheduleSelector: $selector) {
+    __typename
+    ... on ScheduleStateResult { scheduleState { status } }
+    ... on PythonError { message }
+  }
+}
+"""
+
+SCHEDULE_STATUS = """
+query Schedule($selector: ScheduleSelector!) {
+  scheduleOrError(scheduleSelector: $selector) {
+    __typename
+    ... on Schedule { scheduleState { status } }
+  }
+}
+"""
+
 RUN_STATUS = """
 query Run($id: ID!) {
   runOrError(runId: $id) {
@@ -158,6 +177,13 @@ def test_ui_lists_the_code_location_and_runs_the_release_job(server, world):
     assert {"article_files", "article_text", "article_facts", "workforce", "rankings", "sources", "conflicts", "release"} <= assets
 
     selector = {"repositoryLocationName": LOCATION, "repositoryName": repo["name"]}
+
+    # The weekly schedule can be switched on from the UI (it would first fire on a Monday 06:00).
+    schedule_selector = {**selector, "scheduleName": "weekly_release_schedule"}
+    started = server.graphql(TOGGLE_SCHEDULE, {"selector": schedule_selector})["startSchedule"]
+    assert started["__typename"] == "ScheduleStateResult", started
+    status = server.graphql(SCHEDULE_STATUS, {"selector": schedule_selector})["scheduleOrError"]["scheduleState"]["status"]
+    assert status == "RUNNING"
     added = server.graphql(ADD_PARTITION, {"selector": selector, "name": "article_sources", "key": SEED_ID})
     assert added["addDynamicPartition"]["__typename"] == "AddDynamicPartitionSuccess", added
 
