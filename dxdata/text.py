@@ -137,33 +137,42 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     end one when followed by a capital or digit, except after an abbreviation ("TP.") or a
     single initial ("Nguyễn V. A."). Decimal points never qualify (no space after them)."""
     spans: list[tuple[int, int]] = []
-    pos = 0
     n = len(text)
+    # One pass over the whole text; a candidate whose look-ahead reaches into the next line is
+    # not a sentence end (the line break ends the sentence instead).
+    ends = _SENTENCE_END.finditer(text)
+    m = next(ends, None)
+    pos = 0
     while pos < n:
         nl = text.find("\n", pos)
         line_end = n if nl < 0 else nl
-        _split_line(text, pos, line_end, spans)
+        seg_start = pos
+        while m is not None and m.start() < line_end:
+            if m.start(1) < line_end:
+                nxt = m.group(1)
+                if (nxt.isupper() or nxt.isdigit()) and not _after_abbreviation(text, seg_start, m.start()):
+                    _emit(text, seg_start, m.end(), spans)
+                    seg_start = m.end()
+            m = next(ends, None)
+        _emit(text, seg_start, line_end, spans)
         pos = line_end + 1
     return spans
 
 
-def _split_line(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
-    seg_start = start
-    for m in _SENTENCE_END.finditer(text, start, end):
-        nxt = m.group(1)
-        if not (nxt.isupper() or nxt.isdigit()):
-            continue
-        if text[m.start()] != ".":
-            word = None  # only a full stop can follow an abbreviation or an initial
-        else:
-            word = _WORD_BEFORE.search(text, max(seg_start, m.start() - 12), m.start())
-        if word:
-            w = word.group(1).lower()
-            if w in ABBREVIATIONS or (len(w) == 1 and w.isalpha()):
-                continue
-        _emit(text, seg_start, m.end(), spans)
-        seg_start = m.end()
-    _emit(text, seg_start, end, spans)
+def _after_abbreviation(text: str, lo: int, stop: int) -> bool:
+    """Does the full stop at `stop` close an abbreviation ("TP.") or a single initial ("V.")?
+    The word before it is the run of word characters, '/' and '.' ending there (not before
+    `lo`, at most 12 characters back); abbreviations are at most four characters long."""
+    if text[stop] != ".":
+        return False
+    lo = max(lo, stop - 12)
+    p = stop
+    while p > lo and stop - p <= 4 and (text[p - 1].isalnum() or text[p - 1] in "_/."):
+        p -= 1
+    if p == stop or stop - p > 4:
+        return False
+    w = text[p:stop].lower()
+    return w in ABBREVIATIONS or (len(w) == 1 and w.isalpha())
 
 
 def _emit(text: str, a: int, b: int, spans: list[tuple[int, int]]) -> None:
