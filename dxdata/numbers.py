@@ -339,7 +339,13 @@ def _classify(folded: str, tok: str, a: int, b: int, end: int, style: str) -> Qu
         or _YEAR_AFTER.match(folded, b)
     ):
         return None
-    if after == " " and _DATE_AFTER.match(folded, b):
+    # The first non-space character after the number: each unit pattern below (date month, %,
+    # scale word, currency) can only match when it is that pattern's first letter.
+    nb, n = b, len(folded)
+    while nb < n and folded[nb].isspace():
+        nb += 1
+    nc = folded[nb] if nb < n else "\0"
+    if after == " " and nc == "t" and _DATE_AFTER.match(folded, b):
         return None
     value = _parse_plain(tok, style)
     if value is None:
@@ -370,10 +376,10 @@ def _classify(folded: str, tok: str, a: int, b: int, end: int, style: str) -> Qu
                     q.money = True
                 return q
     q = Quantity(a, b, value, "number", text=tok)
-    p = _PCT_AFTER.match(folded, b)
+    p = _PCT_AFTER.match(folded, b) if nc in "%p" else None
     if p:
         q.kind, q.percent, q.end = "percent", True, p.end()
-    else:
+    elif nc in "nt":
         sc = _SCALE_AFTER.match(folded, b)
         if sc:
             q.scale = SCALES[sc.group(1)]
@@ -385,7 +391,7 @@ def _classify(folded: str, tok: str, a: int, b: int, end: int, style: str) -> Qu
         alt = english_alternative(tok)
         if alt is not None:
             q.alt_value = alt * q.scale
-    if q.kind == "number" and _MONEY_AFTER.match(folded, q.end):
+    if q.kind == "number" and (q.end != b or nc in "đv") and _MONEY_AFTER.match(folded, q.end):
         q.money = True
     q.text = folded[a : q.end]
     return q
