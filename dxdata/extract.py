@@ -539,20 +539,29 @@ def _info(ctx: "_Ctx", s: _Sentence) -> _SentenceInfo:
             future_years.append((toward_target.start(), me, year, True))
         elif _PLAN_AFTER.match(f, me, b):
             future_years.append((ms, me, year, False))
+    target_ends = [m.end() for m in _marks(ctx, s, "target", TARGET_MARKERS)]
+    district_scope = [m.start() for m in _marks(ctx, s, "district_scope", _DISTRICT_SCOPE)]
+    subunits = _subunit_starts(ctx, s)
+    # Markers that only qualify others are looked for only when those others are there:
+    # present markers cancel a target word, local resets a national one, province scope a
+    # district one, present-period words a stated year (see _is_target, _is_national,
+    # _in_subunit_scope, _period).
     s.info = _SentenceInfo(
         mentions=mentions,
-        target_ends=[m.end() for m in _marks(ctx, s, "target", TARGET_MARKERS)],
-        present_ends=[m.end() for m in _marks(ctx, s, "present", PRESENT_MARKERS)],
+        target_ends=target_ends,
+        present_ends=[m.end() for m in _marks(ctx, s, "present", PRESENT_MARKERS)] if target_ends or future_years else [],
         future_years=future_years,
         national=national,
-        local_resets=[m.start() for m in _marks(ctx, s, "local_reset", LOCAL_RESET)] + [m.start for m in mentions],
-        scope_resets=[m.end for m in mentions if c[max(a, m.start - 1) : m.start] != "("]
-        + [m.end() for m in _marks(ctx, s, "province_scope", _PROVINCE_SCOPE)],
-        district_scope=[m.start() for m in _marks(ctx, s, "district_scope", _DISTRICT_SCOPE)],
-        subunits=_subunit_starts(ctx, s),
+        local_resets=([m.start() for m in _marks(ctx, s, "local_reset", LOCAL_RESET)] + [m.start for m in mentions]) if national else [],
+        scope_resets=(
+            [m.end for m in mentions if c[max(a, m.start - 1) : m.start] != "("]
+            + [m.end() for m in _marks(ctx, s, "province_scope", _PROVINCE_SCOPE)]
+        ) if district_scope or subunits else [],
+        district_scope=district_scope,
+        subunits=subunits,
         years=years,
         as_of_dates=[(m.start(), *(int(g) for g in m.groups())) for m in _marks(ctx, s, "as_of_date", AS_OF_DATE)],
-        period_present=[m.start() for m in _marks(ctx, s, "period_present", PERIOD_PRESENT)],
+        period_present=[m.start() for m in _marks(ctx, s, "period_present", PERIOD_PRESENT)] if years else [],
     )
     return s.info
 
