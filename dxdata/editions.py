@@ -67,7 +67,12 @@ def _announced_by(edition: Edition, published: date, editions: tuple[Edition, ..
 def edition_for(quoted_year: int | None, published: date | None, editions: tuple[Edition, ...] | None = None) -> EditionChoice:
     """The edition a DTI figure refers to, given the year the article names (if any) and its
     publication date (if known), with a note whenever the answer differs from the quoted year."""
-    editions = editions if editions is not None else load_editions()
+    return _edition_for(quoted_year, published, editions if editions is not None else load_editions())
+
+
+@lru_cache(maxsize=1024)
+def _edition_for(quoted_year: int | None, published: date | None, editions: tuple[Edition, ...]) -> EditionChoice:
+    # Articles quote a handful of (year, date) pairs over and over; the answer is immutable.
     by_year = {e.year: e for e in editions}
     if published is None:
         return EditionChoice(quoted_year, None if quoted_year else "no year quoted and no publication date", bool(quoted_year))

@@ -595,6 +595,7 @@ class _Ctx:
     statement_rules: list = field(default_factory=list)
     mention_paras: list = field(default_factory=list)
     mention_starts: list[int] = field(default_factory=list)
+    sentence_starts: list[int] = field(default_factory=list)
     mentions_by_para: dict[int, list[Mention]] = field(default_factory=dict)
     published_iso: str | None = None
     hits: LiteralHits | None = None
@@ -667,6 +668,7 @@ def extract_article(article: Article, *, threshold: float = DEFAULT_THRESHOLD) -
     )
     ctx.number_style = number_style(text)
     ctx.mention_paras = mention_paras
+    ctx.sentence_starts = sentence_starts
     ctx.mention_starts = [m.start for m in mentions]
     for m, mpara in zip(mentions, ctx.mention_paras):
         ctx.mentions_by_para.setdefault(mpara, []).append(m)
@@ -1205,11 +1207,13 @@ def _dti_year(ctx: _Ctx, s: _Sentence, q: Quantity) -> int | None:
     if year is None:
         # "Theo Báo cáo DTI năm 2021 ... Theo đó, Ninh Bình đứng thứ 6": the edition named earlier
         # in the paragraph, else in the title.
-        earlier = [o for o in ctx.sentences if o.para == s.para and o.end <= s.start]
-        for o in reversed(earlier):
+        i = bisect_left(ctx.sentence_starts, s.start) - 1  # sentences before s, nearest first
+        while i >= 0 and ctx.sentences[i].para == s.para:
+            o = ctx.sentences[i]
             m = DTI_YEAR.search(folded, o.start, o.end)
             if m:
                 return int(m.group(1))
+            i -= 1
         m = DTI_YEAR.search(ctx.title_folded)
         if m:
             year = int(m.group(1))
