@@ -600,6 +600,7 @@ class _Ctx:
     published_iso: str | None = None
     hits: LiteralHits | None = None
     statement_spans: list[tuple[int, int]] | None = None  # statement-cue words found (start, end), by start
+    asides: frozenset[int] = frozenset()  # starts of mentions that are not a running subject
 
 
 def _distinct(provs: list[Province]) -> list[Province]:
@@ -657,7 +658,8 @@ def extract_article(article: Article, *, threshold: float = DEFAULT_THRESHOLD) -
     sentence_starts = [s.start for s in sentences]
     mention_paras = [_para_at(sentences, sentence_starts, m.start) for m in mentions]
     # Lead paragraphs are never skipped, so every sentence of the lead paragraph is in the body.
-    lead_provinces = _distinct([m.province for m, p in zip(mentions, mention_paras) if p == lead_para])
+    asides = _aside_mentions(folded, cased, mentions)
+    lead_provinces = _distinct([m.province for m, p in zip(mentions, mention_paras) if p == lead_para and m.start not in asides])
     title_provinces = _distinct([m.province for m in find_mentions(title)]) if title else []
     article_provinces = _distinct([m.province for m in mentions])
     subunit_article = bool(title) and _title_is_subunit(title)
@@ -668,6 +670,7 @@ def extract_article(article: Article, *, threshold: float = DEFAULT_THRESHOLD) -
     )
     ctx.number_style = number_style(text)
     ctx.mention_paras = mention_paras
+    ctx.asides = asides
     ctx.sentence_starts = sentence_starts
     ctx.mention_starts = [m.start for m in mentions]
     for m, mpara in zip(mentions, ctx.mention_paras):
@@ -996,9 +999,9 @@ def _attribute(ctx: _Ctx, s: _Sentence, pos: int) -> tuple[Province | None, str,
         return inside[0].province, "sentence", 0.97
     if ctx.subunit_article:
         return None, "sub-unit article", 0.0
-    for m in reversed(ctx.mentions_by_para.get(s.para, ())):
-        if m.start < s.start:
-            return m.province, "paragraph", 0.95
+    carried = _carried_province(ctx, s)
+    if carried is not None:
+        return carried
     if len(ctx.lead_provinces) == 1:
         return ctx.lead_provinces[0], "lead", 0.92
     if len(ctx.title_provinces) == 1:
@@ -1006,6 +1009,66 @@ def _attribute(ctx: _Ctx, s: _Sentence, pos: int) -> tuple[Province | None, str,
     if len(ctx.article_provinces) == 1:
         return ctx.article_provinces[0], "article", 0.85
     return None, "ambiguous" if ctx.article_provinces else "none", 0.0
+
+
+# A province named after these words is compared with, not reported on: "chỉ sau Đà Nẵng",
+# "so với Hà Nội", "(trước đây thuộc Quảng Nam)". It never becomes the subject of later sentences.
+_ASIDE_BEFORE = _fc(
+    r"(?:(?<!\w)sau|so với|(?<!\w)hơn|thuộc|vượt qua|(?<!\w)kém|nhường|bỏ xa|(?<!\w)như|cùng với|bên cạnh|ngoài)"
+    r"\s+(?:cả\s+)?(?:tỉnh\s+|thành phố\s+|tp\.?\s*)?$"
+)
+_LIST_JOIN = _fc(r"^\s*(?:\([^()]{0,30}\)\s*)?(?:,|và|;)?\s*(?:tỉnh\s+|thành phố\s+|tp\.?\s*)?$")
+
+
+def _aside_mentions(folded: str, cased: str, mentions: list[Mention]) -> frozenset[int]:
+    """Starts of the mentions that name a province only in passing: after a comparison word,
+    inside parentheses, or later in a list that began with such a mention."""
+    out: set[int] = set()
+    prev: Mention | None = None
+    for m in mentions:
+        lo = max(0, m.start - 40)
+        window = cased[lo : m.start]
+        open_at = window.rfind("(")
+        if (
+            _ASIDE_BEFORE.search(folded, max(0, m.start - 30), m.start)
+            or (open_at >= 0 and ")" not in window[open_at:] and not any(c in window[open_at:] for c in ".;\n"))
+            or (prev is not None and prev.start in out and m.start - prev.end < 60 and _LIST_JOIN.match(folded, prev.end, m.start))
+        ):
+            out.add(m.start)
+        prev = m
+    return frozenset(out)
+
+
+def _carried_province(ctx: _Ctx, s: _Sentence) -> tuple[Province | None, str, float] | None:
+    """The province a sentence that names none inherits from earlier in its paragraph: the
+    last province named as a subject. When the sentence naming it names another province too
+    ("Khánh Hòa đứng thứ 41 còn Ninh Thuận đứng thứ 27"), which one carries on is unclear: the
+    article's own subject (title, else lead) is taken if there is one, with less confidence."""
+    last = None
+    for m in reversed(ctx.mentions_by_para.get(s.para, ())):
+        if m.start < s.start and m.start not in ctx.asides:
+            last = m
+            break
+    if last is None:
+        return None
+    i = bisect_right(ctx.sentence_starts, last.start) - 1
+    o = ctx.sentences[i]
+    lo, hi = bisect_left(ctx.mention_starts, o.start), bisect_left(ctx.mention_starts, o.end)
+    named = {m.province.code for m in ctx.mentions[lo:hi] if m.start not in ctx.asides}
+    if len(named) <= 1:
+        return last.province, "paragraph", 0.95
+    subject = _article_subject(ctx)
+    if subject is not None and subject.code in named:
+        return subject, "article subject (the previous province mention names several)", 0.9
+    return None, "ambiguous (the previous province mention names several)", 0.0
+
+
+def _article_subject(ctx: _Ctx) -> Province | None:
+    if len(ctx.title_provinces) == 1:
+        return ctx.title_provinces[0]
+    if len(ctx.lead_provinces) == 1:
+        return ctx.lead_provinces[0]
+    return None
 
 
 def _para_at(sentences: list[_Sentence], starts: list[int], pos: int) -> int:
