@@ -239,8 +239,13 @@ def load_rules(path: Path | None = None) -> tuple[Rule, ...]:
         for n, item in enumerate(spec.split(CUE_SEPARATOR), start=1):
             item = item.strip()
             where, sep, pattern = item.partition(":")
-            if not sep or where not in ("after", "before", "any", "stmt"):
-                raise RuleError(f"{path}: {iid}: cue {n} {item!r} must start with after:, before:, any: or stmt:")
+            if not sep or where not in ("after", "before", "any", "stmt", "pair"):
+                raise RuleError(f"{path}: {iid}: cue {n} {item!r} must start with after:, before:, any:, stmt: or pair:")
+            if where == "pair":
+                # "pair:<indicator>": a rank stated right after that indicator's value is ours
+                # ("trụ cột chính quyền số đạt 0,6683 điểm, xếp hạng 29/63").
+                cues.append(Cue(iid, n, where, None, pattern.strip(), None))
+                continue
             try:
                 regex = re.compile(fold_pattern(pattern)) if pattern else None
             except re.error as exc:
@@ -610,7 +615,7 @@ def _distinct(provs: list[Province]) -> list[Province]:
     return list(seen.values())
 
 
-_DIGIT_OR_RANK = re.compile(r"\d|thứ (?:nhất|nhì|hai|ba|tư|năm|sáu|bảy|tám|chín|mười)")
+_DIGIT_OR_RANK = re.compile(r"\d|thứ (?:nhất|nhì|hai|ba|tư|năm|sáu|bảy|tám|chín|mười)|số một")
 
 
 def extract_article(article: Article, *, threshold: float = DEFAULT_THRESHOLD) -> ExtractionResult:
@@ -1121,13 +1126,67 @@ class _CueTable:
 
 @lru_cache(maxsize=4)
 def _cue_table(path: Path | None = None) -> _CueTable:
-    cues = tuple((rule, cue) for rule in load_rules(path) if rule.number != "boolean" for cue in rule.cues)
+    cues = tuple((rule, cue) for rule in load_rules(path) if rule.number != "boolean" for cue in rule.cues if cue.where != "pair")
     by_word: dict[str, list[int]] = {}
     for i, (_, cue) in enumerate(cues):
         for word in cue.literals or ():
             by_word.setdefault(word, []).append(i)
     always = frozenset(i for i, (_, cue) in enumerate(cues) if cue.literals is None)
     return _CueTable(cues, always, {w: tuple(ix) for w, ix in by_word.items()})
+
+
+@lru_cache(maxsize=4)
+def _rank_pairs(path: Path | None = None) -> dict[str, tuple[Rule, Cue]]:
+    """indicator -> the rank indicator that a rank stated right after its value belongs to."""
+    out = {}
+    for rule in load_rules(path):
+        for cue in rule.cues:
+            if cue.where == "pair":
+                out[cue.literal] = (rule, cue)
+    return out
+
+
+# Between a value and the rank that goes with it: "0,6683 điểm, xếp hạng 29/63", "0,4052 điểm,
+# cùng xếp thứ 2". The rank quantity itself starts after the verb.
+_PAIR_BETWEEN = _fc(
+    r"^\s*(?:điểm)?\s*(?:,|và|-|–)?\s*(?:(?:cùng|đều|qua đó|theo đó)\s+)?(?:(?:xếp|đứng|giữ|vươn lên|tụt xuống)\s+(?:ở\s+)?(?:vị trí\s+)?(?:hạng\s+)?(?:thứ\s*)?|xếp hạng\s+(?:thứ\s*)?|hạng\s+(?:thứ\s*)?|vị trí\s+(?:thứ\s*|số\s*)?)$"
+)
+_PAIR_SHARED = _fc(r"(?:cùng|đều)\s")
+_PAIR_JOIN = _fc(r"^\s*(?:điểm)?\s*(?:,|và)\s*[^\d,;.]{0,40}?$")
+
+
+def _pair_matches(ctx: _Ctx, q: Quantity, prev: Quantity | None, assigned: list) -> list[_Match] | None:
+    """A rank right after a score takes the rank indicator paired with the score's indicator
+    (declared as "pair:" cues); several when the rank is shared ("kinh tế số đạt 0,37 điểm và xã
+    hội số đạt 0,41 điểm, cùng xếp thứ 2"). [] when the score has no rank partner (a sub-index
+    rank, never the overall rank); None when the construction does not apply."""
+    if prev is None or q.kind != "rank" or not assigned or assigned[-1] is None:
+        return None
+    folded = ctx.folded
+    pq, pm, _ = assigned[-1]
+    if pm.rule.number != "index":
+        return None
+    pre_end = q.qualifier_start if q.qualifier_start is not None else q.start
+    between = folded[pq.end : pre_end]
+    if not _PAIR_BETWEEN.match(between):
+        return None
+    pairs = _rank_pairs()
+    chain = [pm]
+    if _PAIR_SHARED.search(between):
+        for k in range(len(assigned) - 2, -1, -1):
+            nxt, cur = assigned[k + 1], assigned[k]
+            if cur is None or nxt is None or cur[1].rule.number != "index" or not _PAIR_JOIN.match(folded[cur[0].end : nxt[0].start]):
+                break
+            chain.append(cur[1])
+    out = []
+    for m in chain:
+        partner = pairs.get(m.rule.indicator_id)
+        if partner is None:
+            continue
+        value, conf = _accepts("rank", q, folded)
+        if value is not None:
+            out.append(_Match(partner[0], partner[1], 2.0, "+pair", value, 0.9 * conf))
+    return out
 
 
 def _active_cues(ctx: _Ctx, s: _Sentence, prev_folded: str) -> dict[str, list[tuple[Rule, Cue]]]:
@@ -1171,6 +1230,15 @@ def _scan_sentence(ctx: _Ctx, s: _Sentence, quants: list[Quantity], prev_folded:
             clause_end = min(clause_end, quants[i + 1].start)
         local = folded[floor:clause_end]
         result = None
+        paired = _pair_matches(ctx, q, prev, assigned)
+        if paired is not None:
+            for extra in paired:
+                if not _is_national(ctx, s, q):
+                    r = _emit(ctx, s, q, extra, article, norm, facts, targets, clause_end)
+                    result = result or r
+            assigned.append(result)
+            prev = q
+            continue
         match = _best_cue(ctx, q, floor, pre_end, s.end, active, local)
         if match is None or match.cue.where == "any":
             paren = _paren_parent_match(ctx, q, prev, s.end, active, local)

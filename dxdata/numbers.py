@@ -64,7 +64,7 @@ _QUALIFIER_ENDS = tuple(_QUALIFIER_OF)
 
 ORDINAL_WORDS = {
     "nhất": 1, "nhì": 2, "hai": 2, "ba": 3, "tư": 4, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7,
-    "tám": 8, "chín": 9, "mười": 10,
+    "tám": 8, "chín": 9, "mười": 10, "một": 1,
 }
 
 _NUM = r"\d+(?:[.,]\d+)*"
@@ -73,11 +73,21 @@ _NUM = r"\d+(?:[.,]\d+)*"
 # around the ~20 numbers of an article is much cheaper than running date, phone and document
 # patterns over the whole text.
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*(?:/\d+(?:[.,]\d+)*)*")
+# A bare "thứ N" is a rank in lists that state the verb once ("Kon Tum thứ 45 và Đắk Lắk thứ
+# 47", "kinh tế số thứ 22"), except after the nouns that count events or days ("lần thứ 2",
+# "năm thứ ba", "kỳ họp thứ 5", "sáng thứ 2"): those are checked by _NOT_RANK_BEFORE.
 _RANK_BEFORE = re.compile(
     r"(?:(?:xếp|đứng|giữ|vươn lên|tụt xuống|lên|xuống|ở|nằm ở)\s+(?:ở\s+)?(?:vị trí\s+)?(?:hạng\s+)?thứ"
-    r"|vị trí\s+(?:thứ\s+)?|xếp hạng\s+(?:thứ\s+)?|hạng\s+(?:thứ\s+)?)\s*$"
+    r"|vị trí\s+(?:thứ\s+|số\s+)?|xếp hạng\s+(?:thứ\s+)?|hạng\s+(?:thứ\s+|số\s+)?|(?:xếp|đứng)\s+số|(?<!\w)thứ)\s*$"
 )
-_RANK_WORD = re.compile(r"thứ\s+(nhất|nhì|hai|ba|tư|bốn|năm|sáu|bảy|tám|chín|mười)(?!\w)(?!\s*\d)")
+_NOT_RANK_BEFORE = re.compile(
+    r"(?<!\w)(?:lần|năm|ngày|kỳ|kỳ họp|khóa|đợt|phiên|tuần|tháng|quý|bước|vòng|mùa|hội nghị|đại hội|phần|chương|điều|mục|khoản|tập|tầng|lớp|con|người|vào|sáng|chiều|tối|trưa|hôm|các|mỗi|từ|đến|giai đoạn|thế hệ|thế kỷ)\s+thứ\s*$"
+)
+# The number of places a ranking has, not a rank: "xếp hạng 34 địa phương".
+_RANK_COUNT_AFTER = re.compile(r"\s+(?:tỉnh|địa phương|đơn vị|bộ|thành phố)(?!\w)")
+_RANK_WORD = re.compile(r"(?:thứ|số)\s+(nhất|nhì|hai|ba|tư|bốn|năm|sáu|bảy|tám|chín|mười|một)(?!\w)(?!\s*\d)")
+# "412 trên tổng số 460 xã": a part of a whole, read like "412/460".
+_OF_TOTAL_AFTER = re.compile(r"\s+trên\s+tổng\s+số\s+(\d+(?:\.\d{3})*)(?![\d,.]\d)")
 _RANK_OF_AFTER = re.compile(r"\s+(?:trong|trên)\s+(?:tổng\s+số\s+)?(?:cả\s+nước\s+)?(\d{1,3})\s+(?:tỉnh|địa phương)")
 _DATE_BEFORE = re.compile(r"(?:ngày|hôm|sáng|chiều|tối|trưa|đêm|tháng|quý|từ ngày|đến ngày)\s+$")
 _DATE_AFTER = re.compile(r"\s+tháng\s+\d")
@@ -119,7 +129,7 @@ _SKIP_ENDS = _ends(
     "mức", "độ", "ngày", "hôm", "sáng", "chiều", "tối", "trưa", "đêm", "tháng", "quý",
     "thoại", "nóng", "hotline", "đài", "máy", "fax", "zalo", "là",
 )
-_RANK_ENDS = _ends("thứ", "trí", "hạng")
+_RANK_ENDS = _ends("thứ", "trí", "hạng", "số")
 _YEAR_ENDS = _ends("năm", "đoạn", "độ", "khóa", "dti", "pci", "papi", "index", "số", "đến", "từ")
 _DATE_ENDS = _ends("ngày", "hôm", "sáng", "chiều", "tối", "trưa", "đêm", "tháng", "quý")
 
@@ -287,9 +297,10 @@ def scan_quantities(folded: str, start: int = 0, end: int | None = None, *, styl
             continue
         found.append(q)
         consumed_until = q.end
-    if folded.find("thứ", start, end) >= 0:
+    if folded.find("thứ", start, end) >= 0 or folded.find("số", start, end) >= 0:
         for m in _RANK_WORD.finditer(folded, start, end):
-            if _RANK_BEFORE.search(folded, max(start, m.start() - 30), m.end(1) - len(m.group(1))):
+            lo, word_start = max(start, m.start() - 30), m.end(1) - len(m.group(1))
+            if _is_rank_context(folded, lo, word_start) and (m.group(1) != "một" or folded.startswith("số", m.start())):
                 a, b = m.span(1)
                 found.append(Quantity(a, b, float(ORDINAL_WORDS[m.group(1)]), "rank", text=m.group(1)))
         found.sort(key=lambda q: q.start)
@@ -350,12 +361,18 @@ def _classify(folded: str, tok: str, a: int, b: int, end: int, style: str) -> Qu
     value = _parse_plain(tok, style)
     if value is None:
         return None
-    if spaced and folded.endswith(_RANK_ENDS, lo, e) and _RANK_BEFORE.search(folded, lo, a):
+    if spaced and folded.endswith(_RANK_ENDS, lo, e) and _is_rank_context(folded, lo, a) and not _RANK_COUNT_AFTER.match(folded, b):
         q = Quantity(a, b, value, "rank", text=tok)
         r = _RANK_OF_AFTER.match(folded, b)
         if r:
             q.denominator, q.end = int(r.group(1)), r.end()
         return q if is_whole(value) else None
+    if nc == "t" and is_whole(value):
+        r = _OF_TOTAL_AFTER.match(folded, b)
+        if r:
+            den = _parse_plain(r.group(1), style)
+            if den is not None and is_whole(den) and value <= den:
+                return Quantity(a, r.end(), value, "fraction", denominator=int(den), text=folded[a : r.end()])
     if folded.endswith("từ ", lo, a) or (after in " -–" and folded[b : b + 3].strip()[:1] in "-–"):
         r = _RANGE_AFTER.match(folded, b)
         if r:
@@ -397,6 +414,16 @@ def _classify(folded: str, tok: str, a: int, b: int, end: int, style: str) -> Qu
     return q
 
 
+def _is_rank_context(folded: str, lo: int, a: int) -> bool:
+    m = _RANK_BEFORE.search(folded, lo, a)
+    if m is None:
+        return False
+    if folded.startswith("thứ", m.start()) and _NOT_RANK_BEFORE.search(folded, lo, a):
+        return False
+    # "số" alone before a number is a rank only after "vị trí", "hạng", "xếp", "đứng".
+    return True
+
+
 def _classify_slashed(folded: str, tok: str, a: int, b: int, lo: int, end: int, spaced: bool = True, e: int | None = None) -> Quantity | None:
     parts = tok.split("/")
     if len(parts) != 2 or not all(p.isdigit() for p in parts):
@@ -406,7 +433,7 @@ def _classify_slashed(folded: str, tok: str, a: int, b: int, lo: int, end: int, 
         e = _last_word_end(folded, lo, a)
     if len(parts[1]) == 4 or den == 0 or num > den or (spaced and folded.endswith(_DATE_ENDS, lo, e) and _DATE_BEFORE.search(folded, lo, a)):
         return None  # "9/2024", "15/11" after "ngày"
-    if spaced and folded.endswith(_RANK_ENDS, lo, e) and _RANK_BEFORE.search(folded, lo, a):
+    if spaced and folded.endswith(_RANK_ENDS, lo, e) and _is_rank_context(folded, lo, a):
         return Quantity(a, b, float(num), "rank", denominator=den, text=tok)
     return Quantity(a, b, float(num), "fraction", denominator=den, text=tok)
 
