@@ -287,7 +287,8 @@ AS_OF_DATE = _fc(r"(?:đến|tới)\s+(?:hết\s+)?ngày\s+(\d{1,2})/(\d{1,2})/(
 AS_OF_YEAR = _fc(r"(?:tính\s+)?(?:đến|tới)\s+(?:hết|cuối)\s+năm\s+((?:19|20)\d\d)")
 PERIOD_PRESENT = _fc(r"đến nay|hiện nay|hiện tại|" + HIEN)
 DTI_YEAR = _fc(r"(?:dti|chuyển đổi số)(?!\w)[^.;]{0,30}?\b(?:năm\s+)?((?:19|20)\d\d)\b")
-NATIONAL = _fc(r"cả nước|toàn quốc|bình quân|trung bình chung|mức trung bình|việt nam(?!\w)|các tỉnh, thành phố")
+# "cao nhất cả nước", "đứng đầu cả nước" compare the province with the country: its own figure.
+NATIONAL = _fc(r"cả nước(?<!nhất cả nước)(?<!đầu cả nước)|cả vùng|toàn vùng|các tỉnh trong vùng|toàn quốc|bình quân|trung bình chung|mức trung bình|việt nam(?!\w)|các tỉnh, thành phố")
 COMPARATIVE_BEFORE = _fc(r"(?:so với|hơn|với|vượt|gấp)\s*(?:mức\s+)?$")
 # "của tỉnh", "toàn tỉnh" bring the subject back to a province; "63 tỉnh", "các tỉnh" do not.
 LOCAL_RESET = _fc(
@@ -325,6 +326,7 @@ _ADMIN_UNIT = re.compile(
     r"[HhQqTtPpXx](?:(?<=[Hh])uyện|(?<=[Qq])uận|(?<=[Tt])hị xã|(?<=[Tt])hị trấn|(?<=[Pp])hường|(?<=[Xx])ã"
     r"|(?<=T)P\.|(?<=T)p\.|(?<=T)P|(?<=[Tt])hành phố)(?:\s+đảo)?\s+"
 )
+_UNIT_DESCRIPTOR = re.compile(r"(?:biên giới|miền núi|vùng cao|vùng sâu|vùng xa|ven biển|nghèo|đảo|trung tâm|nông thôn|đặc biệt khó khăn)\s+")
 _NAME_AFTER_UNIT = re.compile(r"\w[\w-]*(?:\s+\w[\w-]*){0,3}")
 _INSTITUTION = re.compile(r"(?:Bệnh viện|Trường|Công ty|Tập đoàn|Ngân hàng|Trung tâm Y tế)(?!\w)")
 _SINGULAR_UNIT = _fc(
@@ -417,9 +419,14 @@ def _subunit_starts(ctx: "_Ctx", s: "_Sentence") -> list[int]:
     cased, a, b = ctx.cased, s.start, s.end
     out = []
     for m in _marks(ctx, s, "admin", _ADMIN_UNIT, cased):
-        if (m.start() and cased[m.start() - 1].isalnum()) or not cased[m.end() : m.end() + 1].isupper():
+        name_at = m.end()
+        if not cased[name_at : name_at + 1].isupper():
+            # "huyện biên giới Mường Nhé", "xã vùng cao Y Tý": a descriptor before the name.
+            d = _UNIT_DESCRIPTOR.match(cased, name_at, b)
+            name_at = d.end() if d else name_at
+        if (m.start() and cased[m.start() - 1].isalnum()) or not cased[name_at : name_at + 1].isupper():
             continue
-        name = _NAME_AFTER_UNIT.match(cased, m.end(), b)
+        name = _NAME_AFTER_UNIT.match(cased, name_at, b)
         if not name:
             continue
         caps = []
@@ -615,7 +622,7 @@ def _distinct(provs: list[Province]) -> list[Province]:
     return list(seen.values())
 
 
-_DIGIT_OR_RANK = re.compile(r"\d|thứ (?:nhất|nhì|hai|ba|tư|năm|sáu|bảy|tám|chín|mười)|số một")
+_DIGIT_OR_RANK = re.compile(r"\d|thứ (?:nhất|nhì|hai|ba|tư|năm|sáu|bảy|tám|chín|mười)|số một|đứng đầu")
 
 
 def extract_article(article: Article, *, threshold: float = DEFAULT_THRESHOLD) -> ExtractionResult:
@@ -1284,7 +1291,11 @@ def _parallel_match(ctx: _Ctx, q: Quantity, floor: int, pre_end: int, assigned) 
 
 def _emit(ctx: _Ctx, s: _Sentence, q: Quantity, match: _Match, article, norm, facts, targets, clause_end: int):
     rule = match.rule
-    province, how_prov, prov_conf = _attribute(ctx, s, q.start)
+    named_after = _named_after_rank(ctx, s, q) if rule.number == "rank" else None
+    if named_after is not None:
+        province, how_prov, prov_conf = named_after, "sentence (named after the rank)", 1.0
+    else:
+        province, how_prov, prov_conf = _attribute(ctx, s, q.start)
     method = f"cue:{rule.indicator_id}#{match.cue.n}{match.how}"
     confidence = match.cue_conf * (prov_conf if province else 1.0)
     notes = []
@@ -1322,6 +1333,20 @@ def _emit(ctx: _Ctx, s: _Sentence, q: Quantity, match: _Match, article, norm, fa
                       confidence, "; ".join(notes) or None, vspan, rank_of)
     facts.append(fact)
     return (q, match, province)
+
+
+_RANK_THEN_NAME = _fc(r"\s*(?:là|thuộc về)\s+(?:tỉnh\s+|thành phố\s+|tp\.?\s*)?")
+
+
+def _named_after_rank(ctx: _Ctx, s: _Sentence, q: Quantity) -> Province | None:
+    """"xếp thứ hai là TP. Hồ Chí Minh": the province named right after the rank holds it."""
+    m = _RANK_THEN_NAME.match(ctx.folded, q.end, s.end)
+    if m is None:
+        return None
+    for mention in _info(ctx, s).mentions:
+        if m.start() <= mention.start <= m.end() + 1:
+            return mention.province
+    return None
 
 
 def _dti_year(ctx: _Ctx, s: _Sentence, q: Quantity) -> int | None:

@@ -86,6 +86,11 @@ _NOT_RANK_BEFORE = re.compile(
 # The number of places a ranking has, not a rank: "xếp hạng 34 địa phương".
 _RANK_COUNT_AFTER = re.compile(r"\s+(?:tỉnh|địa phương|đơn vị|bộ|thành phố)(?!\w)")
 _RANK_WORD = re.compile(r"(?:thứ|số)\s+(nhất|nhì|hai|ba|tư|bốn|năm|sáu|bảy|tám|chín|mười|một)(?!\w)(?!\s*\d)")
+# "đứng đầu cả nước", "đứng đầu cả ba trụ cột": rank 1. Not "người đứng đầu" (the head of an
+# agency) nor "nhóm ... đứng đầu" (a group of leaders).
+_FIRST_PLACE = re.compile(
+    r"(?<!người )(?<!những )(?<!các )đứng (đầu)(?=\s+(?:cả nước|toàn quốc|cả ba|cả 3|các trụ cột|ba trụ cột|về|bảng|trong bảng|với|ở (?:cả|các|bảng|trụ)))"
+)
 # "412 trên tổng số 460 xã": a part of a whole, read like "412/460".
 _OF_TOTAL_AFTER = re.compile(r"\s+trên\s+tổng\s+số\s+(\d+(?:\.\d{3})*)(?![\d,.]\d)")
 _RANK_OF_AFTER = re.compile(r"\s+(?:trong|trên)\s+(?:tổng\s+số\s+)?(?:cả\s+nước\s+)?(\d{1,3})\s+(?:tỉnh|địa phương)")
@@ -303,6 +308,11 @@ def scan_quantities(folded: str, start: int = 0, end: int | None = None, *, styl
             if _is_rank_context(folded, lo, word_start) and (m.group(1) != "một" or folded.startswith("số", m.start())):
                 a, b = m.span(1)
                 found.append(Quantity(a, b, float(ORDINAL_WORDS[m.group(1)]), "rank", text=m.group(1)))
+        found.sort(key=lambda q: q.start)
+    if folded.find("đứng đầu", start, end) >= 0:
+        for m in _FIRST_PLACE.finditer(folded, start, end):
+            if "nhóm" not in folded[max(start, m.start() - 40) : m.start()]:
+                found.append(Quantity(m.start(1), m.end(1), 1.0, "rank", text="đầu"))
         found.sort(key=lambda q: q.start)
     for q in found:
         q.qualifier, q.qualifier_start = qualifier_before(folded, q.start, start)
