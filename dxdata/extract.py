@@ -1029,7 +1029,7 @@ _ASIDE_BEFORE = _fc(
     r"(?:(?<!\w)sau|so với|(?<!\w)hơn|thuộc|vượt qua|(?<!\w)kém|nhường|bỏ xa|(?<!\w)như|cùng với|bên cạnh|ngoài)"
     r"\s+(?:cả\s+)?(?:tỉnh\s+|thành phố\s+|tp\.?\s*)?$"
 )
-_LIST_JOIN = _fc(r"^\s*(?:\([^()]{0,30}\)\s*)?(?:,|và|;)?\s*(?:tỉnh\s+|thành phố\s+|tp\.?\s*)?$")
+_LIST_JOIN = _fc(r"\s*(?:\([^()]{0,30}\)\s*)?(?:,|và|;)?\s*(?:tỉnh\s+|thành phố\s+|tp\.?\s*)?$")
 
 
 def _aside_mentions(folded: str, cased: str, mentions: list[Mention]) -> frozenset[int]:
@@ -1229,6 +1229,7 @@ def _scan_sentence(ctx: _Ctx, s: _Sentence, quants: list[Quantity], prev_folded:
         return
     assigned: list[tuple[Quantity, _Match, Province | None] | None] = []
     prev: Quantity | None = None
+    respective = _respective_matches(ctx, s, quants, active) if folded.find("lần lượt", s.start, s.end) >= 0 else {}
     for i, q in enumerate(quants):
         floor = prev.end if prev else s.start
         pre_end = q.qualifier_start if q.qualifier_start is not None else q.start
@@ -1237,7 +1238,7 @@ def _scan_sentence(ctx: _Ctx, s: _Sentence, quants: list[Quantity], prev_folded:
             clause_end = min(clause_end, quants[i + 1].start)
         local = folded[floor:clause_end]
         result = None
-        paired = _pair_matches(ctx, q, prev, assigned)
+        paired = _pair_matches(ctx, q, prev, assigned) if i not in respective else None
         if paired is not None:
             for extra in paired:
                 if not _is_national(ctx, s, q):
@@ -1246,7 +1247,7 @@ def _scan_sentence(ctx: _Ctx, s: _Sentence, quants: list[Quantity], prev_folded:
             assigned.append(result)
             prev = q
             continue
-        match = _best_cue(ctx, q, floor, pre_end, s.end, active, local)
+        match = respective.get(i) or _best_cue(ctx, q, floor, pre_end, s.end, active, local)
         if match is None or match.cue.where == "any":
             paren = _paren_parent_match(ctx, q, prev, s.end, active, local)
             if paren is not None:
@@ -1265,6 +1266,60 @@ def _scan_sentence(ctx: _Ctx, s: _Sentence, quants: list[Quantity], prev_folded:
                     _emit(ctx, s, q, extra, article, norm, facts, targets, clause_end)
         assigned.append(result)
         prev = q
+
+
+_RESPECTIVE_JOIN = _fc(r"\s*(?:điểm|%)?\s*(?:,|;|và|,\s*và)\s*(?:thứ\s*|hạng\s*)?$")
+
+
+def _respective_matches(ctx: _Ctx, s: _Sentence, quants: list[Quantity], active: dict) -> dict[int, _Match]:
+    """"ba trụ cột chính quyền số, kinh tế số, xã hội số lần lượt xếp thứ 12, 13 và 14": the
+    numbers after "lần lượt" (respectively) take, in order, the indicators named before it.
+    Nothing is assigned unless there are as many names as numbers."""
+    folded = ctx.folded
+    at = folded.find("lần lượt", s.start, s.end)
+    first = next((i for i, q in enumerate(quants) if q.start > at), None)
+    if first is None:
+        return {}
+    run = [first]
+    for j in range(first + 1, len(quants)):
+        if not _RESPECTIVE_JOIN.match(folded, quants[j - 1].end, quants[j].start):
+            break
+        run.append(j)
+    if len(run) < 2:
+        return {}
+    head = quants[first]
+    seg_start = max([s.start] + [q.end for q in quants[:first]])
+    best: tuple[str, float] | None = None
+    for number, pairs in active.items():
+        if _accepts(number, head, folded)[0] is None:
+            continue
+        found = []
+        for rule, cue in pairs:
+            if cue.where != "before" or cue.regex is None:
+                continue
+            for m in cue.regex.finditer(folded, seg_start, at):
+                found.append((m.start(), -m.end(), rule, cue))
+        found.sort(key=lambda x: (x[0], x[1]))
+        names, last_end = [], -1
+        for start, neg_end, rule, cue in found:
+            if start < last_end or any(r is rule for r, _ in names):
+                continue
+            names.append((rule, cue))
+            last_end = -neg_end
+        if len(names) != len(run):
+            continue
+        out = {}
+        scope = folded[seg_start : quants[run[-1]].end]
+        for (rule, cue), j in zip(names, run):
+            q = quants[j]
+            value, conf = _accepts(number, q, folded)
+            if value is None and number == "rank" and q.kind == "number" and is_whole(q.value) and 1 <= q.value <= (head.denominator or 63):
+                value, conf = q.value, 0.9  # "xếp thứ 12, 13 và 14": the later numbers are ranks too
+            if value is None or _excluded(rule, scope):
+                return {}
+            out[j] = _Match(rule, cue, 2.5, "+respective", value, 0.9 * conf)
+        return out
+    return {}
 
 
 def _parallel_match(ctx: _Ctx, q: Quantity, floor: int, pre_end: int, assigned) -> _Match | None:
