@@ -305,7 +305,7 @@ def scan_quantities(folded: str, start: int = 0, end: int | None = None, *, styl
     if folded.find("thứ", start, end) >= 0 or folded.find("số", start, end) >= 0:
         for m in _RANK_WORD.finditer(folded, start, end):
             lo, word_start = max(start, m.start() - 30), m.end(1) - len(m.group(1))
-            if _is_rank_context(folded, lo, word_start) and (m.group(1) != "một" or folded.startswith("số", m.start())):
+            if _is_rank_context(folded, lo, word_start, bare_ok=False) and (m.group(1) != "một" or folded.startswith("số", m.start())):
                 a, b = m.span(1)
                 found.append(Quantity(a, b, float(ORDINAL_WORDS[m.group(1)]), "rank", text=m.group(1)))
         found.sort(key=lambda q: q.start)
@@ -424,13 +424,18 @@ def _classify(folded: str, tok: str, a: int, b: int, end: int, style: str) -> Qu
     return q
 
 
-def _is_rank_context(folded: str, lo: int, a: int) -> bool:
+def _is_rank_context(folded: str, lo: int, a: int, bare_ok: bool = True) -> bool:
     m = _RANK_BEFORE.search(folded, lo, a)
     if m is None:
         return False
-    if folded.startswith("thứ", m.start()) and _NOT_RANK_BEFORE.search(folded, lo, a):
-        return False
-    # "số" alone before a number is a rank only after "vị trí", "hạng", "xếp", "đứng".
+    if folded.startswith("thứ", m.start()):
+        # A bare "thứ": only digits, inside a sentence (not "Thứ năm, 05/05" nor "Thứ 5" opening
+        # a dateline), and not after a noun that counts events or days.
+        t = m.start() - 1
+        while t >= lo and folded[t] == " ":
+            t -= 1
+        if not bare_ok or t < lo or not (folded[t].isalpha() or folded[t] in ",;") or _NOT_RANK_BEFORE.search(folded, lo, a):
+            return False
     return True
 
 

@@ -1,0 +1,104 @@
+"""DTI reporting constructions: pillar ranks in several word orders, ranks that follow a pillar
+score, respective lists, pillar and sub-index scores, ranks in words."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from dxdata.extract import extract_article
+from dxdata.model import Article
+
+
+def facts(body: str, title: str = "Kết quả chuyển đổi số năm 2022") -> set[tuple]:
+    text = f"{title}\n{body}\n"
+    result = extract_article(Article(source_id="t", title=title, clean_text=text, published=date(2023, 9, 1)))
+    return {(f.indicator_id, f.province, f.value) for f in result.facts}
+
+
+def test_rank_before_pillar_name_is_the_pillar_rank_not_the_overall_rank():
+    got = facts("Năm 2022, Sơn La xếp thứ 52 về chính quyền số, thứ 47 về kinh tế số và thứ 58 về xã hội số.")
+    assert got == {
+        ("dti.rank_digital_government", "Sơn La", 52.0),
+        ("dti.rank_digital_economy", "Sơn La", 47.0),
+        ("dti.rank_digital_society", "Sơn La", 58.0),
+    }
+
+
+def test_pillar_ranks_with_the_verb_given_once():
+    got = facts("Về chuyển đổi số năm 2022, ở trụ cột chính quyền số Long An xếp thứ 15, kinh tế số thứ 9 và xã hội số thứ 21.")
+    assert ("dti.rank_digital_economy", "Long An", 9.0) in got
+    assert ("dti.rank_digital_society", "Long An", 21.0) in got
+
+
+def test_respective_list_assigns_in_order():
+    got = facts("Về DTI 2022, ba trụ cột chính quyền số, kinh tế số và xã hội số của Tây Ninh lần lượt xếp thứ 33, 25 và 40.")
+    assert got == {
+        ("dti.rank_digital_government", "Tây Ninh", 33.0),
+        ("dti.rank_digital_economy", "Tây Ninh", 25.0),
+        ("dti.rank_digital_society", "Tây Ninh", 40.0),
+    }
+
+
+def test_respective_list_with_a_count_mismatch_assigns_nothing():
+    got = facts("Về DTI 2022, hai trụ cột chính quyền số và kinh tế số của Tây Ninh lần lượt xếp thứ 33, 25 và 40.")
+    assert not any(i.startswith("dti.rank_digital") and v in (25.0, 40.0) for i, _, v in got)
+
+
+def test_rank_after_pillar_score_takes_the_pillar_and_shared_ranks():
+    got = facts(
+        "Về chuyển đổi số năm 2022, trụ cột chính quyền số của Bến Tre đạt 0,5123 điểm, xếp hạng 31/63; "
+        "kinh tế số đạt 0,4411 điểm và xã hội số đạt 0,4789 điểm, cùng xếp thứ 19."
+    )
+    assert got == {
+        ("dti.score_pillar_government", "Bến Tre", 0.5123),
+        ("dti.rank_digital_government", "Bến Tre", 31.0),
+        ("dti.score_pillar_economy", "Bến Tre", 0.4411),
+        ("dti.score_pillar_society", "Bến Tre", 0.4789),
+        ("dti.rank_digital_economy", "Bến Tre", 19.0),
+        ("dti.rank_digital_society", "Bến Tre", 19.0),
+    }
+
+
+def test_rank_after_a_sub_index_score_is_not_the_overall_rank():
+    got = facts("Theo DTI 2022, chỉ số Hạ tầng số của Đồng Tháp đạt 0,7012 điểm, xếp thứ 6 cả nước.")
+    assert got == {("dti.score_digital_infrastructure", "Đồng Tháp", 0.7012)}
+
+
+def test_sub_index_scores_listed_and_in_parentheses():
+    got = facts(
+        "Theo DTI 2022, các chỉ số chính của Lạng Sơn: Nhận thức số 0,8500; Thể chế số 0,7000; "
+        "An toàn thông tin mạng 0,6120. Chỉ số Nhân lực số (0,5530) và Hoạt động kinh tế số (0,4012) còn thấp."
+    )
+    assert got == {
+        ("dti.score_digital_awareness", "Lạng Sơn", 0.85),
+        ("dti.score_digital_institutions", "Lạng Sơn", 0.7),
+        ("dti.score_cybersecurity", "Lạng Sơn", 0.612),
+        ("dti.score_digital_workforce", "Lạng Sơn", 0.553),
+        ("dti.score_digital_economy_ops", "Lạng Sơn", 0.4012),
+    }
+
+
+def test_value_before_sub_index_name_and_superlative_is_not_national():
+    got = facts("Theo DTI 2022, Hải Dương đạt 0,9500 điểm ở chỉ số Thể chế số và có chỉ số Hạ tầng số cao nhất cả nước với 0,8120 điểm.")
+    assert got == {
+        ("dti.score_digital_institutions", "Hải Dương", 0.95),
+        ("dti.score_digital_infrastructure", "Hải Dương", 0.812),
+    }
+
+
+def test_ranks_in_words_and_first_place():
+    got = facts("Theo DTI 2022, Bình Phước giữ vị trí số một khu vực năm thứ hai liên tiếp.")
+    assert got == {("dti.rank", "Bình Phước", 1.0)}
+    got = facts("Theo DTI 2022, Vĩnh Long đứng đầu cả ba trụ cột chính quyền số, kinh tế số và xã hội số.")
+    assert got == {
+        ("dti.rank_digital_government", "Vĩnh Long", 1.0),
+        ("dti.rank_digital_economy", "Vĩnh Long", 1.0),
+        ("dti.rank_digital_society", "Vĩnh Long", 1.0),
+    }
+
+
+def test_event_ordinals_and_ranking_sizes_are_not_ranks():
+    got = facts("Đây là lần thứ 3 Hòa Bình tổ chức hội nghị chuyển đổi số; ở bảng xếp hạng 34 địa phương, tỉnh chưa có tên.")
+    assert not any(i.startswith("dti.rank") for i, _, _ in got)
+    got = facts("Người đứng đầu cơ quan chuyển đổi số của Hòa Bình đã ký số 100% văn bản.")
+    assert not any(i.startswith("dti.rank") for i, _, _ in got)
