@@ -239,8 +239,13 @@ def load_rules(path: Path | None = None) -> tuple[Rule, ...]:
         for n, item in enumerate(spec.split(CUE_SEPARATOR), start=1):
             item = item.strip()
             where, sep, pattern = item.partition(":")
-            if not sep or where not in ("after", "before", "any", "stmt", "pair"):
-                raise RuleError(f"{path}: {iid}: cue {n} {item!r} must start with after:, before:, any:, stmt: or pair:")
+            if not sep or where not in ("after", "before", "any", "stmt", "pair", "paren"):
+                raise RuleError(f"{path}: {iid}: cue {n} {item!r} must start with after:, before:, any:, stmt:, pair: or paren:")
+            if where == "paren":
+                # "paren:": the number in parentheses right after a province's name ("Quảng Ninh
+                # (0,7024)", "Cao Bằng (61)"), in lists of a ranking.
+                cues.append(Cue(iid, n, where, None, "", None))
+                continue
             if where == "pair":
                 # "pair:<indicator>": a rank stated right after that indicator's value is ours
                 # ("trụ cột chính quyền số đạt 0,6683 điểm, xếp hạng 29/63").
@@ -1133,7 +1138,7 @@ class _CueTable:
 
 @lru_cache(maxsize=4)
 def _cue_table(path: Path | None = None) -> _CueTable:
-    cues = tuple((rule, cue) for rule in load_rules(path) if rule.number != "boolean" for cue in rule.cues if cue.where != "pair")
+    cues = tuple((rule, cue) for rule in load_rules(path) if rule.number != "boolean" for cue in rule.cues if cue.where not in ("pair", "paren"))
     by_word: dict[str, list[int]] = {}
     for i, (_, cue) in enumerate(cues):
         for word in cue.literals or ():
@@ -1160,6 +1165,45 @@ _PAIR_BETWEEN = _fc(
 )
 _PAIR_SHARED = _fc(r"(?:cùng|đều)\s")
 _PAIR_JOIN = _fc(r"^\s*(?:điểm)?\s*(?:,|và)\s*[^\d,;.]{0,40}?$")
+
+
+@lru_cache(maxsize=4)
+def _paren_rules(path: Path | None = None) -> tuple[tuple[Rule, Cue], ...]:
+    return tuple((rule, cue) for rule in load_rules(path) for cue in rule.cues if cue.where == "paren")
+
+
+_RANKING_WORDS = _fc(r"xếp hạng|bảng xếp|xếp thứ|đứng thứ|vị trí|cuối bảng|đầu bảng|dẫn đầu|\bhạng\b")
+_PAREN_CLOSE = _fc(r"\s*(?:điểm\s*)?\)")
+
+
+def _paren_after_name(ctx: _Ctx, s: _Sentence, q: Quantity, prev_folded: str) -> _Match | None:
+    """"Quảng Ninh (0,7024), Thừa Thiên - Huế (0,6975)", "Cao Bằng (61), Gia Lai (62)": a bare
+    number in parentheses right after a province name, for the indicators with a "paren:" cue.
+    A whole number is a rank only in a sentence about a ranking."""
+    folded = ctx.folded
+    o = q.start - 1
+    if o < s.start or folded[o] != "(" or q.qualifier_start is not None or not _PAREN_CLOSE.match(folded, q.end, s.end):
+        return None
+    e = o
+    while e > s.start and folded[e - 1] == " ":
+        e -= 1
+    if not any(m.end == e for m in _info(ctx, s).mentions):
+        return None
+    best = None
+    for rule, cue in _paren_rules():
+        if rule.requires is not None and not (
+            rule.requires.search(folded, s.start, s.end) or rule.requires.search(prev_folded) or rule.requires.search(ctx.title_folded)
+        ):
+            continue
+        if rule.exclusions is not None and rule.exclusions.search(folded, s.start, q.end):
+            continue
+        value, conf = _accepts(rule.number, q, folded)
+        if value is None and rule.number == "rank" and q.kind == "number" and is_whole(q.value) and 1 <= q.value <= 63:
+            if _RANKING_WORDS.search(folded, s.start, s.end):
+                value, conf = q.value, 0.9
+        if value is not None and best is None:
+            best = _Match(rule, cue, 1.5, "+paren-name", value, 0.9 * conf)
+    return best
 
 
 def _pair_matches(ctx: _Ctx, q: Quantity, prev: Quantity | None, assigned: list) -> list[_Match] | None:
@@ -1250,6 +1294,10 @@ def _scan_sentence(ctx: _Ctx, s: _Sentence, quants: list[Quantity], prev_folded:
         match = respective.get(i) or _best_cue(ctx, q, floor, pre_end, s.end, active, local)
         if match is None or match.cue.where == "any":
             paren = _paren_parent_match(ctx, q, prev, s.end, active, local)
+            if paren is not None:
+                match = paren
+        if match is None or match.cue.where == "any":
+            paren = _paren_after_name(ctx, s, q, prev_folded)
             if paren is not None:
                 match = paren
         if match is None:

@@ -102,3 +102,21 @@ def test_event_ordinals_and_ranking_sizes_are_not_ranks():
     assert not any(i.startswith("dti.rank") for i, _, _ in got)
     got = facts("Người đứng đầu cơ quan chuyển đổi số của Hòa Bình đã ký số 100% văn bản.")
     assert not any(i.startswith("dti.rank") for i, _, _ in got)
+
+
+def test_numbers_in_parentheses_after_province_names_in_a_ranking():
+    got = facts(
+        "Theo bảng xếp hạng DTI 2022, nhóm dẫn đầu còn có Long An (0,7011) và Bình Dương (0,6987); "
+        "cuối bảng là Hà Giang (59) và Điện Biên (60)."
+    )
+    assert got == {
+        ("dti.score", "Long An", 0.7011),
+        ("dti.score", "Bình Dương", 0.6987),
+        ("dti.rank", "Hà Giang", 59.0),
+        ("dti.rank", "Điện Biên", 60.0),
+    }
+
+
+def test_number_in_parentheses_needs_a_ranking_sentence_and_a_bare_number():
+    got = facts("Về chuyển đổi số, Hà Giang (59 tổ công nghệ số) và Điện Biên (60) đã tổ chức tập huấn.")
+    assert not any(i == "dti.rank" for i, _, _ in got)
