@@ -366,8 +366,8 @@ def _classify(folded: str, tok: str, a: int, b: int, end: int, style: str) -> Qu
     while nb < n and folded[nb].isspace():
         nb += 1
     nc = folded[nb] if nb < n else "\0"
-    if after == " " and nc == "t" and _DATE_AFTER.match(folded, b):
-        return None
+    if after == " " and nc == "t" and (_DATE_AFTER.match(folded, b) or folded.startswith("tuổi", nb)):
+        return None  # "15 tháng 3", and ages ("từ 15 tuổi trở lên"): never an indicator's value
     value = _parse_plain(tok, style)
     if value is None:
         return None

@@ -25,3 +25,25 @@ def test_levels_three_and_four_together_are_the_total():
         ("egov.online_services_total", "Hưng Yên", 1640.0),
         ("egov.online_services_level4", "Hưng Yên", 1020.0),
     }
+
+
+def test_share_wordings():
+    got = facts(
+        "Đến nay, Bắc Kạn đã cấp chữ ký số cho 95,1% số cán bộ thuộc diện được cấp chữ ký số chuyên dùng. "
+        "Năm 2023, tỉnh trao đổi 250.000 văn bản điện tử, 97,4% trong số đó được ký số. "
+        "Tỷ lệ người dân từ 18 tuổi trở lên sử dụng điện thoại thông minh của tỉnh đạt 80,2%. "
+        "100% cơ quan, đơn vị cấp tỉnh và cấp huyện đã kết nối Internet và mạng LAN."
+    )
+    assert got == {
+        ("infra.digital_signature_pct", "Bắc Kạn", 95.1),
+        ("egov.signed_docs_pct", "Bắc Kạn", 97.4),
+        ("infra.smartphone_pct", "Bắc Kạn", 80.2),
+        ("infra.agency_internet_lan_pct", "Bắc Kạn", 100.0),
+    }
+
+
+def test_revenue_of_these_enterprises_needs_it_context():
+    got = facts("Năm 2022, Quảng Trị có 64 doanh nghiệp công nghệ thông tin; doanh thu của các doanh nghiệp này đạt 410 tỷ đồng.")
+    assert ("ent.it_revenue_vnd", "Quảng Trị", 410e9) in got
+    got = facts("Năm 2022, Quảng Trị có 640 doanh nghiệp du lịch; doanh thu của các doanh nghiệp này đạt 410 tỷ đồng.")
+    assert not any(i == "ent.it_revenue_vnd" for i, _, _ in got)

@@ -86,6 +86,11 @@ def test_value_before_sub_index_name_and_superlative_is_not_national():
     }
 
 
+def test_total_score_wording():
+    got = facts("Theo DTI 2022, Kiên Giang xếp thứ 30/63 với tổng điểm 0,5012.")
+    assert got == {("dti.rank", "Kiên Giang", 30.0), ("dti.score", "Kiên Giang", 0.5012)}
+
+
 def test_ranks_in_words_and_first_place():
     got = facts("Theo DTI 2022, Bình Phước giữ vị trí số một khu vực năm thứ hai liên tiếp.")
     assert got == {("dti.rank", "Bình Phước", 1.0)}
