@@ -96,6 +96,8 @@ _OF_TOTAL_AFTER = re.compile(r"\s+trên\s+tổng\s+số\s+(\d+(?:\.\d{3})*)(?![\
 _RANK_OF_AFTER = re.compile(r"\s+(?:trong|trên)\s+(?:tổng\s+số\s+)?(?:cả\s+nước\s+)?(\d{1,3})\s+(?:tỉnh|địa phương)")
 _DATE_BEFORE = re.compile(r"(?:ngày|hôm|sáng|chiều|tối|trưa|đêm|tháng|quý|từ ngày|đến ngày)\s+$")
 _DATE_AFTER = re.compile(r"\s+tháng\s+\d")
+_LEVEL_PAIR_BEFORE = re.compile(r"mức(?:\s+độ)?\s+\d\s*(?:,|và|-|–)\s*$")
+_MONTHS_AFTER = re.compile(r"\s+tháng(?!\w)(?!\s+\d)")
 _YEAR_BEFORE = re.compile(r"(?:năm|giai đoạn|niên độ|niên khóa|dti|pci|papi|index|chỉ số|đến|từ)\s+$|(?:19|20)\d\d\s*[-–]\s*$")
 _YEAR_AFTER = re.compile(r"\s*[-–]\s*(?:19|20)\d\d(?!\d)")
 _LEVEL_BEFORE = re.compile(r"mức(?:\s+độ)?\s+$")
@@ -350,6 +352,8 @@ def _classify(folded: str, tok: str, a: int, b: int, end: int, style: str) -> Qu
         and _SKIP_BEFORE.search(folded, lo, a)
     ) or (len(tok) >= 4 and tok[0] == "0" and tok.isdigit()):
         return None
+    if len(tok) == 1 and last in ",-–ào" and _LEVEL_PAIR_BEFORE.search(folded, lo, a):
+        return None  # the "4" of "mức độ 3, 4" is a level too
     if len(tok) == 4 and tok[:2] in ("19", "20") and (
         (
             (spaced or before == "–")
@@ -366,8 +370,8 @@ def _classify(folded: str, tok: str, a: int, b: int, end: int, style: str) -> Qu
     while nb < n and folded[nb].isspace():
         nb += 1
     nc = folded[nb] if nb < n else "\0"
-    if after == " " and nc == "t" and (_DATE_AFTER.match(folded, b) or folded.startswith("tuổi", nb)):
-        return None  # "15 tháng 3", and ages ("từ 15 tuổi trở lên"): never an indicator's value
+    if after == " " and nc == "t" and (_DATE_AFTER.match(folded, b) or folded.startswith("tuổi", nb) or _MONTHS_AFTER.match(folded, b)):
+        return None  # "15 tháng 3", ages ("từ 15 tuổi"), periods ("6 tháng đầu năm"): never a value
     value = _parse_plain(tok, style)
     if value is None:
         return None

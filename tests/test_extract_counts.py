@@ -47,3 +47,15 @@ def test_revenue_of_these_enterprises_needs_it_context():
     assert ("ent.it_revenue_vnd", "Quảng Trị", 410e9) in got
     got = facts("Năm 2022, Quảng Trị có 640 doanh nghiệp du lịch; doanh thu của các doanh nghiệp này đạt 410 tỷ đồng.")
     assert not any(i == "ent.it_revenue_vnd" for i, _, _ in got)
+
+
+def test_period_lengths_and_level_pairs_do_not_cut_a_cue_from_its_value():
+    got = facts(
+        "Tỷ lệ hồ sơ được giải quyết trực tuyến của Sóc Trăng trong 9 tháng đầu năm 2023 đạt 44,8%, "
+        "tỷ lệ hồ sơ giải quyết đúng hạn đạt 97%. "
+        "Năm 2022, tỷ lệ hồ sơ được xử lý trực tuyến mức độ 3, 4 của tỉnh đạt 30,5%."
+    )
+    assert got == {
+        ("egov.online_dossier_pct", "Sóc Trăng", 44.8),
+        ("egov.online_dossier_pct", "Sóc Trăng", 30.5),
+    }
