@@ -1282,7 +1282,9 @@ def _scan_sentence(ctx: _Ctx, s: _Sentence, quants: list[Quantity], prev_folded:
             clause_end = min(clause_end, quants[i + 1].start)
         local = folded[floor:clause_end]
         result = None
-        paired = _pair_matches(ctx, q, prev, assigned) if i not in respective else None
+        match = respective.get(i) or _best_cue(ctx, q, floor, pre_end, s.end, active, local)
+        # A pillar named right after the rank ("đứng đầu cả ba trụ cột ...") beats the pairing.
+        paired = _pair_matches(ctx, q, prev, assigned) if i not in respective and not (match and match.cue.where == "after") else None
         if paired is not None:
             for extra in paired:
                 if not _is_national(ctx, s, q):
@@ -1291,7 +1293,6 @@ def _scan_sentence(ctx: _Ctx, s: _Sentence, quants: list[Quantity], prev_folded:
             assigned.append(result)
             prev = q
             continue
-        match = respective.get(i) or _best_cue(ctx, q, floor, pre_end, s.end, active, local)
         if match is None or match.cue.where == "any":
             paren = _paren_parent_match(ctx, q, prev, s.end, active, local)
             if paren is not None:

@@ -125,3 +125,10 @@ def test_numbers_in_parentheses_after_province_names_in_a_ranking():
 def test_number_in_parentheses_needs_a_ranking_sentence_and_a_bare_number():
     got = facts("Về chuyển đổi số, Hà Giang (59 tổ công nghệ số) và Điện Biên (60) đã tổ chức tập huấn.")
     assert not any(i == "dti.rank" for i, _, _ in got)
+
+
+def test_pillars_named_after_first_place_beat_the_score_pairing():
+    got = facts("Theo DTI 2022, Quảng Bình giữ vị trí số 1 khu vực với 0,6102 điểm và đứng đầu cả ba trụ cột chính quyền số, kinh tế số và xã hội số.")
+    assert {i for i, _, v in got if v == 1.0} == {
+        "dti.rank", "dti.rank_digital_government", "dti.rank_digital_economy", "dti.rank_digital_society",
+    }
