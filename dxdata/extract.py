@@ -284,7 +284,7 @@ TARGET_MARKERS = _fc(
 )
 # "hiện" (now) is a syllable of many words ("hiện trường", "thực hiện", "hiện đại").
 HIEN = r"hiện(?<![^\W\d_]hiện)(?<!thực hiện)(?<!thể hiện)(?<!xuất hiện)(?<!phát hiện)(?<!biểu hiện)(?!\w)(?! trường| đại| thực| diện| hành| vật| tượng| rõ| ra)"
-PRESENT_MARKERS = _fc(r"đến nay|hiện nay|hiện tại|" + HIEN + r"|tính đến|đã(?!\w)|vừa qua|toàn tỉnh có|kết quả")
+PRESENT_MARKERS = _fc(r"đến nay|hiện nay|hiện tại|" + HIEN + r"|tính đến|đã(?!\w)|vừa qua|toàn tỉnh có|kết quả|nhưng(?!\w)|tuy nhiên|thực tế|mới đạt|chỉ đạt")
 FUTURE_YEAR = _fc(r"(?:đến|vào|trước|tới)\s+(?:cuối\s+|hết\s+)?năm\s+((?:19|20)\d\d)|năm\s+((?:19|20)\d\d)\s*,?\s*(?:tỉnh|thành phố|địa phương)?\s*(?:sẽ|phấn đấu|dự kiến)")
 YEAR = _fc(r"năm\s+((?:19|20)\d\d)")
 YEAR_IGNORE_BEFORE = _fc(r"(?:so với|so cùng kỳ|từ|giai đoạn|sau|trước|kể từ|cùng kỳ)\s*(?:cùng kỳ\s+)?(?:cuối\s+|hết\s+|đầu\s+)?$")
@@ -1150,12 +1150,38 @@ def _cue_table(path: Path | None = None) -> _CueTable:
 @lru_cache(maxsize=4)
 def _rank_pairs(path: Path | None = None) -> dict[str, tuple[Rule, Cue]]:
     """indicator -> the rank indicator that a rank stated right after its value belongs to."""
-    out = {}
+    return {src: rc for src, rcs in _value_pairs(path).items() for rc in rcs if rc[0].number == "rank"}
+
+
+@lru_cache(maxsize=4)
+def _value_pairs(path: Path | None = None) -> dict[str, tuple[tuple[Rule, Cue], ...]]:
+    """indicator -> the indicators declared "pair:<indicator>" (a rank after a score, a share
+    after a count)."""
+    out: dict[str, list] = {}
     for rule in load_rules(path):
         for cue in rule.cues:
             if cue.where == "pair":
-                out[cue.literal] = (rule, cue)
-    return out
+                out.setdefault(cue.literal, []).append((rule, cue))
+    return {k: tuple(v) for k, v in out.items()}
+
+
+# "412 trên tổng số 460 UBND xã ... đã có điểm cầu trực tuyến, chiếm 89,6%": the share of the
+# count stated just before.
+_SHARE_AFTER_COUNT = _fc(r"[^.;%\d]{0,100}?,?\s*(?:chiếm|tương đương|đạt tỷ lệ|bằng)\s*$")
+
+
+def _share_pair(ctx: _Ctx, q: Quantity, assigned: list) -> list[_Match] | None:
+    if q.kind != "percent" or not assigned or assigned[-1] is None:
+        return None
+    pq, pm, _ = assigned[-1]
+    if pm.rule.number != "count":
+        return None
+    pre_end = q.qualifier_start if q.qualifier_start is not None else q.start
+    if not _SHARE_AFTER_COUNT.match(ctx.folded, pq.end, pre_end):
+        return None
+    value, conf = _accepts("percent", q, ctx.folded)
+    out = [_Match(r, c, 2.0, "+pair", value, 0.9 * conf) for r, c in _value_pairs().get(pm.rule.indicator_id, ()) if r.number == "percent"]
+    return out or None
 
 
 # Between a value and the rank that goes with it: "0,6683 điểm, xếp hạng 29/63", "0,4052 điểm,
@@ -1274,6 +1300,7 @@ def _scan_sentence(ctx: _Ctx, s: _Sentence, quants: list[Quantity], prev_folded:
     assigned: list[tuple[Quantity, _Match, Province | None] | None] = []
     prev: Quantity | None = None
     respective = _respective_matches(ctx, s, quants, active) if folded.find("lần lượt", s.start, s.end) >= 0 else {}
+    last_cue: tuple[Quantity, _Match] | None = None  # the last number a cue took (fact or target)
     for i, q in enumerate(quants):
         floor = prev.end if prev else s.start
         pre_end = q.qualifier_start if q.qualifier_start is not None else q.start
@@ -1284,7 +1311,9 @@ def _scan_sentence(ctx: _Ctx, s: _Sentence, quants: list[Quantity], prev_folded:
         result = None
         match = respective.get(i) or _best_cue(ctx, q, floor, pre_end, s.end, active, local)
         # A pillar named right after the rank ("đứng đầu cả ba trụ cột ...") beats the pairing.
-        paired = _pair_matches(ctx, q, prev, assigned) if i not in respective and not (match and match.cue.where == "after") else None
+        paired = None
+        if i not in respective and not (match and match.cue.where == "after"):
+            paired = _pair_matches(ctx, q, prev, assigned) if q.kind == "rank" else _share_pair(ctx, q, assigned) if match is None else None
         if paired is not None:
             for extra in paired:
                 if not _is_national(ctx, s, q):
@@ -1303,18 +1332,49 @@ def _scan_sentence(ctx: _Ctx, s: _Sentence, quants: list[Quantity], prev_folded:
                 match = paren
         if match is None:
             match = _parallel_match(ctx, q, floor, pre_end, assigned)
+        if match is None and last_cue is not None and last_cue[0] is prev:
+            match = _elided_match(ctx, q, prev, pre_end, last_cue[1])
         if match is not None and not (
-            _growth_before(folded, max(floor, pre_end - 20), pre_end)
+            (_growth_before(folded, max(floor, pre_end - 20), pre_end) and not _share_of_total(folded, q, s.end))
             or GROWTH_AFTER.match(folded, q.end, s.end)
             or _is_national(ctx, s, q)
             or _in_subunit_scope(ctx, s, q, clause_end)
         ):
             result = _emit(ctx, s, q, match, article, norm, facts, targets, clause_end)
+            last_cue = (q, match)
             if match.how in ("", "+paren"):
                 for extra in _companions(ctx, q, match, floor, pre_end, s.end, active, local):
                     _emit(ctx, s, q, extra, article, norm, facts, targets, clause_end)
         assigned.append(result)
         prev = q
+
+
+# "đạt 71,5%, và trong 9 tháng đầu năm 2022 đạt 82,06%", "mục tiêu ... đạt 50%, nhưng đến hết
+# tháng 10 mới đạt 32%": a second value of the same indicator for another period, the subject
+# left out. Only time words may come between the two.
+_ELIDED_SUBJECT = _fc(
+    r"[\s,]*(?:(?:và|nhưng|còn|song|tuy nhiên)\s+)?"
+    r"(?:(?:trong|đến|tới|tính|hết|cuối|đầu|năm|tháng|quý|nay|hiện nay|riêng|\d+|i{1,3}|iv)(?!\w)[\s,]*)+"
+    r"(?:(?:mới|chỉ|đã|cũng|tiếp tục|thì)\s+)*(?:đạt|lên|là)\s*$"
+)
+
+
+def _elided_match(ctx: _Ctx, q: Quantity, prev: Quantity, pre_end: int, last: _Match) -> _Match | None:
+    if not _ELIDED_SUBJECT.match(ctx.folded, prev.end, pre_end):
+        return None
+    value, conf = _accepts(last.rule.number, q, ctx.folded)
+    if value is None:
+        return None
+    return _Match(last.rule, last.cue, 0.5, "+elided", value, 0.85 * conf)
+
+
+def _share_of_total(folded: str, q: Quantity, s_end: int) -> bool:
+    """"chiếm 57,8% tổng số hồ sơ": a share of a stated whole, which share indicators take
+    (whereas "chiếm 40% GRDP" or a bare "chiếm 12%" stays out)."""
+    return q.kind == "percent" and _SHARE_TOTAL_AFTER.match(folded, q.end, s_end) is not None
+
+
+_SHARE_TOTAL_AFTER = _fc(r"\s*(?:trên\s+)?tổng số(?!\w)")
 
 
 _RESPECTIVE_JOIN = _fc(r"\s*(?:điểm|%)?\s*(?:,|;|và|,\s*và)\s*(?:thứ\s*|hạng\s*)?$")

@@ -59,3 +59,33 @@ def test_period_lengths_and_level_pairs_do_not_cut_a_cue_from_its_value():
         ("egov.online_dossier_pct", "Sóc Trăng", 44.8),
         ("egov.online_dossier_pct", "Sóc Trăng", 30.5),
     }
+
+
+def test_second_value_with_the_subject_left_out_and_actual_after_a_target():
+    got = facts(
+        "Tỷ lệ hồ sơ trực tuyến của Cà Mau năm 2021 đạt 40,2%, và trong 6 tháng đầu năm 2022 đạt 52,3%. "
+        "Năm 2023, tỉnh đặt mục tiêu tỷ lệ hồ sơ trực tuyến đạt 70%, nhưng đến hết quý III mới đạt 61%."
+    )
+    assert got == {
+        ("egov.online_dossier_pct", "Cà Mau", 40.2),
+        ("egov.online_dossier_pct", "Cà Mau", 52.3),
+        ("egov.online_dossier_pct", "Cà Mau", 61.0),
+    }
+
+
+def test_second_value_after_another_noun_is_not_elided():
+    got = facts("Tỷ lệ hồ sơ trực tuyến của Cà Mau năm 2022 đạt 52,3%, tỷ lệ thanh toán trực tuyến đạt 30%.")
+    assert got == {("egov.online_dossier_pct", "Cà Mau", 52.3)}
+
+
+def test_share_of_a_stated_total_and_share_after_a_count():
+    got = facts(
+        "Năm 2022, Bạc Liêu tiếp nhận 90.100 hồ sơ trực tuyến, chiếm 48,2% tổng số hồ sơ thủ tục hành chính. "
+        "Hệ thống họp trực tuyến đã kết nối 60 trên tổng số 64 UBND cấp xã của tỉnh, chiếm 93,8%. "
+        "Kinh tế số chiếm 12% GRDP của tỉnh."
+    )
+    assert got == {
+        ("egov.online_dossier_pct", "Bạc Liêu", 48.2),
+        ("infra.videoconf_commune_units", "Bạc Liêu", 60.0),
+        ("infra.videoconf_commune_pct", "Bạc Liêu", 93.8),
+    }
