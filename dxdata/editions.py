@@ -91,14 +91,17 @@ def _edition_for(quoted_year: int | None, published: date | None, editions: tupl
     if announced:
         return EditionChoice(quoted_year, None, True)
     previous = by_year.get(quoted_year - 1)
-    if announced is False and previous is not None and _announced_by(previous, published, editions):
+    previous_out = _announced_by(previous, published, editions) if previous is not None else False
+    if announced is False and previous is not None and previous_out is not False:
+        # The quoted edition was not out yet, so the ranking is an earlier one: the previous
+        # edition, certainly so when its announcement date is on record.
         when = f"on {edition.announced_on.isoformat()}" if edition.announced_on else "in a later year"
         note = (
             f"quoted under 'năm {quoted_year}' in an article published {published.isoformat()}, before the "
             f"{quoted_year} edition was announced ({when}): the ranking is the {previous.year} edition, "
-            f"announced {previous.announced_on.isoformat() if previous.announced_on else 'earlier'}"
+            f"announced {previous.announced_on.isoformat() if previous.announced_on else 'earlier (date not on record)'}"
         )
-        return EditionChoice(previous.year, note, True)
+        return EditionChoice(previous.year, note, previous_out is True)
     if announced is None:
         return EditionChoice(quoted_year, f"announcement date of edition {quoted_year} unknown; taken as quoted", False)
     return EditionChoice(quoted_year, f"edition {quoted_year} was not yet announced on {published.isoformat()}", False)

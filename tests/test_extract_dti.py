@@ -132,3 +132,12 @@ def test_pillars_named_after_first_place_beat_the_score_pairing():
     assert {i for i, _, v in got if v == 1.0} == {
         "dti.rank", "dti.rank_digital_government", "dti.rank_digital_economy", "dti.rank_digital_society",
     }
+
+
+def test_quoted_edition_not_yet_announced_falls_back_to_the_previous_one_even_without_its_date():
+    from dxdata.editions import Edition, edition_for
+
+    editions = (Edition(2022, date(2023, 7, 12)), Edition(2023, None), Edition(2024, date(2025, 10, 21)))
+    choice = edition_for(2024, date(2025, 3, 11), editions)
+    assert choice.year == 2023 and not choice.certain
+    assert edition_for(2024, date(2025, 11, 1), editions).year == 2024
