@@ -89,3 +89,16 @@ def test_share_of_a_stated_total_and_share_after_a_count():
         ("infra.videoconf_commune_units", "Bạc Liêu", 60.0),
         ("infra.videoconf_commune_pct", "Bạc Liêu", 93.8),
     }
+
+
+def test_it_staff_split_by_where_they_work():
+    got = facts(
+        "Năm 2023, đội ngũ chuyên trách công nghệ thông tin của Hà Tĩnh có 530 người; "
+        "ở khối cơ quan hành chính (các sở, ngành, UBND cấp huyện) là 210 người, "
+        "còn lại 320 người làm việc tại bệnh viện, trường học và các đơn vị sự nghiệp khác."
+    )
+    assert got == {
+        ("workforce.it_staff_total", "Hà Tĩnh", 530.0),
+        ("workforce.it_staff_government", "Hà Tĩnh", 210.0),
+        ("workforce.it_staff_public_units", "Hà Tĩnh", 320.0),
+    }
