@@ -95,7 +95,7 @@ def test_it_staff_split_by_where_they_work():
     got = facts(
         "Năm 2023, đội ngũ chuyên trách công nghệ thông tin của Hà Tĩnh có 530 người; "
         "ở khối cơ quan hành chính (các sở, ngành, UBND cấp huyện) là 210 người, "
-        "còn lại 320 người làm việc tại bệnh viện, trường học và các đơn vị sự nghiệp khác."
+        "còn lại 320 người làm việc tại các trường, cơ sở y tế và đơn vị sự nghiệp khác."
     )
     assert got == {
         ("workforce.it_staff_total", "Hà Tĩnh", 530.0),
