@@ -1521,6 +1521,14 @@ def _dti_year(ctx: _Ctx, s: _Sentence, q: Quantity) -> int | None:
             continue
         year = int(m.group(1))
     if year is None:
+        # "sau khi cũng xếp thứ 2 trong lần đánh giá đầu tiên năm 2020": a year later in the
+        # rank's own clause.
+        clause_end = _clause_end(folded, q.end, s.end)
+        for m in YEAR.finditer(folded, q.end, clause_end):
+            if not YEAR_IGNORE_BEFORE.search(folded, max(s.start, m.start() - 20), m.start()):
+                year = int(m.group(1))
+                break
+    if year is None:
         m = DTI_YEAR.search(folded, s.start, s.end)
         if m:
             year = int(m.group(1))

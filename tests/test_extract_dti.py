@@ -141,3 +141,10 @@ def test_quoted_edition_not_yet_announced_falls_back_to_the_previous_one_even_wi
     choice = edition_for(2024, date(2025, 3, 11), editions)
     assert choice.year == 2023 and not choice.certain
     assert edition_for(2024, date(2025, 11, 1), editions).year == 2024
+
+
+def test_year_later_in_the_rank_clause_dates_the_rank():
+    text = "Hưng Yên giữ hạng chuyển đổi số\nHưng Yên đứng thứ 9/63 về DTI 2022. Trước đó, tỉnh cũng xếp thứ 11 trong lần đánh giá năm 2021, tăng 2 bậc so với năm 2020.\n"
+    result = extract_article(Article(source_id="t", title=text.splitlines()[0], clean_text=text, published=date(2023, 9, 1)))
+    got = {(f.indicator_id, f.value, f.ref_year) for f in result.facts}
+    assert ("dti.rank", 9.0, 2022) in got and ("dti.rank", 11.0, 2021) in got
