@@ -1342,6 +1342,8 @@ def _scan_sentence(ctx: _Ctx, s: _Sentence, quants: list[Quantity], prev_folded:
         ):
             result = _emit(ctx, s, q, match, article, norm, facts, targets, clause_end)
             last_cue = (q, match)
+            for other in _shared_subject(ctx, s, q):
+                _emit(ctx, s, q, match, article, norm, facts, targets, clause_end, forced=other)
             if match.how in ("", "+paren"):
                 for extra in _companions(ctx, q, match, floor, pre_end, s.end, active, local):
                     _emit(ctx, s, q, extra, article, norm, facts, targets, clause_end)
@@ -1453,10 +1455,13 @@ def _parallel_match(ctx: _Ctx, q: Quantity, floor: int, pre_end: int, assigned) 
     return _Match(pm.rule, pm.cue, 0.5, "+parallel", value, 0.85 * conf)
 
 
-def _emit(ctx: _Ctx, s: _Sentence, q: Quantity, match: _Match, article, norm, facts, targets, clause_end: int):
+def _emit(ctx: _Ctx, s: _Sentence, q: Quantity, match: _Match, article, norm, facts, targets, clause_end: int,
+          forced: Province | None = None):
     rule = match.rule
-    named_after = _named_after_rank(ctx, s, q) if rule.number == "rank" else None
-    if named_after is not None:
+    named_after = _named_after_rank(ctx, s, q) if rule.number == "rank" and forced is None else None
+    if forced is not None:
+        province, how_prov, prov_conf = forced, "sentence (shared subject)", 0.95
+    elif named_after is not None:
         province, how_prov, prov_conf = named_after, "sentence (named after the rank)", 1.0
     else:
         province, how_prov, prov_conf = _attribute(ctx, s, q.start)
@@ -1497,6 +1502,33 @@ def _emit(ctx: _Ctx, s: _Sentence, q: Quantity, match: _Match, article, norm, fa
                       confidence, "; ".join(notes) or None, vspan, rank_of)
     facts.append(fact)
     return (q, match, province)
+
+
+_SUBJECT_JOIN = _fc(r"\s*(?:,|và)\s*(?:tỉnh\s+|thành phố\s+|tp\.?\s*)?")
+_SHARED_VERB = _fc(r"(?<!\w)(?:cùng|đều)(?!\w)")
+
+
+def _shared_subject(ctx: _Ctx, s: _Sentence, q: Quantity) -> list[Province]:
+    """"Bình Dương và Đồng Nai cùng đạt 100% ...": the other provinces of a joined subject that
+    "cùng"/"đều" says share the figure (the last one is the attributed province)."""
+    folded = ctx.folded
+    before = [m for m in _info(ctx, s).mentions if m.start < q.start]
+    if len(before) < 2:
+        return []
+    last = before[-1]
+    gap = folded[last.end : q.start]
+    if not _SHARED_VERB.search(gap) or any(c in gap for c in ",;:()") or len(gap) > 60:
+        return []
+    out: list[Province] = []
+    nxt = last
+    for m in reversed(before[:-1]):
+        j = _SUBJECT_JOIN.match(folded, m.end, nxt.start)
+        if j is None or j.end() != nxt.start:
+            break
+        if m.province.code != last.province.code and all(p.code != m.province.code for p in out):
+            out.append(m.province)
+        nxt = m
+    return out
 
 
 _RANK_THEN_NAME = _fc(r"\s*(?:là|thuộc về)\s+(?:tỉnh\s+|thành phố\s+|tp\.?\s*)?")

@@ -81,3 +81,17 @@ def test_regional_total_and_district_with_descriptor_are_not_the_province():
         title="Hà Giang phát triển tổ công nghệ số",
     )
     assert got == set()
+
+
+def test_joined_subject_with_cung_shares_the_figure():
+    got = facts(
+        "Năm 2023, Bến Tre và Trà Vinh cùng đạt 100% UBND cấp xã có hệ thống họp trực tuyến.",
+        title="Họp trực tuyến ở Đồng bằng sông Cửu Long",
+    )
+    assert got == {("infra.videoconf_commune_pct", "Bến Tre", 100.0), ("infra.videoconf_commune_pct", "Trà Vinh", 100.0)}
+    got = facts(
+        "Năm 2023, Bến Tre và Trà Vinh đạt 100% UBND cấp xã có hệ thống họp trực tuyến.",
+        title="Họp trực tuyến ở Đồng bằng sông Cửu Long",
+    )
+    # Without "cùng"/"đều" nothing says the first province shares the figure.
+    assert ("infra.videoconf_commune_pct", "Bến Tre", 100.0) not in got
