@@ -618,6 +618,7 @@ class _Ctx:
     hits: LiteralHits | None = None
     statement_spans: list[tuple[int, int]] | None = None  # statement-cue words found (start, end), by start
     asides: frozenset[int] = frozenset()  # starts of mentions that are not a running subject
+    compared: frozenset[int] = frozenset()  # starts of mentions compared with, never a subject
 
 
 def _distinct(provs: list[Province]) -> list[Province]:
@@ -675,7 +676,7 @@ def extract_article(article: Article, *, threshold: float = DEFAULT_THRESHOLD) -
     sentence_starts = [s.start for s in sentences]
     mention_paras = [_para_at(sentences, sentence_starts, m.start) for m in mentions]
     # Lead paragraphs are never skipped, so every sentence of the lead paragraph is in the body.
-    asides = _aside_mentions(folded, cased, mentions)
+    compared, asides = _aside_mentions(folded, cased, mentions)
     lead_provinces = _distinct([m.province for m, p in zip(mentions, mention_paras) if p == lead_para and m.start not in asides])
     title_provinces = _distinct([m.province for m in find_mentions(title)]) if title else []
     article_provinces = _distinct([m.province for m in mentions])
@@ -688,6 +689,7 @@ def extract_article(article: Article, *, threshold: float = DEFAULT_THRESHOLD) -
     ctx.number_style = number_style(text)
     ctx.mention_paras = mention_paras
     ctx.asides = asides
+    ctx.compared = compared
     ctx.sentence_starts = sentence_starts
     ctx.mention_starts = [m.start for m in mentions]
     for m, mpara in zip(mentions, ctx.mention_paras):
@@ -1011,8 +1013,16 @@ def _attribute(ctx: _Ctx, s: _Sentence, pos: int) -> tuple[Province | None, str,
     inside = _info(ctx, s).mentions
     before = [m for m in inside if m.start < pos]
     if before:
-        return before[-1].province, "sentence", 1.0
-    if inside:
+        last = before[-1]
+        if last.start not in ctx.compared or _PAREN_AFTER_NAME.fullmatch(ctx.folded, last.end, pos):
+            return last.province, "sentence", 1.0
+        # "Sơn La đạt 0,45 điểm, kém Lào Cai ... và xếp thứ 50": the province compared with is
+        # not the subject; a number in parentheses right after it is its own ("chỉ sau Đà Nẵng
+        # (0,64 điểm)").
+        subjects = [m for m in before if m.start not in ctx.compared]
+        if subjects:
+            return subjects[-1].province, "sentence (past a compared province)", 0.95
+    elif inside and not CLAUSE_END.search(ctx.folded, pos, inside[0].start):
         return inside[0].province, "sentence", 0.97
     if ctx.subunit_article:
         return None, "sub-unit article", 0.0
@@ -1031,16 +1041,23 @@ def _attribute(ctx: _Ctx, s: _Sentence, pos: int) -> tuple[Province | None, str,
 # A province named after these words is compared with, not reported on: "chỉ sau Đà Nẵng",
 # "so với Hà Nội", "(trước đây thuộc Quảng Nam)". It never becomes the subject of later sentences.
 _ASIDE_BEFORE = _fc(
-    r"(?:(?<!\w)sau|so với|(?<!\w)hơn|thuộc|vượt qua|(?<!\w)kém|nhường|bỏ xa|(?<!\w)như|cùng với|bên cạnh|ngoài)"
+    r"(?:(?<!\w)sau|so với|(?<!\w)hơn|thuộc|vượt qua|(?<!\w)kém|nhường|bỏ xa|(?:hợp nhất|sáp nhập) (?:với|vào))"
     r"\s+(?:cả\s+)?(?:tỉnh\s+|thành phố\s+|tp\.?\s*)?$"
 )
+# "còn Ninh Thuận đứng thứ 27", "trong khi Hòa Bình đạt ...": the subject of its own clause, but
+# a contrast, not the running subject of the sentences after it.
+_CONTRAST_BEFORE = _fc(r"(?:(?<!\w)còn|trong khi(?: đó)?|ngược lại|(?<!\w)như|cùng với|bên cạnh|ngoài)\s+(?:tỉnh\s+|thành phố\s+|tp\.?\s*)?$")
+_PAREN_AFTER_NAME = _fc(r"\s*(?:\(\s*(?:(?:xếp\s+|đứng\s+)?thứ|hạng)?\s*)")
 _LIST_JOIN = _fc(r"\s*(?:\([^()]{0,30}\)\s*)?(?:,|và|;)?\s*(?:tỉnh\s+|thành phố\s+|tp\.?\s*)?$")
 
 
-def _aside_mentions(folded: str, cased: str, mentions: list[Mention]) -> frozenset[int]:
-    """Starts of the mentions that name a province only in passing: after a comparison word,
-    inside parentheses, or later in a list that began with such a mention."""
+def _aside_mentions(folded: str, cased: str, mentions: list[Mention]) -> tuple[frozenset[int], frozenset[int]]:
+    """Starts of the mentions that name a province only in passing: (compared, asides).
+    Compared: after a comparison word, inside parentheses, or later in a list that began with
+    such a mention; never the subject, even of their own sentence. Asides: those and the
+    provinces of a contrast or example ("còn X", "như X"); never carried to later sentences."""
     out: set[int] = set()
+    contrast: set[int] = set()
     prev: Mention | None = None
     for m in mentions:
         lo = max(0, m.start - 40)
@@ -1052,8 +1069,12 @@ def _aside_mentions(folded: str, cased: str, mentions: list[Mention]) -> frozens
             or (prev is not None and prev.start in out and m.start - prev.end < 60 and _LIST_JOIN.match(folded, prev.end, m.start))
         ):
             out.add(m.start)
+        elif _CONTRAST_BEFORE.search(folded, max(0, m.start - 30), m.start) or (
+            prev is not None and prev.start in contrast and m.start - prev.end < 60 and _LIST_JOIN.match(folded, prev.end, m.start)
+        ):
+            contrast.add(m.start)
         prev = m
-    return frozenset(out)
+    return frozenset(out), frozenset(out | contrast)
 
 
 def _carried_province(ctx: _Ctx, s: _Sentence) -> tuple[Province | None, str, float] | None:
@@ -1071,7 +1092,7 @@ def _carried_province(ctx: _Ctx, s: _Sentence) -> tuple[Province | None, str, fl
     i = bisect_right(ctx.sentence_starts, last.start) - 1
     o = ctx.sentences[i]
     lo, hi = bisect_left(ctx.mention_starts, o.start), bisect_left(ctx.mention_starts, o.end)
-    named = {m.province.code for m in ctx.mentions[lo:hi] if m.start not in ctx.asides}
+    named = {m.province.code for m in ctx.mentions[lo:hi] if m.start not in ctx.compared}
     if len(named) <= 1:
         return last.province, "paragraph", 0.95
     subject = _article_subject(ctx)
@@ -1224,6 +1245,8 @@ def _paren_after_name(ctx: _Ctx, s: _Sentence, q: Quantity, prev_folded: str) ->
         if rule.exclusions is not None and rule.exclusions.search(folded, s.start, q.end):
             continue
         value, conf = _accepts(rule.number, q, folded)
+        if rule.number == "index" and is_whole(q.value):
+            value = None  # "Sơn La (1)" is a footnote or a rank, not a score
         if value is None and rule.number == "rank" and q.kind == "number" and is_whole(q.value) and 1 <= q.value <= 63:
             if _RANKING_WORDS.search(folded, s.start, s.end):
                 value, conf = q.value, 0.9
@@ -1335,7 +1358,12 @@ def _scan_sentence(ctx: _Ctx, s: _Sentence, quants: list[Quantity], prev_folded:
         if match is None and last_cue is not None and last_cue[0] is prev:
             match = _elided_match(ctx, q, prev, pre_end, last_cue[1])
         if match is not None and not (
-            (_growth_before(folded, max(floor, pre_end - 20), pre_end) and not _share_of_total(folded, q, s.end))
+            (
+                (_growth_before(folded, max(floor, pre_end - 20), pre_end)
+                 or (q.qualifier_start is not None and _growth_before(folded, max(floor, q.start - 20), q.start)))
+                and not _share_of_total(folded, q, s.end)
+            )
+            or _gap_to_compared(ctx, s, pre_end)
             or GROWTH_AFTER.match(folded, q.end, s.end)
             or _is_national(ctx, s, q)
             or _in_subunit_scope(ctx, s, q, clause_end)
@@ -1361,9 +1389,23 @@ _ELIDED_SUBJECT = _fc(
 )
 
 
+def _gap_to_compared(ctx: _Ctx, s: _Sentence, pre_end: int) -> bool:
+    """"kém Lào Cai 0,1 điểm", "hơn Hà Nội 5 bậc": a number right after a compared province is
+    the gap between the two."""
+    if not ctx.compared:
+        return False
+    for m in _info(ctx, s).mentions:
+        if m.start in ctx.compared and m.end <= pre_end and not ctx.folded[m.end : pre_end].strip():
+            return True
+    return False
+
+
 def _elided_match(ctx: _Ctx, q: Quantity, prev: Quantity, pre_end: int, last: _Match) -> _Match | None:
     if not _ELIDED_SUBJECT.match(ctx.folded, prev.end, pre_end):
         return None
+    pub = ctx.published.year if ctx.published else None
+    if any(pub is None or int(y.group(1)) > pub for y in YEAR.finditer(ctx.folded, prev.end, pre_end)):
+        return None  # "..., năm 2025 đạt 80%": a later year is a plan
     value, conf = _accepts(last.rule.number, q, ctx.folded)
     if value is None:
         return None

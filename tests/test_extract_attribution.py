@@ -95,3 +95,37 @@ def test_joined_subject_with_cung_shares_the_figure():
     )
     # Without "cùng"/"đều" nothing says the first province shares the figure.
     assert ("infra.videoconf_commune_pct", "Bến Tre", 100.0) not in got
+
+
+def test_contrast_province_keeps_its_own_figure_but_is_not_carried():
+    got = facts(
+        "Năm 2023, Gia Lai có 1.310 tổ công nghệ số cộng đồng, còn Kon Tum có 870 tổ. Toàn tỉnh có 2.410 trạm BTS.",
+        title="Gia Lai phát triển tổ công nghệ số",
+    )
+    assert got == {
+        ("workforce.community_tech_teams", "Gia Lai", 1310.0),
+        ("workforce.community_tech_teams", "Kon Tum", 870.0),
+        ("infra.bts_stations", "Gia Lai", 2410.0),
+    }
+
+
+def test_province_compared_with_is_not_the_subject_and_the_gap_is_not_a_value():
+    got = facts(
+        "Theo DTI 2022, Quảng Trị đạt 0,4620 điểm, kém Thừa Thiên Huế 0,2 điểm và xếp thứ 46. "
+        "So với Quảng Bình, tỉnh có nhiều hơn 150 trạm BTS.",
+        title="Quảng Trị và chuyển đổi số",
+    )
+    assert got == {("dti.score", "Quảng Trị", 0.462), ("dti.rank", "Quảng Trị", 46.0)}
+
+
+def test_number_in_parentheses_right_after_a_compared_province_is_its_own():
+    got = facts(
+        "Theo DTI 2022, Bình Dương đứng thứ 3/63 với 0,6950 điểm, chỉ sau Đà Nẵng (0,8002 điểm) và TP. Hồ Chí Minh (0,7163 điểm).",
+        title="Bình Dương lọt top 3 chuyển đổi số",
+    )
+    assert got == {
+        ("dti.rank", "Bình Dương", 3.0),
+        ("dti.score", "Bình Dương", 0.695),
+        ("dti.score", "Đà Nẵng", 0.8002),
+        ("dti.score", "Hồ Chí Minh", 0.7163),
+    }

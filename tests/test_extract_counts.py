@@ -102,3 +102,8 @@ def test_it_staff_split_by_where_they_work():
         ("workforce.it_staff_government", "Hà Tĩnh", 210.0),
         ("workforce.it_staff_public_units", "Hà Tĩnh", 320.0),
     }
+
+
+def test_elided_second_value_in_a_later_year_is_not_a_fact():
+    got = facts("Tỷ lệ hồ sơ trực tuyến của Cà Mau năm 2022 đạt 52,3%, năm 2025 đạt 80%.")
+    assert got == {("egov.online_dossier_pct", "Cà Mau", 52.3)}

@@ -148,3 +148,8 @@ def test_year_later_in_the_rank_clause_dates_the_rank():
     result = extract_article(Article(source_id="t", title=text.splitlines()[0], clean_text=text, published=date(2023, 9, 1)))
     got = {(f.indicator_id, f.value, f.ref_year) for f in result.facts}
     assert ("dti.rank", 9.0, 2022) in got and ("dti.rank", 11.0, 2021) in got
+
+
+def test_whole_number_in_parentheses_is_not_a_score():
+    got = facts("Theo DTI 2022, Sơn La (1) và Điện Biên (2) được nêu trong phụ lục của báo cáo.")
+    assert got == set()
