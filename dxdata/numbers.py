@@ -81,7 +81,7 @@ _RANK_BEFORE = re.compile(
     r"|vị trí\s+(?:thứ\s+|số\s+)?|xếp hạng\s+(?:thứ\s+)?|hạng\s+(?:thứ\s+|số\s+)?|(?:xếp|đứng)\s+số|(?<!\w)thứ)\s*$"
 )
 _NOT_RANK_BEFORE = re.compile(
-    r"(?<!\w)(?:lần|năm|ngày|kỳ|kỳ họp|khóa|đợt|phiên|tuần|tháng|quý|bước|vòng|mùa|hội nghị|đại hội|phần|chương|điều|mục|khoản|tập|tầng|lớp|con|người|vào|sáng|chiều|tối|trưa|hôm|các|mỗi|từ|đến|giai đoạn|thế hệ|thế kỷ)\s+thứ\s*$"
+    r"(?<!\w)(?:lần|năm|ngày|kỳ|kỳ họp|khóa|đợt|phiên|tuần|tháng|quý|bước|vòng|mùa|hội nghị|đại hội|phần|chương|điều|mục|khoản|tập|tầng|lớp|con|người|vào|sáng|chiều|tối|trưa|hôm|các|mỗi|từ|đến|giai đoạn|thế hệ|thế kỷ|tỉnh|địa phương|thành phố|đơn vị|doanh nghiệp|xã|huyện|sở|bộ|cơ quan|dự án|nền tảng|sản phẩm|hệ thống|ứng dụng|trường hợp|hồ sơ|dịch vụ|chương trình|nội dung|tiêu chí|chỉ tiêu|nhiệm vụ|giải pháp)\s+thứ\s*$"
 )
 # The number of places a ranking has, not a rank: "xếp hạng 34 địa phương".
 _RANK_COUNT_AFTER = re.compile(r"\s+(?:tỉnh|địa phương|đơn vị|bộ|thành phố)(?!\w)")

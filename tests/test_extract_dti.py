@@ -105,6 +105,8 @@ def test_ranks_in_words_and_first_place():
 def test_event_ordinals_and_ranking_sizes_are_not_ranks():
     got = facts("Đây là lần thứ 3 Hòa Bình tổ chức hội nghị chuyển đổi số; ở bảng xếp hạng 34 địa phương, tỉnh chưa có tên.")
     assert not any(i.startswith("dti.rank") for i, _, _ in got)
+    got = facts("Theo DTI 2022, Hòa Bình là địa phương thứ 12 hoàn thành kết nối nền tảng, tỉnh thứ 5 triển khai đề án.")
+    assert not any(i.startswith("dti.rank") for i, _, _ in got)
     got = facts("Người đứng đầu cơ quan chuyển đổi số của Hòa Bình đã ký số 100% văn bản.")
     assert not any(i.startswith("dti.rank") for i, _, _ in got)
 
