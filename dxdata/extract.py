@@ -1368,10 +1368,15 @@ def _scan_sentence(ctx: _Ctx, s: _Sentence, quants: list[Quantity], prev_folded:
             or _is_national(ctx, s, q)
             or _in_subunit_scope(ctx, s, q, clause_end)
         ):
-            result = _emit(ctx, s, q, match, article, norm, facts, targets, clause_end)
+            group = _group_subject(ctx, s, q.start)
+            if group:
+                for member in group:
+                    result = _emit(ctx, s, q, match, article, norm, facts, targets, clause_end, forced=member) or result
+            else:
+                result = _emit(ctx, s, q, match, article, norm, facts, targets, clause_end)
+                for other in _shared_subject(ctx, s, q):
+                    _emit(ctx, s, q, match, article, norm, facts, targets, clause_end, forced=other)
             last_cue = (q, match)
-            for other in _shared_subject(ctx, s, q):
-                _emit(ctx, s, q, match, article, norm, facts, targets, clause_end, forced=other)
             if match.how in ("", "+paren"):
                 for extra in _companions(ctx, q, match, floor, pre_end, s.end, active, local):
                     _emit(ctx, s, q, extra, article, norm, facts, targets, clause_end)
@@ -1573,6 +1578,33 @@ def _shared_subject(ctx: _Ctx, s: _Sentence, q: Quantity) -> list[Province]:
     return out
 
 
+_GROUP_SUBJECT = _fc(r"(?<!\w)(?:cả|các|hai|ba)\s+(?:(hai|ba|2|3)\s+)?(?:tỉnh|địa phương|thành phố)(?: này| trên| nói trên)?\s+(?:đều|cùng)(?!\w)")
+_GROUP_SIZE = {"hai": 2, "2": 2, "ba": 3, "3": 3}
+
+
+def _group_subject(ctx: _Ctx, s: _Sentence, pos: int) -> list[Province]:
+    """"Cả hai tỉnh đều đã kết nối ...": the provinces named in the paragraph before, when they
+    are exactly as many as the sentence says."""
+    if ctx.folded.find("đều", s.start, pos) < 0 and ctx.folded.find("cùng", s.start, pos) < 0:
+        return []
+    m = None
+    for m in _GROUP_SUBJECT.finditer(ctx.folded, s.start, pos):
+        pass
+    if m is None or _info(ctx, s).mentions and any(x.start < pos for x in _info(ctx, s).mentions):
+        return []
+    size = _GROUP_SIZE.get(m.group(1) or "", None)
+    if size is None:
+        word = ctx.folded[m.start() : m.start() + 4]
+        size = _GROUP_SIZE.get(word.strip().split()[0] if word.strip() else "", None)
+    if size is None:
+        return []
+    named: list[Province] = []
+    for x in ctx.mentions_by_para.get(s.para, ()):
+        if x.start < s.start and x.start not in ctx.compared and all(p.code != x.province.code for p in named):
+            named.append(x.province)
+    return named if len(named) == size else []
+
+
 _RANK_THEN_NAME = _fc(r"\s*(?:là|thuộc về)\s+(?:tỉnh\s+|thành phố\s+|tp\.?\s*)?")
 
 
@@ -1675,6 +1707,14 @@ def _scan_statements(ctx: _Ctx, s: _Sentence, prev_folded: str, article, norm, f
                 notes.append("no publication date for a present-state statement")
             facts.append(_make_fact(article, norm, ctx, s, rule, 1.0, "exact", province, ref_year, ref_date,
                                     f"cue:{rule.indicator_id}#{cue.n}", conf, "; ".join(notes) or None, (m.start(), m.end()), None))
+            group = _group_subject(ctx, s, m.start())
+            if group and province is None:
+                province, conf, notes = group[0], 0.9 * 0.9, [n for n in notes if not n.startswith("no province")]
+                facts[-1] = _make_fact(article, norm, ctx, s, rule, 1.0, "exact", province, ref_year, ref_date,
+                                       f"cue:{rule.indicator_id}#{cue.n}+group", conf, "; ".join(notes) or None, (m.start(), m.end()), None)
+            for other in (p for p in group if province is None or p.code != province.code):
+                facts.append(_make_fact(article, norm, ctx, s, rule, 1.0, "exact", other, ref_year, ref_date,
+                                        f"cue:{rule.indicator_id}#{cue.n}+group", conf, "; ".join(notes) or None, (m.start(), m.end()), None))
             break
 
 

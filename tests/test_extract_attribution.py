@@ -129,3 +129,20 @@ def test_number_in_parentheses_right_after_a_compared_province_is_its_own():
         ("dti.score", "Đà Nẵng", 0.8002),
         ("dti.score", "Hồ Chí Minh", 0.7163),
     }
+
+
+def test_both_provinces_do_it_gives_the_fact_to_each():
+    got = facts(
+        "Năm 2023, Sóc Trăng có 1.120 trạm BTS, Bạc Liêu có 980 trạm BTS. "
+        "Cả hai tỉnh đều đã kết nối nền tảng LGSP với Nền tảng tích hợp, chia sẻ dữ liệu quốc gia (NDXP).",
+        title="Hạ tầng số ở hai tỉnh ven biển",
+    )
+    links = {p for i, p, _ in got if i == "infra.data_platform_national_link"}
+    assert links == {"Sóc Trăng", "Bạc Liêu"}
+    got = facts(
+        "Năm 2023, Sóc Trăng có 1.120 trạm BTS, Bạc Liêu có 980 trạm BTS, Cà Mau có 1.300 trạm BTS. "
+        "Cả hai tỉnh đều đã kết nối nền tảng LGSP với Nền tảng tích hợp, chia sẻ dữ liệu quốc gia (NDXP).",
+        title="Hạ tầng số ở ba tỉnh ven biển",
+    )
+    # Three provinces named, "cả hai tỉnh": which two is not said.
+    assert {p for i, p, _ in got if i == "infra.data_platform_national_link"} <= {"Cà Mau"}
