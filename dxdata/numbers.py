@@ -304,7 +304,7 @@ def scan_quantities(folded: str, start: int = 0, end: int | None = None, *, styl
             continue
         found.append(q)
         consumed_until = q.end
-    if folded.find("thứ", start, end) >= 0 or folded.find("số", start, end) >= 0:
+    if folded.find("thứ", start, end) >= 0 or folded.find("số một", start, end) >= 0:
         for m in _RANK_WORD.finditer(folded, start, end):
             lo, word_start = max(start, m.start() - 30), m.end(1) - len(m.group(1))
             if _is_rank_context(folded, lo, word_start, bare_ok=False) and (m.group(1) != "một" or folded.startswith("số", m.start())):
