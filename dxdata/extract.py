@@ -1345,6 +1345,8 @@ def _scan_sentence(ctx: _Ctx, s: _Sentence, quants: list[Quantity], prev_folded:
             assigned.append(result)
             prev = q
             continue
+        if match is not None and match.cue.where == "any" and q.text == "đầu" and not _DTI_IN_SENTENCE.search(folded, s.start, s.end):
+            match = None  # "đứng đầu cả nước" about some other figure: the index must be named
         if match is None or match.cue.where == "any":
             paren = _paren_parent_match(ctx, q, prev, s.end, active, local)
             if paren is not None:
@@ -1424,6 +1426,9 @@ def _share_of_total(folded: str, q: Quantity, s_end: int) -> bool:
 
 
 _SHARE_TOTAL_AFTER = _fc(r"\s*(?:trên\s+)?tổng số(?!\w)")
+
+
+_DTI_IN_SENTENCE = _fc(r"chuyển đổi số|\bdti\b|bảng xếp hạng")
 
 
 _RESPECTIVE_JOIN = _fc(r"\s*(?:điểm|%)?\s*(?:,|;|và|,\s*và)\s*(?:thứ\s*|hạng\s*)?$")

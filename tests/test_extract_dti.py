@@ -155,3 +155,11 @@ def test_year_later_in_the_rank_clause_dates_the_rank():
 def test_whole_number_in_parentheses_is_not_a_score():
     got = facts("Theo DTI 2022, Sơn La (1) và Điện Biên (2) được nêu trong phụ lục của báo cáo.")
     assert got == set()
+
+
+def test_first_place_needs_the_index_named_in_its_sentence():
+    text = "Chuyển đổi số ở Hậu Giang\nNăm 2022, Hậu Giang đứng đầu cả nước với 98% hồ sơ được giải quyết đúng hạn.\n"
+    result = extract_article(Article(source_id="t", title=text.splitlines()[0], clean_text=text, published=date(2023, 9, 1)))
+    assert [f for f in result.facts if f.indicator_id == "dti.rank"] == []
+    got = facts("Năm 2022, Hậu Giang đứng đầu cả nước về chuyển đổi số.")
+    assert got == {("dti.rank", "Hậu Giang", 1.0)}
