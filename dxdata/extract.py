@@ -1022,7 +1022,9 @@ def _attribute(ctx: _Ctx, s: _Sentence, pos: int) -> tuple[Province | None, str,
         subjects = [m for m in before if m.start not in ctx.compared]
         if subjects:
             return subjects[-1].province, "sentence (past a compared province)", 0.95
-    elif inside and not CLAUSE_END.search(ctx.folded, pos, inside[0].start):
+    elif inside and inside[0].start not in ctx.asides:
+        # "Với 1.250 trạm BTS, Sơn La ...": named after the number. Not a contrast or a comparison
+        # that follows it ("Tỉnh có 1.200 tổ, còn Điện Biên có 1.400 tổ").
         return inside[0].province, "sentence", 0.97
     if ctx.subunit_article:
         return None, "sub-unit article", 0.0

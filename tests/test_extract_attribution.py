@@ -146,3 +146,8 @@ def test_both_provinces_do_it_gives_the_fact_to_each():
     )
     # Three provinces named, "cả hai tỉnh": which two is not said.
     assert {p for i, p, _ in got if i == "infra.data_platform_national_link"} <= {"Cà Mau"}
+
+
+def test_province_named_after_the_number_across_a_comma_is_still_its_subject():
+    got = facts("Lai Châu có 900 trạm BTS. Với 1.250 trạm BTS, Sơn La đã phủ sóng 4G đến mọi thôn bản.", title="Hạ tầng số Tây Bắc")
+    assert got == {("infra.bts_stations", "Lai Châu", 900.0), ("infra.bts_stations", "Sơn La", 1250.0)}
