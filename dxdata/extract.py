@@ -26,7 +26,7 @@ import json
 from bisect import bisect_left, bisect_right
 import re
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -992,10 +992,11 @@ def _period(ctx: _Ctx, s: _Sentence, q: Quantity, clause_end: int) -> tuple[int 
                 return y, None, "stated year"
             break
     year, year_end = None, -1
+    pub = ctx.published.year if ctx.published else 9999
     for a, e, y, ignored, ok in info.years:
         if e > q.start:
             break
-        if not ignored and ok:
+        if not ignored and ok and y <= pub:  # a later year is a target's, not this value's
             year, year_end = y, e
     if year is not None:
         if not any(year_end <= p < q.start for p in info.period_present):
@@ -1324,9 +1325,19 @@ def _scan_sentence(ctx: _Ctx, s: _Sentence, quants: list[Quantity], prev_folded:
         return
     assigned: list[tuple[Quantity, _Match, Province | None] | None] = []
     prev: Quantity | None = None
-    respective = _respective_matches(ctx, s, quants, active) if folded.find("lần lượt", s.start, s.end) >= 0 else {}
+    respective: dict[int, _Match] = {}
+    respective_prov: dict[int, Province | None] = {}
+    if folded.find("lần lượt", s.start, s.end) >= 0:
+        quants = _rank_run_as_ranks(ctx, s, quants)
+        respective = _respective_matches(ctx, s, quants, active)
+        if not respective:
+            respective_prov = _respective_provinces(ctx, s, quants)
     last_cue: tuple[Quantity, _Match] | None = None  # the last number a cue took (fact or target)
     for i, q in enumerate(quants):
+        if i in respective_prov and respective_prov[i] is None:
+            assigned.append(None)  # "X, Y và Z lần lượt ..." with a count that does not match
+            prev = q
+            continue
         floor = prev.end if prev else s.start
         pre_end = q.qualifier_start if q.qualifier_start is not None else q.start
         clause_end = _clause_end(folded, q.end, s.end)
@@ -1372,7 +1383,7 @@ def _scan_sentence(ctx: _Ctx, s: _Sentence, quants: list[Quantity], prev_folded:
             or _is_national(ctx, s, q)
             or _in_subunit_scope(ctx, s, q, clause_end)
         ):
-            group = _group_subject(ctx, s, q.start)
+            group = [respective_prov[i]] if i in respective_prov else _group_subject(ctx, s, q.start)
             if group:
                 for member in group:
                     result = _emit(ctx, s, q, match, article, norm, facts, targets, clause_end, forced=member) or result
@@ -1393,7 +1404,7 @@ def _scan_sentence(ctx: _Ctx, s: _Sentence, quants: list[Quantity], prev_folded:
 # left out. Only time words may come between the two.
 _ELIDED_SUBJECT = _fc(
     r"[\s,]*(?:(?:và|nhưng|còn|song|tuy nhiên)\s+)?"
-    r"(?:(?:trong|đến|tới|tính|hết|cuối|đầu|năm|tháng|quý|nay|hiện nay|riêng|\d+|i{1,3}|iv)(?!\w)[\s,]*)+"
+    r"(?:(?:trong|đến|tới|tính|hết|cuối|đầu|năm|tháng|quý|nay|hiện nay|hiện tại|hiện|riêng|\d+|i{1,3}|iv)(?!\w)[\s,]*)+"
     r"(?:(?:mới|chỉ|đã|cũng|tiếp tục|thì)\s+)*(?:đạt|lên|là)\s*$"
 )
 
@@ -1436,22 +1447,62 @@ _DTI_IN_SENTENCE = _fc(r"chuyển đổi số|\bdti\b|bảng xếp hạng")
 _RESPECTIVE_JOIN = _fc(r"\s*(?:điểm|%)?\s*(?:,|;|và|,\s*và)\s*(?:thứ\s*|hạng\s*)?$")
 
 
-def _respective_matches(ctx: _Ctx, s: _Sentence, quants: list[Quantity], active: dict) -> dict[int, _Match]:
-    """"ba trụ cột chính quyền số, kinh tế số, xã hội số lần lượt xếp thứ 12, 13 và 14": the
-    numbers after "lần lượt" (respectively) take, in order, the indicators named before it.
-    Nothing is assigned unless there are as many names as numbers."""
+def _respective_run(ctx: _Ctx, s: _Sentence, quants: list[Quantity]) -> tuple[int, list[int]]:
+    """Where "lần lượt" is, and the indexes of the joined numbers after it ([] if fewer than 2)."""
     folded = ctx.folded
     at = folded.find("lần lượt", s.start, s.end)
     first = next((i for i, q in enumerate(quants) if q.start > at), None)
     if first is None:
-        return {}
+        return at, []
     run = [first]
     for j in range(first + 1, len(quants)):
         if not _RESPECTIVE_JOIN.match(folded, quants[j - 1].end, quants[j].start):
             break
         run.append(j)
-    if len(run) < 2:
+    return at, run if len(run) >= 2 else []
+
+
+def _rank_run_as_ranks(ctx: _Ctx, s: _Sentence, quants: list[Quantity]) -> list[Quantity]:
+    """"lần lượt xếp thứ 12, 13 và 14": the bare numbers after the first rank are ranks too."""
+    _, run = _respective_run(ctx, s, quants)
+    if not run or quants[run[0]].kind != "rank":
+        return quants
+    out = list(quants)
+    limit = quants[run[0]].denominator or 63
+    for j in run[1:]:
+        q = out[j]
+        if q.kind == "number" and is_whole(q.value) and 1 <= q.value <= limit:
+            out[j] = replace(q, kind="rank")
+    return out
+
+
+def _respective_provinces(ctx: _Ctx, s: _Sentence, quants: list[Quantity]) -> dict[int, Province | None]:
+    """"Hà Tĩnh và Nghệ An lần lượt xếp thứ 28 và 30": the numbers go to the provinces named
+    before "lần lượt", in order; None for each when the counts differ (nothing is guessed)."""
+    at, run = _respective_run(ctx, s, quants)
+    if not run:
         return {}
+    seg_start = max([s.start] + [q.end for q in quants[: run[0]] if q.end <= at])
+    named: list[Province] = []
+    for m in _info(ctx, s).mentions:
+        if seg_start <= m.start < at and m.start not in ctx.compared and all(p.code != m.province.code for p in named):
+            named.append(m.province)
+    if len(named) < 2:
+        return {}
+    if len(named) != len(run):
+        return {j: None for j in run}
+    return dict(zip(run, named))
+
+
+def _respective_matches(ctx: _Ctx, s: _Sentence, quants: list[Quantity], active: dict) -> dict[int, _Match]:
+    """"ba trụ cột chính quyền số, kinh tế số, xã hội số lần lượt xếp thứ 12, 13 và 14": the
+    numbers after "lần lượt" (respectively) take, in order, the indicators named before it.
+    Nothing is assigned unless there are as many names as numbers."""
+    folded = ctx.folded
+    at, run = _respective_run(ctx, s, quants)
+    if not run:
+        return {}
+    first = run[0]
     head = quants[first]
     seg_start = max([s.start] + [q.end for q in quants[:first]])
     best: tuple[str, float] | None = None
@@ -1478,8 +1529,6 @@ def _respective_matches(ctx: _Ctx, s: _Sentence, quants: list[Quantity], active:
         for (rule, cue), j in zip(names, run):
             q = quants[j]
             value, conf = _accepts(number, q, folded)
-            if value is None and number == "rank" and q.kind == "number" and is_whole(q.value) and 1 <= q.value <= (head.denominator or 63):
-                value, conf = q.value, 0.9  # "xếp thứ 12, 13 và 14": the later numbers are ranks too
             if value is None or _excluded(rule, scope):
                 return {}
             out[j] = _Match(rule, cue, 2.5, "+respective", value, 0.9 * conf)
@@ -1629,8 +1678,11 @@ def _named_after_rank(ctx: _Ctx, s: _Sentence, q: Quantity) -> Province | None:
 def _dti_year(ctx: _Ctx, s: _Sentence, q: Quantity) -> int | None:
     folded = ctx.folded
     year = None
+    # A year after the publication year is a target's ("mục tiêu năm 2025 xếp thứ 20, nhưng hiện
+    # mới xếp thứ 28"), never the edition of a rank already achieved.
+    pub = ctx.published.year if ctx.published else 9999
     for m in YEAR.finditer(folded, s.start, q.start):
-        if YEAR_IGNORE_BEFORE.search(folded, max(s.start, m.start() - 20), m.start()):
+        if YEAR_IGNORE_BEFORE.search(folded, max(s.start, m.start() - 20), m.start()) or int(m.group(1)) > pub:
             continue
         year = int(m.group(1))
     if year is None:
@@ -1652,13 +1704,13 @@ def _dti_year(ctx: _Ctx, s: _Sentence, q: Quantity) -> int | None:
         while i >= 0 and ctx.sentences[i].para == s.para:
             o = ctx.sentences[i]
             m = DTI_YEAR.search(folded, o.start, o.end)
-            if m:
+            if m and int(m.group(1)) <= pub:
                 return int(m.group(1))
             i -= 1
         m = DTI_YEAR.search(ctx.title_folded)
         if m:
             year = int(m.group(1))
-    return year
+    return year if year is None or year <= pub else None
 
 
 @lru_cache(maxsize=4)

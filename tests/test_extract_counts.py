@@ -107,3 +107,8 @@ def test_it_staff_split_by_where_they_work():
 def test_elided_second_value_in_a_later_year_is_not_a_fact():
     got = facts("Tỷ lệ hồ sơ trực tuyến của Cà Mau năm 2022 đạt 52,3%, năm 2025 đạt 80%.")
     assert got == {("egov.online_dossier_pct", "Cà Mau", 52.3)}
+
+
+def test_actual_after_a_target_year_is_dated_by_publication():
+    got = facts("Tỷ lệ hồ sơ trực tuyến của Hà Tĩnh đặt mục tiêu năm 2025 đạt 80%, nhưng hiện mới đạt 42%.")
+    assert got == {("egov.online_dossier_pct", "Hà Tĩnh", 42.0)}

@@ -163,3 +163,13 @@ def test_first_place_needs_the_index_named_in_its_sentence():
     assert [f for f in result.facts if f.indicator_id == "dti.rank"] == []
     got = facts("Năm 2022, Hậu Giang đứng đầu cả nước về chuyển đổi số.")
     assert got == {("dti.rank", "Hậu Giang", 1.0)}
+
+
+def test_respective_over_provinces_and_a_target_year_never_dates_an_achieved_rank():
+    got = facts("Theo DTI 2022, Hà Tĩnh và Nghệ An lần lượt xếp thứ 28 và 30.")
+    assert got == {("dti.rank", "Hà Tĩnh", 28.0), ("dti.rank", "Nghệ An", 30.0)}
+    got = facts("Theo DTI 2022, Hà Tĩnh, Nghệ An và Quảng Bình lần lượt xếp thứ 28 và 30.")
+    assert got == set()
+    text = "Hà Tĩnh và chuyển đổi số\nHà Tĩnh đặt mục tiêu năm 2025 xếp thứ 20 về chuyển đổi số, nhưng hiện mới xếp thứ 28.\n"
+    result = extract_article(Article(source_id="t", title="Hà Tĩnh và chuyển đổi số", clean_text=text, published=date(2023, 9, 1)))
+    assert [(f.value, f.ref_year) for f in result.facts if f.indicator_id == "dti.rank"] == [(28.0, 2022)]
