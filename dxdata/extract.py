@@ -1338,8 +1338,11 @@ def _scan_sentence(ctx: _Ctx, s: _Sentence, quants: list[Quantity], prev_folded:
             assigned.append(None)  # "X, Y và Z lần lượt ..." with a count that does not match
             prev = q
             continue
-        floor = prev.end if prev else s.start
         pre_end = q.qualifier_start if q.qualifier_start is not None else q.start
+        floor = prev.end if prev else s.start
+        if prev is not None and q.kind == "rank" and _RANK_AFTER_MOVE.match(folded, prev.end, pre_end):
+            floor = prev_floor  # "trụ cột chính quyền số tăng 10 bậc, lên vị trí thứ 15": one subject
+        prev_floor = floor
         clause_end = _clause_end(folded, q.end, s.end)
         if i + 1 < len(quants):
             clause_end = min(clause_end, quants[i + 1].start)
@@ -1441,6 +1444,7 @@ def _share_of_total(folded: str, q: Quantity, s_end: int) -> bool:
 _SHARE_TOTAL_AFTER = _fc(r"\s*(?:trên\s+)?tổng số(?!\w)")
 
 
+_RANK_AFTER_MOVE = _fc(r"\s*bậc\s*,?\s*(?:lên|xuống|vươn lên|tụt xuống|leo lên|rơi xuống|đạt|và)\s*(?:vị trí|hạng|xếp|đứng)?\s*(?:thứ)?\s*$")
 _DTI_IN_SENTENCE = _fc(r"chuyển đổi số|\bdti\b|bảng xếp hạng")
 
 

@@ -91,6 +91,7 @@ _RANK_WORD = re.compile(r"(?:thứ|số)\s+(nhất|nhì|hai|ba|tư|bốn|năm|s�
 _FIRST_PLACE = re.compile(
     r"(?<!người )(?<!những )(?<!các )đứng (đầu)(?=\s+(?:cả nước|toàn quốc|cả ba|cả 3|các trụ cột|ba trụ cột|về|bảng|trong bảng|với|ở (?:cả|các|bảng|trụ)))"
 )
+_COUNTED_GROUP = re.compile(r"(?<![\d.,])\d+\s+(?:huyện|xã|tỉnh|địa phương|đơn vị|thành phố|quận|doanh nghiệp|sở|cơ quan|trường)(?:\s+[^\W\d]+)?\s+$")  # "3 huyện đứng đầu": a group of leaders
 # "412 trên tổng số 460 xã": a part of a whole, read like "412/460".
 _OF_TOTAL_AFTER = re.compile(r"\s+trên\s+tổng\s+số\s+(\d+(?:\.\d{3})*)(?![\d,.]\d)")
 _RANK_OF_AFTER = re.compile(r"\s+(?:trong|trên)\s+(?:tổng\s+số\s+)?(?:cả\s+nước\s+)?(\d{1,3})\s+(?:tỉnh|địa phương)")
@@ -313,7 +314,8 @@ def scan_quantities(folded: str, start: int = 0, end: int | None = None, *, styl
         found.sort(key=lambda q: q.start)
     if folded.find("đứng đầu", start, end) >= 0:
         for m in _FIRST_PLACE.finditer(folded, start, end):
-            if "nhóm" not in folded[max(start, m.start() - 40) : m.start()]:
+            before = folded[max(start, m.start() - 40) : m.start()]
+            if "nhóm" not in before and not _COUNTED_GROUP.search(before):
                 found.append(Quantity(m.start(1), m.end(1), 1.0, "rank", text="đầu"))
         found.sort(key=lambda q: q.start)
     for q in found:

@@ -173,3 +173,10 @@ def test_respective_over_provinces_and_a_target_year_never_dates_an_achieved_ran
     text = "Hà Tĩnh và chuyển đổi số\nHà Tĩnh đặt mục tiêu năm 2025 xếp thứ 20 về chuyển đổi số, nhưng hiện mới xếp thứ 28.\n"
     result = extract_article(Article(source_id="t", title="Hà Tĩnh và chuyển đổi số", clean_text=text, published=date(2023, 9, 1)))
     assert [(f.value, f.ref_year) for f in result.facts if f.indicator_id == "dti.rank"] == [(28.0, 2022)]
+
+
+def test_pillar_move_then_rank_and_a_counted_group_of_leaders():
+    got = facts("Theo DTI 2022, trụ cột chính quyền số của Hà Tĩnh tăng 10 bậc, lên vị trí thứ 15.")
+    assert got == {("dti.rank_digital_government", "Hà Tĩnh", 15.0)}
+    got = facts("Năm 2022, Hà Tĩnh có 3 huyện đứng đầu về chuyển đổi số.")
+    assert not any(i == "dti.rank" for i, _, _ in got)
