@@ -1659,9 +1659,13 @@ def _group_subject(ctx: _Ctx, s: _Sentence, pos: int) -> list[Province]:
     if size is None:
         return []
     named: list[Province] = []
-    for x in ctx.mentions_by_para.get(s.para, ()):
-        if x.start < s.start and x.start not in ctx.compared and all(p.code != x.province.code for p in named):
-            named.append(x.province)
+    # The provinces named earlier in the paragraph, else in the paragraph before it.
+    for para in (s.para, s.para - 1):
+        for x in ctx.mentions_by_para.get(para, ()):
+            if x.start < s.start and x.start not in ctx.compared and all(p.code != x.province.code for p in named):
+                named.append(x.province)
+        if named:
+            break
     return named if len(named) == size else []
 
 

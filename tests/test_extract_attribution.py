@@ -151,3 +151,12 @@ def test_both_provinces_do_it_gives_the_fact_to_each():
 def test_province_named_after_the_number_across_a_comma_is_still_its_subject():
     got = facts("Lai Châu có 900 trạm BTS. Với 1.250 trạm BTS, Sơn La đã phủ sóng 4G đến mọi thôn bản.", title="Hạ tầng số Tây Bắc")
     assert got == {("infra.bts_stations", "Lai Châu", 900.0), ("infra.bts_stations", "Sơn La", 1250.0)}
+
+
+def test_group_subject_in_the_next_paragraph():
+    got = facts(
+        "Theo DTI 2022, Thanh Hóa đứng thứ 18, Nghệ An thứ 26 còn Hà Tĩnh xếp thứ 35.\n"
+        "Cả ba tỉnh đều đã kết nối nền tảng LGSP với nền tảng NDXP quốc gia.",
+        title="Ba tỉnh Bắc Trung Bộ và chuyển đổi số",
+    )
+    assert {p for i, p, _ in got if i == "infra.data_platform_national_link"} == {"Thanh Hóa", "Nghệ An", "Hà Tĩnh"}
