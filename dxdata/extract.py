@@ -758,7 +758,7 @@ def _deduplicate(facts: list[Fact]) -> tuple[list[Fact], list[Fact]]:
     seen: set[tuple] = set()
     kept, dupes = [], []
     for f in sorted(facts, key=lambda f: (f.value_start if f.value_start is not None else f.quote_start)):
-        key = (f.indicator_id, f.province_code, f.ref_year, f.ref_date)
+        key = (f.indicator_id, f.unit_set, f.province_code, f.ref_year, f.ref_date)
         if f.province_code is not None and key in seen:
             f.note = ((f.note + "; ") if f.note else "") + "a value for the same indicator, province and period was stated earlier in the article"
             dupes.append(f)
@@ -1607,8 +1607,38 @@ def _emit(ctx: _Ctx, s: _Sentence, q: Quantity, match: _Match, article, norm, fa
         notes.append(f"no province attributable ({how_prov})")
     fact = _make_fact(article, norm, ctx, s, rule, match.value, qualifier, province, ref_year, ref_date, method,
                       confidence, "; ".join(notes) or None, vspan, rank_of)
+    if rule.theme == "rankings" and province is not None and ref_year is not None and ref_year >= 2024 and _ranks_34_units(ctx, s, q):
+        merged = _merged_unit(province)
+        if merged is not None:
+            fact.unit_set, fact.province_code, fact.province = 34, merged.code, merged.name
+            fact.note = ((fact.note + "; ") if fact.note else "") + "ranking of the 34 units formed on 1 July 2025"
     facts.append(fact)
     return (q, match, province)
+
+
+_UNITS_34 = _fc(r"/34(?!\d)|(?<!\d)34 (?:tỉnh|địa phương|đơn vị)")
+_UNITS_63 = _fc(r"/63(?!\d)|(?<!\d)63 (?:tỉnh|địa phương|đơn vị)|\(cũ\)")
+
+
+def _ranks_34_units(ctx: _Ctx, s: _Sentence, q: Quantity) -> bool:
+    """A 2024-edition DTI figure stated in the 34-unit ranking ("xếp thứ 17/34", "Ở bảng xếp
+    hạng 34 địa phương, ..."): only when the sentence says so and names no 63-unit ranking."""
+    if q.denominator == 34:
+        return True
+    if q.denominator is not None:
+        return False
+    folded = ctx.folded
+    return _UNITS_34.search(folded, s.start, s.end) is not None and _UNITS_63.search(folded, s.start, s.end) is None
+
+
+@lru_cache(maxsize=128)
+def _merged_unit(province: Province) -> Province | None:
+    from dxdata.provinces import register_for
+
+    code = getattr(province, "merged_into_2025_code", None)
+    if not code:
+        return None
+    return next((p for p in register_for(34).provinces if p.code == code), None)
 
 
 _SUBJECT_JOIN = _fc(r"\s*(?:,|và)\s*(?:tỉnh\s+|thành phố\s+|tp\.?\s*)?")

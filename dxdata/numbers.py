@@ -440,7 +440,7 @@ def _is_rank_context(folded: str, lo: int, a: int, bare_ok: bool = True) -> bool
         t = m.start() - 1
         while t >= lo and folded[t] == " ":
             t -= 1
-        if not bare_ok or t < lo or not (folded[t].isalpha() or folded[t] in ",;(") or _NOT_RANK_BEFORE.search(folded, lo, a):
+        if not bare_ok or t < lo or not (folded[t].isalpha() or folded[t] in ",;()") or _NOT_RANK_BEFORE.search(folded, lo, a):
             return False
         if folded[t] == "(" and not (t > lo and folded[t - 1 : t].isspace() and folded[t - 2 : t - 1].isalpha()):
             return False  # "(thứ 5)" after a name is a rank; after a date, "12/10 (thứ 5)", a weekday

@@ -180,3 +180,18 @@ def test_pillar_move_then_rank_and_a_counted_group_of_leaders():
     assert got == {("dti.rank_digital_government", "Hà Tĩnh", 15.0)}
     got = facts("Năm 2022, Hà Tĩnh có 3 huyện đứng đầu về chuyển đổi số.")
     assert not any(i == "dti.rank" for i, _, _ in got)
+
+
+def test_2024_edition_ranks_in_the_34_unit_ranking_carry_that_unit_set():
+    text = (
+        "DTI 2024: Lâm Đồng xếp thứ 20/34\n"
+        "Theo DTI 2024, tỉnh Lâm Đồng xếp thứ 20/34 tỉnh, thành phố. "
+        "Nếu xét theo 63 đơn vị cũ, Lâm Đồng (cũ) xếp thứ 35, Đắk Nông (cũ) thứ 50.\n"
+    )
+    result = extract_article(Article(source_id="t", title=text.splitlines()[0], clean_text=text, published=date(2025, 11, 2)))
+    got = {(f.province, f.value, f.unit_set) for f in result.facts if f.indicator_id == "dti.rank"}
+    assert got == {("Lâm Đồng", 20.0, 34), ("Lâm Đồng", 35.0, 63), ("Đắk Nông", 50.0, 63)}
+    new_lam_dong = next(f for f in result.facts if f.unit_set == 34)
+    from dxdata.provinces import register_for
+
+    assert register_for(34).lookup("Lâm Đồng").code == new_lam_dong.province_code
