@@ -284,7 +284,7 @@ TARGET_MARKERS = _fc(
 )
 # "hiện" (now) is a syllable of many words ("hiện trường", "thực hiện", "hiện đại").
 HIEN = r"hiện(?<![^\W\d_]hiện)(?<!thực hiện)(?<!thể hiện)(?<!xuất hiện)(?<!phát hiện)(?<!biểu hiện)(?!\w)(?! trường| đại| thực| diện| hành| vật| tượng| rõ| ra)"
-PRESENT_MARKERS = _fc(r"đến nay|hiện nay|hiện tại|" + HIEN + r"|tính đến|đã(?!\w)|vừa qua|toàn tỉnh có|kết quả|nhưng(?!\w)|tuy nhiên|thực tế|mới đạt|chỉ đạt")
+PRESENT_MARKERS = _fc(r"đến nay|hiện nay|hiện tại|" + HIEN + r"|tính đến|đã(?!\w)|vừa qua|toàn tỉnh có|kết quả|nhưng(?!\w)|tuy nhiên|mới đạt|chỉ đạt")
 FUTURE_YEAR = _fc(r"(?:đến|vào|trước|tới)\s+(?:cuối\s+|hết\s+)?năm\s+((?:19|20)\d\d)|năm\s+((?:19|20)\d\d)\s*,?\s*(?:tỉnh|thành phố|địa phương)?\s*(?:sẽ|phấn đấu|dự kiến)")
 YEAR = _fc(r"năm\s+((?:19|20)\d\d)")
 YEAR_IGNORE_BEFORE = _fc(r"(?:so với|so cùng kỳ|từ|giai đoạn|sau|trước|kể từ|cùng kỳ)\s*(?:cùng kỳ\s+)?(?:cuối\s+|hết\s+|đầu\s+)?$")
