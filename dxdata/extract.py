@@ -1097,6 +1097,10 @@ def _carried_province(ctx: _Ctx, s: _Sentence) -> tuple[Province | None, str, fl
     lo, hi = bisect_left(ctx.mention_starts, o.start), bisect_left(ctx.mention_starts, o.end)
     named = {m.province.code for m in ctx.mentions[lo:hi] if m.start not in ctx.compared}
     if len(named) <= 1:
+        subject = _article_subject(ctx)
+        if i < bisect_left(ctx.sentence_starts, s.start) - 2 and (subject is None or subject.code != last.province.code):
+            # Named three or more sentences back and not the article's subject: for review.
+            return last.province, "paragraph (named several sentences back)", 0.6
         return last.province, "paragraph", 0.95
     subject = _article_subject(ctx)
     if subject is not None and subject.code in named:

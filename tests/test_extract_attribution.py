@@ -160,3 +160,17 @@ def test_group_subject_in_the_next_paragraph():
         title="Ba tỉnh Bắc Trung Bộ và chuyển đổi số",
     )
     assert {p for i, p, _ in got if i == "infra.data_platform_national_link"} == {"Thanh Hóa", "Nghệ An", "Hà Tĩnh"}
+
+
+def test_province_named_several_sentences_back_goes_to_review_unless_it_is_the_subject():
+    body = (
+        "Gia Lai và Kon Tum đã ký kết hợp tác về chuyển đổi số.\n"
+        "Ở Tây Nguyên, Đắk Nông đã triển khai nhiều mô hình mới. Các mô hình được người dân đón nhận. "
+        "Nhiều xã đã có điểm phục vụ dịch vụ công. Chính quyền các cấp vào cuộc quyết liệt. "
+        "Tỉnh có 1.040 trạm BTS."
+    )
+    result = run(body, title="Chuyển đổi số ở Tây Nguyên")
+    assert not any(f.indicator_id == "infra.bts_stations" for f in result.facts)
+    assert any(f.indicator_id == "infra.bts_stations" and f.province == "Đắk Nông" for f in result.candidates)
+    result = run(body, title="Đắk Nông đẩy mạnh chuyển đổi số")
+    assert any(f.indicator_id == "infra.bts_stations" and f.province == "Đắk Nông" for f in result.facts)
