@@ -1513,7 +1513,6 @@ def _respective_matches(ctx: _Ctx, s: _Sentence, quants: list[Quantity], active:
     first = run[0]
     head = quants[first]
     seg_start = max([s.start] + [q.end for q in quants[:first]])
-    best: tuple[str, float] | None = None
     for number, pairs in active.items():
         if _accepts(number, head, folded)[0] is None:
             continue
@@ -1686,10 +1685,8 @@ def _group_subject(ctx: _Ctx, s: _Sentence, pos: int) -> list[Province]:
         pass
     if m is None or _info(ctx, s).mentions and any(x.start < pos for x in _info(ctx, s).mentions):
         return []
-    size = _GROUP_SIZE.get(m.group(1) or "", None)
-    if size is None:
-        word = ctx.folded[m.start() : m.start() + 4]
-        size = _GROUP_SIZE.get(word.strip().split()[0] if word.strip() else "", None)
+    # "cả hai tỉnh" names the count after "cả"; "hai tỉnh đều" starts with it.
+    size = _GROUP_SIZE.get(m.group(1) or ctx.folded[m.start() : m.end()].split()[0])
     if size is None:
         return []
     named: list[Province] = []
