@@ -195,3 +195,13 @@ def test_2024_edition_ranks_in_the_34_unit_ranking_carry_that_unit_set():
     from dxdata.provinces import register_for
 
     assert register_for(34).lookup("Lâm Đồng").code == new_lam_dong.province_code
+
+
+def test_rank_in_parentheses_after_a_pillar_score():
+    got = facts("Theo DTI 2022, Hà Nam đạt 0,5012 điểm (xếp thứ 20); trụ cột kinh tế số đạt 0,4410 điểm (xếp thứ 8).")
+    assert got == {
+        ("dti.score", "Hà Nam", 0.5012),
+        ("dti.rank", "Hà Nam", 20.0),
+        ("dti.score_pillar_economy", "Hà Nam", 0.441),
+        ("dti.rank_digital_economy", "Hà Nam", 8.0),
+    }
