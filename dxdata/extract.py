@@ -1193,6 +1193,28 @@ def _value_pairs(path: Path | None = None) -> dict[str, tuple[tuple[Rule, Cue], 
     return {k: tuple(v) for k, v in out.items()}
 
 
+_SCORE_AFTER_RANK = _fc(r"\s*(?:tỉnh,\s*thành phố|tỉnh|địa phương|cả nước)?\s*,?\s*(?:với|đạt)\s*(?:tổng\s+)?(?:số\s+)?(?:điểm\s+)?(?:số\s+)?(?:là\s+)?$")
+
+
+def _score_of_rank(ctx: _Ctx, q: Quantity, assigned: list) -> _Match | None:
+    """"trụ cột kinh tế số ... xếp thứ 8 với 0,4410 điểm": the score of the indicator whose rank
+    was just stated (the reverse of a "pair:" cue)."""
+    if not assigned or assigned[-1] is None:
+        return None
+    rank_rule = assigned[-1][1].rule
+    for source, partners in _value_pairs().items():
+        for rule, cue in partners:
+            if rule is rank_rule:
+                score_rule = next((r for r in load_rules() if r.indicator_id == source), None)
+                if score_rule is None or not score_rule.cues:
+                    return None
+                value, conf = _accepts(score_rule.number, q, ctx.folded)
+                if value is None:
+                    return None
+                return _Match(score_rule, score_rule.cues[0], 2.0, "+pair", value, 0.9 * conf)
+    return None
+
+
 # "412 trên tổng số 460 UBND xã ... đã có điểm cầu trực tuyến, chiếm 89,6%": the share of the
 # count stated just before.
 _SHARE_AFTER_COUNT = _fc(r"[^.;%\d]{0,100}?,?\s*(?:chiếm|tương đương|đạt tỷ lệ|bằng)\s*$")
@@ -1344,8 +1366,12 @@ def _scan_sentence(ctx: _Ctx, s: _Sentence, quants: list[Quantity], prev_folded:
             continue
         pre_end = q.qualifier_start if q.qualifier_start is not None else q.start
         floor = prev.end if prev else s.start
+        score_after_rank = False
         if prev is not None and q.kind == "rank" and _RANK_AFTER_MOVE.match(folded, prev.end, pre_end):
             floor = prev_floor  # "trụ cột chính quyền số tăng 10 bậc, lên vị trí thứ 15": one subject
+        elif prev is not None and prev.kind == "rank" and q.kind == "number" and _SCORE_AFTER_RANK.match(folded, prev.end, pre_end):
+            floor = prev_floor  # "chỉ số Hạ tầng số ... xếp thứ 5 với 0,71 điểm": the rank's subject
+            score_after_rank = True
         prev_floor = floor
         clause_end = _clause_end(folded, q.end, s.end)
         if i + 1 < len(quants):
@@ -1353,6 +1379,8 @@ def _scan_sentence(ctx: _Ctx, s: _Sentence, quants: list[Quantity], prev_folded:
         local = folded[floor:clause_end]
         result = None
         match = respective.get(i) or _best_cue(ctx, q, floor, pre_end, s.end, active, local)
+        if score_after_rank and (match is None or match.cue.where == "any"):
+            match = _score_of_rank(ctx, q, assigned) or match
         # A pillar named right after the rank ("đứng đầu cả ba trụ cột ...") beats the pairing.
         paired = None
         if i not in respective and not (match and match.cue.where == "after"):

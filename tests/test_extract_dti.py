@@ -205,3 +205,10 @@ def test_rank_in_parentheses_after_a_pillar_score():
         ("dti.score_pillar_economy", "Hà Nam", 0.441),
         ("dti.rank_digital_economy", "Hà Nam", 8.0),
     }
+
+
+def test_score_after_a_rank_belongs_to_the_ranked_indicator():
+    got = facts("Theo DTI 2022, trụ cột kinh tế số của Hà Nam xếp thứ 8 với 0,4410 điểm.")
+    assert got == {("dti.rank_digital_economy", "Hà Nam", 8.0), ("dti.score_pillar_economy", "Hà Nam", 0.441)}
+    got = facts("Theo DTI 2022, chỉ số Hạ tầng số của Hà Nam xếp thứ 5 với 0,7100 điểm.")
+    assert got == {("dti.score_digital_infrastructure", "Hà Nam", 0.71)}
