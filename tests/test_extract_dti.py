@@ -212,3 +212,8 @@ def test_score_after_a_rank_belongs_to_the_ranked_indicator():
     assert got == {("dti.rank_digital_economy", "Hà Nam", 8.0), ("dti.score_pillar_economy", "Hà Nam", 0.441)}
     got = facts("Theo DTI 2022, chỉ số Hạ tầng số của Hà Nam xếp thứ 5 với 0,7100 điểm.")
     assert got == {("dti.score_digital_infrastructure", "Hà Nam", 0.71)}
+
+
+def test_gaps_between_scores_are_not_scores():
+    assert facts("Theo DTI 2022, khoảng cách giữa Hà Nam và tỉnh dẫn đầu vẫn còn 0,25 điểm.") == set()
+    assert facts("Theo DTI 2022, Hà Nam chênh lệch 0,05 điểm với tỉnh đứng trên.") == set()
