@@ -1455,8 +1455,13 @@ def _gap_to_compared(ctx: _Ctx, s: _Sentence, pre_end: int) -> bool:
     return False
 
 
+# ... and nothing after the second value names another measure ("đến nay đạt 95% hồ sơ được số
+# hóa" is not the online share).
+_ELIDED_AFTER = _fc(r"\s*(?:[,.;:)!?]|$|(?:và|so với|trong|năm|tháng|cao|thấp|vượt|tăng|giảm|dẫn đầu|đứng|xếp)(?!\w))")
+
+
 def _elided_match(ctx: _Ctx, q: Quantity, prev: Quantity, pre_end: int, last: _Match) -> _Match | None:
-    if not _ELIDED_SUBJECT.match(ctx.folded, prev.end, pre_end):
+    if not _ELIDED_SUBJECT.match(ctx.folded, prev.end, pre_end) or not _ELIDED_AFTER.match(ctx.folded, q.end):
         return None
     pub = ctx.published.year if ctx.published else None
     if any(pub is None or int(y.group(1)) > pub for y in YEAR.finditer(ctx.folded, prev.end, pre_end)):

@@ -112,3 +112,8 @@ def test_elided_second_value_in_a_later_year_is_not_a_fact():
 def test_actual_after_a_target_year_is_dated_by_publication():
     got = facts("Tỷ lệ hồ sơ trực tuyến của Hà Tĩnh đặt mục tiêu năm 2025 đạt 80%, nhưng hiện mới đạt 42%.")
     assert got == {("egov.online_dossier_pct", "Hà Tĩnh", 42.0)}
+
+
+def test_elided_value_followed_by_another_measure_is_not_taken():
+    got = facts("Tỷ lệ hồ sơ trực tuyến của Hà Nam năm 2022 đạt 60%, đến nay đạt 95% hồ sơ được số hóa.")
+    assert got == {("egov.online_dossier_pct", "Hà Nam", 60.0)}
