@@ -794,7 +794,8 @@ def _accepts(number: str, q: Quantity, folded: str) -> tuple[float | None, float
             return q.value, (0.4 if q.kind == "range" else 1.0)
         return None, 0
     if number == "rank":
-        if q.kind == "rank" or (q.kind == "fraction" and q.denominator in (63, 34)):
+        # A rank among 5 or 6 provinces ("xếp thứ 3 trong 5 tỉnh Tây Nguyên") is a regional one.
+        if (q.kind == "rank" and q.denominator in (None, 63, 34)) or (q.kind == "fraction" and q.denominator in (63, 34)):
             if is_whole(q.value) and q.value >= 1 and (q.denominator is None or q.value <= q.denominator):
                 return q.value, 1.0
         return None, 0

@@ -217,3 +217,8 @@ def test_score_after_a_rank_belongs_to_the_ranked_indicator():
 def test_gaps_between_scores_are_not_scores():
     assert facts("Theo DTI 2022, khoảng cách giữa Hà Nam và tỉnh dẫn đầu vẫn còn 0,25 điểm.") == set()
     assert facts("Theo DTI 2022, Hà Nam chênh lệch 0,05 điểm với tỉnh đứng trên.") == set()
+
+
+def test_regional_rank_is_not_the_national_rank():
+    got = facts("Theo DTI 2022, Gia Lai xếp thứ 3/5 tỉnh Tây Nguyên và thứ 40/63 cả nước.")
+    assert got == {("dti.rank", "Gia Lai", 40.0)}
