@@ -773,6 +773,9 @@ def _clause_end(folded: str, pos: int, limit: int) -> int:
     return m.start() if m else limit
 
 
+_REGIONAL_AFTER = _fc(r"\s*(?:(?:trong|của|ở|tại|toàn)\s+)?(?:khu vực|vùng|miền|các tỉnh|nhóm)(?!\w)")
+
+
 def _accepts(number: str, q: Quantity, folded: str) -> tuple[float | None, float]:
     """The value an indicator of this number form takes from q, and a confidence factor."""
     if number == "percent":
@@ -795,6 +798,8 @@ def _accepts(number: str, q: Quantity, folded: str) -> tuple[float | None, float
         return None, 0
     if number == "rank":
         # A rank among 5 or 6 provinces ("xếp thứ 3 trong 5 tỉnh Tây Nguyên") is a regional one.
+        if q.denominator is None and _REGIONAL_AFTER.match(folded, q.end):
+            return None, 0  # "đứng thứ 2 khu vực Đồng bằng sông Cửu Long"
         if (q.kind == "rank" and q.denominator in (None, 63, 34)) or (q.kind == "fraction" and q.denominator in (63, 34)):
             if is_whole(q.value) and q.value >= 1 and (q.denominator is None or q.value <= q.denominator):
                 return q.value, 1.0

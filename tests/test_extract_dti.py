@@ -92,7 +92,7 @@ def test_total_score_wording():
 
 
 def test_ranks_in_words_and_first_place():
-    got = facts("Theo DTI 2022, Bình Phước giữ vị trí số một khu vực năm thứ hai liên tiếp.")
+    got = facts("Theo DTI 2022, Bình Phước giữ vị trí số một năm thứ hai liên tiếp.")
     assert got == {("dti.rank", "Bình Phước", 1.0)}
     got = facts("Theo DTI 2022, Vĩnh Long đứng đầu cả ba trụ cột chính quyền số, kinh tế số và xã hội số.")
     assert got == {
@@ -130,7 +130,7 @@ def test_number_in_parentheses_needs_a_ranking_sentence_and_a_bare_number():
 
 
 def test_pillars_named_after_first_place_beat_the_score_pairing():
-    got = facts("Theo DTI 2022, Quảng Bình giữ vị trí số 1 khu vực với 0,6102 điểm và đứng đầu cả ba trụ cột chính quyền số, kinh tế số và xã hội số.")
+    got = facts("Theo DTI 2022, Quảng Bình giữ vị trí số 1 với 0,6102 điểm và đứng đầu cả ba trụ cột chính quyền số, kinh tế số và xã hội số.")
     assert {i for i, _, v in got if v == 1.0} == {
         "dti.rank", "dti.rank_digital_government", "dti.rank_digital_economy", "dti.rank_digital_society",
     }
@@ -222,3 +222,5 @@ def test_gaps_between_scores_are_not_scores():
 def test_regional_rank_is_not_the_national_rank():
     got = facts("Theo DTI 2022, Gia Lai xếp thứ 3/5 tỉnh Tây Nguyên và thứ 40/63 cả nước.")
     assert got == {("dti.rank", "Gia Lai", 40.0)}
+    got = facts("Theo DTI 2022, Cần Thơ đứng thứ 1 khu vực Đồng bằng sông Cửu Long và thứ 5 cả nước.")
+    assert got == {("dti.rank", "Cần Thơ", 5.0)}
