@@ -67,7 +67,7 @@ def test_unambiguous_previous_subject_is_still_carried():
 
 def test_rank_followed_by_la_goes_to_the_province_named_after_it():
     got = facts(
-        "Theo DTI 2022, Bình Định đứng thứ nhất khu vực; xếp thứ hai là tỉnh Phú Yên.",
+        "Theo DTI 2022, Bình Định đứng thứ nhất trong bảng xếp hạng; xếp thứ hai là tỉnh Phú Yên.",
         title="Xếp hạng chuyển đổi số Nam Trung Bộ",
     )
     assert ("dti.rank", "Phú Yên", 2.0) in got
