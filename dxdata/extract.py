@@ -41,7 +41,7 @@ from dxdata.text import fold, fold_pattern, fold_unified, normalise, split_sente
 
 # Bump when the rules in this module change; the catalogue's hash is appended, so a cue edit
 # changes the version on its own.
-RULES_REVISION = "4"
+RULES_REVISION = "5"
 DEFAULT_THRESHOLD = 0.6
 
 
