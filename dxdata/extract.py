@@ -746,9 +746,24 @@ def _deduplicate(facts: list[Fact]) -> tuple[list[Fact], list[Fact]]:
     return kept, dupes
 
 
+# The characters CLAUSE_END's matches turn on: a one-class search skips through a sentence
+# several times faster than the alternation, whose whitespace branches are tried at every space.
+_CLAUSE_CHAR = re.compile(r"[,;:\-–]")
+
+
 def _clause_end(folded: str, pos: int, limit: int) -> int:
-    m = CLAUSE_END.search(folded, pos, limit)
-    return m.start() if m else limit
+    """CLAUSE_END.search(folded, pos, limit).start(), or limit when there is no match."""
+    while True:
+        m = _CLAUSE_CHAR.search(folded, pos, limit)
+        if m is None:
+            return limit
+        i = m.start()
+        if folded[i] in ",;:":
+            return i
+        # A dash ends a clause only with whitespace on both sides, inside [pos, limit).
+        if i > pos and i + 1 < limit and folded[i - 1].isspace() and folded[i + 1].isspace():
+            return i - 1
+        pos = i + 1
 
 
 def _accepts(number: str, q: Quantity, folded: str) -> tuple[float | None, float]:
