@@ -503,8 +503,13 @@ _CONTEXT_LITERALS: dict[str, frozenset[str]] = {
 def _marks(ctx: "_Ctx", s: _Sentence, name: str, regex: re.Pattern, text: str | None = None):
     """regex.finditer over the sentence, skipped when the sentence lacks every word a match needs."""
     words = _CONTEXT_LITERALS.get(name)
-    if words is not None and words.isdisjoint(_inside(ctx, s)):
-        return ()
+    if words is not None:
+        # Inlined _inside: _info asks about a dozen markers per sentence, most of them absent.
+        inside = s.inside
+        if inside is None:
+            inside = s.inside = ctx.hits.inside(s.start, s.end)
+        if words.isdisjoint(inside):
+            return ()
     return regex.finditer(ctx.folded if text is None else text, s.start, s.end)
 
 
