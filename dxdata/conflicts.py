@@ -21,6 +21,7 @@ from itertools import combinations
 
 import pandas as pd
 
+from dxdata.tables import FACT_DTYPES
 from schemas.reference import ConflictsTable
 
 CONFLICT_COLUMNS = list(ConflictsTable.to_schema().columns)
@@ -115,21 +116,8 @@ def find_conflicts(facts: pd.DataFrame) -> pd.DataFrame:
     return _typed(out)
 
 
-_DTYPES = {
-    "conflict_id": "str",
-    "indicator_id": "str",
-    "province_code": "str",
-    "province": "str",
-    "unit_set": "int64",
-    "ref_year": "int64",
-    "ref_date": "string",
-    "value": "float64",
-    "unit": "str",
-    "qualifier": "str",
-    "source_id": "str",
-    "method": "str",
-    "quote": "str",
-}
+# Conflict rows are fact rows plus a conflict id, so they take the fact columns' dtypes.
+_DTYPES = {"conflict_id": "str", **{c: FACT_DTYPES[c] for c in CONFLICT_COLUMNS if c != "conflict_id"}}
 
 
 def _typed(df: pd.DataFrame) -> pd.DataFrame:

@@ -223,6 +223,8 @@ def _parse_vn(token: str) -> float | None:
     if token.count(",") > 1:
         return None
     int_part, _, dec = token.partition(",")
+    if "." in dec:
+        return None  # "2,300.1999": no Vietnamese number has a '.' after its decimal comma
     groups = int_part.split(".")
     if len(groups) > 1:
         if not (1 <= len(groups[0]) <= 3) or any(len(g) != 3 for g in groups[1:]):
@@ -237,6 +239,8 @@ def _parse_en(token: str) -> float | None:
     if token.count(".") > 1:
         return None
     int_part, _, dec = token.partition(".")
+    if "," in dec:
+        return None  # "4.2150,5064": no English number has a ',' after its decimal point
     groups = int_part.split(",")
     if len(groups) > 1 and (not (1 <= len(groups[0]) <= 3) or any(len(g) != 3 for g in groups[1:])):
         return None

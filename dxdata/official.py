@@ -319,24 +319,15 @@ def official_dti_facts(path: Path | None = None) -> list[Fact]:
         year = _int(row, "year", path, low=2000, high=2100)
         province = resolve_province_name(row.values["province"], UNIT_SET_PRE_2025, where=where)
         base_note = f"official table {url}" if url else "official table"
-        for column, indicator_id in RANK_COLUMNS.items():
-            if row.values.get(column, "") == "":
-                continue
-            rank = _int(row, column, path, low=1, high=UNIT_SET_PRE_2025)
-            note = base_note
+
+        def rank_note(column: str, rank: int) -> str:
             if column == "rank" and rank_counts[(year, rank)] > 1:
-                note = f"{base_note}; tied rank {rank} as published, so rank {rank + 1} is not used"
-            facts.append(
-                _fact(row, province, indicator_id, rank, year=year, source_id=source_id,
-                      method=METHOD_OFFICIAL_TABLE, unit_set=UNIT_SET_PRE_2025, note=note)
-            )
-        for column, indicator_id in OFFICIAL_SCORE_COLUMNS.items():
-            value = _score(row, column, path)
-            if value is not None:
-                facts.append(
-                    _fact(row, province, indicator_id, value, year=year, source_id=source_id,
-                          method=METHOD_OFFICIAL_TABLE, unit_set=UNIT_SET_PRE_2025, note=base_note)
-                )
+                return f"{base_note}; tied rank {rank} as published, so rank {rank + 1} is not used"
+            return base_note
+
+        facts += _row_facts(row, path, province, year=year, source_id=source_id, method=METHOD_OFFICIAL_TABLE,
+                            unit_set=UNIT_SET_PRE_2025, score_columns=OFFICIAL_SCORE_COLUMNS, note=base_note,
+                            rank_note=rank_note)
     _check_unique(facts, path)
     return facts
 
@@ -366,22 +357,27 @@ def press_dti_facts(path: Path | None = None) -> list[Fact]:
         if not urls:
             raise TableSourceError(f"{where}: no source URL for a press-reported row")
         note = "reported by " + " ".join(urls)
-        for column, indicator_id in RANK_COLUMNS.items():
-            if row.values.get(column, "") == "":
-                continue
-            rank = _int(row, column, path, low=1, high=unit_set)
-            facts.append(
-                _fact(row, province, indicator_id, rank, year=year, source_id=source_id,
-                      method=METHOD_PRESS_TABLE, unit_set=unit_set, note=note)
-            )
-        for column, indicator_id in PRESS_SCORE_COLUMNS.items():
-            value = _score(row, column, path)
-            if value is not None:
-                facts.append(
-                    _fact(row, province, indicator_id, value, year=year, source_id=source_id,
-                          method=METHOD_PRESS_TABLE, unit_set=unit_set, note=note)
-                )
+        facts += _row_facts(row, path, province, year=year, source_id=source_id, method=METHOD_PRESS_TABLE,
+                            unit_set=unit_set, score_columns=PRESS_SCORE_COLUMNS, note=note)
     _check_unique(facts, path)
+    return facts
+
+
+def _row_facts(row, path: Path, province, *, year: int, source_id: str, method: str, unit_set: int,
+               score_columns: dict[str, str], note: str, rank_note=None) -> list[Fact]:
+    """One fact per rank and score a table row states; ranks are checked against the ranking size."""
+    facts = []
+    for column, indicator_id in RANK_COLUMNS.items():
+        if row.values.get(column, "") == "":
+            continue
+        rank = _int(row, column, path, low=1, high=unit_set)
+        facts.append(_fact(row, province, indicator_id, rank, year=year, source_id=source_id, method=method,
+                           unit_set=unit_set, note=rank_note(column, rank) if rank_note else note))
+    for column, indicator_id in score_columns.items():
+        value = _score(row, column, path)
+        if value is not None:
+            facts.append(_fact(row, province, indicator_id, value, year=year, source_id=source_id, method=method,
+                               unit_set=unit_set, note=note))
     return facts
 
 

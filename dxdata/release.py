@@ -679,7 +679,7 @@ def changes_markdown(version: str, created: str, previous: str | None, bump: str
                      changes: pd.DataFrame, rows: Mapping[str, int]) -> str:
     lines = [f"# Release {version}", "", f"Published {created[:10]}. {reason}", ""]
     if previous is None:
-        lines += ["This is the first release: there is no earlier release to compare with, so every row is new.", "",
+        lines += ["There is no earlier release to compare with.", "",
                   "## Rows per table", "", "| table | rows |", "|---|---:|"]
         lines += [f"| {t} | {n} |" for t, n in sorted(rows.items())]
         return "\n".join(lines) + "\n"

@@ -14,7 +14,7 @@ from schemas.tables import FACT_TABLE_MODELS, TABLE_MODELS
 FACT_TABLE_COLUMNS = list(FACT_TABLE_MODELS["infrastructure"].to_schema().columns)
 FACT_SORT = ["indicator_id", "unit_set", "province_code", "ref_year", "ref_date", "source_id"]
 
-_DTYPES = {
+FACT_DTYPES = {
     "indicator_id": "str",
     "province_code": "str",
     "province": "str",
@@ -40,7 +40,7 @@ def facts_frame(facts: Iterable[Fact | dict]) -> pd.DataFrame:
     rows = [f.to_row() if isinstance(f, Fact) else dict(f) for f in facts]
     df = pd.DataFrame(rows, columns=FACT_TABLE_COLUMNS) if rows else pd.DataFrame(columns=FACT_TABLE_COLUMNS)
     df = df[FACT_TABLE_COLUMNS]
-    for col, dtype in _DTYPES.items():
+    for col, dtype in FACT_DTYPES.items():
         df[col] = df[col].astype(dtype)
     return df
 

@@ -201,11 +201,8 @@ def article_facts(
 )
 def official_facts(context: AssetExecutionContext) -> pd.DataFrame:
     from dxdata.official import official_dti_facts
-    from dxdata.tables import facts_frame
 
-    df = facts_frame(official_dti_facts())
-    context.add_output_metadata({"dagster/row_count": MetadataValue.int(len(df)), "preview": MetadataValue.md(markdown_table(df))})
-    return df
+    return _table_facts(context, official_dti_facts())
 
 
 @asset(
@@ -217,8 +214,14 @@ def official_facts(context: AssetExecutionContext) -> pd.DataFrame:
 )
 def press_facts(context: AssetExecutionContext) -> pd.DataFrame:
     from dxdata.official import press_dti_facts
+
+    return _table_facts(context, press_dti_facts())
+
+
+def _table_facts(context: AssetExecutionContext, facts: list) -> pd.DataFrame:
+    """Facts transcribed from a table source, as a frame, with row count and preview metadata."""
     from dxdata.tables import facts_frame
 
-    df = facts_frame(press_dti_facts())
+    df = facts_frame(facts)
     context.add_output_metadata({"dagster/row_count": MetadataValue.int(len(df)), "preview": MetadataValue.md(markdown_table(df))})
     return df

@@ -178,3 +178,21 @@ def test_spans_point_into_the_text():
     for q in quantities(text):
         assert fold(text)[q.start : q.end] == q.text
         assert not math.isnan(q.value)
+
+
+@pytest.mark.parametrize("token", ["4.2150,5064", "0.50644,215", "1,5.25"])
+def test_parse_number_rejects_a_separator_after_the_decimal_mark(token):
+    # Both readings are invalid: neither style puts a group separator after the decimal mark.
+    assert parse_number(token) is None
+    assert parse_number(token, "en") is None
+
+
+def test_extraction_survives_tokens_no_number_style_can_read():
+    from datetime import date
+
+    from dxdata.extract import extract_article
+    from dxdata.model import Article
+
+    text = "Bắc Ninh hiện có 4.2150,5064 trạm BTS và 1.860 dịch vụ công trực tuyến.\n"
+    result = extract_article(Article("odd_tokens", None, text, date(2023, 3, 1)))
+    assert [(f.indicator_id, f.value) for f in result.facts] == [("egov.online_services_total", 1860.0)]
