@@ -205,7 +205,7 @@ class LiteralIndex:
 
 @lru_cache(maxsize=4)
 def literal_index(path: Path | None = None) -> LiteralIndex:
-    import ahocorasick  # C library; see docs/extraction.md
+    import ahocorasick  # C library; see the README, "How it keeps fast"
 
     cue_literals = sorted({lit for rule in load_rules(path) for cue in rule.cues if cue.literals for lit in cue.literals})
     words = set(cue_literals).union(*_CONTEXT_LITERALS.values())

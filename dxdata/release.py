@@ -6,7 +6,7 @@ major, rows -> minor, descriptions and citations -> patch). The folder is built 
 final place and renamed into it, so a reader sees either no release or a complete one, and a
 published folder is never written again.
 
-Layout of one release (see docs/releases.md):
+Layout of one release (see the README, "Releases"):
   <table>.parquet   one per table, zstd, no timestamps inside, descriptions in field metadata
   changes.parquet   the difference from the previous release, one row per change
   CHANGES.md        the same difference for people

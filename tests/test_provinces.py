@@ -139,10 +139,10 @@ def test_facts_current_units_labels_without_summing(refs):
 
 
 def test_readme_top_ten_example_matches_the_data(refs):
-    """The DuckDB example in docs/rankings.md, run on the bundled tables, prints what the doc shows."""
+    """The DuckDB example in the README, run on the bundled tables, prints what the README shows."""
     import re
 
-    doc = (paths.REPO_ROOT / "docs" / "rankings.md").read_text(encoding="utf-8")
+    doc = (paths.REPO_ROOT / "README.md").read_text(encoding="utf-8")
     example = doc.split("### Example", 1)[1]
     query = re.search(r"```sql\n(.*?)```", example, re.S).group(1)
     shown = re.search(r"```text\n(.*?)```", example, re.S).group(1)
