@@ -41,7 +41,7 @@ from dxdata.text import fold, fold_pattern, fold_unified, normalise, split_sente
 
 # Bump when the rules in this module change; the catalogue's hash is appended, so a cue edit
 # changes the version on its own.
-RULES_REVISION = "5"
+RULES_REVISION = "6"
 DEFAULT_THRESHOLD = 0.6
 
 
@@ -633,7 +633,7 @@ def _distinct(provs: list[Province]) -> list[Province]:
     return list(seen.values())
 
 
-_DIGIT_OR_RANK = re.compile(r"\d|thứ (?:nhất|nhì|hai|ba|tư|năm|sáu|bảy|tám|chín|mười)|số một|đứng đầu")
+_DIGIT_OR_RANK = re.compile(r"\d|thứ (?:nhất|nhì|hai|ba|tư|năm|sáu|bảy|tám|chín|mười)|số một|đứng đầu| (?:nghìn|ngàn|triệu|tỷ)(?!\w)")
 
 
 def extract_article(article: Article, *, threshold: float = DEFAULT_THRESHOLD) -> ExtractionResult:

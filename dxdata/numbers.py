@@ -316,6 +316,9 @@ def scan_quantities(folded: str, start: int = 0, end: int | None = None, *, styl
                 a, b = m.span(1)
                 found.append(Quantity(a, b, float(ORDINAL_WORDS[m.group(1)]), "rank", text=m.group(1)))
         found.sort(key=lambda q: q.start)
+    if any(folded.find(w, start, end) >= 0 for w in _WORD_SCALES):
+        found.extend(_word_quantities(folded, start, end))
+        found.sort(key=lambda q: q.start)
     if folded.find("đứng đầu", start, end) >= 0:
         for m in _FIRST_PLACE.finditer(folded, start, end):
             before = folded[max(start, m.start() - 40) : m.start()]
@@ -327,6 +330,31 @@ def scan_quantities(folded: str, start: int = 0, end: int | None = None, *, styl
         if q.kind == "range":
             q.qualifier = "approx"
     return found
+
+
+# A count spelled in words is a single cardinal and a scale word ("hơn ba nghìn", "hai triệu").
+# Compounds ("hai mươi nghìn") and vague amounts ("hàng nghìn", "vài triệu") are left alone: a
+# missing number is better than a wrong one.
+_CARDINAL_WORDS = {"một": 1, "hai": 2, "ba": 3, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7, "tám": 8, "chín": 9, "mười": 10}
+_NUMBER_WORDS = set(_CARDINAL_WORDS) | {"mươi", "trăm", "lẻ", "linh", "nghìn", "ngàn", "triệu", "tỷ", "tư", "lăm", "mốt"}
+_WORD_SCALES = ("nghìn", "ngàn", "triệu", "tỷ")
+_WORD_NUMBER = re.compile(
+    r"(?<!\w)(một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười) (nghìn tỷ|ngàn tỷ|nghìn|ngàn|triệu|tỷ)(?!\w)(?! (?:\d|(?:một|hai|ba|bốn|năm|sáu|bảy|tám|chín|trăm|mươi|lẻ|linh|rưỡi)(?!\w)))"
+)
+
+
+def _word_quantities(folded: str, start: int, end: int) -> list[Quantity]:
+    out = []
+    for m in _WORD_NUMBER.finditer(folded, start, end):
+        a, b = m.span()
+        prev = folded[max(start, a - 8) : a].rstrip().rsplit(" ", 1)[-1]
+        if prev in _NUMBER_WORDS or prev[-1:].isdigit():
+            continue  # the tail of "hai mươi ba nghìn" or "15 hai": not the whole number
+        scale = SCALES[m.group(2)]
+        q = Quantity(a, b, _CARDINAL_WORDS[m.group(1)] * scale, "number", scale=scale, text=m.group(0))
+        q.money = bool(_MONEY_AFTER.match(folded, b))
+        out.append(q)
+    return out
 
 
 def _classify(folded: str, tok: str, a: int, b: int, end: int, style: str) -> Quantity | None:
