@@ -319,7 +319,9 @@ def _growth_before(folded: str, lo: int, end: int) -> bool:
 
 GROWTH_AFTER = _fc(r"\s*(?:so với|so cùng kỳ|điểm phần trăm|lần\b|bậc\b)")
 CLAUSE_END = re.compile(r"[,;:]|\s-\s|\s–\s")
-TRANSITION_SHAPE = _fc(r"^\s*(?:năm\s+(?:19|20)\d\d\s*)?(?:lên|xuống|tăng lên|giảm xuống)\s*(?:mức\s+)?$")
+# The year of the earlier value may sit in parentheses: "tăng từ 612 (năm 2021) lên 1.015".
+TRANSITION_SHAPE = _fc(r"^\s*(?:\(\s*năm\s+(?:19|20)\d\d\s*\)\s*|năm\s+(?:19|20)\d\d\s*)?(?:lên|xuống|tăng lên|giảm xuống)\s*(?:mức\s+)?$")
+YEAR_SERIES_SHAPE = _fc(r"^\s*[,;]\s*(?:và\s+|còn\s+)?(?:trong\s+)?năm\s+((?:19|20)\d\d)\s*(?:là|đạt|có)\s*$")
 PARALLEL_SHAPE = _fc(r"^[\s,;]*(?:còn|trong khi|và|,|ở|tại|của)?[\s,]*(?:ở|tại|của)?\s*(?:tỉnh|thành phố|tp\.?)?\s*[^\d,;%]{0,30}?\s*(?:đạt|có|là|được|xếp thứ|đứng thứ|chỉ đạt|mới đạt)?\s*$")
 
 # Sub-provincial units. Admin units count as sub-units unless their name is a province
@@ -1001,6 +1003,9 @@ def _is_national(ctx: _Ctx, s: _Sentence, q: Quantity) -> bool:
     return False
 
 
+_NEXT_ITEM = re.compile(r"[,;]|(?<!\w)(?:và|còn|trong khi|nhưng|rồi)(?!\w)")
+
+
 def _period(ctx: _Ctx, s: _Sentence, q: Quantity, clause_end: int) -> tuple[int | None, str | None, str]:
     """(ref_year, ref_date, how) for a non-DTI fact."""
     info = _info(ctx, s)
@@ -1014,7 +1019,9 @@ def _period(ctx: _Ctx, s: _Sentence, q: Quantity, clause_end: int) -> tuple[int 
     # A year right after the number belongs to it: "từ 18,4% năm 2021 lên 46,3% năm 2022".
     for a, e, y, ignored, _ok in info.years:
         if a >= q.end and e <= min(clause_end, q.end + 30) and not ignored:
-            if not re.search(r"[,;]", ctx.folded[q.end : a]):
+            # Not when a conjunction starts the next item: "năm 2022 đạt 47,9% và năm 2023 đạt
+            # 76,2%" gives 47,9% the year before it.
+            if not _NEXT_ITEM.search(ctx.folded, q.end, a):
                 return y, None, "stated year"
             break
     year, year_end = None, -1
@@ -1613,6 +1620,15 @@ def _parallel_match(ctx: _Ctx, q: Quantity, floor: int, pre_end: int, assigned) 
     if TRANSITION_SHAPE.match(between):
         value, conf = _accepts(pm.rule.number, q, ctx.folded)
         return _Match(pm.rule, pm.cue, 0.5, "+parallel", value, 0.9 * conf) if value is not None else None
+    series = YEAR_SERIES_SHAPE.match(between)
+    if series:
+        # "năm 2022 là 42,5%; năm 2023 là 66,8%": the same indicator for the next year, never a
+        # year still to come (a target).
+        pub = ctx.published.year if ctx.published else 9999
+        if int(series.group(1)) > pub:
+            return None
+        value, conf = _accepts(pm.rule.number, q, ctx.folded)
+        return _Match(pm.rule, pm.cue, 0.5, "+year series", value, 0.9 * conf) if value is not None else None
     if not PARALLEL_SHAPE.match(between):
         return None
     here = [m.province for m in ctx.mentions if floor <= m.start < pre_end]

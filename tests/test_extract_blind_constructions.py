@@ -40,3 +40,36 @@ def test_compound_or_vague_amounts_in_words_are_not_read():
         assert [q.value for q in scan_quantities(fold(phrase)) if q.scale == 1e3] == [], phrase
     q = scan_quantities(fold("khoảng ba triệu đồng"))[0]
     assert (q.value, q.qualifier, q.money) == (3e6, "approx", True)
+
+
+def facts_by_year(body: str) -> set[tuple]:
+    text = f"Tin chuyển đổi số\n{body}\n"
+    result = extract_article(Article(source_id="t", title="Tin chuyển đổi số", clean_text=text, published=date(2024, 4, 2)))
+    return {(f.indicator_id, f.value, f.ref_year) for f in result.facts}
+
+
+def test_values_by_year_joined_by_va_keep_their_own_years():
+    got = facts_by_year(
+        "Tỷ lệ hồ sơ được tiếp nhận trực tuyến của Hậu Giang qua các năm: năm 2021 đạt 21,3%, "
+        "năm 2022 đạt 39,5% và năm 2023 đạt 68,1%."
+    )
+    assert got == {
+        ("egov.online_dossier_pct", 21.3, 2021),
+        ("egov.online_dossier_pct", 39.5, 2022),
+        ("egov.online_dossier_pct", 68.1, 2023),
+    }
+
+
+def test_a_rise_with_each_year_in_parentheses():
+    got = facts_by_year("Số trạm BTS của Kiên Giang tăng từ 2.410 (năm 2021) lên 2.875 (năm 2023).")
+    assert got == {("infra.bts_stations", 2410.0, 2021), ("infra.bts_stations", 2875.0, 2023)}
+
+
+def test_a_table_line_of_values_by_year():
+    got = facts_by_year("Số trạm BTS của tỉnh Tây Ninh: năm 2022 là 2.730; năm 2023 là 2.964.")
+    assert got == {("infra.bts_stations", 2730.0, 2022), ("infra.bts_stations", 2964.0, 2023)}
+
+
+def test_a_year_still_to_come_in_the_series_is_not_a_value():
+    got = facts_by_year("Số trạm BTS của tỉnh Tây Ninh: năm 2023 là 2.964; năm 2026 là 3.500.")
+    assert got == {("infra.bts_stations", 2964.0, 2023)}
