@@ -316,8 +316,9 @@ def scan_quantities(folded: str, start: int = 0, end: int | None = None, *, styl
                 a, b = m.span(1)
                 found.append(Quantity(a, b, float(ORDINAL_WORDS[m.group(1)]), "rank", text=m.group(1)))
         found.sort(key=lambda q: q.start)
-    if any(folded.find(w, start, end) >= 0 for w in _WORD_SCALES):
-        found.extend(_word_quantities(folded, start, end))
+    in_words = _word_quantities(folded, start, end)
+    if in_words:
+        found.extend(in_words)
         found.sort(key=lambda q: q.start)
     if folded.find("đứng đầu", start, end) >= 0:
         for m in _FIRST_PLACE.finditer(folded, start, end):
@@ -345,16 +346,30 @@ _WORD_NUMBER = re.compile(
 
 def _word_quantities(folded: str, start: int, end: int) -> list[Quantity]:
     out = []
-    for m in _WORD_NUMBER.finditer(folded, start, end):
-        a, b = m.span()
-        prev = folded[max(start, a - 8) : a].rstrip().rsplit(" ", 1)[-1]
-        if prev in _NUMBER_WORDS or prev[-1:].isdigit():
-            continue  # the tail of "hai mươi ba nghìn" or "15 hai": not the whole number
-        scale = SCALES[m.group(2)]
-        q = Quantity(a, b, _CARDINAL_WORDS[m.group(1)] * scale, "number", scale=scale, text=m.group(0))
-        q.money = bool(_MONEY_AFTER.match(folded, b))
-        out.append(q)
+    # Anchored at the word before each scale word: scanning the whole article with the pattern
+    # costs more than the few finds.
+    for w in _WORD_SCALES:
+        i = folded.find(" " + w, start, end)
+        while i >= 0:
+            m = _WORD_NUMBER.match(folded, max(start, folded.rfind(" ", start, i) + 1), end)
+            i = folded.find(" " + w, i + 1, end)
+            if m is None:
+                continue
+            q = _word_quantity(folded, start, m)
+            if q is not None:
+                out.append(q)
     return out
+
+
+def _word_quantity(folded: str, start: int, m: re.Match) -> Quantity | None:
+    a, b = m.span()
+    prev = folded[max(start, a - 8) : a].rstrip().rsplit(" ", 1)[-1]
+    if prev in _NUMBER_WORDS or prev[-1:].isdigit():
+        return None  # the tail of "hai mươi ba nghìn" or "15 hai": not the whole number
+    scale = SCALES[m.group(2)]
+    q = Quantity(a, b, _CARDINAL_WORDS[m.group(1)] * scale, "number", scale=scale, text=m.group(0))
+    q.money = bool(_MONEY_AFTER.match(folded, b))
+    return q
 
 
 def _classify(folded: str, tok: str, a: int, b: int, end: int, style: str) -> Quantity | None:
