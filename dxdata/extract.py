@@ -1268,9 +1268,10 @@ def _share_pair(ctx: _Ctx, q: Quantity, assigned: list) -> list[_Match] | None:
 
 
 # Between a value and the rank that goes with it: "0,6683 điểm, xếp hạng 29/63", "0,4052 điểm,
-# cùng xếp thứ 2". The rank quantity itself starts after the verb.
+# cùng xếp thứ 2", "0,6647 điểm, thứ 27" (the verb said once for the first pillar). The rank
+# quantity itself starts after the verb.
 _PAIR_BETWEEN = _fc(
-    r"^\s*(?:điểm)?\s*(?:,|và|-|–|\()?\s*(?:(?:cùng|đều|qua đó|theo đó)\s+)?(?:(?:xếp|đứng|giữ|vươn lên|tụt xuống)\s+(?:ở\s+)?(?:vị trí\s+)?(?:hạng\s+)?(?:thứ\s*)?|xếp hạng\s+(?:thứ\s*)?|hạng\s+(?:thứ\s*)?|vị trí\s+(?:thứ\s*|số\s*)?)$"
+    r"^\s*(?:điểm)?\s*(?:,|và|-|–|\()?\s*(?:(?:cùng|đều|qua đó|theo đó)\s+)?(?:(?:xếp|đứng|giữ|vươn lên|tụt xuống)\s+(?:ở\s+)?(?:vị trí\s+)?(?:hạng\s+)?(?:thứ\s*)?|xếp hạng\s+(?:thứ\s*)?|hạng\s+(?:thứ\s*)?|vị trí\s+(?:thứ\s*|số\s*)?|thứ\s*)$"
 )
 _PAIR_SHARED = _fc(r"(?:cùng|đều)\s")
 _PAIR_JOIN = _fc(r"^\s*(?:điểm)?\s*(?:,|và)\s*[^\d,;.]{0,40}?$")

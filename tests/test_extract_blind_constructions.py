@@ -73,3 +73,17 @@ def test_a_table_line_of_values_by_year():
 def test_a_year_still_to_come_in_the_series_is_not_a_value():
     got = facts_by_year("Số trạm BTS của tỉnh Tây Ninh: năm 2023 là 2.964; năm 2026 là 3.500.")
     assert got == {("infra.bts_stations", 2964.0, 2023)}
+
+
+def test_pillar_ranks_after_the_verb_said_once():
+    got = facts(
+        "Năm 2023, Sóc Trăng đạt chỉ số DTI 0,5120, xếp hạng 40/63. Trụ cột chính quyền số đạt "
+        "0,5310 điểm, xếp thứ 38; kinh tế số đạt 0,4470 điểm, thứ 45; xã hội số đạt 0,5020 điểm, thứ 41."
+    )
+    ranks = {(i, v) for i, _p, v in got if i.startswith("dti.rank_digital")}
+    assert ranks == {
+        ("dti.rank_digital_government", 38.0),
+        ("dti.rank_digital_economy", 45.0),
+        ("dti.rank_digital_society", 41.0),
+    }
+    assert ("dti.rank", "Sóc Trăng", 45.0) not in got
