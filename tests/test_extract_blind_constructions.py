@@ -87,3 +87,16 @@ def test_pillar_ranks_after_the_verb_said_once():
         ("dti.rank_digital_society", 41.0),
     }
     assert ("dti.rank", "Sóc Trăng", 45.0) not in got
+
+
+def test_share_worded_dat_ty_le_after_the_count_of_online_dossiers():
+    got = facts_by_year(
+        "Trong năm 2023, các cơ quan của tỉnh Lạng Sơn đã tiếp nhận 215.300 hồ sơ trực tuyến, "
+        "đạt tỷ lệ 58,2% trên tổng số hồ sơ."
+    )
+    assert ("egov.online_dossier_pct", 58.2, 2023) in got
+
+
+def test_dti_score_with_its_year_between_the_name_and_the_verb():
+    got = facts_by_year("Chỉ số chuyển đổi số cấp tỉnh của Yên Bái năm 2023 đạt 0,5210, xếp thứ 33/63.")
+    assert got == {("dti.score", 0.521, 2023), ("dti.rank", 33.0, 2023)}
