@@ -85,6 +85,7 @@ _NOT_RANK_BEFORE = re.compile(
 )
 # The number of places a ranking has, not a rank: "xếp hạng 34 địa phương".
 _RANK_COUNT_AFTER = re.compile(r"\s+(?:tỉnh|địa phương|đơn vị|bộ|thành phố)(?!\w)")
+_RANK_VERB_BEFORE = re.compile(r"(?:xếp|đứng)\s+(?:thứ|hạng)\s+\w+[^.;:!?\d]*$")
 _RANK_WORD = re.compile(r"(?:thứ|số)\s+(nhất|nhì|hai|ba|tư|bốn|năm|sáu|bảy|tám|chín|mười|một)(?!\w)(?!\s*\d)")
 # "đứng đầu cả nước", "đứng đầu cả ba trụ cột": rank 1. Not "người đứng đầu" (the head of an
 # agency) nor "nhóm ... đứng đầu" (a group of leaders).
@@ -312,7 +313,10 @@ def scan_quantities(folded: str, start: int = 0, end: int | None = None, *, styl
     if folded.find("thứ", start, end) >= 0 or folded.find("số một", start, end) >= 0:
         for m in _RANK_WORD.finditer(folded, start, end):
             lo, word_start = max(start, m.start() - 30), m.end(1) - len(m.group(1))
-            if _is_rank_context(folded, lo, word_start, bare_ok=False) and (m.group(1) != "một" or folded.startswith("số", m.start())):
+            # A bare "thứ tư" is a rank only in a list whose verb came just before ("Quảng Ninh
+            # xếp thứ ba, Huế thứ tư"): alone it is as likely a weekday.
+            listed = _RANK_VERB_BEFORE.search(folded, max(start, m.start() - 50), m.start()) is not None
+            if _is_rank_context(folded, lo, word_start, bare_ok=listed) and (m.group(1) != "một" or folded.startswith("số", m.start())):
                 a, b = m.span(1)
                 found.append(Quantity(a, b, float(ORDINAL_WORDS[m.group(1)]), "rank", text=m.group(1)))
         found.sort(key=lambda q: q.start)

@@ -100,3 +100,13 @@ def test_share_worded_dat_ty_le_after_the_count_of_online_dossiers():
 def test_dti_score_with_its_year_between_the_name_and_the_verb():
     got = facts_by_year("Chỉ số chuyển đổi số cấp tỉnh của Yên Bái năm 2023 đạt 0,5210, xếp thứ 33/63.")
     assert got == {("dti.score", 0.521, 2023), ("dti.rank", 33.0, 2023)}
+
+
+def test_ordinal_words_in_a_list_of_provinces_after_one_rank_verb():
+    got = facts("Theo kết quả DTI năm 2023, Hải Phòng xếp thứ hai, Bắc Ninh thứ ba và Bình Dương thứ tư.")
+    assert got == {("dti.rank", "Hải Phòng", 2.0), ("dti.rank", "Bắc Ninh", 3.0), ("dti.rank", "Bình Dương", 4.0)}
+
+
+def test_a_bare_weekday_is_not_a_rank():
+    got = facts("Theo kết quả DTI năm 2023, Bắc Ninh xếp thứ ba; hội nghị sơ kết sẽ họp sáng thứ tư tới.")
+    assert got == {("dti.rank", "Bắc Ninh", 3.0)}
