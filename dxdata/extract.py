@@ -1790,12 +1790,20 @@ def _named_after_rank(ctx: _Ctx, s: _Sentence, q: Quantity) -> Province | None:
     return None
 
 
+_PAREN_YEAR_RANK = _fc(r"năm\s+((?:19|20)\d\d)\s*\(\s*(?:(?:xếp|đứng)\s+)?(?:thứ|hạng)\s*$")
+
+
 def _dti_year(ctx: _Ctx, s: _Sentence, q: Quantity) -> int | None:
     folded = ctx.folded
     year = None
     # A year after the publication year is a target's ("mục tiêu năm 2025 xếp thứ 20, nhưng hiện
     # mới xếp thứ 28"), never the edition of a rank already achieved.
     pub = ctx.published.year if ctx.published else 9999
+    # "tăng 3 bậc so với năm 2020 (xếp thứ 15)": the rank in parentheses is that year's, even
+    # though a year after "so với" is otherwise only a comparison base.
+    m = _PAREN_YEAR_RANK.search(folded, max(s.start, q.start - 40), q.start)
+    if m and int(m.group(1)) <= pub:
+        return int(m.group(1))
     for m in YEAR.finditer(folded, s.start, q.start):
         if YEAR_IGNORE_BEFORE.search(folded, max(s.start, m.start() - 20), m.start()) or int(m.group(1)) > pub:
             continue

@@ -110,3 +110,10 @@ def test_ordinal_words_in_a_list_of_provinces_after_one_rank_verb():
 def test_a_bare_weekday_is_not_a_rank():
     got = facts("Theo kết quả DTI năm 2023, Bắc Ninh xếp thứ ba; hội nghị sơ kết sẽ họp sáng thứ tư tới.")
     assert got == {("dti.rank", "Bắc Ninh", 3.0)}
+
+
+def test_an_earlier_editions_rank_in_parentheses_keeps_its_year():
+    text = "Tin\nNăm 2023, Nghệ An xếp thứ 18/63 về DTI, tăng 5 bậc so với năm 2022 (xếp thứ 23).\n"
+    result = extract_article(Article(source_id="t", title="Tin", clean_text=text, published=date(2024, 6, 1)))
+    ranks = {(f.value, f.ref_year) for f in result.facts if f.indicator_id == "dti.rank"}
+    assert ranks == {(18.0, 2023), (23.0, 2022)}
