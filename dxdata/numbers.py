@@ -220,33 +220,31 @@ def _parse_plain(token: str, style: str) -> float | None:
     return value if value is not None else second(token)
 
 
-def _parse_vn(token: str) -> float | None:
-    if token.count(",") > 1:
+def _parse_grouped(token: str, thousands: str, decimal: str, *, reject_leading_zero: bool) -> float | None:
+    """A token with `thousands` grouping and an optional `decimal` part, or None when the
+    token does not fit that convention ("2,300.1999" is no Vietnamese number: a '.' after its
+    decimal comma; "4.2150,5064" no English one)."""
+    if token.count(decimal) > 1:
         return None
-    int_part, _, dec = token.partition(",")
-    if "." in dec:
-        return None  # "2,300.1999": no Vietnamese number has a '.' after its decimal comma
-    groups = int_part.split(".")
+    int_part, _, dec = token.partition(decimal)
+    if thousands in dec:
+        return None
+    groups = int_part.split(thousands)
     if len(groups) > 1:
         if not (1 <= len(groups[0]) <= 3) or any(len(g) != 3 for g in groups[1:]):
             return None
-        if groups[0].startswith("0"):
+        if reject_leading_zero and groups[0].startswith("0"):
             return None
     digits = "".join(groups)
     return float(f"{digits}.{dec}") if dec else float(digits)
 
 
+def _parse_vn(token: str) -> float | None:
+    return _parse_grouped(token, ".", ",", reject_leading_zero=True)
+
+
 def _parse_en(token: str) -> float | None:
-    if token.count(".") > 1:
-        return None
-    int_part, _, dec = token.partition(".")
-    if "," in dec:
-        return None  # "4.2150,5064": no English number has a ',' after its decimal point
-    groups = int_part.split(",")
-    if len(groups) > 1 and (not (1 <= len(groups[0]) <= 3) or any(len(g) != 3 for g in groups[1:])):
-        return None
-    digits = "".join(groups)
-    return float(f"{digits}.{dec}") if dec else float(digits)
+    return _parse_grouped(token, ",", ".", reject_leading_zero=False)
 
 
 def english_alternative(token: str) -> float | None:
