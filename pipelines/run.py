@@ -226,7 +226,9 @@ def release_summary(result) -> tuple[bool, str]:
     if metadata.get("status") == "published":
         return True, f"Published release {metadata['version']} at {metadata['path']}\n  {metadata.get('reason', '')}"
     reason = str(metadata.get("reason") or "inputs unchanged")
-    return True, f"No change: {reason}" + ("" if "nothing published" in reason else "; nothing published.")
+    # The release module's reason usually opens with "no change" itself; do not say it twice.
+    text = reason[0].upper() + reason[1:] if reason.lower().startswith("no change") else f"No change: {reason}"
+    return True, text + ("" if "nothing published" in reason else "; nothing published.")
 
 
 def cli_release() -> int:
