@@ -29,6 +29,7 @@ import sys
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
+from typing import Any
 from pathlib import Path
 
 from dxdata import paths
@@ -87,7 +88,7 @@ def required_literals(pattern: str) -> frozenset[str] | None:
     """Strings of which every match of `pattern` contains at least one, or None when no useful
     set can be derived. Used to skip cues whose words a sentence lacks without running them."""
     try:
-        from re import _parser as sre_parse
+        from re import _parser as sre_parse  # type: ignore[attr-defined]
     except ImportError:  # pragma: no cover - older Pythons
         import sre_parse  # type: ignore
     try:
@@ -121,7 +122,7 @@ def _req_seq(items, sp) -> set[str] | None:
         elif op is sp.BRANCH:
             alts = [_req_seq(list(b), sp) for b in av[1]]
             if all(alts):
-                better(set().union(*alts))
+                better(set().union(*(a for a in alts if a)))
         elif op in (sp.MAX_REPEAT, sp.MIN_REPEAT) and av[0] >= 1:
             better(_req_seq(list(av[2]), sp))
     if run:
@@ -189,7 +190,7 @@ class LiteralIndex:
     """Finds every occurrence of every literal in one pass (Aho-Corasick). `implies` maps a cue
     literal to the cue literals it contains, so a long hit also counts as a hit of its parts."""
 
-    automaton: "ahocorasick.Automaton | None"
+    automaton: Any  # ahocorasick.Automaton, or None when there are no words
     implies: dict[str, frozenset[str]]
 
     def hits(self, text: str) -> LiteralHits:
@@ -198,7 +199,7 @@ class LiteralIndex:
         found = sorted([(end + 1 - n, end + 1, word, implies) for end, (word, n, implies) in self.automaton.iter(text)])
         if not found:
             return LiteralHits([], [], [], [], [])
-        starts, ends, words, implied = zip(*found)
+        starts, ends, words, implied = (list(column) for column in zip(*found))
         cue = [i for i, imp in enumerate(implied) if imp is not None]
         return LiteralHits([starts[i] for i in cue], [implied[i] for i in cue], starts, ends, words)
 
@@ -622,7 +623,7 @@ class _Ctx:
     sentence_starts: list[int] = field(default_factory=list)
     mentions_by_para: dict[int, list[Mention]] = field(default_factory=dict)
     published_iso: str | None = None
-    hits: LiteralHits | None = None
+    hits: LiteralHits = field(default_factory=lambda: LiteralHits([], [], [], [], []))
     statement_spans: list[tuple[int, int]] | None = None  # statement-cue words found (start, end), by start
     asides: frozenset[int] = frozenset()  # starts of mentions that are not a running subject
     compared: frozenset[int] = frozenset()  # starts of mentions compared with, never a subject
@@ -1263,6 +1264,8 @@ def _share_pair(ctx: _Ctx, q: Quantity, assigned: list) -> list[_Match] | None:
     if not _SHARE_AFTER_COUNT.match(ctx.folded, pq.end, pre_end):
         return None
     value, conf = _accepts("percent", q, ctx.folded)
+    if value is None:
+        return None
     out = [_Match(r, c, 2.0, "+pair", value, 0.9 * conf) for r, c in _value_pairs().get(pm.rule.indicator_id, ()) if r.number == "percent"]
     return out or None
 
@@ -1393,6 +1396,7 @@ def _scan_sentence(ctx: _Ctx, s: _Sentence, quants: list[Quantity], prev_folded:
         if not respective:
             respective_prov = _respective_provinces(ctx, s, quants)
     last_cue: tuple[Quantity, _Match] | None = None  # the last number a cue took (fact or target)
+    prev_floor = s.start
     for i, q in enumerate(quants):
         if i in respective_prov and respective_prov[i] is None:
             assigned.append(None)  # "X, Y và Z lần lượt ..." with a count that does not match
@@ -1590,7 +1594,8 @@ def _respective_matches(ctx: _Ctx, s: _Sentence, quants: list[Quantity], active:
             for m in cue.regex.finditer(folded, seg_start, at):
                 found.append((m.start(), -m.end(), rule, cue))
         found.sort(key=lambda x: (x[0], x[1]))
-        names, last_end = [], -1
+        names: list[tuple[Rule, Cue]] = []
+        last_end = -1
         for start, neg_end, rule, cue in found:
             if start < last_end or any(r is rule for r, _ in names):
                 continue
@@ -1645,6 +1650,7 @@ def _emit(ctx: _Ctx, s: _Sentence, q: Quantity, match: _Match, article, norm, fa
           forced: Province | None = None):
     rule = match.rule
     named_after = _named_after_rank(ctx, s, q) if rule.number == "rank" and forced is None else None
+    province: Province | None
     if forced is not None:
         province, how_prov, prov_conf = forced, "sentence (shared subject)", 0.95
     elif named_after is not None:

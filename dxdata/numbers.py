@@ -269,7 +269,7 @@ def format_vn(value: float, decimals: int | None = None) -> str:
     text = text.lstrip("-")
     int_part, _, dec = text.partition(".")
     dec = dec.rstrip("0")
-    groups = []
+    groups: list[str] = []
     while len(int_part) > 3:
         groups.insert(0, int_part[-3:])
         int_part = int_part[:-3]

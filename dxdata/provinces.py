@@ -134,6 +134,8 @@ def load_register_2025(path: Path | None = None) -> ProvinceRegister:
     merged: dict[str, Province] = {}
     for p in old.provinces:
         code, name = p.merged_into_2025_code, p.merged_into_2025
+        if code is None or name is None:
+            raise ValueError(f"{p.name}: no merged_into_2025 unit in the register")
         if code in merged:
             if merged[code].name != name:
                 raise ValueError(f"merged code {code} named both {merged[code].name!r} and {name!r}")
