@@ -38,7 +38,7 @@ from dxdata.editions import edition_for
 from dxdata.model import Article, ExtractionResult, Fact
 from dxdata.numbers import Quantity, is_whole, number_style, scan_quantities
 from dxdata.provinces import Province, load_register
-from dxdata.text import fold, fold_pattern, fold_unified, normalise, split_sentences, unify_case_kept
+from dxdata.text import fold, fold_pattern, normalise, split_sentences, unify_and_fold, unify_case_kept
 
 # Bump when the rules in this module change; the catalogue's hash is appended, so a cue edit
 # changes the version on its own.
@@ -304,21 +304,33 @@ LOCAL_RESET = _fc(
 GROWTH_BEFORE = _fc(
     r"(?:\b(?:tăng|giảm|tăng thêm|giảm thêm|tăng lên gấp)|\bthêm|cao hơn|thấp hơn|nhiều hơn|ít hơn|bổ sung|\bmới|\bgấp|\bchiếm|\bvượt\s+(?:kế hoạch|chỉ tiêu))\s*$"
 )
-# Last letters of the GROWTH_BEFORE words: the pattern ends with a word and whitespace, so a
-# number whose last preceding letter is none of these cannot follow one (a cheap pre-check).
-_GROWTH_WORD_ENDS = frozenset("gmpniuh")
+# Last syllables of the GROWTH_BEFORE words: the pattern ends with a word and whitespace, so a
+# number whose preceding word ends with none of these cannot follow one (a cheap pre-check).
+_GROWTH_WORD_ENDS = tuple(fold_pattern(w) for w in ("tăng", "giảm", "gấp", "thêm", "hơn", "sung", "mới", "chiếm", "hoạch", "tiêu"))
 
 
 def _growth_before(folded: str, lo: int, end: int) -> bool:
     e = end
     while e > lo and folded[e - 1].isspace():
         e -= 1
-    if e == lo or folded[e - 1] not in _GROWTH_WORD_ENDS:
+    if e == lo or not folded.endswith(_GROWTH_WORD_ENDS, lo, e):
         return False
     return GROWTH_BEFORE.search(folded, lo, end) is not None
 
 
 GROWTH_AFTER = _fc(r"\s*(?:so với|so cùng kỳ|điểm phần trăm|lần\b|bậc\b)")
+# First letters of the words GROWTH_AFTER, _JOINER and _REGIONAL_AFTER can start with, after
+# spaces: when the next character is none of them, the pattern is not run.
+_GROWTH_AFTER_FIRST = frozenset("sđlb")
+_JOINER_FIRST = frozenset(",vhc")
+_REGIONAL_FIRST = frozenset("tcởkvmn")
+
+
+def _next_char_in(folded: str, pos: int, end: int, first: frozenset[str]) -> bool:
+    """Is the first non-space character of folded[pos:end] one of `first`?"""
+    while pos < end and folded[pos].isspace():
+        pos += 1
+    return pos < end and folded[pos] in first
 CLAUSE_END = re.compile(r"[,;:]|\s-\s|\s–\s")
 # The year of the earlier value may sit in parentheses: "tăng từ 612 (năm 2021) lên 1.015".
 TRANSITION_SHAPE = _fc(r"^\s*(?:\(\s*năm\s+(?:19|20)\d\d\s*\)\s*|năm\s+(?:19|20)\d\d\s*)?(?:lên|xuống|tăng lên|giảm xuống)\s*(?:mức\s+)?$")
@@ -387,11 +399,29 @@ def _trie_pattern(words: list[str]) -> str:
     return build(trie)
 
 
+# Every _NOT_PROVINCE match contains "Hồ" (at most 9 characters into it, with at most 11 from
+# "Hồ" to its end) or is "Thái Bình Dương". The pattern opens with an alternation, so running it
+# over a whole article tries every position; it runs only around those anchors instead.
+_NOT_PROVINCE_ANCHORS = (("Hồ", 10, 12), ("Thái Bình Dương", 0, 15))
+
+
+def _not_province_spans(cased: str) -> list[tuple[int, int]]:
+    """The spans of _NOT_PROVINCE.finditer(cased), as a set of spans in text order."""
+    spans: set[tuple[int, int]] = set()
+    n = len(cased)
+    for anchor, before, after in _NOT_PROVINCE_ANCHORS:
+        i = cased.find(anchor)
+        while i >= 0:
+            for m in _NOT_PROVINCE.finditer(cased, max(0, i - before), min(n, i + after)):
+                spans.add(m.span())
+            i = cased.find(anchor, i + 1)
+    return sorted(spans)
+
+
 def find_mentions(cased: str) -> list[Mention]:
     """Province names in a tone-unified, case-kept text, excluding names inside other names."""
     regex, forms = _province_regex()
-    # Every blocked name contains "Hồ" or "Thái Bình Dương"; most texts have neither.
-    blocked = [m.span() for m in _NOT_PROVINCE.finditer(cased)] if ("Hồ" in cased or "Thái Bình Dương" in cased) else []
+    blocked = _not_province_spans(cased)
     out = []
     for m in regex.finditer(cased):
         if m.start() and (cased[m.start() - 1].isalnum() or cased[m.start() - 1] in "._"):
@@ -651,8 +681,7 @@ def extract_article(article: Article, *, threshold: float = DEFAULT_THRESHOLD) -
             article = Article(article.source_id, article.title, article.clean_text, found.date(), article.metadata)
     norm = normalise(article.clean_text or "")
     text = norm.text
-    cased = unify_case_kept(text)
-    folded = fold_unified(text, cased)
+    cased, folded = unify_and_fold(text)
     rules = load_rules()
     mentions = find_mentions(cased)
     spans = split_sentences(text)
@@ -821,7 +850,7 @@ def _accepts(number: str, q: Quantity, folded: str) -> tuple[float | None, float
         return None, 0
     if number == "rank":
         # A rank among 5 or 6 provinces ("xếp thứ 3 trong 5 tỉnh Tây Nguyên") is a regional one.
-        if q.denominator is None and _REGIONAL_AFTER.match(folded, q.end):
+        if q.denominator is None and _next_char_in(folded, q.end, len(folded), _REGIONAL_FIRST) and _REGIONAL_AFTER.match(folded, q.end):
             return None, 0  # "đứng thứ 2 khu vực Đồng bằng sông Cửu Long"
         if (q.kind == "rank" and q.denominator in (None, 63, 34)) or (q.kind == "fraction" and q.denominator in (63, 34)):
             if is_whole(q.value) and q.value >= 1 and (q.denominator is None or q.value <= q.denominator):
@@ -895,7 +924,7 @@ def _companions(ctx: _Ctx, q: Quantity, best: _Match, floor: int, pre_end: int, 
     if best.cue.where == "after":
         pos = best.mend
         while True:
-            j = _JOINER.match(folded, pos, s_end)
+            j = _JOINER.match(folded, pos, s_end) if _next_char_in(folded, pos, s_end, _JOINER_FIRST) else None
             if not j or j.end() == pos:
                 break
             if pairs is None:
@@ -1084,6 +1113,11 @@ _ASIDE_BEFORE = _fc(
 # "còn Ninh Thuận đứng thứ 27", "trong khi Hòa Bình đạt ...": the subject of its own clause, but
 # a contrast, not the running subject of the sentences after it.
 _CONTRAST_BEFORE = _fc(r"(?:(?<!\w)còn|trong khi(?: đó)?|ngược lại|(?<!\w)như|cùng với|bên cạnh|ngoài)\s+(?:tỉnh\s+|thành phố\s+|tp\.?\s*)?$")
+# The words the matches of the two patterns above end with, spaces stripped: a mention whose
+# preceding word ends with none of them needs neither pattern run.
+_PROVINCE_WORD_ENDS = ("tỉnh", "phố", "tp", "tp.")
+_ASIDE_LAST_WORDS = tuple(fold_pattern(w) for w in ("sau", "với", "hơn", "thuộc", "qua", "kém", "nhường", "xa", "vào", "cả", *_PROVINCE_WORD_ENDS))
+_CONTRAST_LAST_WORDS = tuple(fold_pattern(w) for w in ("còn", "khi", "đó", "lại", "như", "với", "cạnh", "ngoài", *_PROVINCE_WORD_ENDS))
 _PAREN_AFTER_NAME = _fc(r"\s*(?:\(\s*(?:(?:xếp\s+|đứng\s+)?thứ|hạng)?\s*)")
 _LIST_JOIN = _fc(r"\s*(?:\([^()]{0,30}\)\s*)?(?:,|và|;)?\s*(?:tỉnh\s+|thành phố\s+|tp\.?\s*)?$")
 
@@ -1100,13 +1134,17 @@ def _aside_mentions(folded: str, cased: str, mentions: list[Mention]) -> tuple[f
         lo = max(0, m.start - 40)
         window = cased[lo : m.start]
         open_at = window.rfind("(")
+        lo30 = max(0, m.start - 30)
+        e = m.start
+        while e > lo30 and folded[e - 1].isspace():
+            e -= 1
         if (
-            _ASIDE_BEFORE.search(folded, max(0, m.start - 30), m.start)
+            (folded.endswith(_ASIDE_LAST_WORDS, lo30, e) and _ASIDE_BEFORE.search(folded, lo30, m.start))
             or (open_at >= 0 and ")" not in window[open_at:] and not any(c in window[open_at:] for c in ".;\n"))
             or (prev is not None and prev.start in out and m.start - prev.end < 60 and _LIST_JOIN.match(folded, prev.end, m.start))
         ):
             out.add(m.start)
-        elif _CONTRAST_BEFORE.search(folded, max(0, m.start - 30), m.start) or (
+        elif (folded.endswith(_CONTRAST_LAST_WORDS, lo30, e) and _CONTRAST_BEFORE.search(folded, lo30, m.start)) or (
             prev is not None and prev.start in contrast and m.start - prev.end < 60 and _LIST_JOIN.match(folded, prev.end, m.start)
         ):
             contrast.add(m.start)
@@ -1452,7 +1490,7 @@ def _scan_sentence(ctx: _Ctx, s: _Sentence, quants: list[Quantity], prev_folded:
                 and not _share_of_total(folded, q, s.end)
             )
             or _gap_to_compared(ctx, s, pre_end)
-            or GROWTH_AFTER.match(folded, q.end, s.end)
+            or (_next_char_in(folded, q.end, s.end, _GROWTH_AFTER_FIRST) and GROWTH_AFTER.match(folded, q.end, s.end))
             or _is_national(ctx, s, q)
             or _in_subunit_scope(ctx, s, q, clause_end)
         ):

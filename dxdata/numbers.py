@@ -309,7 +309,7 @@ def scan_quantities(folded: str, start: int = 0, end: int | None = None, *, styl
         found.append(q)
         consumed_until = q.end
     if folded.find("thứ", start, end) >= 0 or folded.find("số một", start, end) >= 0:
-        for m in _RANK_WORD.finditer(folded, start, end):
+        for m in _rank_word_matches(folded, start, end):
             lo, word_start = max(start, m.start() - 30), m.end(1) - len(m.group(1))
             # A bare "thứ tư" is a rank only in a list whose verb came just before ("Quảng Ninh
             # xếp thứ ba, Huế thứ tư"): alone it is as likely a weekday.
@@ -333,6 +333,29 @@ def scan_quantities(folded: str, start: int = 0, end: int | None = None, *, styl
         if q.kind == "range":
             q.qualifier = "approx"
     return found
+
+
+def _rank_word_matches(folded: str, start: int, end: int) -> list[re.Match]:
+    """_RANK_WORD.finditer(folded, start, end) as a list. Every match starts at "thứ" or "số",
+    so the pattern is tried only there: run over the whole text, its leading alternation is
+    tried at every position. Matches cannot overlap (no ordinal word contains either anchor)."""
+    found: list[tuple[int, re.Match]] = []
+    for anchor in _RANK_WORD_ANCHORS:
+        i = folded.find(anchor, start, end)
+        while i >= 0:
+            m = _RANK_WORD.match(folded, i, end)
+            if m is not None:
+                found.append((i, m))
+            i = folded.find(anchor, i + 1, end)
+    found.sort(key=_first)
+    return [m for _, m in found]
+
+
+_RANK_WORD_ANCHORS = ("thứ", "số")
+
+
+def _first(item: tuple[int, re.Match]) -> int:
+    return item[0]
 
 
 # A count spelled in words is a single cardinal and a scale word ("hơn ba nghìn", "hai triệu").

@@ -64,20 +64,6 @@ def fold(text: str) -> str:
     return low
 
 
-def fold_unified(text: str, cased: str) -> str:
-    """fold(text), given cased = unify_case_kept(text): lower-casing the tone-unified copy
-    leaves only the tone pairs whose case the cased pass skips ("oÀ") to swap, and spaces are
-    already plain, so this saves a pass over the text."""
-    low = cased.lower()
-    if len(low) != len(cased):
-        return fold(text)
-    if _TONE_RE.search(low):
-        low = _TONE_RE.sub(_swap_tone, low)
-    if "tỉ" in low:
-        low = _TI_RE.sub("tỷ", low)
-    return low
-
-
 def unify_case_kept(text: str) -> str:
     """Tone-unified copy that keeps case (for matching capitalised names); same length."""
     if _ODD_SPACE.search(text):
@@ -85,6 +71,38 @@ def unify_case_kept(text: str) -> str:
     if _TONE_RE.search(text):
         text = _TONE_RE.sub(_swap_tone, text)
     return text
+
+
+def unify_and_fold(text: str) -> tuple[str, str]:
+    """(unify_case_kept(text), fold(text)) with one tone pass over the text instead of three:
+    the folded copy is the lower-cased case-kept one. Lower-casing the case-kept copy can only create a tone pair where that
+    pass left one alone (a lower-case "o" before a capital "À", which has no swap); only then
+    is the lower-cased copy searched again."""
+    cased = text.translate(_SPACE_TABLE) if _ODD_SPACE.search(text) else text
+    unswapped = False
+    parts: list[str] = []
+    last = 0
+    for m in _TONE_RE.finditer(cased):
+        pair = m.group(0)
+        swapped = _TONE_PAIRS.get(pair)
+        if swapped is None:
+            unswapped = True
+            continue
+        a = m.start()
+        parts.append(cased[last:a])
+        parts.append(swapped)
+        last = a + 2
+    if parts:
+        parts.append(cased[last:])
+        cased = "".join(parts)
+    low = cased.lower()
+    if len(low) != len(cased):
+        return cased, fold(text)
+    if unswapped:
+        low = _TONE_RE.sub(_swap_tone, low)
+    if "tỉ" in low:
+        low = _TI_RE.sub("tỷ", low)
+    return cased, low
 
 
 @dataclass

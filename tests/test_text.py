@@ -7,7 +7,7 @@ import unicodedata
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dxdata.text import fold, normalise, split_sentences, unify_case_kept
+from dxdata.text import fold, normalise, split_sentences, unify_and_fold, unify_case_kept
 
 
 def sentences(text: str) -> list[str]:
@@ -44,6 +44,24 @@ def test_fold_and_case_kept_copy_keep_length(text):
     text = unicodedata.normalize("NFC", text)
     assert len(fold(text)) == len(text)
     assert len(unify_case_kept(text)) == len(text)
+
+
+# Tone pairs in every case combination, odd spaces, "tỉ" and a character whose lower case is
+# longer: the one-pass version must agree with the two functions it replaces.
+_TONE_TEXT = st.text(alphabet=st.sampled_from(list("oOuUaAeEyYtT ỉỈỳỲýÝàÀáÁẻẺẹẸ\u00a0x.İ")), max_size=40)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_TONE_TEXT)
+def test_unify_and_fold_equals_case_kept_copy_and_fold(text):
+    text = unicodedata.normalize("NFC", text)
+    assert unify_and_fold(text) == (unify_case_kept(text), fold(text))
+
+
+def test_unify_and_fold_swaps_a_pair_only_lower_casing_reveals():
+    # "oÀ" has no case-kept swap; its folded copy is "òa" all the same.
+    cased, folded = unify_and_fold("HoÀ thuỷ")
+    assert cased == "HoÀ thủy" and folded == "hòa thủy"
 
 
 @settings(max_examples=300, deadline=None)
