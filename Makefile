@@ -6,22 +6,43 @@ STAMP := $(VENV)/.installed
 DUCKDB1 := $(VENV)/duckdb1
 DUCKDB1_VERSION ?= 1.1.3
 
-.PHONY: install release test
+# The extraction engine compiled with mypyc (dxdata/compiled.py, scripts/compile_engine.py). An
+# accelerator only: if it cannot be built, everything runs on the pure-Python engine, except in
+# CI (CI=true), where a failed build fails, so CI always tests the compiled engine.
+ENGINE_MODULES := extract numbers text model provinces editions
+# ...and the dxdata modules they call (a change there makes the build stale too).
+ENGINE_DEPENDENCIES := catalogue ingest paths
+ENGINE_SOURCES := $(foreach m,$(ENGINE_MODULES) $(ENGINE_DEPENDENCIES),dxdata/$(m).py) scripts/compile_engine.py dxdata/compiled.py
+# Touched after every build attempt, so a failed one is not retried until the sources change.
+ENGINE_ATTEMPT := .build/engine.attempted
+
+.PHONY: install release test compile
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[test]"
+	$(PY) -m pip install --quiet -e ".[test,compile]"
 	touch $(STAMP)
+
+$(ENGINE_ATTEMPT): $(ENGINE_SOURCES) $(STAMP)
+	@mkdir -p $(dir $@)
+	@if $(PY) scripts/compile_engine.py; then :; \
+	elif [ "$$CI" = true ]; then echo "*** CI: compiling the extraction engine failed (see above) ***"; exit 1; \
+	else echo "*** NOTICE: the compiled extraction engine was not built (see above); running pure Python, same output, slower ***"; fi
+	@touch $@
+
+compile: $(STAMP)
+	$(PY) scripts/compile_engine.py
+	@mkdir -p $(dir $(ENGINE_ATTEMPT)) && touch $(ENGINE_ATTEMPT)
 
 $(DUCKDB1)/.installed:
 	$(PY) -m pip install --quiet --no-warn-conflicts --target $(DUCKDB1) "duckdb==$(DUCKDB1_VERSION)"
 	touch $@
 
-install: $(STAMP)
+install: $(STAMP) $(ENGINE_ATTEMPT)
 
-release: $(STAMP)
+release: install
 	$(VENV)/bin/dxdata release
 
-test: $(STAMP) $(DUCKDB1)/.installed
+test: install $(DUCKDB1)/.installed
 	DXDATA_DUCKDB1_PATH=$(abspath $(DUCKDB1)) $(PY) -m pytest

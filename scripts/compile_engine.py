@@ -80,7 +80,7 @@ def source_imports(path: Path) -> set[str]:
                 found.add(node.module.split(".")[1])
         elif isinstance(node, ast.Import):
             found.update(alias.name.split(".")[1] for alias in node.names if alias.name.startswith("dxdata."))
-    return {name for name in found if (SOURCE_DIR / f"{name}.py").is_file()}
+    return {name for name in found if (path.parent / f"{name}.py").is_file()}
 
 
 def build_stamp(mypy_version: str) -> dict:
@@ -93,9 +93,10 @@ def build_stamp(mypy_version: str) -> dict:
     spec.loader.exec_module(loader_module)
     file_digest, python_version = loader_module.file_digest, loader_module.python_version
 
+    staged = STAGING_DIR / "dxdata"
     dependencies: set[str] = set()
     for name in ENGINE_MODULES:
-        dependencies |= source_imports(SOURCE_DIR / f"{name}.py")
+        dependencies |= source_imports(staged / f"{name}.py")
     dependencies -= set(ENGINE_MODULES)
     return {
         "format": STAMP_FORMAT,
@@ -103,8 +104,9 @@ def build_stamp(mypy_version: str) -> dict:
         "python": python_version(),
         "ext_suffix": sysconfig.get_config_var("EXT_SUFFIX"),
         "mypy": mypy_version,
-        "modules": {name: file_digest(SOURCE_DIR / f"{name}.py") for name in ENGINE_MODULES},
-        "dependencies": {name: file_digest(SOURCE_DIR / f"{name}.py") for name in sorted(dependencies)},
+        # Hashes of the staged copies: the files compiled, even if the sources change meanwhile.
+        "modules": {name: file_digest(staged / f"{name}.py") for name in ENGINE_MODULES},
+        "dependencies": {name: file_digest(staged / f"{name}.py") for name in sorted(dependencies)},
     }
 
 
@@ -202,6 +204,9 @@ def dump_extraction(pure: bool, engine_dir: Path) -> tuple[dict, list[str]]:
 
 def check_equivalence() -> int:
     compiled_info, compiled = dump_extraction(pure=False, engine_dir=STAGING_DIR)
+    if "stale" in compiled_info["build"]:
+        raise BuildFailed(f"the sources changed while they were being compiled ({compiled_info['build']}); "
+                          "run `make compile` again")
     if not compiled_info["file"].endswith(sysconfig.get_config_var("EXT_SUFFIX")):
         raise BuildFailed(f"the staged build did not load (dxdata.extract came from {compiled_info['file']}; "
                           f"{compiled_info['build']})")
