@@ -17,7 +17,10 @@ a sample (tracemalloc, measured in a separate untimed pass because tracing slows
 
 Nothing is written to disk. Usage:
 
-    .venv/bin/python scripts/benchmark_extraction.py [--articles 10000] [--json]
+    .venv/bin/python scripts/benchmark_extraction.py [--articles 10000] [--json] [--pure]
+
+The engine build that ran (mypyc-compiled or pure Python, dxdata/compiled.py) is printed;
+--pure runs the pure-Python engine even when a compiled build is present.
 """
 
 from __future__ import annotations
@@ -43,6 +46,11 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
+# dxdata picks its engine build when first imported, so --pure has to act before that.
+if "--pure" in sys.argv[1:]:
+    os.environ["DXDATA_PURE_PYTHON"] = "1"
+
+from dxdata import compiled  # noqa: E402
 from dxdata.model import Article  # noqa: E402
 from dxdata.provinces import load_register  # noqa: E402
 
@@ -301,9 +309,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=1, help="timed runs of each pass; the fastest counts (default 1)")
     parser.add_argument("--engine", default="dxdata.extract:extract_article", help="module:function taking an Article")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
+    parser.add_argument("--pure", action="store_true",
+                        help="run the pure-Python engine even if a compiled build is present")
     args = parser.parse_args(argv)
     if args.articles < 1 or args.repeat < 1:
         parser.error("--articles and --repeat must be at least 1")
+    if args.pure and not compiled.ENGINE_BUILD.startswith("pure Python"):
+        parser.error("--pure only works on the command line (dxdata was imported before it was seen); "
+                     "set DXDATA_PURE_PYTHON=1 instead")
 
     pinning = pin_to_one_core()
     extract = load_engine(args.engine)
@@ -324,6 +337,7 @@ def main(argv: list[str] | None = None) -> int:
     report = {
         "measured_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "engine_function": args.engine,
+        "engine_build": compiled.ENGINE_BUILD,
         "python": platform.python_version(),
         "machine": platform.machine(),
         "cpu": pinning,
@@ -347,6 +361,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Extraction benchmark, {report['measured_at']} (Python {report['python']}, {pinning})")
     print(f"corpus: {args.articles} articles, {report['corpus_mb']:.1f} MB, "
           f"{report['mean_article_kb']:.2f} KB/article, seed {args.seed} (generated in {generation_s:.1f} s)")
+    print(f"engine build: {compiled.ENGINE_BUILD}")
     print(f"{'pass':<28}{'cpu s':>9}{'wall s':>9}{'MB/s':>10}{'articles/s':>13}")
     for label, run in ((f"engine ({args.engine})", engine), (r"bare regex \d+", regex)):
         print(f"{label[:27]:<28}{run['cpu_s']:>9.2f}{run['wall_s']:>9.2f}"
