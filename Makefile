@@ -8,7 +8,7 @@ DUCKDB1_VERSION ?= 1.1.3
 
 # The extraction engine compiled with mypyc (dxdata/compiled.py, scripts/compile_engine.py). An
 # accelerator only: if it cannot be built, everything runs on the pure-Python engine, except in
-# CI (CI=true), where a failed build fails, so CI always tests the compiled engine.
+# CI (CI set, e.g. CI=true), where a failed build fails, so CI always tests the compiled engine.
 ENGINE_MODULES := extract numbers text model provinces editions
 # ...and the dxdata modules they call (a change there makes the build stale too).
 ENGINE_DEPENDENCIES := catalogue ingest paths
@@ -27,8 +27,9 @@ $(STAMP): pyproject.toml
 $(ENGINE_ATTEMPT): $(ENGINE_SOURCES) $(STAMP)
 	@mkdir -p $(dir $@)
 	@if $(PY) scripts/compile_engine.py; then :; \
-	elif [ "$$CI" = true ]; then echo "*** CI: compiling the extraction engine failed (see above) ***"; exit 1; \
-	else echo "*** NOTICE: the compiled extraction engine was not built (see above); running pure Python, same output, slower ***"; fi
+	else case "$$CI" in ""|0|false) \
+	  echo "*** NOTICE: the compiled extraction engine was not built (see above); running pure Python, same output, slower ***";; \
+	*) echo "*** CI: compiling the extraction engine failed (see above) ***"; exit 1;; esac; fi
 	@touch $@
 
 compile: $(STAMP)

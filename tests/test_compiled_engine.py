@@ -182,7 +182,7 @@ def compiled_is_active() -> bool:
 def require_compiled_engine() -> None:
     if compiled_is_active():
         return
-    if os.environ.get("CI"):
+    if os.environ.get("CI", "").lower() not in ("", "0", "false"):
         pytest.fail(f"CI must test the compiled engine, but this process runs: {compiled.ENGINE_BUILD} "
                     "(`make compile` builds it)")
     pytest.skip(f"the compiled engine is not active ({compiled.ENGINE_BUILD}); `make compile` builds it")
