@@ -130,6 +130,22 @@ def stage_sources() -> None:
     shutil.copytree(SOURCE_DIR, STAGING_DIR / "dxdata", ignore=shutil.ignore_patterns("__pycache__", "*.so"))
 
 
+def type_errors(output: str) -> list[str]:
+    """mypy's messages from mypyc's output, pointing at the repository's files (mypy ran on the
+    staged copies, with paths relative to the staging directory)."""
+    problems = []
+    for line in output.splitlines():
+        match = MYPY_MESSAGE.match(line.strip())
+        if match:
+            where = Path(match["path"])
+            if where.is_absolute() and STAGING_DIR in where.parents:
+                where = where.relative_to(STAGING_DIR)
+            if not where.is_absolute():
+                where = REPO_ROOT / where
+            problems.append(f"  {where}:{match['line']}: {match['kind']}: {match['text']}")
+    return problems
+
+
 def run_mypyc() -> None:
     command = [sys.executable, "-m", "mypyc", "--ignore-missing-imports",
                *(f"dxdata/{name}.py" for name in ENGINE_MODULES)]
@@ -137,15 +153,7 @@ def run_mypyc() -> None:
     done = subprocess.run(command, cwd=STAGING_DIR, env=env, capture_output=True, text=True)
     if done.returncode == 0:
         return
-    problems = []
-    for line in (done.stdout + done.stderr).splitlines():
-        match = MYPY_MESSAGE.match(line.strip())
-        if match:
-            # Point at the repository's file, not the staging copy the error was found in.
-            where = REPO_ROOT / match["path"] if not Path(match["path"]).is_absolute() else Path(match["path"])
-            if STAGING_DIR in where.parents:
-                where = REPO_ROOT / where.relative_to(STAGING_DIR)
-            problems.append(f"  {where}:{match['line']}: {match['kind']}: {match['text']}")
+    problems = type_errors(done.stdout + done.stderr)
     if problems:
         raise BuildFailed("mypy found type errors, which mypyc refuses to compile:\n" + "\n".join(problems))
     tail = "\n".join((done.stdout + done.stderr).strip().splitlines()[-25:])

@@ -270,3 +270,41 @@ def test_makefile_rebuilds_when_any_source_the_stamp_records_changes():
     imported = set().union(*(script.source_imports(REPO_ROOT / "dxdata" / f"{name}.py")
                              for name in script.ENGINE_MODULES))
     assert sorted(imported - set(script.ENGINE_MODULES)) == sorted(makefile_words("ENGINE_DEPENDENCIES"))
+
+
+def test_type_errors_are_reported_against_the_repository_files():
+    script = load_compile_script()
+    output = ("dxdata/text.py:64: error: Incompatible return value type (got \"str\", expected \"int\")  [return-value]\n"
+              f"{script.STAGING_DIR}/dxdata/extract.py:694:12: note: see here\n"
+              "Found 1 error in 1 file (checked 6 source files)\n")
+    assert script.type_errors(output) == [
+        f"  {REPO_ROOT}/dxdata/text.py:64: error: Incompatible return value type (got \"str\", expected \"int\")  [return-value]",
+        f"  {REPO_ROOT}/dxdata/extract.py:694: note: see here",
+    ]
+
+
+def test_the_staged_build_keeps_only_the_extension_modules(tmp_path, monkeypatch):
+    """Anything else left in the build's dxdata/ would shadow the repository's sources."""
+    script = load_compile_script()
+    monkeypatch.setattr(script, "STAGING_DIR", tmp_path)
+    package = tmp_path / "dxdata"
+    (package / "__pycache__").mkdir(parents=True)
+    (tmp_path / "build").mkdir()
+    shared_library = tmp_path / f"0123abcd__mypyc{EXT_SUFFIX}"
+    keep = [shared_library] + [package / f"{name}{EXT_SUFFIX}" for name in script.ENGINE_MODULES]
+    drop = [package / "extract.py", package / "cli.py", package / "__init__.py", package / "extract.c",
+            package / f"cli{EXT_SUFFIX}", tmp_path / "setup.py", tmp_path / "build" / "ops.txt"]
+    for path in keep + drop:
+        path.write_bytes(b"")
+    assert sorted(script.strip_staging()) == sorted(keep[1:])
+    assert sorted(p for p in tmp_path.rglob("*") if p.is_file()) == sorted(keep)
+    assert not (package / "__pycache__").exists() and not (tmp_path / "build").exists()
+
+
+def test_a_build_missing_an_engine_module_is_refused(tmp_path, monkeypatch):
+    script = load_compile_script()
+    monkeypatch.setattr(script, "STAGING_DIR", tmp_path)
+    (tmp_path / "dxdata").mkdir()
+    (tmp_path / "dxdata" / f"extract{EXT_SUFFIX}").write_bytes(b"")
+    with pytest.raises(script.BuildFailed, match="no extension module for: editions, model, numbers"):
+        script.strip_staging()
