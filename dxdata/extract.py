@@ -295,6 +295,9 @@ PERIOD_PRESENT = _fc(r"đến nay|hiện nay|hiện tại|" + HIEN)
 DTI_YEAR = _fc(r"(?:dti|chuyển đổi số)(?!\w)[^.;]{0,30}?\b(?:năm\s+)?((?:19|20)\d\d)\b")
 # "cao nhất cả nước", "đứng đầu cả nước" compare the province with the country: its own figure.
 NATIONAL = _fc(r"cả nước(?<!nhất cả nước)(?<!đầu cả nước)|cả vùng|toàn vùng|các tỉnh trong vùng|toàn quốc|bình quân|trung bình chung|mức trung bình|việt nam(?!\w)|các tỉnh, thành phố")
+# "đứng thứ ba cả nước", "xếp hạng 5 trong cả nước": the province's place in the country, its
+# own figure (like "cao nhất cả nước").
+_RANK_BEFORE_NATIONAL = _fc(r"(?:thứ|hạng)\s+(?:\d+(?:/\d+)?|nhất|nhì|hai|ba|tư|bốn|năm|sáu|bảy|tám|chín|mười)\s+(?:trong\s+|của\s+)?$")
 COMPARATIVE_BEFORE = _fc(r"(?:so với|hơn|với|vượt|gấp)\s*(?:mức\s+)?$")
 # "của tỉnh", "toàn tỉnh" bring the subject back to a province; "63 tỉnh", "các tỉnh" do not.
 LOCAL_RESET = _fc(
@@ -334,7 +337,7 @@ def _next_char_in(folded: str, pos: int, end: int, first: frozenset[str]) -> boo
 CLAUSE_END = re.compile(r"[,;:]|\s-\s|\s–\s")
 # The year of the earlier value may sit in parentheses: "tăng từ 612 (năm 2021) lên 1.015".
 TRANSITION_SHAPE = _fc(r"^\s*(?:\(\s*năm\s+(?:19|20)\d\d\s*\)\s*|năm\s+(?:19|20)\d\d\s*)?(?:lên|xuống|tăng lên|giảm xuống)\s*(?:mức\s+)?$")
-YEAR_SERIES_SHAPE = _fc(r"^\s*[,;]\s*(?:và\s+|còn\s+)?(?:trong\s+)?năm\s+((?:19|20)\d\d)\s*(?:là|đạt|có)\s*$")
+YEAR_SERIES_SHAPE = _fc(r"^\s*[,;]\s*(?:và\s+|còn\s+)?(?:(?:con số|tỷ lệ|số liệu|chỉ số) (?:này|đó|trên)\s+)?(?:trong\s+)?năm\s+((?:19|20)\d\d)\s*(?:là|đạt|có)\s*$")
 PARALLEL_SHAPE = _fc(r"^[\s,;]*(?:còn|trong khi|và|,|ở|tại|của)?[\s,]*(?:ở|tại|của)?\s*(?:tỉnh|thành phố|tp\.?)?\s*[^\d,;%]{0,30}?\s*(?:đạt|có|là|được|xếp thứ|đứng thứ|chỉ đạt|mới đạt)?\s*$")
 
 # Sub-provincial units. Admin units count as sub-units unless their name is a province
@@ -577,7 +580,7 @@ def _info(ctx: "_Ctx", s: _Sentence) -> _SentenceInfo:
     mentions = ctx.mentions[lo:hi]
     national = []
     for m in _marks(ctx, s, "national", NATIONAL):
-        if not COMPARATIVE_BEFORE.search(f, max(a, m.start() - 12), m.start()):
+        if not COMPARATIVE_BEFORE.search(f, max(a, m.start() - 12), m.start()) and not _RANK_BEFORE_NATIONAL.search(f, max(a, m.start() - 24), m.start()):
             national.append(m.span())
     years = []
     future_years = []
@@ -1482,7 +1485,7 @@ def _scan_sentence(ctx: _Ctx, s: _Sentence, quants: list[Quantity], prev_folded:
         if match is None:
             match = _parallel_match(ctx, q, floor, pre_end, assigned)
         if match is None and last_cue is not None and last_cue[0] is prev:
-            match = _elided_match(ctx, q, prev, pre_end, last_cue[1])
+            match = _elided_match(ctx, q, prev, pre_end, last_cue[1]) or _compared_base_match(ctx, q, prev, pre_end, last_cue[1])
         if match is not None and not (
             (
                 (_growth_before(folded, max(floor, pre_end - 20), pre_end)
@@ -1517,6 +1520,8 @@ _ELIDED_SUBJECT = _fc(
     r"[\s,]*(?:(?:và|nhưng|còn|song|tuy nhiên)\s+)?"
     r"(?:(?:trong|đến|tới|tính|hết|cuối|đầu|năm|tháng|quý|nay|hiện nay|hiện tại|hiện|riêng|\d+|i{1,3}|iv)(?!\w)[\s,]*)+"
     r"(?:(?:mới|chỉ|đã|cũng|tiếp tục|thì)\s+)*(?:đạt|lên|là)\s*$"
+    # "đạt 23,5%, trong khi năm 2020 chưa đến 10%": a contrast naming only the earlier year.
+    r"|[\s,]*(?:trong khi|còn|nhưng)\s+(?:(?:vào|đến|tới|hết|cuối)\s+)?năm\s+(?:19|20)\d\d\s*,?\s*(?:(?:mới|chỉ|thì)\s+)?$"
 )
 
 
@@ -1546,6 +1551,28 @@ def _elided_match(ctx: _Ctx, q: Quantity, prev: Quantity, pre_end: int, last: _M
     if value is None:
         return None
     return _Match(last.rule, last.cue, 0.5, "+elided", value, 0.85 * conf)
+
+
+# "đạt 68,5%, cao hơn nhiều so với mức 41,2% của năm 2023": the value compared with is the same
+# indicator's for an earlier year, taken only when that year is stated right after it.
+_COMPARED_BASE_BEFORE = _fc(
+    r"[\s,]*(?:(?:cao|thấp|tăng|giảm|nhiều|ít)\s+(?:hơn\s+)?(?:nhiều\s+|hẳn\s+|mạnh\s+|đáng kể\s+)?)?"
+    r"so với\s+(?:mức\s+|con số\s+|tỷ lệ\s+)?$"
+)
+_COMPARED_BASE_YEAR = _fc(r"\s*(?:của|trong|vào)?\s*năm\s+((?:19|20)\d\d)(?!\d)\s*(?:[.;)]|$)")
+
+
+def _compared_base_match(ctx: _Ctx, q: Quantity, prev: Quantity, pre_end: int, last: _Match) -> _Match | None:
+    folded = ctx.folded
+    if not _COMPARED_BASE_BEFORE.fullmatch(folded, prev.end, pre_end):
+        return None
+    m = _COMPARED_BASE_YEAR.match(folded, q.end)
+    if m is None or (ctx.published is not None and int(m.group(1)) >= ctx.published.year):
+        return None  # no year, or not an earlier one: a base the article does not date
+    value, conf = _accepts(last.rule.number, q, folded)
+    if value is None:
+        return None
+    return _Match(last.rule, last.cue, 0.5, "+compared base", value, 0.85 * conf)
 
 
 def _share_of_total(folded: str, q: Quantity, s_end: int) -> bool:
@@ -1834,6 +1861,7 @@ def _named_after_rank(ctx: _Ctx, s: _Sentence, q: Quantity) -> Province | None:
     return None
 
 
+_YEAR_AFTER_RANK = _fc(r"\s*(?:của\s+|trong\s+|vào\s+)?năm\s+((?:19|20)\d\d)(?!\d)")
 _PAREN_YEAR_RANK = _fc(r"năm\s+((?:19|20)\d\d)\s*\(\s*(?:(?:xếp|đứng)\s+)?(?:thứ|hạng)\s*$")
 
 
@@ -1846,6 +1874,10 @@ def _dti_year(ctx: _Ctx, s: _Sentence, q: Quantity) -> int | None:
     # "tăng 3 bậc so với năm 2020 (xếp thứ 15)": the rank in parentheses is that year's, even
     # though a year after "so với" is otherwise only a comparison base.
     m = _PAREN_YEAR_RANK.search(folded, max(s.start, q.start - 40), q.start)
+    if m and int(m.group(1)) <= pub:
+        return int(m.group(1))
+    # "tăng 5 bậc so với vị trí thứ 26 của năm 2022": the year stated right after the rank.
+    m = _YEAR_AFTER_RANK.match(folded, q.end, s.end)
     if m and int(m.group(1)) <= pub:
         return int(m.group(1))
     for m in YEAR.finditer(folded, s.start, q.start):

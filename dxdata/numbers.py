@@ -25,6 +25,7 @@ from dxdata.text import fold_pattern
 
 # Scale words, longest first so "nghìn tỷ" wins over "nghìn". Folded text spells tỉ as tỷ.
 SCALES: dict[str, float] = {
+    "triệu tỷ": 1e15,
     "nghìn tỷ": 1e12,
     "ngàn tỷ": 1e12,
     "nghìn": 1e3,
@@ -111,7 +112,7 @@ _PHONE_BEFORE = re.compile(
     r"(?:số điện thoại|điện thoại (?:số|liên hệ|hỗ trợ)|đường dây nóng|hotline|tổng đài|số máy|fax|zalo)\s*(?:số\s*)?(?:là\s*)?:?\s*[\d.\s-]*$"
 )
 _PCT_AFTER = re.compile(r"\s*(?:%|phần trăm)")
-_SCALE_AFTER = re.compile(r"\s+(nghìn tỷ|ngàn tỷ|nghìn|ngàn|triệu|tỷ)(?!\w)(\s*%)?")
+_SCALE_AFTER = re.compile(r"\s+(triệu tỷ|nghìn tỷ|ngàn tỷ|nghìn|ngàn|triệu|tỷ)(?!\w)(\s*%)?")
 _MONEY_AFTER = re.compile(r"\s*(?:đồng|vnđ|vnd)(?!\w)")
 _RANGE_AFTER = re.compile(r"\s*(%|phần trăm)?\s+(?:đến|tới)\s+(\d+(?:[.,]\d+)*)(?![\w/])|\s*[-–]\s*(\d+(?:[.,]\d+)*)(?![\w/])")
 _FROM_BEFORE = re.compile(r"từ\s+$")
@@ -120,7 +121,6 @@ _NOT_BEFORE = set("._-+/:@#&")
 # document numbers, "mức độ 4", dates ("ngày 15", "tháng 10"), phone numbers.
 _SKIP_BEFORE = re.compile(
     r"(?:(?:nghị quyết|quyết định|kế hoạch|công văn|thông tư|nghị định|chỉ thị|văn bản|luật|đề án|chương trình|thông báo|tờ trình|số hiệu)\s+(?:số\s+)?"
-    r"|mức(?:\s+độ)?\s+"
     r"|(?:ngày|hôm|sáng|chiều|tối|trưa|đêm|tháng|quý)\s+"
     r"|(?:điện thoại|đường dây nóng|hotline|tổng đài|số máy|fax|zalo)\s*(?:số\s*)?(?:là\s*)?:?\s*[\d.\s-]*)$"
 )
@@ -135,10 +135,11 @@ def _ends(*words: str) -> tuple[str, ...]:
 
 _SKIP_ENDS = _ends(
     "quyết", "định", "hoạch", "văn", "tư", "thị", "bản", "luật", "án", "trình", "báo", "hiệu", "số",
-    "mức", "độ", "ngày", "hôm", "sáng", "chiều", "tối", "trưa", "đêm", "tháng", "quý",
+    "ngày", "hôm", "sáng", "chiều", "tối", "trưa", "đêm", "tháng", "quý",
     "thoại", "nóng", "hotline", "đài", "máy", "fax", "zalo", "là",
 )
 _RANK_ENDS = _ends("thứ", "trí", "hạng", "số")
+_LEVEL_ENDS = _ends("mức", "độ")
 _YEAR_ENDS = _ends("năm", "đoạn", "độ", "khóa", "dti", "pci", "papi", "index", "số", "đến", "từ")
 _DATE_ENDS = _ends("ngày", "hôm", "sáng", "chiều", "tối", "trưa", "đêm", "tháng", "quý")
 
@@ -365,7 +366,7 @@ _CARDINAL_WORDS = {"một": 1, "hai": 2, "ba": 3, "bốn": 4, "năm": 5, "sáu":
 _NUMBER_WORDS = set(_CARDINAL_WORDS) | {"mươi", "trăm", "lẻ", "linh", "nghìn", "ngàn", "triệu", "tỷ", "tư", "lăm", "mốt"}
 _WORD_SCALES = ("nghìn", "ngàn", "triệu", "tỷ")
 _WORD_NUMBER = re.compile(
-    r"(?<!\w)(một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười) (nghìn tỷ|ngàn tỷ|nghìn|ngàn|triệu|tỷ)(?!\w)(?! (?:\d|(?:một|hai|ba|bốn|năm|sáu|bảy|tám|chín|trăm|mươi|lẻ|linh|rưỡi)(?!\w)))"
+    r"(?<!\w)(một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười) (triệu tỷ|nghìn tỷ|ngàn tỷ|nghìn|ngàn|triệu|tỷ)(?!\w)(?! (?:\d|(?:một|hai|ba|bốn|năm|sáu|bảy|tám|chín|trăm|mươi|lẻ|linh|rưỡi)(?!\w)))"
 )
 
 
@@ -426,6 +427,9 @@ def _classify(folded: str, tok: str, a: int, b: int, end: int, style: str) -> Qu
         and _SKIP_BEFORE.search(folded, lo, a)
     ) or (len(tok) >= 4 and tok[0] == "0" and tok.isdigit()):
         return None
+    # "mức 4", "mức độ 3": a service level (1 to 4), never a value; "ở mức 76,3%" is a value.
+    if len(tok) == 1 and spaced and folded.endswith(_LEVEL_ENDS, lo, e) and _LEVEL_BEFORE.search(folded, lo, a) and not _PCT_AFTER.match(folded, b):
+        return None
     if len(tok) == 1 and last in ",-–ào" and _LEVEL_PAIR_BEFORE.search(folded, lo, a):
         return None  # the "4" of "mức độ 3, 4" is a level too
     if len(tok) == 4 and tok[:2] in ("19", "20") and (
@@ -476,7 +480,7 @@ def _classify(folded: str, tok: str, a: int, b: int, end: int, style: str) -> Qu
                 sc = _SCALE_AFTER.match(folded, q_end)
                 if sc:
                     scale = SCALES[sc.group(1)]
-                    q.value, q.high, q.scale, q.end = value * scale, hi * scale, scale, sc.end()
+                    q.value, q.high, q.scale, q.end = scaled(value, scale), scaled(hi, scale), scale, sc.end()
                 if _MONEY_AFTER.match(folded, q.end):
                     q.money = True
                 return q
@@ -488,14 +492,14 @@ def _classify(folded: str, tok: str, a: int, b: int, end: int, style: str) -> Qu
         sc = _SCALE_AFTER.match(folded, b)
         if sc:
             q.scale = SCALES[sc.group(1)]
-            q.value = value * q.scale
+            q.value = scaled(value, q.scale)
             q.end = sc.end()
             if sc.group(2):
                 q.kind, q.percent = "percent", True
     if style == "vn" and q.kind == "number":
         alt = english_alternative(tok)
         if alt is not None:
-            q.alt_value = alt * q.scale
+            q.alt_value = scaled(alt, q.scale)
     if q.kind == "number" and (q.end != b or nc in "đv") and _MONEY_AFTER.match(folded, q.end):
         q.money = True
     q.text = folded[a : q.end]
@@ -531,6 +535,14 @@ def _classify_slashed(folded: str, tok: str, a: int, b: int, lo: int, end: int, 
     if spaced and folded.endswith(_RANK_ENDS, lo, e) and _is_rank_context(folded, lo, a):
         return Quantity(a, b, float(num), "rank", denominator=den, text=tok)
     return Quantity(a, b, float(num), "fraction", denominator=den, text=tok)
+
+
+def scaled(value: float, scale: float) -> float:
+    """value * scale without binary noise in the last digit (1,1 triệu tỷ is 1.1e15, not
+    1100000000000000.1): a stated figure never has more than 15 significant digits."""
+    if scale == 1.0:
+        return value
+    return float(f"{value * scale:.15g}")
 
 
 def is_whole(value: float) -> bool:

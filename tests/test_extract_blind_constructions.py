@@ -117,3 +117,64 @@ def test_an_earlier_editions_rank_in_parentheses_keeps_its_year():
     result = extract_article(Article(source_id="t", title="Tin", clean_text=text, published=date(2024, 6, 1)))
     ranks = {(f.value, f.ref_year) for f in result.facts if f.indicator_id == "dti.rank"}
     assert ranks == {(18.0, 2023), (23.0, 2022)}
+
+
+# Constructions from the misses recorded in tests/blind2/RESULTS.md, on sentences of our own.
+def facts_dated(body: str, published: date = date(2024, 6, 3)) -> set[tuple]:
+    text = f"Tin chuyển đổi số\n{body}\n"
+    result = extract_article(Article(source_id="t", title="Tin chuyển đổi số", clean_text=text, published=published))
+    return {(f.indicator_id, f.province, f.value, f.qualifier, f.ref_year) for f in result.facts}
+
+
+def test_a_value_after_o_muc_is_read_but_a_service_level_is_not():
+    got = facts_dated("Năm 2023, tỷ lệ hộ gia đình có cáp quang của tỉnh Yên Bái mới ở mức 61,4%.")
+    assert got == {("infra.fiber_household_pct", "Yên Bái", 61.4, "exact", 2023)}
+    from dxdata.numbers import scan_quantities
+    from dxdata.text import fold
+
+    assert [q.value for q in scan_quantities(fold("dịch vụ công trực tuyến mức 4 và mức độ 3"))] == []
+    assert [q.value for q in scan_quantities(fold("ở mức 4%"))] == [4.0]
+
+
+def test_trieu_ty_is_a_scale_word_and_leaves_no_binary_noise():
+    got = facts_dated("Doanh thu của các doanh nghiệp công nghệ thông tin trên địa bàn TP. Hà Nội năm 2023 đạt khoảng 1,3 triệu tỷ đồng.")
+    assert got == {("ent.it_revenue_vnd", "Hà Nội", 1.3e15, "approx", 2023)}
+    from dxdata.numbers import scan_quantities
+    from dxdata.text import fold
+
+    assert scan_quantities(fold("1,1 triệu tỷ đồng"))[0].value == 1.1e15
+
+
+def test_a_rank_in_the_country_does_not_make_the_sentence_national():
+    got = facts_dated("Theo kết quả DTI năm 2022, Đà Nẵng đứng thứ hai cả nước với 0,6906 điểm; chỉ số Hạ tầng số đạt 0,7211.")
+    assert ("dti.score", "Đà Nẵng", 0.6906, "exact", 2022) in got
+    assert ("dti.score_digital_infrastructure", "Đà Nẵng", 0.7211, "exact", 2022) in got
+    # A national average in the same kind of sentence stays out.
+    assert facts_dated("Điểm DTI bình quân cả nước năm 2022 đạt 0,5064 điểm.") == set()
+
+
+def test_the_earlier_rank_inside_a_rank_change_is_that_years_edition():
+    got = facts_dated("Theo DTI năm 2023, tỉnh Bình Định xếp thứ 14/63, tăng 6 bậc so với vị trí thứ 20 của năm 2022.")
+    assert {("dti.rank", "Bình Định", 14.0, "exact", 2023), ("dti.rank", "Bình Định", 20.0, "exact", 2022)} <= got
+
+
+def test_an_earlier_years_value_compared_with_is_kept_only_when_its_year_is_stated():
+    got = facts_dated("Năm 2023, tỷ lệ hồ sơ xử lý trực tuyến của tỉnh Sóc Trăng đạt 57,2%, cao hơn nhiều so với mức 33,8% của năm 2022.")
+    assert got == {
+        ("egov.online_dossier_pct", "Sóc Trăng", 57.2, "exact", 2023),
+        ("egov.online_dossier_pct", "Sóc Trăng", 33.8, "exact", 2022),
+    }
+    undated = facts_dated("Năm 2023, tỷ lệ hồ sơ xử lý trực tuyến của tỉnh Sóc Trăng đạt 57,2%, cao hơn so với mức 33,8% cùng kỳ.")
+    assert undated == {("egov.online_dossier_pct", "Sóc Trăng", 57.2, "exact", 2023)}
+
+
+def test_earlier_year_values_in_a_contrast_or_a_con_so_nay_clause():
+    got = facts_dated(
+        "Năm 2023, tỷ lệ hồ sơ xử lý trực tuyến của tỉnh Kon Tum đạt 31,5%, trong khi năm 2021 chưa đến 12%. "
+        "Tỷ lệ văn bản đi được ký số của tỉnh đạt 94%; con số này năm 2022 là 81,3%."
+    )
+    assert ("egov.online_dossier_pct", "Kon Tum", 12.0, "under", 2021) in got
+    assert ("egov.signed_docs_pct", "Kon Tum", 81.3, "exact", 2022) in got
+    # A later year in the contrast is a plan, not a value.
+    plan = facts_dated("Năm 2023, tỷ lệ hồ sơ xử lý trực tuyến của tỉnh Kon Tum đạt 31,5%, trong khi năm 2025 phải đạt 50%.")
+    assert plan == {("egov.online_dossier_pct", "Kon Tum", 31.5, "exact", 2023)}
