@@ -26,6 +26,7 @@ import json
 from bisect import bisect_left, bisect_right
 import re
 import sys
+import unicodedata
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
@@ -40,17 +41,23 @@ from dxdata.numbers import Quantity, is_whole, number_style, scan_quantities
 from dxdata.provinces import Province, load_register
 from dxdata.text import fold, fold_pattern, normalise, split_sentences, unify_and_fold, unify_case_kept
 
-# Bump when the rules in this module change; the catalogue's hash is appended, so a cue edit
-# changes the version on its own.
-RULES_REVISION = "6"
+# Bump when the rules in this module change; the hash of the catalogue and the nickname list is
+# appended, so editing either changes the version on its own.
+RULES_REVISION = "7"
 DEFAULT_THRESHOLD = 0.6
 
 
 def _catalogue_digest() -> str:
+    digest = hashlib.sha256()
     try:
-        return hashlib.sha256(paths.catalogue_path().read_bytes()).hexdigest()[:12]
+        digest.update(paths.catalogue_path().read_bytes())
     except OSError:
         return "nocatalogue"
+    try:
+        digest.update((paths.catalogue_path().parent / "province_nicknames.csv").read_bytes())
+    except OSError:
+        pass
+    return digest.hexdigest()[:12]
 
 
 ENGINE_VERSION = f"{RULES_REVISION}+{_catalogue_digest()}"
@@ -369,10 +376,30 @@ class Mention:
 
 
 @lru_cache(maxsize=4)
+def province_nicknames(path: Path | None = None) -> dict[str, Province]:
+    """Press nicknames of provinces ("Tây Đô", "Xứ Thanh"), from schemas/province_nicknames.csv:
+    names the register does not list but the press uses as a province's name. Only extraction
+    reads them; the published register keeps the official names and aliases."""
+    import csv
+
+    path = path or paths.catalogue_path().parent / "province_nicknames.csv"
+    by_code = {p.code: p for p in load_register().provinces}
+    out: dict[str, Province] = {}
+    with path.open(encoding="utf-8", newline="") as fh:
+        for line, row in enumerate(csv.DictReader(fh), start=2):
+            province = by_code.get((row.get("province_code") or "").strip())
+            nickname = unicodedata.normalize("NFC", (row.get("nickname") or "").strip())
+            if province is None or not nickname:
+                raise RuleError(f"{path}: line {line}: needs a nickname and a province_code of the register (got {row!r})")
+            out[nickname] = province
+    return out
+
+
+@lru_cache(maxsize=4)
 def _province_regex(register_key: int = 0) -> tuple[re.Pattern, dict[str, Province]]:
     register = load_register()
     forms: dict[str, Province] = {}
-    for text, prov in register.surface_forms().items():
+    for text, prov in [*register.surface_forms().items(), *province_nicknames().items()]:
         if text in _AMBIGUOUS_BARE:
             continue
         forms.setdefault(unify_case_kept(text), prov)
@@ -452,7 +479,7 @@ def _in_subunit_scope(ctx: "_Ctx", s: "_Sentence", q: Quantity, clause_end: int)
 
 @lru_cache(maxsize=4096)
 def _is_province_name(name: str) -> bool:
-    return load_register().lookup(name) is not None
+    return load_register().lookup(name) is not None or unicodedata.normalize("NFC", name) in province_nicknames()
 
 
 def _subunit_starts(ctx: "_Ctx", s: "_Sentence") -> list[int]:
@@ -787,7 +814,7 @@ def _title_is_subunit(title: str) -> bool:
             if not w[:1].isupper():
                 break
             caps.append(w)
-        if caps and load_register().lookup(" ".join(caps)) is None:
+        if caps and not _is_province_name(" ".join(caps)):
             return True
     return bool(_INSTITUTION.match(head))
 

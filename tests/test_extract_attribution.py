@@ -174,3 +174,29 @@ def test_province_named_several_sentences_back_goes_to_review_unless_it_is_the_s
     assert any(f.indicator_id == "infra.bts_stations" and f.province == "Đắk Nông" for f in result.candidates)
     result = run(body, title="Đắk Nông đẩy mạnh chuyển đổi số")
     assert any(f.indicator_id == "infra.bts_stations" and f.province == "Đắk Nông" for f in result.facts)
+
+
+def test_press_nicknames_name_their_province():
+    from datetime import date
+
+    from dxdata.extract import extract_article
+    from dxdata.model import Article
+
+    body = (
+        "Giám đốc Sở cho biết hạ tầng của thành phố Tây Đô cơ bản đã hoàn thiện: hệ thống họp trực tuyến "
+        "đã kết nối 9/9 quận, huyện và 80 xã, phường, thị trấn."
+    )
+    result = extract_article(Article("t", "Tin chuyển đổi số", f"Tin chuyển đổi số\n{body}\n", date(2023, 7, 20), {}))
+    got = {(f.indicator_id, f.province, f.value) for f in result.facts}
+    assert got == {("infra.videoconf_district_units", "Cần Thơ", 9.0), ("infra.videoconf_commune_units", "Cần Thơ", 80.0)}
+
+
+def test_a_nickname_file_row_without_a_register_code_is_an_error_naming_the_file(tmp_path):
+    import pytest
+
+    from dxdata.extract import RuleError, province_nicknames
+
+    bad = tmp_path / "province_nicknames.csv"
+    bad.write_text("nickname,province_code,note\nXứ Thanh,99,\n", encoding="utf-8")
+    with pytest.raises(RuleError, match=r"province_nicknames.csv: line 2"):
+        province_nicknames(bad)
