@@ -203,12 +203,35 @@ class LiteralIndex:
     def hits(self, text: str) -> LiteralHits:
         if self.automaton is None:
             return LiteralHits([], [], [], [], [])
-        found = sorted([(end + 1 - n, end + 1, word, implies) for end, (word, n, implies) in self.automaton.iter(text)])
-        if not found:
-            return LiteralHits([], [], [], [], [])
-        starts, ends, words, implied = (list(column) for column in zip(*found))
-        cue = [i for i, imp in enumerate(implied) if imp is not None]
-        return LiteralHits([starts[i] for i in cue], [implied[i] for i in cue], starts, ends, words)
+        starts: list[int] = []
+        ends: list[int] = []
+        words: list[str] = []
+        implied: list[frozenset[str] | None] = []
+        ordered = True
+        for end, (word, n, implies) in self.automaton.iter(text):
+            start = end + 1 - n
+            if starts and start < starts[-1]:
+                ordered = False
+            starts.append(start)
+            ends.append(end + 1)
+            words.append(word)
+            implied.append(implies)
+        if not ordered:
+            # The automaton reports hits by end; by start they are nearly in order. A stable
+            # sort on the start keeps hits with one start shortest first, as a sort on (start,
+            # end) would.
+            order = sorted(range(len(starts)), key=starts.__getitem__)
+            starts = [starts[i] for i in order]
+            ends = [ends[i] for i in order]
+            words = [words[i] for i in order]
+            implied = [implied[i] for i in order]
+        cue_positions: list[int] = []
+        cue_found: list[frozenset[str]] = []
+        for i, imp in enumerate(implied):
+            if imp is not None:
+                cue_positions.append(starts[i])
+                cue_found.append(imp)
+        return LiteralHits(cue_positions, cue_found, starts, ends, words)
 
 
 @lru_cache(maxsize=4)
