@@ -710,6 +710,7 @@ class _Ctx:
     statement_spans: list[tuple[int, int]] | None = None  # statement-cue words found (start, end), by start
     asides: frozenset[int] = frozenset()  # starts of mentions that are not a running subject
     compared: frozenset[int] = frozenset()  # starts of mentions compared with, never a subject
+    title_requires: dict[re.Pattern, bool] = field(default_factory=dict)  # requires pattern -> found in the title
 
 
 def _distinct(provs: list[Province]) -> list[Province]:
@@ -1458,18 +1459,32 @@ def _active_cues(ctx: _Ctx, s: _Sentence, prev_folded: str) -> dict[str, list[tu
     for word in present:
         chosen.update(table.by_word.get(word, ()))
     cues = table.cues
+    title_hits = ctx.title_requires
     for i in sorted(chosen):
         rule, cue = cues[i]
         if rule.requires is not None:
             ok = requires.get(rule.requires)
             if ok is None:
-                if context_text is None:
-                    context_text = ctx.folded[s.start : s.end] + " \n " + prev_folded + " \n " + ctx.title_folded
-                ok = requires[rule.requires] = rule.requires.search(context_text) is not None
+                # The title ends the context text, so a match in the title alone is a match there
+                # (for patterns that do not anchor at the start): one search per article.
+                in_title = title_hits.get(rule.requires)
+                if in_title is None:
+                    in_title = title_hits[rule.requires] = _unanchored(rule.requires) and rule.requires.search(ctx.title_folded) is not None
+                if in_title:
+                    ok = requires[rule.requires] = True
+                else:
+                    if context_text is None:
+                        context_text = ctx.folded[s.start : s.end] + " \n " + prev_folded + " \n " + ctx.title_folded
+                    ok = requires[rule.requires] = rule.requires.search(context_text) is not None
             if not ok:
                 continue
         active.setdefault(rule.number, []).append((rule, cue))
     return active
+
+
+@lru_cache(maxsize=256)
+def _unanchored(pattern: re.Pattern) -> bool:
+    return "^" not in pattern.pattern and "\\A" not in pattern.pattern
 
 
 def _scan_sentence(ctx: _Ctx, s: _Sentence, quants: list[Quantity], prev_folded: str, article: Article, norm, facts, targets, candidates) -> None:
