@@ -41,8 +41,8 @@ from dxdata.numbers import Quantity, is_whole, number_style, scan_quantities
 from dxdata.provinces import Province, load_register
 from dxdata.text import fold, fold_pattern, normalise, split_sentences, unify_and_fold, unify_case_kept
 
-# Bump when the rules in this module change; the hash of the catalogue and the nickname list is
-# appended, so editing either changes the version on its own.
+# Bump when the rules in this module change; the hash of the catalogue and its companion files
+# (nicknames, indicator groups) is appended, so editing any of them changes the version.
 RULES_REVISION = "7"
 DEFAULT_THRESHOLD = 0.6
 
@@ -53,11 +53,16 @@ def _catalogue_digest() -> str:
         digest.update(paths.catalogue_path().read_bytes())
     except OSError:
         return "nocatalogue"
-    try:
-        digest.update((paths.catalogue_path().parent / "province_nicknames.csv").read_bytes())
-    except OSError:
-        pass
+    for extra in _CATALOGUE_COMPANIONS:
+        try:
+            digest.update((paths.catalogue_path().parent / extra).read_bytes())
+        except OSError:
+            pass
     return digest.hexdigest()[:12]
+
+
+# Declarations read by extraction beside the catalogue: their edits change the engine version too.
+_CATALOGUE_COMPANIONS = ("province_nicknames.csv", "indicator_groups.csv")
 
 
 ENGINE_VERSION = f"{RULES_REVISION}+{_catalogue_digest()}"
@@ -505,8 +510,21 @@ def _is_province_name(name: str) -> bool:
     return load_register().lookup(name) is not None or unicodedata.normalize("NFC", name) in province_nicknames()
 
 
+def _province_named(name: str) -> Province | None:
+    found = load_register().lookup(name)
+    return found if found is not None else province_nicknames().get(unicodedata.normalize("NFC", name))
+
+
+# Unit words that name a city: "thành phố Cần Thơ" is the province, "thành phố Thanh Hóa" the
+# provincial capital of Thanh Hóa (a sub-unit); "huyện Điện Biên", "thị xã Quảng Trị" are always
+# sub-units.
+_CITY_WORDS = ("thành phố", "tp")
+_CITY_PROVINCE_TYPE = "thành phố trực thuộc trung ương"
+
+
 def _subunit_starts(ctx: "_Ctx", s: "_Sentence") -> list[int]:
-    """Where a sentence names a district, commune or single institution."""
+    """Where a sentence names a district, commune or single institution. A province mention that
+    is the name of such a unit ("thành phố Thanh Hóa") is recorded in s.unit_names."""
     cased, a, b = ctx.cased, s.start, s.end
     out = []
     for m in _marks(ctx, s, "admin", _ADMIN_UNIT, cased):
@@ -529,10 +547,20 @@ def _subunit_starts(ctx: "_Ctx", s: "_Sentence") -> list[int]:
             continue
         # "TP. Phú Quốc", "huyện Lục Ngạn" are sub-units; "TP. Cần Thơ", "TP. HCM" are provinces.
         unit_word = cased[m.start() : m.end()]
-        if not any(
-            _is_province_name(" ".join(caps[:k])) or _is_province_name(unit_word + " ".join(caps[:k]))
-            for k in range(len(caps), 0, -1)
-        ):
+        named: Province | None = None
+        for k in range(len(caps), 0, -1):
+            whole = _province_named(unit_word + " ".join(caps[:k]))
+            if whole is not None:
+                named = whole  # an alias with its unit word: "TP. Hà Nội", "Thành phố Hồ Chí Minh"
+                break
+            named = _province_named(" ".join(caps[:k]))
+            if named is not None:
+                city = unit_word.lower().rstrip(". ").startswith(_CITY_WORDS)
+                if not city or named.type != _CITY_PROVINCE_TYPE:
+                    s.unit_names.add(name_at)  # the unit is named after its province
+                    named = None
+                break
+        if named is None:
             out.append(m.start())
     out += [m.start() for m in _marks(ctx, s, "institution", _INSTITUTION, cased) if not (m.start() and (cased[m.start() - 1].isalnum() or cased[m.start() - 1] == "."))]
     out += [m.start() for m in _marks(ctx, s, "singular", _SINGULAR_UNIT)]
@@ -547,6 +575,7 @@ class _Sentence:
     para: int
     info: "_SentenceInfo | None" = None
     inside: set[str] | None = None  # literals occurring in the sentence (see LiteralHits.inside)
+    unit_names: set[int] = field(default_factory=set)  # starts of province mentions naming a sub-unit
 
 
 @dataclass(slots=True)
@@ -662,7 +691,7 @@ def _info(ctx: "_Ctx", s: _Sentence) -> _SentenceInfo:
         national=national,
         local_resets=([m.start() for m in _marks(ctx, s, "local_reset", LOCAL_RESET)] + [m.start for m in mentions]) if national else [],
         scope_resets=(
-            [m.end for m in mentions if c[max(a, m.start - 1) : m.start] != "("]
+            [m.end for m in mentions if c[max(a, m.start - 1) : m.start] != "(" and m.start not in s.unit_names]
             + [m.end() for m in _marks(ctx, s, "province_scope", _PROVINCE_SCOPE)]
         ) if district_scope or subunits else [],
         district_scope=district_scope,
@@ -737,6 +766,7 @@ def extract_article(article: Article, *, threshold: float = DEFAULT_THRESHOLD) -
     text = norm.text
     cased, folded = unify_and_fold(text)
     rules = load_rules()
+    indicator_groups()  # declaration errors surface here, not as per-sentence error candidates
     mentions = find_mentions(cased)
     spans = split_sentences(text)
 
@@ -1377,7 +1407,8 @@ def _paren_rules(path: Path | None = None) -> tuple[tuple[Rule, Cue], ...]:
     return tuple((rule, cue) for rule in load_rules(path) for cue in rule.cues if cue.where == "paren")
 
 
-_RANKING_WORDS = _fc(r"xếp hạng|bảng xếp|xếp thứ|đứng thứ|vị trí|cuối bảng|đầu bảng|dẫn đầu|\bhạng\b")
+# "tốp 10 còn có Lạng Sơn (6)", "nhóm cuối như Hà Giang (57)": groups of a ranking name it too.
+_RANKING_WORDS = _fc(r"xếp hạng|bảng xếp|xếp thứ|đứng thứ|vị trí|cuối bảng|đầu bảng|dẫn đầu|\bhạng\b|\btốp\b|\btop\b|\bnhóm\b")
 _PAREN_CLOSE = _fc(r"\s*(?:điểm\s*)?\)")
 
 
@@ -1496,11 +1527,16 @@ def _scan_sentence(ctx: _Ctx, s: _Sentence, quants: list[Quantity], prev_folded:
     prev: Quantity | None = None
     respective: dict[int, _Match] = {}
     respective_prov: dict[int, Province | None] = {}
-    if folded.find("lần lượt", s.start, s.end) >= 0:
-        quants = _rank_run_as_ranks(ctx, s, quants)
-        respective = _respective_matches(ctx, s, quants, active)
-        if not respective:
-            respective_prov = _respective_provinces(ctx, s, quants)
+    at = folded.find("lần lượt", s.start, s.end)
+    while at >= 0:
+        # Each "lần lượt" (respectively) of the sentence distributes the numbers after it.
+        quants = _rank_run_as_ranks(ctx, s, quants, at)
+        found = _respective_matches(ctx, s, quants, active, at, prev_folded)
+        if found:
+            respective.update(found)
+        else:
+            respective_prov.update(_respective_provinces(ctx, s, quants, at))
+        at = folded.find("lần lượt", at + 1, s.end)
     last_cue: tuple[Quantity, _Match] | None = None  # the last number a cue took (fact or target)
     prev_floor = s.start
     for i, q in enumerate(quants):
@@ -1656,10 +1692,9 @@ _DTI_IN_SENTENCE = _fc(r"chuyển đổi số|\bdti\b|bảng xếp hạng")
 _RESPECTIVE_JOIN = _fc(r"\s*(?:điểm|%)?\s*(?:,|;|và|,\s*và)\s*(?:thứ\s*|hạng\s*)?$")
 
 
-def _respective_run(ctx: _Ctx, s: _Sentence, quants: list[Quantity]) -> tuple[int, list[int]]:
-    """Where "lần lượt" is, and the indexes of the joined numbers after it ([] if fewer than 2)."""
+def _respective_run(ctx: _Ctx, s: _Sentence, quants: list[Quantity], at: int) -> tuple[int, list[int]]:
+    """The indexes of the joined numbers after the "lần lượt" at `at` ([] if fewer than 2)."""
     folded = ctx.folded
-    at = folded.find("lần lượt", s.start, s.end)
     first = next((i for i, q in enumerate(quants) if q.start > at), None)
     if first is None:
         return at, []
@@ -1671,24 +1706,31 @@ def _respective_run(ctx: _Ctx, s: _Sentence, quants: list[Quantity]) -> tuple[in
     return at, run if len(run) >= 2 else []
 
 
-def _rank_run_as_ranks(ctx: _Ctx, s: _Sentence, quants: list[Quantity]) -> list[Quantity]:
-    """"lần lượt xếp thứ 12, 13 và 14": the bare numbers after the first rank are ranks too."""
-    _, run = _respective_run(ctx, s, quants)
-    if not run or quants[run[0]].kind != "rank":
+_RANK_VERB_BEFORE_RESPECTIVE = _fc(r"(?:xếp hạng|xếp thứ|đứng thứ|xếp|đứng|hạng)\s*$")
+
+
+def _rank_run_as_ranks(ctx: _Ctx, s: _Sentence, quants: list[Quantity], at: int) -> list[Quantity]:
+    """"lần lượt xếp thứ 12, 13 và 14": the bare numbers after the first rank are ranks too; after
+    "xếp hạng lần lượt là 29, 27 và 26" all of them are."""
+    _, run = _respective_run(ctx, s, quants, at)
+    if not run:
+        return quants
+    ranked_before = _RANK_VERB_BEFORE_RESPECTIVE.search(ctx.folded, max(s.start, at - 20), at) is not None
+    if quants[run[0]].kind != "rank" and not ranked_before:
         return quants
     out = list(quants)
     limit = quants[run[0]].denominator or 63
-    for j in run[1:]:
+    for j in run if ranked_before else run[1:]:
         q = out[j]
         if q.kind == "number" and is_whole(q.value) and 1 <= q.value <= limit:
             out[j] = replace(q, kind="rank")
     return out
 
 
-def _respective_provinces(ctx: _Ctx, s: _Sentence, quants: list[Quantity]) -> dict[int, Province | None]:
+def _respective_provinces(ctx: _Ctx, s: _Sentence, quants: list[Quantity], at: int) -> dict[int, Province | None]:
     """"Hà Tĩnh và Nghệ An lần lượt xếp thứ 28 và 30": the numbers go to the provinces named
     before "lần lượt", in order; None for each when the counts differ (nothing is guessed)."""
-    at, run = _respective_run(ctx, s, quants)
+    _, run = _respective_run(ctx, s, quants, at)
     if not run:
         return {}
     seg_start = max([s.start] + [q.end for q in quants[: run[0]] if q.end <= at])
@@ -1703,14 +1745,21 @@ def _respective_provinces(ctx: _Ctx, s: _Sentence, quants: list[Quantity]) -> di
     return dict(zip(run, named))
 
 
-def _respective_matches(ctx: _Ctx, s: _Sentence, quants: list[Quantity], active: dict) -> dict[int, _Match]:
+def _respective_matches(ctx: _Ctx, s: _Sentence, quants: list[Quantity], active: dict, at: int, prev_folded: str) -> dict[int, _Match]:
     """"ba trụ cột chính quyền số, kinh tế số, xã hội số lần lượt xếp thứ 12, 13 và 14": the
-    numbers after "lần lượt" (respectively) take, in order, the indicators named before it.
+    numbers after "lần lượt" (respectively) take, in order, the indicators named before it, or
+    else the members of a declared group the sentence names ("điểm của ba trụ cột lần lượt là").
     Nothing is assigned unless there are as many names as numbers."""
     folded = ctx.folded
-    at, run = _respective_run(ctx, s, quants)
+    _, run = _respective_run(ctx, s, quants, at)
     if not run:
         return {}
+    named = _respective_named(ctx, quants, active, at, run, s)
+    return named if named else _respective_group(ctx, s, quants, at, run, prev_folded)
+
+
+def _respective_named(ctx: _Ctx, quants: list[Quantity], active: dict, at: int, run: list[int], s: _Sentence) -> dict[int, _Match]:
+    folded = ctx.folded
     first = run[0]
     head = quants[first]
     seg_start = max([s.start] + [q.end for q in quants[:first]])
@@ -1742,6 +1791,60 @@ def _respective_matches(ctx: _Ctx, s: _Sentence, quants: list[Quantity], active:
                 return {}
             out[j] = _Match(rule, cue, 2.5, "+respective", value, 0.9 * conf)
         return out
+    return {}
+
+
+@dataclass(frozen=True)
+class IndicatorGroup:
+    """Indicators a sentence can name together, in a fixed order (schemas/indicator_groups.csv)."""
+
+    group_id: str
+    cue: re.Pattern
+    members: tuple[Rule, ...]
+
+
+@lru_cache(maxsize=4)
+def indicator_groups(path: Path | None = None) -> tuple[IndicatorGroup, ...]:
+    import csv
+
+    path = path or paths.catalogue_path().parent / "indicator_groups.csv"
+    rules = {r.indicator_id: r for r in load_rules()}
+    out = []
+    with path.open(encoding="utf-8", newline="") as fh:
+        for line, row in enumerate(csv.DictReader(fh), start=2):
+            gid = (row.get("group_id") or "").strip()
+            ids = [m.strip() for m in (row.get("members") or "").split("|") if m.strip()]
+            unknown = [m for m in ids if m not in rules]
+            if not gid or len(ids) < 2 or unknown:
+                raise RuleError(f"{path}: line {line}: a group needs an id and two or more catalogue indicators with cues (unknown: {unknown})")
+            try:
+                cue = re.compile(fold_pattern(row.get("cue") or ""))
+            except re.error as exc:
+                raise RuleError(f"{path}: line {line}: cue is not a valid regular expression ({exc})") from exc
+            out.append(IndicatorGroup(gid, cue, tuple(rules[m] for m in ids)))
+    return tuple(out)
+
+
+def _respective_group(ctx: _Ctx, s: _Sentence, quants: list[Quantity], at: int, run: list[int], prev_folded: str) -> dict[int, _Match]:
+    folded = ctx.folded
+    context = None
+    scope = folded[s.start : quants[run[-1]].end]
+    for group in indicator_groups():
+        if len(group.members) != len(run) or group.cue.search(folded, s.start, at) is None:
+            continue
+        out: dict[int, _Match] = {}
+        for rule, j in zip(group.members, run):
+            value, conf = _accepts(rule.number, quants[j], folded)
+            if value is None or _excluded(rule, scope):
+                break
+            if rule.requires is not None:
+                if context is None:
+                    context = folded[s.start : s.end] + " \n " + prev_folded + " \n " + ctx.title_folded
+                if rule.requires.search(context) is None:
+                    break
+            out[j] = _Match(rule, rule.cues[0], 2.5, f"+group:{group.group_id}", value, 0.85 * conf)
+        else:
+            return out
     return {}
 
 

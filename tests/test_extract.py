@@ -164,8 +164,9 @@ def test_engine_version_changes_with_the_catalogue(tmp_path, monkeypatch):
     assert ENGINE_VERSION == f"{engine.RULES_REVISION}+{engine._catalogue_digest()}"
     copy = tmp_path / "indicators.csv"
     copy.write_bytes(engine.paths.catalogue_path().read_bytes())
+    for companion in ("province_nicknames.csv", "indicator_groups.csv"):
+        (tmp_path / companion).write_bytes((engine.paths.catalogue_path().parent / companion).read_bytes())
     nicknames = tmp_path / "province_nicknames.csv"
-    nicknames.write_bytes((engine.paths.catalogue_path().parent / "province_nicknames.csv").read_bytes())
     monkeypatch.setattr(engine.paths, "catalogue_path", lambda: copy)
     same = engine._catalogue_digest()
     copy.write_bytes(copy.read_bytes().replace(b"after:\xc4\x91i\xe1\xbb\x83m c\xe1\xba\xa7u", b"after:\xc4\x91i\xe1\xbb\x83m"))

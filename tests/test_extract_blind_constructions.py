@@ -178,3 +178,70 @@ def test_earlier_year_values_in_a_contrast_or_a_con_so_nay_clause():
     # A later year in the contrast is a plan, not a value.
     plan = facts_dated("Năm 2023, tỷ lệ hồ sơ xử lý trực tuyến của tỉnh Kon Tum đạt 31,5%, trong khi năm 2025 phải đạt 50%.")
     assert plan == {("egov.online_dossier_pct", "Kon Tum", 31.5, "exact", 2023)}
+
+
+# Constructions from the misses of the first run on tests/blind3 (see its RESULTS.md).
+def test_ranks_in_parentheses_in_a_sentence_about_a_ranking_group():
+    got = facts_dated(
+        "Theo DTI năm 2022, tốp 10 có thêm Hưng Yên (8), Ninh Bình (9); nhóm cuối gồm Lai Châu (60) và Điện Biên (62).",
+        published=date(2023, 8, 1),
+    )
+    assert got == {
+        ("dti.rank", "Hưng Yên", 8.0, "exact", 2022),
+        ("dti.rank", "Ninh Bình", 9.0, "exact", 2022),
+        ("dti.rank", "Lai Châu", 60.0, "exact", 2022),
+        ("dti.rank", "Điện Biên", 62.0, "exact", 2022),
+    }
+
+
+def test_a_provincial_capital_named_after_its_province_is_a_sub_unit():
+    assert facts_dated("Số tổ công nghệ số cộng đồng ở thành phố Hà Tĩnh là 38 tổ.") == set()
+    got = facts_dated("Tỉnh Hà Tĩnh có 402 tổ công nghệ số cộng đồng, riêng thành phố Hà Tĩnh có 38 tổ.")
+    assert got == {("workforce.community_tech_teams", "Hà Tĩnh", 402.0, "exact", 2024)}
+    # A centrally-run city is the province itself.
+    assert facts_dated("Thành phố Đà Nẵng có 1.020 tổ công nghệ số cộng đồng.") == {
+        ("workforce.community_tech_teams", "Đà Nẵng", 1020.0, "exact", 2024)
+    }
+
+
+def test_each_lan_luot_of_a_sentence_and_declared_groups():
+    got = facts_dated(
+        "Theo DTI năm 2022, ba trụ cột chính quyền số, kinh tế số và xã hội số của tỉnh Sơn La lần lượt đạt "
+        "0,5012, 0,4120 và 0,3855 điểm, xếp hạng lần lượt là 40, 38 và 51.",
+        published=date(2023, 8, 1),
+    )
+    assert got == {
+        ("dti.score_pillar_government", "Sơn La", 0.5012, "exact", 2022),
+        ("dti.score_pillar_economy", "Sơn La", 0.412, "exact", 2022),
+        ("dti.score_pillar_society", "Sơn La", 0.3855, "exact", 2022),
+        ("dti.rank_digital_government", "Sơn La", 40.0, "exact", 2022),
+        ("dti.rank_digital_economy", "Sơn La", 38.0, "exact", 2022),
+        ("dti.rank_digital_society", "Sơn La", 51.0, "exact", 2022),
+    }
+    levels = facts_dated("Cổng dịch vụ công của tỉnh Lai Châu có số dịch vụ mức độ 3 và mức độ 4 lần lượt là 215 và 940.")
+    assert levels == {
+        ("egov.online_services_level3", "Lai Châu", 215.0, "exact", 2024),
+        ("egov.online_services_level4", "Lai Châu", 940.0, "exact", 2024),
+    }
+    shares = facts_dated("Tỷ lệ UBND cấp huyện và cấp xã của tỉnh Lai Châu có hệ thống họp trực tuyến lần lượt đạt 100% và 91,2%.")
+    assert shares == {
+        ("infra.videoconf_district_pct", "Lai Châu", 100.0, "exact", 2024),
+        ("infra.videoconf_commune_pct", "Lai Châu", 91.2, "exact", 2024),
+    }
+
+
+def test_a_group_is_not_taken_without_its_indicators_context():
+    # "cấp huyện và cấp xã" names the video-conference group only in a sentence about it.
+    got = facts_dated("Số cán bộ, công chức cấp huyện và cấp xã của tỉnh Lai Châu lần lượt là 1.520 và 3.870 người.")
+    assert got == set()
+
+
+def test_an_indicator_group_row_naming_an_unknown_indicator_is_an_error_naming_the_file(tmp_path):
+    import pytest
+
+    from dxdata.extract import RuleError, indicator_groups
+
+    bad = tmp_path / "indicator_groups.csv"
+    bad.write_text('group_id,cue,members,description\ng,"trụ cột",dti.score_pillar_government|dti.nope,x\n', encoding="utf-8")
+    with pytest.raises(RuleError, match=r"indicator_groups.csv: line 2.*dti.nope"):
+        indicator_groups(bad)
