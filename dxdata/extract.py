@@ -372,7 +372,7 @@ def _next_char_in(folded: str, pos: int, end: int, first: frozenset[str]) -> boo
 CLAUSE_END = re.compile(r"[,;:]|\s-\s|\s–\s")
 # The year of the earlier value may sit in parentheses: "tăng từ 612 (năm 2021) lên 1.015".
 TRANSITION_SHAPE = _fc(r"^\s*(?:\(\s*năm\s+(?:19|20)\d\d\s*\)\s*|năm\s+(?:19|20)\d\d\s*)?(?:lên|xuống|tăng lên|giảm xuống)\s*(?:mức\s+)?$")
-YEAR_SERIES_SHAPE = _fc(r"^\s*[,;]\s*(?:và\s+|còn\s+)?(?:(?:con số|tỷ lệ|số liệu|chỉ số) (?:này|đó|trên)\s+)?(?:trong\s+)?năm\s+((?:19|20)\d\d)\s*(?:là|đạt|có)\s*$")
+YEAR_SERIES_SHAPE = _fc(r"^\s*(?:[^\W\d_]+\s*){0,2}[,;]\s*(?:và\s+|còn\s+)?(?:(?:con số|tỷ lệ|số liệu|chỉ số) (?:này|đó|trên)\s+)?(?:trong\s+)?năm\s+((?:19|20)\d\d)\s*(?:là|đạt|có)\s*$")
 PARALLEL_SHAPE = _fc(r"^[\s,;]*(?:còn|trong khi|và|,|ở|tại|của)?[\s,]*(?:ở|tại|của)?\s*(?:tỉnh|thành phố|tp\.?)?\s*[^\d,;%]{0,30}?\s*(?:đạt|có|là|được|xếp thứ|đứng thứ|chỉ đạt|mới đạt)?\s*$")
 
 # Sub-provincial units. Admin units count as sub-units unless their name is a province
@@ -1044,6 +1044,9 @@ def _companions(ctx: _Ctx, q: Quantity, best: _Match, floor: int, pre_end: int, 
     return out
 
 
+_PAREN_VERB = _fc(r"\(\s*(?:đạt tỷ lệ|đạt|chiếm|bằng|tương đương|tỷ lệ)$")
+
+
 def _paren_parent_match(ctx: _Ctx, q: Quantity, prev: Quantity | None, s_end: int, active: dict, local: str) -> _Match | None:
     """"8 UBND cấp huyện (100%)": the share in parentheses takes the noun phrase of the count
     before it (and "100% UBND cấp xã (151/151 xã)" the other way round)."""
@@ -1053,6 +1056,11 @@ def _paren_parent_match(ctx: _Ctx, q: Quantity, prev: Quantity | None, s_end: in
     opening = (q.qualifier_start if q.qualifier_start is not None else q.start) - 1
     while opening > prev.end and folded[opening] == " ":
         opening -= 1
+    if opening > prev.end and folded[opening] != "(":
+        # "10 huyện, thành phố (đạt 100%)": a verb inside the parentheses.
+        verb = _PAREN_VERB.search(folded, max(prev.end, opening - 24), opening + 1)
+        if verb is not None:
+            opening = verb.start()
     if opening <= prev.end or folded[opening] != "(":
         return None
     between = folded[prev.end : opening]
@@ -1120,6 +1128,9 @@ def _is_national(ctx: _Ctx, s: _Sentence, q: Quantity) -> bool:
 _NEXT_ITEM = re.compile(r"[,;]|(?<!\w)(?:và|còn|trong khi|nhưng|rồi)(?!\w)")
 
 
+_PRESENT_AFTER = _fc(r"\s*(?:vào\s+)?(?:hiện nay|hiện tại|thời điểm hiện tại|đến nay)(?!\w)")
+
+
 def _period(ctx: _Ctx, s: _Sentence, q: Quantity, clause_end: int) -> tuple[int | None, str | None, str]:
     """(ref_year, ref_date, how) for a non-DTI fact."""
     info = _info(ctx, s)
@@ -1130,6 +1141,9 @@ def _period(ctx: _Ctx, s: _Sentence, q: Quantity, clause_end: int) -> tuple[int 
             return y, date(y, mo, d).isoformat(), "as-of date"
         except ValueError:
             pass
+    # "lên 86,5% hiện nay": the number is today's, whatever year came before it.
+    if _PRESENT_AFTER.match(ctx.folded, q.end, clause_end) and ctx.published is not None:
+        return ctx.published.year, ctx.published_iso, "present"
     # A year right after the number belongs to it: "từ 18,4% năm 2021 lên 46,3% năm 2022".
     for a, e, y, ignored, _ok in info.years:
         if a >= q.end and e <= min(clause_end, q.end + 30) and not ignored:
@@ -1349,7 +1363,7 @@ def _value_pairs(path: Path | None = None) -> dict[str, tuple[tuple[Rule, Cue], 
     return {k: tuple(v) for k, v in out.items()}
 
 
-_SCORE_AFTER_RANK = _fc(r"\s*(?:tỉnh,\s*thành phố|tỉnh|địa phương|cả nước)?\s*,?\s*(?:với|đạt)\s*(?:tổng\s+)?(?:số\s+)?(?:điểm\s+)?(?:số\s+)?(?:là\s+)?$")
+_SCORE_AFTER_RANK = _fc(r"\s*(?:tỉnh,\s*thành phố|tỉnh|địa phương|cả nước)?\s*,?\s*(?:với|đạt)\s*(?:tổng\s+)?(?:số\s+)?(?:chỉ số\s+|điểm tổng hợp\s+|điểm\s+)?(?:số\s+)?(?:là\s+)?$")
 
 
 def _score_of_rank(ctx: _Ctx, q: Quantity, assigned: list) -> _Match | None:

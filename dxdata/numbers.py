@@ -82,8 +82,10 @@ _RANK_BEFORE = re.compile(
     r"|vị trí\s+(?:thứ\s+|số\s+)?|xếp hạng\s+(?:thứ\s+)?|hạng\s+(?:thứ\s+|số\s+)?|(?:xếp|đứng)\s+số|(?<!\w)thứ)\s*$"
 )
 _NOT_RANK_BEFORE = re.compile(
-    r"(?<!\w)(?:lần|năm|ngày|kỳ|kỳ họp|khóa|đợt|phiên|tuần|tháng|quý|bước|vòng|mùa|hội nghị|đại hội|phần|chương|điều|mục|khoản|tập|tầng|lớp|con|người|vào|sáng|chiều|tối|trưa|hôm|các|mỗi|từ|đến|giai đoạn|thế hệ|thế kỷ|tỉnh|địa phương|thành phố|đơn vị|doanh nghiệp|xã|huyện|sở|bộ|cơ quan|dự án|nền tảng|sản phẩm|hệ thống|ứng dụng|trường hợp|hồ sơ|dịch vụ|chương trình|nội dung|tiêu chí|chỉ tiêu|nhiệm vụ|giải pháp)\s+thứ\s*$"
+    r"(?<!\w)(?:lần|năm|ngày|kỳ|kỳ họp|khóa|đợt|phiên|tuần|tháng|quý|bước|vòng|mùa|hội nghị|đại hội|phần|chương|điều|mục|khoản|tập|tầng|lớp|con|người|vào|sáng|chiều|tối|trưa|hôm|các|mỗi|giai đoạn|thế hệ|thế kỷ|tỉnh|địa phương|thành phố|đơn vị|doanh nghiệp|xã|huyện|sở|bộ|cơ quan|dự án|nền tảng|sản phẩm|hệ thống|ứng dụng|trường hợp|hồ sơ|dịch vụ|chương trình|nội dung|tiêu chí|chỉ tiêu|nhiệm vụ|giải pháp)\s+thứ\s*$"
 )
+# "từ thứ 2 đến thứ 6" (Monday to Friday) names weekdays; "từ thứ 15 lên thứ 12" ranks.
+_WEEKDAY_SPAN_BEFORE = re.compile(r"(?<!\w)(?:từ|đến)\s+thứ\s*$")
 # The number of places a ranking has, not a rank: "xếp hạng 34 địa phương".
 _RANK_COUNT_AFTER = re.compile(r"\s+(?:tỉnh|địa phương|đơn vị|bộ|thành phố)(?!\w)")
 _RANK_VERB_BEFORE = re.compile(r"(?:xếp|đứng)\s+(?:thứ|hạng)\s+\w+[^.;:!?\d]*$")
@@ -315,7 +317,7 @@ def scan_quantities(folded: str, start: int = 0, end: int | None = None, *, styl
             # A bare "thứ tư" is a rank only in a list whose verb came just before ("Quảng Ninh
             # xếp thứ ba, Huế thứ tư"): alone it is as likely a weekday.
             listed = _RANK_VERB_BEFORE.search(folded, max(start, m.start() - 50), m.start()) is not None
-            if _is_rank_context(folded, lo, word_start, bare_ok=listed) and (m.group(1) != "một" or folded.startswith("số", m.start())):
+            if _is_rank_context(folded, lo, word_start, bare_ok=listed, value=ORDINAL_WORDS[m.group(1)]) and (m.group(1) != "một" or folded.startswith("số", m.start())):
                 a, b = m.span(1)
                 found.append(Quantity(a, b, float(ORDINAL_WORDS[m.group(1)]), "rank", text=m.group(1)))
         found.sort(key=lambda q: q.start)
@@ -453,7 +455,7 @@ def _classify(folded: str, tok: str, a: int, b: int, end: int, style: str) -> Qu
     value = _parse_plain(tok, style)
     if value is None:
         return None
-    if spaced and folded.endswith(_RANK_ENDS, lo, e) and _is_rank_context(folded, lo, a) and not _RANK_COUNT_AFTER.match(folded, b):
+    if spaced and folded.endswith(_RANK_ENDS, lo, e) and _is_rank_context(folded, lo, a, value=value) and not _RANK_COUNT_AFTER.match(folded, b):
         q = Quantity(a, b, value, "rank", text=tok)
         r = _RANK_OF_AFTER.match(folded, b)
         if r:
@@ -506,7 +508,7 @@ def _classify(folded: str, tok: str, a: int, b: int, end: int, style: str) -> Qu
     return q
 
 
-def _is_rank_context(folded: str, lo: int, a: int, bare_ok: bool = True) -> bool:
+def _is_rank_context(folded: str, lo: int, a: int, bare_ok: bool = True, value: float | None = None) -> bool:
     m = _RANK_BEFORE.search(folded, lo, a)
     if m is None:
         return False
@@ -517,6 +519,8 @@ def _is_rank_context(folded: str, lo: int, a: int, bare_ok: bool = True) -> bool
         while t >= lo and folded[t] == " ":
             t -= 1
         if not bare_ok or t < lo or not (folded[t].isalpha() or folded[t] in ",;()") or _NOT_RANK_BEFORE.search(folded, lo, a):
+            return False
+        if (value is None or value <= 7) and _WEEKDAY_SPAN_BEFORE.search(folded, lo, a):
             return False
         if folded[t] == "(" and not (t > lo and folded[t - 1 : t].isspace() and folded[t - 2 : t - 1].isalpha()):
             return False  # "(thứ 5)" after a name is a rank; after a date, "12/10 (thứ 5)", a weekday
@@ -532,7 +536,7 @@ def _classify_slashed(folded: str, tok: str, a: int, b: int, lo: int, end: int, 
         e = _last_word_end(folded, lo, a)
     if len(parts[1]) == 4 or den == 0 or num > den or (spaced and folded.endswith(_DATE_ENDS, lo, e) and _DATE_BEFORE.search(folded, lo, a)):
         return None  # "9/2024", "15/11" after "ngày"
-    if spaced and folded.endswith(_RANK_ENDS, lo, e) and _is_rank_context(folded, lo, a):
+    if spaced and folded.endswith(_RANK_ENDS, lo, e) and _is_rank_context(folded, lo, a, value=float(num)):
         return Quantity(a, b, float(num), "rank", denominator=den, text=tok)
     return Quantity(a, b, float(num), "fraction", denominator=den, text=tok)
 

@@ -203,7 +203,14 @@ def _emit(text: str, a: int, b: int, spans: list[tuple[int, int]]) -> None:
         spans.append((a, b))
 
 
+_ESCAPE_OR_TEXT = re.compile(r"\\.|[^\\]+", re.DOTALL)
+
+
 @lru_cache(maxsize=512)
 def fold_pattern(pattern: str) -> str:
-    """A cue pattern written in ordinary Vietnamese, folded like the text it will match."""
-    return fold(unicodedata.normalize("NFC", pattern))
+    """A cue pattern written in ordinary Vietnamese, folded like the text it will match.
+    Escapes are kept as written: lower-casing would turn \\W, \\S, \\D or \\B into their opposites."""
+    pattern = unicodedata.normalize("NFC", pattern)
+    if "\\" not in pattern:
+        return fold(pattern)
+    return "".join(p if p.startswith("\\") else fold(p) for p in _ESCAPE_OR_TEXT.findall(pattern))

@@ -245,3 +245,45 @@ def test_an_indicator_group_row_naming_an_unknown_indicator_is_an_error_naming_t
     bad.write_text('group_id,cue,members,description\ng,"trụ cột",dti.score_pillar_government|dti.nope,x\n', encoding="utf-8")
     with pytest.raises(RuleError, match=r"indicator_groups.csv: line 2.*dti.nope"):
         indicator_groups(bad)
+
+
+def test_tu_thu_n_is_a_rank_unless_it_can_be_a_weekday():
+    got = facts_dated("Bảng xếp hạng chuyển đổi số cấp tỉnh: Nam Định từ thứ 31 năm 2021 lên thứ 24 năm 2022.", published=date(2023, 8, 1))
+    assert got == {("dti.rank", "Nam Định", 31.0, "exact", 2021), ("dti.rank", "Nam Định", 24.0, "exact", 2022)}
+    from dxdata.numbers import scan_quantities
+    from dxdata.text import fold
+
+    assert [q.kind for q in scan_quantities(fold("làm việc từ thứ 2 đến thứ 6 hằng tuần"))] == ["number", "number"]
+
+
+def test_a_value_followed_by_hien_nay_is_todays():
+    got = facts_dated("Tỷ lệ hộ gia đình có cáp quang của tỉnh Gia Lai đã tăng từ 58% năm 2021 lên 77,5% hiện nay.")
+    assert got == {
+        ("infra.fiber_household_pct", "Gia Lai", 58.0, "exact", 2021),
+        ("infra.fiber_household_pct", "Gia Lai", 77.5, "exact", 2024),
+    }
+
+
+def test_an_earlier_years_value_after_a_unit_word():
+    got = facts_dated("Doanh thu công nghệ thông tin của tỉnh Gia Lai năm 2023 ước đạt 1.420 tỷ đồng, năm 2022 là 1.205 tỷ đồng.")
+    assert got == {
+        ("ent.it_revenue_vnd", "Gia Lai", 1.42e12, "approx", 2023),
+        ("ent.it_revenue_vnd", "Gia Lai", 1.205e12, "exact", 2022),
+    }
+
+
+def test_a_share_in_parentheses_with_a_verb_and_a_score_after_chi_so():
+    got = facts_dated("Hệ thống họp trực tuyến của tỉnh Gia Lai đã kết nối tới 17 huyện, thị xã, thành phố (đạt 100%).")
+    assert got == {("infra.videoconf_district_units", "Gia Lai", 17.0, "exact", 2024), ("infra.videoconf_district_pct", "Gia Lai", 100.0, "exact", 2024)}
+    ranked = facts_dated("Theo DTI năm 2022, Gia Lai xếp thứ 62/63 tỉnh, thành phố với chỉ số 0,4123.", published=date(2023, 8, 1))
+    assert ranked == {("dti.rank", "Gia Lai", 62.0, "exact", 2022), ("dti.score", "Gia Lai", 0.4123, "exact", 2022)}
+
+
+def test_catalogue_cues_for_staff_in_schools_and_hospitals_and_staff_records():
+    got = facts_dated(
+        "Toàn tỉnh Kon Tum có 305 cán bộ chuyên trách công nghệ thông tin, trong đó 117 người làm việc tại các "
+        "sở, ngành và 188 người làm việc tại các trường học, bệnh viện."
+    )
+    assert ("workforce.it_staff_public_units", "Kon Tum", 188.0, "exact", 2024) in got
+    records = facts_dated("Tại tỉnh Kon Tum, số hồ sơ cán bộ trên phần mềm quản lý đạt khoảng 21.500.")
+    assert records == {("egov.staff_records", "Kon Tum", 21500.0, "approx", 2024)}

@@ -81,3 +81,12 @@ def test_nfd_offsets_are_the_callers():
     a = nfc.index("318")
     oa, ob = norm.to_original(a, a + 3)
     assert nfd[oa:ob] == "318"
+
+
+def test_fold_pattern_keeps_escapes_and_folds_the_words():
+    import re
+
+    from dxdata.text import fold_pattern
+
+    assert fold_pattern(r"[^\W\d_]+ Tỉ lệ \S+ Hoà") == r"[^\W\d_]+ tỷ lệ \S+ hòa"
+    assert re.fullmatch(fold_pattern(r"[^\W\d_]+"), "đồng") is not None
