@@ -1587,8 +1587,13 @@ def _scan_sentence(ctx: _Ctx, s: _Sentence, quants: list[Quantity], prev_folded:
             assigned.append(result)
             prev = q
             continue
-        if match is not None and match.cue.where == "any" and q.text == "đầu" and not _DTI_IN_SENTENCE.search(folded, s.start, s.end):
-            match = None  # "đứng đầu cả nước" about some other figure: the index must be named
+        if match is not None and match.cue.where == "any" and q.text == "đầu" and (
+            not (_DTI_IN_SENTENCE.search(folded, s.start, s.end) or _DTI_IN_SENTENCE.search(prev_folded))
+            or _first_place_of_compared(ctx, s, q)
+        ):
+            # "đứng đầu cả nước" about some other figure: the index must be named (here or in the
+            # sentence before); "chỉ sau TP.HCM đứng đầu": first place is the compared province's.
+            match = None
         if match is None or match.cue.where == "any":
             paren = _paren_parent_match(ctx, q, prev, s.end, active, local)
             if paren is not None:
@@ -1638,6 +1643,11 @@ _ELIDED_SUBJECT = _fc(
     # "đạt 23,5%, trong khi năm 2020 chưa đến 10%": a contrast naming only the earlier year.
     r"|[\s,]*(?:trong khi|còn|nhưng)\s+(?:(?:vào|đến|tới|hết|cuối)\s+)?năm\s+(?:19|20)\d\d\s*,?\s*(?:(?:mới|chỉ|thì)\s+)?$"
 )
+
+
+def _first_place_of_compared(ctx: _Ctx, s: _Sentence, q: Quantity) -> bool:
+    before = [m for m in _info(ctx, s).mentions if m.end <= q.start]
+    return bool(before) and before[-1].start in ctx.compared
 
 
 def _gap_to_compared(ctx: _Ctx, s: _Sentence, pre_end: int) -> bool:

@@ -287,3 +287,17 @@ def test_catalogue_cues_for_staff_in_schools_and_hospitals_and_staff_records():
     assert ("workforce.it_staff_public_units", "Kon Tum", 188.0, "exact", 2024) in got
     records = facts_dated("Tại tỉnh Kon Tum, số hồ sơ cán bộ trên phần mềm quản lý đạt khoảng 21.500.")
     assert records == {("egov.staff_records", "Kon Tum", 21500.0, "approx", 2024)}
+
+
+def test_dan_dau_is_first_place_only_in_a_ranking_and_for_its_subject():
+    pub = date(2023, 8, 1)
+    got = facts_dated("Kết quả DTI năm 2022 đã được công bố. Bắc Ninh dẫn đầu khối tỉnh với 0,7800 điểm.", published=pub)
+    assert ("dti.rank", "Bắc Ninh", 1.0, "exact", 2022) in got
+    got = facts_dated("Trong bảng xếp hạng chuyển đổi số năm 2022, Bắc Ninh dẫn đầu, Hải Phòng xếp thứ 2.", published=pub)
+    assert {("dti.rank", "Bắc Ninh", 1.0, "exact", 2022), ("dti.rank", "Hải Phòng", 2.0, "exact", 2022)} <= got
+    # First place of the province compared with, the head of an agency, a delegation: none is ours.
+    got = facts_dated("Theo bảng xếp hạng chuyển đổi số năm 2022, Hải Phòng xếp thứ 2, chỉ sau Bắc Ninh dẫn đầu.", published=pub)
+    assert ("dti.rank", "Hải Phòng", 1.0, "exact", 2022) not in got
+    assert facts_dated("Người đứng đầu Sở TT&TT tỉnh Bắc Ninh cho biết chuyển đổi số là nhiệm vụ trọng tâm.", published=pub) == set()
+    assert facts_dated("Ông Nguyễn Văn A dẫn đầu đoàn công tác của tỉnh Bắc Ninh về chuyển đổi số.", published=pub) == set()
+    assert facts_dated("Bắc Ninh dẫn đầu cả nước về tỷ lệ thanh toán không dùng tiền mặt.", published=pub) == set()
