@@ -37,7 +37,7 @@ from dxdata import paths
 from dxdata.catalogue import load_catalogue
 from dxdata.editions import edition_for
 from dxdata.model import Article, ExtractionResult, Fact
-from dxdata.numbers import Quantity, is_whole, number_style, scan_quantities
+from dxdata.numbers import ORDINAL_WORDS, Quantity, is_whole, number_style, scan_quantities
 from dxdata.provinces import Province, load_register
 from dxdata.text import fold, fold_pattern, normalise, split_sentences, unify_and_fold, unify_case_kept
 
@@ -372,6 +372,9 @@ def _next_char_in(folded: str, pos: int, end: int, first: frozenset[str]) -> boo
 CLAUSE_END = re.compile(r"[,;:]|\s-\s|\s–\s")
 # The year of the earlier value may sit in parentheses: "tăng từ 612 (năm 2021) lên 1.015".
 TRANSITION_SHAPE = _fc(r"^\s*(?:\(\s*năm\s+(?:19|20)\d\d\s*\)\s*|năm\s+(?:19|20)\d\d\s*)?(?:lên|xuống|tăng lên|giảm xuống)\s*(?:mức\s+)?$")
+# Between a value and a compared province's value in parentheses: "..., thấp hơn Bình Dương (",
+# "... và Đà Nẵng (" (the province itself is checked to be one compared with).
+COMPARED_PAREN_SHAPE = _fc(r"^\s*\)?[^.;\d()]{0,80}?(?:so với|hơn|kém|sau|thua|và|,)\s+(?:tỉnh\s+|thành phố\s+|tp\.?\s*)?[^\W\d_][^.;\d()]{0,30}?\(\s*$")
 YEAR_SERIES_SHAPE = _fc(r"^\s*(?:[^\W\d_]+\s*){0,2}[,;]\s*(?:và\s+|còn\s+)?(?:(?:con số|tỷ lệ|số liệu|chỉ số) (?:này|đó|trên)\s+)?(?:trong\s+)?năm\s+((?:19|20)\d\d)\s*(?:là|đạt|có)\s*$")
 PARALLEL_SHAPE = _fc(r"^[\s,;]*(?:còn|trong khi|và|,|ở|tại|của)?[\s,]*(?:ở|tại|của)?\s*(?:tỉnh|thành phố|tp\.?)?\s*[^\d,;%]{0,30}?\s*(?:đạt|có|là|được|xếp thứ|đứng thứ|chỉ đạt|mới đạt)?\s*$")
 
@@ -713,6 +716,7 @@ class _Match:
     cue_conf: float
     mstart: int = -1  # span of the cue match in the folded text
     mend: int = -1
+    year: int | None = None  # the year the construction itself states ("so với năm 2022 (57,2%)")
 
 
 @dataclass
@@ -740,6 +744,10 @@ class _Ctx:
     asides: frozenset[int] = frozenset()  # starts of mentions that are not a running subject
     compared: frozenset[int] = frozenset()  # starts of mentions compared with, never a subject
     title_requires: dict[re.Pattern, bool] = field(default_factory=dict)  # requires pattern -> found in the title
+    # The facts of the last sentence that gave any, in order, with their years and paragraph:
+    # "tỷ lệ này ..." and "các con số tương ứng ..." in the next sentence refer back to them.
+    last_matches: list[tuple[_Match, int | None]] = field(default_factory=list)
+    last_matches_para: int = -1
 
 
 def _distinct(provs: list[Province]) -> list[Province]:
@@ -1178,6 +1186,10 @@ def _attribute(ctx: _Ctx, s: _Sentence, pos: int) -> tuple[Province | None, str,
         last = before[-1]
         if last.start not in ctx.compared or _PAREN_AFTER_NAME.fullmatch(ctx.folded, last.end, pos):
             return last.province, "sentence", 1.0
+        if _WHERE_CLAUSE_AFTER_NAME.match(ctx.folded, last.end, pos):
+            # "so với Đà Nẵng, nơi có hơn 1.300 doanh nghiệp": the clause describes the province
+            # compared with.
+            return last.province, "sentence (a clause about the province compared with)", 0.95
         # "Sơn La đạt 0,45 điểm, kém Lào Cai ... và xếp thứ 50": the province compared with is
         # not the subject; a number in parentheses right after it is its own ("chỉ sau Đà Nẵng
         # (0,64 điểm)").
@@ -1216,7 +1228,8 @@ _CONTRAST_BEFORE = _fc(r"(?:(?<!\w)còn|trong khi(?: đó)?|ngược lại|(?<!\
 _PROVINCE_WORD_ENDS = ("tỉnh", "phố", "tp", "tp.")
 _ASIDE_LAST_WORDS = tuple(fold_pattern(w) for w in ("sau", "với", "hơn", "thuộc", "qua", "kém", "nhường", "xa", "vào", "cả", *_PROVINCE_WORD_ENDS))
 _CONTRAST_LAST_WORDS = tuple(fold_pattern(w) for w in ("còn", "khi", "đó", "lại", "như", "với", "cạnh", "ngoài", *_PROVINCE_WORD_ENDS))
-_PAREN_AFTER_NAME = _fc(r"\s*(?:\(\s*(?:(?:xếp\s+|đứng\s+)?thứ|hạng)?\s*)")
+_WHERE_CLAUSE_AFTER_NAME = _fc(r"\s*(?:\([^()]{0,12}\)\s*)?,\s*(?:nơi|địa phương|tỉnh|thành phố)(?: này)?\s+(?:có|đạt|đã có|hiện có|đang có)\s+(?:[^.;,\d]{0,30}?\s)?$")
+_PAREN_AFTER_NAME = _fc(r"\s*(?:\(\s*(?:(?:xếp\s+|đứng\s+)?thứ|hạng|gần|khoảng|hơn|trên|dưới|xấp xỉ|ước|chưa đến)?\s*)")
 _LIST_JOIN = _fc(r"\s*(?:\([^()]{0,30}\)\s*)?(?:,|và|;)?\s*(?:tỉnh\s+|thành phố\s+|tp\.?\s*)?$")
 
 
@@ -1535,14 +1548,21 @@ def _unanchored(pattern: re.Pattern) -> bool:
 def _scan_sentence(ctx: _Ctx, s: _Sentence, quants: list[Quantity], prev_folded: str, article: Article, norm, facts, targets, candidates) -> None:
     folded = ctx.folded
     active = _active_cues(ctx, s, prev_folded)
-    if not active:
+    refers_back = ctx.last_matches_para == s.para and _REFERS_BACK.search(folded, s.start, s.end) is not None
+    if not active and not refers_back:
         return
+    emitted: list[tuple[_Match, int | None]] = []
     assigned: list[tuple[Quantity, _Match, Province | None] | None] = []
     prev: Quantity | None = None
     respective: dict[int, _Match] = {}
     respective_prov: dict[int, Province | None] = {}
     at = folded.find("lần lượt", s.start, s.end)
     while at >= 0:
+        # "các vị trí từ thứ 2 đến thứ 5 lần lượt thuộc về A, B, C và D": a span of ranks over
+        # the provinces named after it.
+        spanned = _rank_span_respective(ctx, s, quants, at, active, article, norm, facts, targets)
+        for j in spanned:
+            respective_prov[j] = None
         # Each "lần lượt" (respectively) of the sentence distributes the numbers after it.
         quants = _rank_run_as_ranks(ctx, s, quants, at)
         found = _respective_matches(ctx, s, quants, active, at, prev_folded)
@@ -1551,6 +1571,8 @@ def _scan_sentence(ctx: _Ctx, s: _Sentence, quants: list[Quantity], prev_folded:
         else:
             respective_prov.update(_respective_provinces(ctx, s, quants, at))
         at = folded.find("lần lượt", at + 1, s.end)
+    if refers_back:
+        respective.update(_corresponding_matches(ctx, s, quants))
     last_cue: tuple[Quantity, _Match] | None = None  # the last number a cue took (fact or target)
     prev_floor = s.start
     for i, q in enumerate(quants):
@@ -1606,6 +1628,10 @@ def _scan_sentence(ctx: _Ctx, s: _Sentence, quants: list[Quantity], prev_folded:
             match = _parallel_match(ctx, q, floor, pre_end, assigned)
         if match is None and last_cue is not None and last_cue[0] is prev:
             match = _elided_match(ctx, q, prev, pre_end, last_cue[1]) or _compared_base_match(ctx, q, prev, pre_end, last_cue[1])
+        if match is None and last_cue is not None and prev is not None:
+            match = _compared_year_paren_match(ctx, q, last_cue[0], pre_end, last_cue[1])
+        if match is None and refers_back:
+            match = _anaphora_match(ctx, s, q, floor, pre_end)
         if match is not None and not (
             (
                 (_growth_before(folded, max(floor, pre_end - 20), pre_end)
@@ -1625,12 +1651,89 @@ def _scan_sentence(ctx: _Ctx, s: _Sentence, quants: list[Quantity], prev_folded:
                 result = _emit(ctx, s, q, match, article, norm, facts, targets, clause_end)
                 for other in _shared_subject(ctx, s, q):
                     _emit(ctx, s, q, match, article, norm, facts, targets, clause_end, forced=other)
+            if result is not None:
+                emitted.append((match, facts[-1].ref_year if facts else None))
             last_cue = (q, match)
             if match.how in ("", "+paren"):
                 for extra in _companions(ctx, q, match, floor, pre_end, s.end, active, local):
                     _emit(ctx, s, q, extra, article, norm, facts, targets, clause_end)
         assigned.append(result)
         prev = q
+    if emitted:
+        ctx.last_matches, ctx.last_matches_para = emitted, s.para
+
+
+_ORDINAL = r"(\d{1,2}|nhất|nhì|hai|ba|tư|bốn|năm|sáu|bảy|tám|chín|mười)"
+_RANK_SPAN_BEFORE = _fc(r"(?:thứ|hạng)\s+" + _ORDINAL + r"\s+(?:đến|tới|-|–)\s+(?:thứ\s+|hạng\s+)?" + _ORDINAL + r"\s*,?\s*$")
+_RANK_SPAN_AFTER = _fc(r"\s*(?:là|thuộc về|gồm)\s")
+
+
+def _ordinal(word: str) -> int | None:
+    return int(word) if word.isdigit() else ORDINAL_WORDS.get(word)
+
+
+def _rank_span_respective(ctx: _Ctx, s: _Sentence, quants: list[Quantity], at: int, active: dict, article, norm, facts, targets) -> list[int]:
+    """Emits the ranks of "(xếp) thứ 2 đến thứ 5 lần lượt là/thuộc về A, B, C và D" when as many
+    provinces as places are named after it, and returns the indexes of the span's own numbers."""
+    folded = ctx.folded
+    span = _RANK_SPAN_BEFORE.search(folded, max(s.start, at - 40), at)
+    after = _RANK_SPAN_AFTER.match(folded, at + len("lần lượt"), s.end)
+    if span is None or after is None:
+        return []
+    low, high = _ordinal(span.group(1)), _ordinal(span.group(2))
+    overall = next((pair for pair in active.get("rank", ()) if pair[1].where == "any"), None)
+    if low is None or high is None or not 1 <= low < high <= 63 or overall is None:
+        return []
+    named: list[Province] = []
+    for m in _info(ctx, s).mentions:
+        if m.start >= after.end() and all(p.code != m.province.code for p in named):
+            named.append(m.province)
+    if len(named) != high - low + 1:
+        return []
+    inside = [j for j, q in enumerate(quants) if span.start() <= q.start < span.end()]
+    rule, cue = overall
+    base = Quantity(span.start(), span.end(), float(low), "rank", text=folded[span.start() : span.end()])
+    clause_end = s.end
+    for k, province in enumerate(named):
+        q = replace(base, value=float(low + k))
+        match = _Match(rule, cue, 2.5, "+rank span", float(low + k), 0.85)
+        _emit(ctx, s, q, match, article, norm, facts, targets, clause_end, forced=province)
+    return inside
+
+
+# "Cùng năm, tỷ lệ này tại TP HCM là 67%": the indicator of the sentence before. "Các con số
+# tương ứng ở Hà Nội là 1.958, 1.263 và 1.620": its figures, in order, for another province.
+_REFERS_BACK = _fc(r"(?:tỷ lệ|con số|số liệu|chỉ số|mức) (?:này|đó|trên)(?!\w)|(?:con số|số liệu|chỉ số|giá trị|mức)[^.;\d]{0,12}? tương ứng(?!\w)")
+_ANAPHOR_BEFORE = _fc(r"(?:tỷ lệ|con số|số liệu|chỉ số|mức) (?:này|đó|trên)(?!\w)[^.;\d]{0,40}?$")
+_CORRESPONDING = _fc(r"(?:con số|số liệu|chỉ số|giá trị|mức)[^.;\d]{0,12}? tương ứng(?!\w)")
+_SAME_YEAR = _fc(r"cùng năm|cùng thời gian|cùng kỳ")
+
+
+def _anaphora_match(ctx: _Ctx, s: _Sentence, q: Quantity, floor: int, pre_end: int) -> _Match | None:
+    if not _ANAPHOR_BEFORE.search(ctx.folded, floor, pre_end):
+        return None
+    last, year = ctx.last_matches[-1]
+    value, conf = _accepts(last.rule.number, q, ctx.folded)
+    if value is None:
+        return None
+    same_year = _SAME_YEAR.search(ctx.folded, s.start, pre_end) is not None
+    return _Match(last.rule, last.cue, 0.5, "+anaphora", value, 0.85 * conf, year=year if same_year else None)
+
+
+def _corresponding_matches(ctx: _Ctx, s: _Sentence, quants: list[Quantity]) -> dict[int, _Match]:
+    m = _CORRESPONDING.search(ctx.folded, s.start, s.end)
+    if m is None:
+        return {}
+    _, run = _respective_run(ctx, s, quants, m.end())
+    if len(run) != len(ctx.last_matches):
+        return {}
+    out: dict[int, _Match] = {}
+    for (last, _year), j in zip(ctx.last_matches, run):
+        value, conf = _accepts(last.rule.number, quants[j], ctx.folded)
+        if value is None:
+            return {}
+        out[j] = _Match(last.rule, last.cue, 2.5, "+corresponding", value, 0.85 * conf)
+    return out
 
 
 # "đạt 71,5%, và trong 9 tháng đầu năm 2022 đạt 82,06%", "mục tiêu ... đạt 50%, nhưng đến hết
@@ -1684,7 +1787,24 @@ _COMPARED_BASE_BEFORE = _fc(
     r"[\s,]*(?:(?:cao|thấp|tăng|giảm|nhiều|ít)\s+(?:hơn\s+)?(?:nhiều\s+|hẳn\s+|mạnh\s+|đáng kể\s+)?)?"
     r"so với\s+(?:mức\s+|con số\s+|tỷ lệ\s+)?$"
 )
+# "tăng hơn 14 điểm phần trăm so với năm 2022 (57,2%)": the earlier year's value in parentheses.
+_COMPARED_YEAR_PAREN = _fc(r"[^.;]{0,60}?so với\s+(?:cùng kỳ\s+)?năm\s+((?:19|20)\d\d)\s*\(\s*$")
 _COMPARED_BASE_YEAR = _fc(r"\s*(?:của|trong|vào)?\s*năm\s+((?:19|20)\d\d)(?!\d)\s*(?:[.;)]|$)")
+
+
+def _compared_year_paren_match(ctx: _Ctx, q: Quantity, valued: Quantity, pre_end: int, last: _Match) -> _Match | None:
+    """"đạt 71,6%, tăng hơn 14 điểm phần trăm so với năm 2022 (57,2%)": the value in parentheses
+    after "so với năm YYYY" is the earlier year's, of the indicator the last cue took."""
+    folded = ctx.folded
+    if folded[q.start - 1 : q.start] != "(" and folded[pre_end - 1 : pre_end] != "(":
+        return None
+    m = _COMPARED_YEAR_PAREN.fullmatch(folded, valued.end, pre_end)
+    if m is None or (ctx.published is not None and int(m.group(1)) >= ctx.published.year):
+        return None
+    value, conf = _accepts(last.rule.number, q, folded)
+    if value is None:
+        return None
+    return _Match(last.rule, last.cue, 0.5, "+compared base", value, 0.85 * conf, year=int(m.group(1)))
 
 
 def _compared_base_match(ctx: _Ctx, q: Quantity, prev: Quantity, pre_end: int, last: _Match) -> _Match | None:
@@ -1880,6 +2000,11 @@ def _parallel_match(ctx: _Ctx, q: Quantity, floor: int, pre_end: int, assigned) 
         return None
     pq, pm, pprov = last
     between = ctx.folded[floor:pre_end]
+    if COMPARED_PAREN_SHAPE.search(between) and any(m.start in ctx.compared and m.end <= pre_end and floor <= m.start for m in ctx.mentions):
+        # "thấp hơn nhiều so với Đà Nẵng (0,7836)", "thấp hơn Bình Dương (81,2%) và Đà Nẵng (gần
+        # 90%)": the figure in parentheses is the compared province's, for the same indicator.
+        value, conf = _accepts(pm.rule.number, q, ctx.folded)
+        return _Match(pm.rule, pm.cue, 0.5, "+compared", value, 0.85 * conf, year=pm.year) if value is not None else None
     if TRANSITION_SHAPE.match(between):
         value, conf = _accepts(pm.rule.number, q, ctx.folded)
         return _Match(pm.rule, pm.cue, 0.5, "+parallel", value, 0.9 * conf) if value is not None else None
@@ -1938,6 +2063,8 @@ def _emit(ctx: _Ctx, s: _Sentence, q: Quantity, match: _Match, article, norm, fa
             notes.append(choice.note)
         if not choice.certain:
             confidence *= 0.8
+    elif match.year is not None:
+        ref_year, ref_date = match.year, None
     else:
         ref_year, ref_date, how = _period(ctx, s, q, clause_end)
         if ref_year is None:

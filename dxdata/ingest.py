@@ -48,8 +48,9 @@ _DATE_FORMS = (
 )
 _TIME = re.compile(r"(?:\bT|\b)(?P<H>\d{1,2})[:h](?P<M>\d{2})(?::\d{2})?(?:[+-]\d{2}:?\d{2}|Z)?\b")
 _DATELINE_WORDS = re.compile(
-    r"\b(?:thứ\s+(?:hai|ba|tư|năm|sáu|bảy)|chủ\s+nhật|cập\s+nhật|đăng\s+ngày|ngày\s+đăng|đăng"
-    r"|xuất\s+bản|ngày|lúc|gmt\s*[+-]\s*\d{1,2}|utc\s*[+-]?\s*\d{0,2}|sa|ch|am|pm)\b",
+    r"\b(?:thứ\s+(?:hai|ba|tư|năm|sáu|bảy|[2-7])|t[2-7]|cn|chủ\s+nhật|cập\s+nhật|đăng\s+ngày|ngày\s+đăng|đăng\s+tải|đăng"
+    r"|xuất\s+bản|phát\s+hành|thời\s+gian(?:\s+đăng)?|ngày|lúc"
+    r"|gmt\s*[+-]\s*\d{1,2}(?::?\d{2})?|utc\s*[+-]?\s*\d{0,2}(?::?\d{2})?|sa|ch|am|pm)\b",
     re.IGNORECASE,
 )
 _DATELINE_MAX_CHARS = 80

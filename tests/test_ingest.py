@@ -141,6 +141,14 @@ def test_source_record_hashes_the_clean_text():
         ("Thứ Ba, ngày 15/11/2022", datetime(2022, 11, 15, tzinfo=VN)),
         ("Đăng ngày: 28/03/2023", datetime(2023, 3, 28, tzinfo=VN)),
         ("Thứ Năm, 12/01/2023, 09:15 (GMT+7)", datetime(2023, 1, 12, 9, 15, tzinfo=VN)),
+        # weekdays written as numbers or abbreviated
+        ("Thứ 6, 13/10/2023 | 10:05", datetime(2023, 10, 13, 10, 5, tzinfo=VN)),
+        ("T2, 16/10/2023 07:00", datetime(2023, 10, 16, 7, 0, tzinfo=VN)),
+        ("CN, 15/10/2023", datetime(2023, 10, 15, tzinfo=VN)),
+        ("Thứ Tư, 11/10/2023 9:18 (GMT +07:00)", datetime(2023, 10, 11, 9, 18, tzinfo=VN)),
+        ("Thời gian đăng: 11/10/2023", datetime(2023, 10, 11, tzinfo=VN)),
+        ("Đăng tải: 11/10/2023 09:18", datetime(2023, 10, 11, 9, 18, tzinfo=VN)),
+        ("Ngày phát hành: 11/10/2023", datetime(2023, 10, 11, tzinfo=VN)),
     ],
 )
 def test_parse_dateline_more_portal_styles(line, expected):
