@@ -323,6 +323,7 @@ HIEN = r"hiện(?<![^\W\d_]hiện)(?<!thực hiện)(?<!thể hiện)(?<!xuất 
 PRESENT_MARKERS = _fc(r"đến nay|hiện nay|hiện tại|" + HIEN + r"|tính đến|đã(?!\w)|vừa qua|toàn tỉnh có|kết quả|nhưng(?!\w)|tuy nhiên|mới đạt|chỉ đạt")
 FUTURE_YEAR = _fc(r"(?:đến|vào|trước|tới)\s+(?:cuối\s+|hết\s+)?năm\s+((?:19|20)\d\d)|năm\s+((?:19|20)\d\d)\s*,?\s*(?:tỉnh|thành phố|địa phương)?\s*(?:sẽ|phấn đấu|dự kiến)")
 YEAR = _fc(r"năm\s+((?:19|20)\d\d)")
+_INDEX_YEAR_BEFORE = _fc(r"(?:chuyển đổi số|\bdti|\bpci|\bpapi|par index|sipas|ict index)(?:\s+cấp tỉnh)?\s*(?:\(\s*\w+\s*\)\s*)?$")
 YEAR_IGNORE_BEFORE = _fc(r"(?:so với|so cùng kỳ|từ|giai đoạn|sau|trước|kể từ|cùng kỳ)\s*(?:cùng kỳ\s+)?(?:cuối\s+|hết\s+|đầu\s+)?$")
 AS_OF_DATE = _fc(r"(?:đến|tới)\s+(?:hết\s+)?ngày\s+(\d{1,2})/(\d{1,2})/((?:19|20)\d\d)")
 AS_OF_YEAR = _fc(r"(?:tính\s+)?(?:đến|tới)\s+(?:hết|cuối)\s+năm\s+((?:19|20)\d\d)")
@@ -668,7 +669,10 @@ def _info(ctx: "_Ctx", s: _Sentence) -> _SentenceInfo:
     future_years = []
     for m in _marks(ctx, s, "year", YEAR):
         ms, me = m.span()
-        ignored = YEAR_IGNORE_BEFORE.search(f, max(a, ms - 20), ms) is not None
+        # "địa phương xếp thứ 25/63 về Chỉ số chuyển đổi số năm 2022, có 894 tổ": the year of an
+        # index edition dates the rank, not the other figures of the sentence (_dti_year reads
+        # ranks' years on its own).
+        ignored = YEAR_IGNORE_BEFORE.search(f, max(a, ms - 20), ms) is not None or _INDEX_YEAR_BEFORE.search(f, max(a, ms - 30), ms) is not None
         as_of = AS_OF_YEAR.search(f, max(a, ms - 20), me) is not None
         toward = _TOWARD_YEAR.search(f, max(a, ms - 12), ms) is not None
         year = int(m.group(1))

@@ -366,3 +366,9 @@ def test_a_span_of_ranks_over_the_provinces_named_after_lan_luot():
         published=date(2023, 8, 1),
     )
     assert not any(f[0] == "dti.rank" for f in short)
+
+
+def test_the_year_of_an_index_edition_does_not_date_other_figures():
+    got = facts_dated("Còn Sóc Trăng, địa phương xếp thứ 38/63 về Chỉ số chuyển đổi số năm 2022, có 760 tổ công nghệ số cộng đồng.", published=date(2023, 10, 11))
+    assert ("workforce.community_tech_teams", "Sóc Trăng", 760.0, "exact", 2023) in got
+    assert ("dti.rank", "Sóc Trăng", 38.0, "exact", 2022) in got
