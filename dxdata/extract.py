@@ -377,7 +377,7 @@ TRANSITION_SHAPE = _fc(r"^\s*(?:\(\s*năm\s+(?:19|20)\d\d\s*\)\s*|năm\s+(?:19|2
 # "... và Đà Nẵng (" (the province itself is checked to be one compared with).
 COMPARED_PAREN_SHAPE = _fc(r"^\s*\)?[^.;\d()]{0,80}?(?:so với|hơn|kém|sau|thua|và|,)\s+(?:tỉnh\s+|thành phố\s+|tp\.?\s*)?[^\W\d_][^.;\d()]{0,30}?\(\s*$")
 YEAR_SERIES_SHAPE = _fc(r"^\s*(?:[^\W\d_]+\s*){0,2}[,;]\s*(?:và\s+|còn\s+)?(?:(?:con số|tỷ lệ|số liệu|chỉ số) (?:này|đó|trên)\s+)?(?:trong\s+)?năm\s+((?:19|20)\d\d)\s*(?:là|đạt|có)\s*$")
-PARALLEL_SHAPE = _fc(r"^[\s,;]*(?:còn|trong khi|và|,|ở|tại|của)?[\s,]*(?:ở|tại|của)?\s*(?:tỉnh|thành phố|tp\.?)?\s*[^\d,;%]{0,30}?\s*(?:đạt|có|là|được|xếp thứ|đứng thứ|chỉ đạt|mới đạt)?\s*$")
+PARALLEL_SHAPE = _fc(r"^(?:\s*[^\W\d_]+){0,2}?[\s,;]*(?:còn|trong khi|và|,|ở|tại|của)?[\s,]*(?:ở|tại|của)?\s*(?:tỉnh|thành phố|tp\.?)?\s*[^\d,;%]{0,30}?\s*(?:đạt|có|là|được|xếp thứ|đứng thứ|chỉ đạt|mới đạt)?\s*$")
 
 # Sub-provincial units. Admin units count as sub-units unless their name is a province
 # ("TP. Cần Thơ"); named institutions always do.
@@ -1404,7 +1404,9 @@ def _score_of_rank(ctx: _Ctx, q: Quantity, assigned: list) -> _Match | None:
 
 # "412 trên tổng số 460 UBND xã ... đã có điểm cầu trực tuyến, chiếm 89,6%": the share of the
 # count stated just before.
-_SHARE_AFTER_COUNT = _fc(r"[^.;%\d]{0,100}?,?\s*(?:chiếm|tương đương|đạt tỷ lệ|bằng)\s*$")
+_SHARE_AFTER_COUNT = _fc(r"[^.;%\d]{0,100}?,?\s*(?:chiếm|tương đương|đạt tỷ lệ|bằng|,\s*đạt)\s*$")
+# "đạt 80% kế hoạch": the share of a plan, not of the units counted.
+_SHARE_OF_PLAN_AFTER = _fc(r"\s*(?:kế hoạch|chỉ tiêu|mục tiêu|so với)")
 
 
 def _share_pair(ctx: _Ctx, q: Quantity, assigned: list) -> list[_Match] | None:
@@ -1414,7 +1416,7 @@ def _share_pair(ctx: _Ctx, q: Quantity, assigned: list) -> list[_Match] | None:
     if pm.rule.number != "count":
         return None
     pre_end = q.qualifier_start if q.qualifier_start is not None else q.start
-    if not _SHARE_AFTER_COUNT.match(ctx.folded, pq.end, pre_end):
+    if not _SHARE_AFTER_COUNT.match(ctx.folded, pq.end, pre_end) or _SHARE_OF_PLAN_AFTER.match(ctx.folded, q.end):
         return None
     value, conf = _accepts("percent", q, ctx.folded)
     if value is None:
@@ -1549,6 +1551,9 @@ def _unanchored(pattern: re.Pattern) -> bool:
     return "^" not in pattern.pattern and "\\A" not in pattern.pattern
 
 
+_BARE_UNIT_CUE = 5  # an after-cue match this short is a unit word ("điểm", "tổ"), not a name
+
+
 def _scan_sentence(ctx: _Ctx, s: _Sentence, quants: list[Quantity], prev_folded: str, article: Article, norm, facts, targets, candidates) -> None:
     folded = ctx.folded
     active = _active_cues(ctx, s, prev_folded)
@@ -1628,8 +1633,11 @@ def _scan_sentence(ctx: _Ctx, s: _Sentence, quants: list[Quantity], prev_folded:
             paren = _paren_after_name(ctx, s, q, prev_folded)
             if paren is not None:
                 match = paren
-        if match is None:
-            match = _parallel_match(ctx, q, floor, pre_end, assigned)
+        if match is None or match.cue.where == "any" or (match.cue.where == "after" and match.mend - match.mstart <= _BARE_UNIT_CUE):
+            # "Bắc Kạn chỉ đạt 0,2815 điểm, Cao Bằng 0,3102 điểm": the second province's figure
+            # repeats the first's indicator, which beats a cue that takes any number or only a
+            # unit word ("điểm").
+            match = _parallel_match(ctx, q, floor, pre_end, assigned) or match
         if match is None and last_cue is not None and last_cue[0] is prev:
             match = _elided_match(ctx, q, prev, pre_end, last_cue[1]) or _compared_base_match(ctx, q, prev, pre_end, last_cue[1])
         if match is None and last_cue is not None and prev is not None:
