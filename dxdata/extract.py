@@ -1140,6 +1140,7 @@ def _is_national(ctx: _Ctx, s: _Sentence, q: Quantity) -> bool:
 _NEXT_ITEM = re.compile(r"[,;]|(?<!\w)(?:và|còn|trong khi|nhưng|rồi)(?!\w)")
 
 
+_PART_OF_YEAR = _fc(r"(?<!\w)(?:\d{1,2}|ba|sáu|chín) tháng(?: đầu năm| cuối năm| qua| năm)?(?!\w)(?! \d)|nửa đầu năm|(?<!\w)quý (?:i|ii|iii|iv|1|2|3|4)(?!\w)")
 _PRESENT_AFTER = _fc(r"\s*(?:vào\s+)?(?:hiện nay|hiện tại|thời điểm hiện tại|đến nay)(?!\w)")
 
 
@@ -1156,6 +1157,16 @@ def _period(ctx: _Ctx, s: _Sentence, q: Quantity, clause_end: int) -> tuple[int 
     # "lên 86,5% hiện nay": the number is today's, whatever year came before it.
     if _PRESENT_AFTER.match(ctx.folded, q.end, clause_end) and ctx.published is not None:
         return ctx.published.year, ctx.published_iso, "present"
+    # "Cũng trong 6 tháng, tỷ lệ ... đạt 97,8%": a figure for part of the year, with no year
+    # stated in the sentence, belongs to the publication year; it has no date of its own. The
+    # period must be named in the number's own part of the sentence (after any ";").
+    if (
+        ctx.published is not None
+        and _PART_OF_YEAR.search(ctx.folded, max(s.start, ctx.folded.rfind(";", s.start, q.start) + 1), q.start)
+        and not any(a < q.start and not ignored for a, _e, _y, ignored, _ok in info.years)
+        and not any(p < q.start for p in info.period_present)
+    ):
+        return ctx.published.year, None, "part of the publication year"
     # A year right after the number belongs to it: "từ 18,4% năm 2021 lên 46,3% năm 2022".
     for a, e, y, ignored, _ok in info.years:
         if a >= q.end and e <= min(clause_end, q.end + 30) and not ignored:

@@ -396,3 +396,13 @@ def test_a_second_province_repeats_the_indicator_rather_than_a_bare_unit_cue():
         ("dti.score_pillar_economy", "Lai Châu", 0.2644, "exact", 2022),
         ("dti.score_pillar_economy", "Điện Biên", 0.291, "exact", 2022),
     }
+
+
+def test_a_figure_for_part_of_the_year_has_the_year_and_no_date():
+    text = "Tin chuyển đổi số\nCũng trong 6 tháng, tỷ lệ văn bản điện tử của tỉnh Hà Nam được ký số đạt 97,1%; toàn tỉnh hiện có 612 tổ công nghệ số cộng đồng.\n"
+    result = extract_article(Article(source_id="t", title="Tin chuyển đổi số", clean_text=text, published=date(2024, 7, 12)))
+    got = {(f.indicator_id, f.value, f.ref_year, f.ref_date) for f in result.facts}
+    assert got == {
+        ("egov.signed_docs_pct", 97.1, 2024, None),
+        ("workforce.community_tech_teams", 612.0, 2024, "2024-07-12"),
+    }
