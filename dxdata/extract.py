@@ -37,7 +37,7 @@ from dxdata import paths
 from dxdata.catalogue import load_catalogue
 from dxdata.editions import edition_for
 from dxdata.model import Article, ExtractionResult, Fact
-from dxdata.numbers import ORDINAL_WORDS, Quantity, is_whole, number_style, scan_quantities
+from dxdata.numbers import ORDINAL_WORDS, Quantity, is_whole, number_style, parse_number, scan_quantities
 from dxdata.provinces import Province, load_register
 from dxdata.text import fold, fold_pattern, normalise, split_sentences, unify_and_fold, unify_case_kept
 
@@ -844,7 +844,12 @@ def extract_article(article: Article, *, threshold: float = DEFAULT_THRESHOLD) -
     candidates: list[Fact] = []
     prev_sentence_folded = ""
     prev_para = -1
+    # Rows of a table flattened into text are read as rows (header cell -> indicator), not as
+    # sentences: a row's first cell is a row number, not a rank.
+    table_rows = _scan_tables(ctx, body, article, norm, facts) if ("|" in text or "\t" in text) else set()
     for s in body:
+        if s.start in table_rows:
+            continue
         fs = folded[s.start : s.end]
         if s.para != prev_para:
             prev_sentence_folded = ""
@@ -868,6 +873,103 @@ def extract_article(article: Article, *, threshold: float = DEFAULT_THRESHOLD) -
         else:
             final.append(f)
     return ExtractionResult(facts=final, candidates=review, targets=targets)
+
+
+# --- tables flattened into text ------------------------------------------------------------------
+# "STT | Địa phương | Tỷ lệ hồ sơ trực tuyến năm 2023 (%)" then "1 | Bắc Giang | 81,6": a header
+# row whose cells name an indicator (the catalogue's cues, run on the cell), then rows naming a
+# province. Each row's value in that column is a fact, quoted by its row.
+def _cells(line: str) -> list[str]:
+    sep = "|" if "|" in line else "\t"
+    return [c.strip() for c in line.split(sep)]
+
+
+def _header_indicators(ctx: _Ctx, header: list[str], context: str) -> dict[int, tuple[Rule, Cue, str]]:
+    """Column index -> (rule, cue, folded cell) for the header cells that name an indicator."""
+    out: dict[int, tuple[Rule, Cue, str]] = {}
+    for col, cell in enumerate(header):
+        folded_cell = fold(cell)
+        best: tuple[int, Rule, Cue] | None = None
+        for rule, cue in _cue_table().cues:
+            if cue.regex is None or cue.where not in ("before", "after"):
+                continue
+            m = cue.regex.search(folded_cell)
+            if m is None or (rule.exclusions is not None and rule.exclusions.search(folded_cell)):
+                continue
+            if rule.requires is not None and not rule.requires.search(folded_cell + " \n " + context):
+                continue
+            if best is None or m.end() - m.start() > best[0]:
+                best = (m.end() - m.start(), rule, cue)
+        if best is None and _RANK_HEADER.fullmatch(folded_cell):
+            # "Xếp hạng", "Thứ hạng": the overall rank of the ranking the table belongs to.
+            for rule, cue in _cue_table().cues:
+                if rule.number == "rank" and cue.where == "any" and (rule.requires is None or rule.requires.search(context)):
+                    best = (0, rule, cue)
+                    break
+        if best is not None:
+            out[col] = (best[1], best[2], folded_cell)
+    return out
+
+
+_RANK_HEADER = _fc(r"\s*(?:xếp hạng|thứ hạng|hạng|vị trí)(?:\s+(?:năm\s+)?(?:19|20)\d\d)?\s*")
+
+
+def _scan_tables(ctx: _Ctx, body: list[_Sentence], article: Article, norm, facts: list[Fact]) -> set[int]:
+    """Facts from the rows of flattened tables; returns the starts of the lines read as a table."""
+    register = load_register()
+    text = ctx.text
+    header: dict[int, tuple[Rule, Cue, str]] = {}
+    width = 0
+    intro = ""
+    consumed: set[int] = set()
+    for s in body:
+        line = text[s.start : s.end]
+        cells = _cells(line) if ("|" in line or "\t" in line) else []
+        if len(cells) < 2:
+            header, width, intro = {}, 0, ctx.folded[s.start : s.end]
+            continue
+        provinces = [(col, register.lookup(cell)) for col, cell in enumerate(cells)]
+        named = [(col, p) for col, p in provinces if p is not None]
+        if not named:
+            header = _header_indicators(ctx, cells, intro + " \n " + ctx.title_folded)
+            width = len(cells)
+            if header:
+                consumed.add(s.start)
+            continue
+        if not header or len(cells) != width or len(named) != 1:
+            continue
+        consumed.add(s.start)
+        province = named[0][1]
+        for col, (rule, cue, head) in header.items():
+            token = cells[col].replace("%", "").strip()
+            value = parse_number(token, ctx.number_style) if token else None
+            if value is None:
+                continue
+            kind = "percent" if "%" in head or "%" in cells[col] or "phần trăm" in head else "rank" if rule.number == "rank" else "number"
+            at = line.find(cells[col])
+            q = Quantity(s.start + at, s.start + at + len(cells[col]), value, kind, text=cells[col], percent=kind == "percent")
+            accepted, conf = _accepts(rule.number, q, ctx.folded)
+            if accepted is None:
+                continue
+            year = YEAR.search(head) or YEAR.search(intro)
+            pub = ctx.published.year if ctx.published else None
+            ref_year: int | None
+            ref_date: str | None
+            if year is not None and (pub is None or int(year.group(1)) <= pub):
+                ref_year, ref_date = int(year.group(1)), None
+            elif rule.theme == "rankings":
+                continue  # a ranking table without its edition: nothing to date it by
+            else:
+                ref_year, ref_date = pub, ctx.published_iso
+            if ref_year is None:
+                continue
+            if rule.theme == "rankings":
+                choice = edition_for(ref_year, ctx.published)
+                ref_year = choice.year if choice.year is not None else ref_year
+            facts.append(_make_fact(article, norm, ctx, s, rule, accepted, "exact", province, ref_year, ref_date,
+                                    f"table:{rule.indicator_id}#{cue.n}", round(0.9 * conf, 3), None, (q.start, q.end),
+                                    None))
+    return consumed
 
 
 def _title_is_subunit(title: str) -> bool:
@@ -1140,6 +1242,7 @@ def _is_national(ctx: _Ctx, s: _Sentence, q: Quantity) -> bool:
 _NEXT_ITEM = re.compile(r"[,;]|(?<!\w)(?:và|còn|trong khi|nhưng|rồi)(?!\w)")
 
 
+_MONTH_YEAR = _fc(r"(?:đến|tới|tính đến|hết|cuối|trong)\s+(?:hết\s+|cuối\s+)?tháng\s+\d{1,2}\s*/\s*((?:19|20)\d\d)(?!\d)")
 _PART_OF_YEAR = _fc(r"(?<!\w)(?:\d{1,2}|ba|sáu|chín) tháng(?: đầu năm| cuối năm| qua| năm)?(?!\w)(?! \d)|nửa đầu năm|(?<!\w)quý (?:i|ii|iii|iv|1|2|3|4)(?!\w)")
 _PRESENT_AFTER = _fc(r"\s*(?:vào\s+)?(?:hiện nay|hiện tại|thời điểm hiện tại|đến nay)(?!\w)")
 
@@ -1157,6 +1260,14 @@ def _period(ctx: _Ctx, s: _Sentence, q: Quantity, clause_end: int) -> tuple[int 
     # "lên 86,5% hiện nay": the number is today's, whatever year came before it.
     if _PRESENT_AFTER.match(ctx.folded, q.end, clause_end) and ctx.published is not None:
         return ctx.published.year, ctx.published_iso, "present"
+    # "đến cuối tháng 5/2024 toàn tỉnh có 2.784 trạm BTS": a stated month dates the figure to
+    # its year, with no date of its own.
+    own_part = max(s.start, ctx.folded.rfind(";", s.start, q.start) + 1)
+    month = None
+    for month in _MONTH_YEAR.finditer(ctx.folded, own_part, q.start):
+        pass
+    if month is not None and (ctx.published is None or int(month.group(1)) <= ctx.published.year):
+        return int(month.group(1)), None, "stated month"
     # "Cũng trong 6 tháng, tỷ lệ ... đạt 97,8%": a figure for part of the year, with no year
     # stated in the sentence, belongs to the publication year; it has no date of its own. The
     # period must be named in the number's own part of the sentence (after any ";").
@@ -1278,6 +1389,9 @@ def _aside_mentions(folded: str, cased: str, mentions: list[Mention]) -> tuple[f
     return frozenset(out), frozenset(out | contrast)
 
 
+_ANAPHORIC_SUBJECT = _fc(r"\s*(?:tỉnh|thành phố|địa phương|tp\.?)(?: này| ta| nhà)?\s+(?:cũng|hiện|đã|đang|còn|có|đạt|xếp|đứng|vẫn)(?!\w)")
+
+
 def _carried_province(ctx: _Ctx, s: _Sentence) -> tuple[Province | None, str, float] | None:
     """The province a sentence that names none inherits from earlier in its paragraph: the
     last province named as a subject. When the sentence naming it names another province too
@@ -1288,6 +1402,16 @@ def _carried_province(ctx: _Ctx, s: _Sentence) -> tuple[Province | None, str, fl
         if m.start < s.start and m.start not in ctx.asides:
             last = m
             break
+    if last is None and _ANAPHORIC_SUBJECT.match(ctx.folded, s.start, s.end):
+        # "Bình Định hiện có 3.512 trạm BTS." / "Tỉnh cũng có 174 doanh nghiệp ...": a sentence on
+        # its own line whose subject is "tỉnh" continues the line before.
+        i = bisect_left(ctx.sentence_starts, s.start) - 1
+        if i >= 0 and ctx.sentences[i].para == s.para - 1:
+            o = ctx.sentences[i]
+            lo, hi = bisect_left(ctx.mention_starts, o.start), bisect_left(ctx.mention_starts, o.end)
+            subjects = [m for m in ctx.mentions[lo:hi] if m.start not in ctx.asides]
+            if subjects and all(m.province.code == subjects[0].province.code for m in subjects):
+                return subjects[0].province, "the line before (the sentence's subject is 'tỉnh')", 0.9
     if last is None:
         return None
     i = bisect_right(ctx.sentence_starts, last.start) - 1
@@ -2105,7 +2229,25 @@ def _emit(ctx: _Ctx, s: _Sentence, q: Quantity, match: _Match, article, norm, fa
             fact.unit_set, fact.province_code, fact.province = 34, merged.code, merged.name
             fact.note = ((fact.note + "; ") if fact.note else "") + "ranking of the 34 units formed on 1 July 2025"
     facts.append(fact)
+    if rule.number == "rank" and forced is None:
+        tied = _tied_province(ctx, s, q)
+        if tied is not None and (province is None or tied.code != province.code):
+            _emit(ctx, s, q, match, article, norm, facts, targets, clause_end, forced=tied)
     return (q, match, province)
+
+
+# "Thanh Hóa xếp thứ 15, đồng hạng với Yên Bái": the province tied with holds the same rank.
+_TIED_WITH = _fc(r"\s*,?\s*(?:đồng hạng|cùng hạng|ngang hạng|bằng điểm) với\s+(?:tỉnh\s+|thành phố\s+|tp\.?\s*)?")
+
+
+def _tied_province(ctx: _Ctx, s: _Sentence, q: Quantity) -> Province | None:
+    m = _TIED_WITH.match(ctx.folded, q.end, s.end)
+    if m is None:
+        return None
+    for mention in _info(ctx, s).mentions:
+        if mention.start == m.end():
+            return mention.province
+    return None
 
 
 _UNITS_34 = _fc(r"/34(?!\d)|(?<!\d)34 (?:tỉnh|địa phương|đơn vị)")

@@ -54,6 +54,7 @@ QUALIFIER_WORDS: list[tuple[str, str]] = [
     ("chưa tới", "under"),
     ("chưa đầy", "under"),
     ("gần", "under"),
+    ("ngót", "under"),
     ("dưới", "under"),
     ("không đến", "under"),
 ]

@@ -406,3 +406,63 @@ def test_a_figure_for_part_of_the_year_has_the_year_and_no_date():
         ("egov.signed_docs_pct", 97.1, 2024, None),
         ("workforce.community_tech_teams", 612.0, 2024, "2024-07-12"),
     }
+
+
+# Constructions from the misses of the first run on tests/blind6 (see its RESULTS.md).
+def test_a_table_flattened_into_text_is_read_row_by_row():
+    body = (
+        "Bộ Thông tin và Truyền thông công bố Chỉ số chuyển đổi số cấp tỉnh năm 2022 của các tỉnh Tây Nguyên:\n"
+        "STT | Tỉnh | Điểm | Xếp hạng\n"
+        "1 | Lâm Đồng | 0,5912 | 22\n"
+        "2 | Đắk Nông | 0,4811 | 58\n"
+        "Khoảng cách giữa các tỉnh còn lớn."
+    )
+    got = facts_dated(body, published=date(2023, 8, 1))
+    assert got == {
+        ("dti.score", "Lâm Đồng", 0.5912, "exact", 2022),
+        ("dti.rank", "Lâm Đồng", 22.0, "exact", 2022),
+        ("dti.score", "Đắk Nông", 0.4811, "exact", 2022),
+        ("dti.rank", "Đắk Nông", 58.0, "exact", 2022),
+    }
+    shares = facts_dated("Kết quả năm 2023 như sau:\nSTT\tĐịa phương\tTỷ lệ hồ sơ trực tuyến năm 2023 (%)\n1\tNinh Bình\t72,5\n")
+    assert shares == {("egov.online_dossier_pct", "Ninh Bình", 72.5, "exact", 2023)}
+    # A table whose header names no indicator gives nothing, row numbers included.
+    assert facts_dated("STT | Tỉnh | Dân số\n1 | Ninh Bình | 1.010.000\n") == set()
+
+
+def test_a_tie_gives_both_provinces_the_rank():
+    got = facts_dated("Theo DTI năm 2022, Hà Nam xếp thứ 20, đồng hạng với Nam Định.", published=date(2023, 8, 1))
+    assert {("dti.rank", "Hà Nam", 20.0, "exact", 2022), ("dti.rank", "Nam Định", 20.0, "exact", 2022)} <= got
+
+
+def test_tinh_cung_co_on_its_own_line_continues_the_line_before():
+    got = facts_dated("Tin tỉnh Phú Yên và các tỉnh lân cận.\nKhánh Hòa hiện có 2.410 trạm BTS.\nTỉnh cũng có 152 doanh nghiệp công nghệ số.")
+    assert ("ent.digital_tech_enterprises", "Khánh Hòa", 152.0, "exact", 2024) in got
+
+
+def test_a_stated_month_dates_the_figure_to_its_year_and_ngot_is_under():
+    got = facts_dated("Đến cuối tháng 5/2024, toàn tỉnh Lâm Đồng có 2.105 trạm BTS và ngót 7 nghìn thành viên tổ công nghệ số cộng đồng.", published=date(2024, 6, 5))
+    assert ("infra.bts_stations", "Lâm Đồng", 2105.0, "exact", 2024) in got
+    text = "Tin\nĐến cuối tháng 5/2024, toàn tỉnh Lâm Đồng có 2.105 trạm BTS.\n"
+    (fact,) = extract_article(Article(source_id="t", title="Tin", clean_text=text, published=date(2024, 6, 5))).facts
+    assert (fact.ref_year, fact.ref_date) == (2024, None)
+    from dxdata.numbers import scan_quantities
+    from dxdata.text import fold
+
+    assert scan_quantities(fold("với ngót 6 nghìn thành viên"))[0].qualifier == "under"
+
+
+def test_revenue_after_a_count_signatures_granted_and_lgsp_connected():
+    got = facts_dated(
+        "Tại Bình Phước, số doanh nghiệp công nghệ thông tin đang hoạt động là 118, doanh thu năm 2023 ước khoảng 620 tỷ đồng. "
+        "Chữ ký số chuyên dùng đã được cấp cho 100% cơ quan, lãnh đạo và công chức của tỉnh Bình Phước.",
+        published=date(2024, 6, 5),
+    )
+    assert ("ent.it_revenue_vnd", "Bình Phước", 6.2e11, "approx", 2023) in got
+    assert ("infra.digital_signature_pct", "Bình Phước", 100.0, "exact", 2024) in got
+    linked = facts_dated("Tỉnh Bình Phước hiện đã kết nối nền tảng LGSP của tỉnh với nền tảng NDXP quốc gia.")
+    assert ("infra.data_platform_national_link", "Bình Phước", 1.0, "exact", 2024) in linked
+    # Another kind of revenue stays out.
+    assert facts_dated("Tỉnh Bình Phước có 118 doanh nghiệp công nghệ thông tin, doanh thu du lịch năm 2023 đạt 900 tỷ đồng.", published=date(2024, 6, 5)) == {
+        ("ent.it_enterprises", "Bình Phước", 118.0, "exact", 2024)
+    }
