@@ -1263,9 +1263,12 @@ def _period(ctx: _Ctx, s: _Sentence, q: Quantity, clause_end: int) -> tuple[int 
     # "đến cuối tháng 5/2024 toàn tỉnh có 2.784 trạm BTS": a stated month dates the figure to
     # its year, with no date of its own.
     own_part = max(s.start, ctx.folded.rfind(";", s.start, q.start) + 1)
+    # Both period patterns need "tháng", "quý" or "nửa"; most clauses have none of them.
+    has_month = ctx.folded.find("tháng", own_part, q.start) >= 0
     month = None
-    for month in _MONTH_YEAR.finditer(ctx.folded, own_part, q.start):
-        pass
+    if has_month:
+        for month in _MONTH_YEAR.finditer(ctx.folded, own_part, q.start):
+            pass
     if month is not None and (ctx.published is None or int(month.group(1)) <= ctx.published.year):
         return int(month.group(1)), None, "stated month"
     # "Cũng trong 6 tháng, tỷ lệ ... đạt 97,8%": a figure for part of the year, with no year
@@ -1273,7 +1276,8 @@ def _period(ctx: _Ctx, s: _Sentence, q: Quantity, clause_end: int) -> tuple[int 
     # period must be named in the number's own part of the sentence (after any ";").
     if (
         ctx.published is not None
-        and _PART_OF_YEAR.search(ctx.folded, max(s.start, ctx.folded.rfind(";", s.start, q.start) + 1), q.start)
+        and (has_month or ctx.folded.find("quý", own_part, q.start) >= 0 or ctx.folded.find("nửa", own_part, q.start) >= 0)
+        and _PART_OF_YEAR.search(ctx.folded, own_part, q.start)
         and not any(a < q.start and not ignored for a, _e, _y, ignored, _ok in info.years)
         and not any(p < q.start for p in info.period_present)
     ):
@@ -1692,7 +1696,11 @@ _BARE_UNIT_CUE = 5  # an after-cue match this short is a unit word ("điểm", "
 def _scan_sentence(ctx: _Ctx, s: _Sentence, quants: list[Quantity], prev_folded: str, article: Article, norm, facts, targets, candidates) -> None:
     folded = ctx.folded
     active = _active_cues(ctx, s, prev_folded)
-    refers_back = ctx.last_matches_para == s.para and _REFERS_BACK.search(folded, s.start, s.end) is not None
+    refers_back = (
+        ctx.last_matches_para == s.para
+        and any(folded.find(w, s.start, s.end) >= 0 for w in _REFERS_BACK_WORDS)
+        and _REFERS_BACK.search(folded, s.start, s.end) is not None
+    )
     if not active and not refers_back:
         return
     emitted: list[tuple[_Match, int | None]] = []
@@ -1851,6 +1859,7 @@ def _rank_span_respective(ctx: _Ctx, s: _Sentence, quants: list[Quantity], at: i
 # "Cùng năm, tỷ lệ này tại TP HCM là 67%": the indicator of the sentence before. "Các con số
 # tương ứng ở Hà Nội là 1.958, 1.263 và 1.620": its figures, in order, for another province.
 _REFERS_BACK = _fc(r"(?:tỷ lệ|con số|số liệu|chỉ số|mức) (?:này|đó|trên)(?!\w)|(?:con số|số liệu|chỉ số|giá trị|mức)[^.;\d]{0,12}? tương ứng(?!\w)")
+_REFERS_BACK_WORDS = ("này", "đó", "trên", "tương ứng")  # one of them is in every _REFERS_BACK match
 _ANAPHOR_BEFORE = _fc(r"(?:tỷ lệ|con số|số liệu|chỉ số|mức) (?:này|đó|trên)(?!\w)[^.;\d]{0,40}?$")
 _CORRESPONDING = _fc(r"(?:con số|số liệu|chỉ số|giá trị|mức)[^.;\d]{0,12}? tương ứng(?!\w)")
 _SAME_YEAR = _fc(r"cùng năm|cùng thời gian|cùng kỳ")
