@@ -2250,13 +2250,7 @@ _TIED_WITH = _fc(r"\s*,?\s*(?:đồng hạng|cùng hạng|ngang hạng|bằng đ
 
 
 def _tied_province(ctx: _Ctx, s: _Sentence, q: Quantity) -> Province | None:
-    m = _TIED_WITH.match(ctx.folded, q.end, s.end)
-    if m is None:
-        return None
-    for mention in _info(ctx, s).mentions:
-        if mention.start == m.end():
-            return mention.province
-    return None
+    return _province_right_after(ctx, s, q.end, _TIED_WITH)
 
 
 _UNITS_34 = _fc(r"/34(?!\d)|(?<!\d)34 (?:tỉnh|địa phương|đơn vị)")
@@ -2345,7 +2339,12 @@ _RANK_THEN_NAME = _fc(r"\s*(?:là|thuộc về)\s+(?:tỉnh\s+|thành phố\s+|t
 
 def _named_after_rank(ctx: _Ctx, s: _Sentence, q: Quantity) -> Province | None:
     """"xếp thứ hai là TP. Hồ Chí Minh": the province named right after the rank holds it."""
-    m = _RANK_THEN_NAME.match(ctx.folded, q.end, s.end)
+    return _province_right_after(ctx, s, q.end, _RANK_THEN_NAME)
+
+
+def _province_right_after(ctx: _Ctx, s: _Sentence, pos: int, pattern: re.Pattern) -> Province | None:
+    """The province named where `pattern`, matched at `pos`, ends."""
+    m = pattern.match(ctx.folded, pos, s.end)
     if m is None:
         return None
     for mention in _info(ctx, s).mentions:
