@@ -37,6 +37,15 @@ CREDIT_LINE = re.compile(
     r"^(?:Theo|Nguồn)\s*:?\s+(?:[\w.-]+\.(?:vn|com|net|org|gov)(?:\.vn)?\S*|(?:[A-ZĐ][\w-]*\s*){1,6})$"
 )
 
+# The heading of the block of other stories that closes a page ("Tin liên quan", "Xem thêm:",
+# "Từ khóa: ..."), alone on its line or followed by a colon. Their headlines carry other
+# provinces' figures; everything from it on is dropped.
+RELATED_HEADING = re.compile(
+    r"^(?:tin liên quan|bài liên quan|bài viết liên quan|tin cùng chuyên mục|(?:các )?tin khác|xem thêm|đọc thêm"
+    r"|tin mới(?: nhất)?|tin nổi bật|có thể bạn quan tâm|từ khóa|từ khoá|tags?)\s*(?::.*)?$",
+    re.IGNORECASE,
+)
+
 # A dateline is a short line holding a date, optionally a time, and nothing else but the words
 # portals print around them: weekday, "ngày", "lúc", "Cập nhật", "Đăng ngày", "GMT+7", separators.
 # Parsing therefore finds the date and time, removes them and those words, and accepts the line
@@ -69,10 +78,38 @@ def sha256_text(text: str) -> str:
 
 
 def parse_dateline(line: str) -> datetime | None:
-    """A Vietnamese dateline as a local (+07:00) datetime, or None when the line is not one."""
+    """A Vietnamese dateline as a local (+07:00) datetime, or None when the line is not one.
+    A short section name before or after it, set off by a separator, is allowed ("Chính phủ số |
+    15/03/2023 16:42", "Số hóa › Chuyển đổi số — Thứ ba, 12/9/2023, 06:00 (GMT+7)")."""
     line = nfc(line).strip()
     if not line or len(line) > _DATELINE_MAX_CHARS:
         return None
+    found = _parse_bare_dateline(line)
+    if found is not None:
+        return found
+    parts = [p for p in _SECTION_SEPARATOR.split(line) if p.strip()]
+    dated = [i for i, p in enumerate(parts) if any(form.search(p) for form in _DATE_FORMS)]
+    if len(dated) != 1 or len(parts) < 2:
+        return None
+    others = [p for i, p in enumerate(parts) if i != dated[0] and not _parse_time_only(p)]
+    if any(any(ch.isdigit() for ch in p) or len(p.split()) > _SECTION_MAX_WORDS for p in others):
+        return None  # a section name has no figures and few words; anything else is prose
+    # The dated part, with a time that stood in its own part ("05/10/2023 | 10:15").
+    times = [p for i, p in enumerate(parts) if i != dated[0] and _parse_time_only(p)]
+    return _parse_bare_dateline(" ".join([parts[dated[0]], *times]))
+
+
+# Separators between a section name and the dateline: "|", "›", "»", "—", "–", " - ", "•".
+_SECTION_SEPARATOR = re.compile(r"\s*(?:\||›|»|—|–|•|\s-\s)\s*")
+_SECTION_MAX_WORDS = 6
+
+
+def _parse_time_only(part: str) -> bool:
+    match = _TIME.search(part)
+    return match is not None and not re.sub(r"[\W_]+", "", _DATELINE_WORDS.sub(" ", part[: match.start()] + " " + part[match.end() :]))
+
+
+def _parse_bare_dateline(line: str) -> datetime | None:
     for form in _DATE_FORMS:
         date_match = form.search(line)
         if date_match:
@@ -108,12 +145,15 @@ def find_dateline(text: str, max_lines: int = 5) -> datetime | None:
 
 
 def clean_text(raw: str) -> str:
-    """NFC text with chrome lines and the footer after the credit line removed."""
+    """NFC text with chrome lines, and the footer after the credit line or a related-articles
+    heading, removed."""
     kept: list[str] = []
     for line in nfc(raw).replace("\r\n", "\n").replace("\r", "\n").split("\n"):
         stripped = line.strip()
         if stripped.casefold() in CHROME_LINES or FILE_NAME_LINE.match(stripped):
             continue
+        if RELATED_HEADING.match(stripped) and len(kept) > 3:
+            break  # the related-articles block: other stories' headlines, never this article's
         kept.append(line.rstrip())
         if CREDIT_LINE.match(stripped) and len(kept) > 3:
             break

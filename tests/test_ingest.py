@@ -164,3 +164,38 @@ def test_unknown_province_in_metadata_names_file_and_name(tmp_path):
 def test_province_aliases_in_metadata_are_accepted(tmp_path):
     txt = _write_source(tmp_path, "a", "Tiêu đề\nNội dung.", provinces=["TP.HCM", "Thừa Thiên - Huế"])
     assert load_article(txt).metadata["provinces"] == ["TP.HCM", "Thừa Thiên - Huế"]
+
+
+@pytest.mark.parametrize(
+    "line, expected",
+    [
+        ("Chính phủ số | 15/03/2023 16:42", datetime(2023, 3, 15, 16, 42, tzinfo=VN)),
+        ("Số hóa › Chuyển đổi số — Thứ ba, 12/9/2023, 06:00 (GMT+7)", datetime(2023, 9, 12, 6, 0, tzinfo=VN)),
+        ("Kinh tế - 05/10/2023 10:15 GMT+7", datetime(2023, 10, 5, 10, 15, tzinfo=VN)),
+        ("15/03/2023 16:42 | Chính phủ số", datetime(2023, 3, 15, 16, 42, tzinfo=VN)),
+        ("05/10/2023 | 10:15", datetime(2023, 10, 5, 10, 15, tzinfo=VN)),
+    ],
+)
+def test_parse_dateline_with_a_section_name(line, expected):
+    assert parse_dateline(line) == expected
+
+
+@pytest.mark.parametrize("line", ["Ngày 15/3/2023, tỉnh Kon Tum đã tổ chức hội nghị | Tin", "Thời sự | 12 tỉnh | 15/03/2023"])
+def test_a_section_name_has_no_figures_and_few_words(line):
+    assert parse_dateline(line) is None
+
+
+def test_clean_text_drops_the_related_articles_block():
+    from dxdata.ingest import clean_text
+
+    raw = (
+        "Tiêu đề\nThứ Hai, 15/05/2023 08:00\nĐoạn một.\nĐoạn hai.\nMinh Anh\n"
+        "Tin liên quan\nTuyên Quang thành lập hơn 2.000 tổ công nghệ số cộng đồng\n"
+    )
+    text = clean_text(raw)
+    assert "Minh Anh" in text and "Tuyên Quang" not in text and "Tin liên quan" not in text
+    # A sentence that merely begins like a heading is prose; "Từ khóa:" with its list is not.
+    prose = clean_text("Tiêu đề\nNgày 15/05/2023\nA.\nB.\nXem thêm các dịch vụ tại Cổng.\nC.\n")
+    assert "Xem thêm các dịch vụ tại Cổng." in prose and "C." in prose
+    tagged = clean_text("Tiêu đề\nNgày 15/05/2023\nA.\nB.\nTừ khóa: chuyển đổi số, Kon Tum\nC.\n")
+    assert "Từ khóa" not in tagged and "C." not in tagged
