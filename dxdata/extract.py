@@ -915,61 +915,87 @@ _RANK_HEADER = _fc(r"\s*(?:xếp hạng|thứ hạng|hạng|vị trí)(?:\s+(?:n
 
 
 def _scan_tables(ctx: _Ctx, body: list[_Sentence], article: Article, norm, facts: list[Fact]) -> set[int]:
-    """Facts from the rows of flattened tables; returns the starts of the lines read as a table."""
+    """Facts from the rows of flattened tables; returns the starts of the lines read as a table.
+    Two shapes: columns naming indicators and rows naming provinces ("STT | Tỉnh | Điểm | Xếp
+    hạng"), or rows naming indicators for the article's province ("Chỉ số | Điểm" then "Hạ tầng
+    số | 0,7648")."""
     register = load_register()
     text = ctx.text
     header: dict[int, tuple[Rule, Cue, str]] = {}
     width = 0
+    by_row = False  # the second shape: a header with no indicator column
     intro = ""
     consumed: set[int] = set()
     for s in body:
         line = text[s.start : s.end]
         cells = _cells(line) if ("|" in line or "\t" in line) else []
         if len(cells) < 2:
-            header, width, intro = {}, 0, ctx.folded[s.start : s.end]
+            header, width, by_row, intro = {}, 0, False, ctx.folded[s.start : s.end]
             continue
-        provinces = [(col, register.lookup(cell)) for col, cell in enumerate(cells)]
-        named = [(col, p) for col, p in provinces if p is not None]
-        if not named:
+        named = [(col, p) for col, p in ((col, register.lookup(cell)) for col, cell in enumerate(cells)) if p is not None]
+        if not named and not header and not by_row:
             header = _header_indicators(ctx, cells, intro + " \n " + ctx.title_folded)
             width = len(cells)
-            if header:
+            by_row = not header and _VALUE_HEADER.fullmatch(fold(cells[-1])) is not None
+            if header or by_row:
                 consumed.add(s.start)
             continue
-        if not header or len(cells) != width or len(named) != 1:
+        if len(cells) != width:
             continue
-        consumed.add(s.start)
-        province = named[0][1]
-        for col, (rule, cue, head) in header.items():
-            token = cells[col].replace("%", "").strip()
-            value = parse_number(token, ctx.number_style) if token else None
-            if value is None:
-                continue
-            kind = "percent" if "%" in head or "%" in cells[col] or "phần trăm" in head else "rank" if rule.number == "rank" else "number"
-            at = line.find(cells[col])
-            q = Quantity(s.start + at, s.start + at + len(cells[col]), value, kind, text=cells[col], percent=kind == "percent")
-            accepted, conf = _accepts(rule.number, q, ctx.folded)
-            if accepted is None:
-                continue
-            year = YEAR.search(head) or YEAR.search(intro)
-            pub = ctx.published.year if ctx.published else None
-            ref_year: int | None
-            ref_date: str | None
-            if year is not None and (pub is None or int(year.group(1)) <= pub):
-                ref_year, ref_date = int(year.group(1)), None
-            elif rule.theme == "rankings":
-                continue  # a ranking table without its edition: nothing to date it by
-            else:
-                ref_year, ref_date = pub, ctx.published_iso
-            if ref_year is None:
-                continue
-            if rule.theme == "rankings":
-                choice = edition_for(ref_year, ctx.published)
-                ref_year = choice.year if choice.year is not None else ref_year
-            facts.append(_make_fact(article, norm, ctx, s, rule, accepted, "exact", province, ref_year, ref_date,
-                                    f"table:{rule.indicator_id}#{cue.n}", round(0.9 * conf, 3), None, (q.start, q.end),
-                                    None))
+        if header and len(named) == 1:
+            consumed.add(s.start)
+            for col, (rule, cue, head) in header.items():
+                _table_fact(ctx, s, line, cells[col], rule, cue, head, intro, named[0][1], article, norm, facts)
+        elif by_row and not named:
+            # The row's first cell names the indicator; the province is the article's.
+            row = _header_indicators(ctx, cells[:1], intro + " \n " + ctx.title_folded)
+            if 0 in row:
+                consumed.add(s.start)
+                province, _how, _conf = _attribute(ctx, s, s.start)
+                if province is not None:
+                    rule, cue, head = row[0]
+                    _table_fact(ctx, s, line, cells[-1], rule, cue, head, intro, province, article, norm, facts)
     return consumed
+
+
+# The value column of a table listing indicators by row: "Điểm", "Giá trị", "Kết quả", "Tỷ lệ (%)".
+_VALUE_HEADER = _fc(r"\s*(?:điểm(?: số)?|giá trị|kết quả|số liệu|tỷ lệ|số lượng)(?:\s*\(\s*%\s*\))?(?:\s+(?:năm\s+)?(?:19|20)\d\d)?\s*")
+
+
+def _table_fact(ctx: _Ctx, s: _Sentence, line: str, cell: str, rule: Rule, cue: Cue, head: str, intro: str,
+                province: Province, article: Article, norm, facts: list[Fact]) -> None:
+    token = cell.replace("%", "").strip()
+    value = parse_number(token, ctx.number_style) if token else None
+    if value is None:
+        return
+    kind = "percent" if "%" in head or "%" in cell or "phần trăm" in head else "rank" if rule.number == "rank" else "number"
+    at = line.find(cell)
+    q = Quantity(s.start + at, s.start + at + len(cell), value, kind, text=cell, percent=kind == "percent")
+    accepted, conf = _accepts(rule.number, q, ctx.folded)
+    if accepted is None:
+        return
+    pub = ctx.published.year if ctx.published else None
+    ref_year: int | None
+    ref_date: str | None
+    note = None
+    if rule.theme == "rankings":
+        # The edition the table's header, its introduction or the title quotes, else the latest
+        # one announced by the publication date.
+        quoted = next((int(m.group(1)) for m in (YEAR.search(head), DTI_YEAR.search(head), YEAR.search(intro), DTI_YEAR.search(intro), DTI_YEAR.search(ctx.title_folded)) if m is not None), None)
+        choice = edition_for(quoted if quoted is None or pub is None or quoted <= pub else None, ctx.published)
+        if choice.year is None:
+            return
+        ref_year, ref_date, note = choice.year, None, choice.note
+    else:
+        year = YEAR.search(head) or YEAR.search(intro)
+        if year is not None and (pub is None or int(year.group(1)) <= pub):
+            ref_year, ref_date = int(year.group(1)), None
+        else:
+            ref_year, ref_date = pub, ctx.published_iso
+    if ref_year is None:
+        return
+    facts.append(_make_fact(article, norm, ctx, s, rule, accepted, "exact", province, ref_year, ref_date,
+                            f"table:{rule.indicator_id}#{cue.n}", round(0.9 * conf, 3), note, (q.start, q.end), None))
 
 
 def _title_is_subunit(title: str) -> bool:

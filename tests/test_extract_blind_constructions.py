@@ -466,3 +466,23 @@ def test_revenue_after_a_count_signatures_granted_and_lgsp_connected():
     assert facts_dated("Tỉnh Bình Phước có 118 doanh nghiệp công nghệ thông tin, doanh thu du lịch năm 2023 đạt 900 tỷ đồng.", published=date(2024, 6, 5)) == {
         ("ent.it_enterprises", "Bình Phước", 118.0, "exact", 2024)
     }
+
+
+def test_a_ranking_table_with_the_rank_first_and_a_table_of_indicators_for_the_article_province():
+    ranked = facts_dated(
+        "Top 5 địa phương dẫn đầu DTI 2022:\nXếp hạng | Tỉnh, thành phố | Điểm DTI\n1 | TP. Đà Nẵng | 0,8002\n2 | TP. Hồ Chí Minh | -\n",
+        published=date(2023, 7, 14),
+    )
+    assert ranked == {
+        ("dti.rank", "Đà Nẵng", 1.0, "exact", 2022),
+        ("dti.score", "Đà Nẵng", 0.8002, "exact", 2022),
+        ("dti.rank", "Hồ Chí Minh", 2.0, "exact", 2022),
+    }
+    by_row = facts_dated(
+        "Năm 2022, điểm các chỉ số chính của tỉnh Quảng Ninh trong Bộ chỉ số DTI như sau:\nChỉ số | Điểm\nHạ tầng số | 0,7648\nNhân lực số | 0,6250\n",
+        published=date(2023, 7, 14),
+    )
+    assert by_row == {
+        ("dti.score_digital_infrastructure", "Quảng Ninh", 0.7648, "exact", 2022),
+        ("dti.score_digital_workforce", "Quảng Ninh", 0.625, "exact", 2022),
+    }
