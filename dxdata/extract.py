@@ -1342,6 +1342,10 @@ def _attribute(ctx: _Ctx, s: _Sentence, pos: int) -> tuple[Province | None, str,
         last = before[-1]
         if last.start not in ctx.compared or _PAREN_AFTER_NAME.fullmatch(ctx.folded, last.end, pos):
             return last.province, "sentence", 1.0
+        if _OWN_VERB_AFTER_NAME.fullmatch(ctx.folded, last.end, pos):
+            # "chỉ sau Đà Nẵng giữ vị trí số 1", "chỉ sau TP.HCM (cũ) đứng đầu": the province
+            # compared with has a verb of its own, and the number is its own.
+            return last.province, "sentence (the province compared with, with its own verb)", 0.95
         if _WHERE_CLAUSE_AFTER_NAME.match(ctx.folded, last.end, pos):
             # "so với Đà Nẵng, nơi có hơn 1.300 doanh nghiệp": the clause describes the province
             # compared with.
@@ -1384,6 +1388,7 @@ _CONTRAST_BEFORE = _fc(r"(?:(?<!\w)còn|trong khi(?: đó)?|ngược lại|(?<!\
 _PROVINCE_WORD_ENDS = ("tỉnh", "phố", "tp", "tp.")
 _ASIDE_LAST_WORDS = tuple(fold_pattern(w) for w in ("sau", "với", "hơn", "thuộc", "qua", "kém", "nhường", "xa", "vào", "cả", *_PROVINCE_WORD_ENDS))
 _CONTRAST_LAST_WORDS = tuple(fold_pattern(w) for w in ("còn", "khi", "đó", "lại", "như", "với", "cạnh", "ngoài", *_PROVINCE_WORD_ENDS))
+_OWN_VERB_AFTER_NAME = _fc(r"\s*(?:\([^()]{0,12}\)\s*)?(?:giữ vị trí|giữ vững vị trí|ở vị trí|xếp|đứng|dẫn)(?:\s+(?:thứ|số|hạng|vị trí))*\s*")
 _WHERE_CLAUSE_AFTER_NAME = _fc(r"\s*(?:\([^()]{0,12}\)\s*)?,\s*(?:nơi|địa phương|tỉnh|thành phố)(?: này)?\s+(?:có|đạt|đã có|hiện có|đang có)\s+(?:[^.;,\d]{0,30}?\s)?$")
 _PAREN_AFTER_NAME = _fc(r"\s*(?:\(\s*(?:(?:xếp\s+|đứng\s+)?thứ|hạng|gần|khoảng|hơn|trên|dưới|xấp xỉ|ước|chưa đến)?\s*)")
 _LIST_JOIN = _fc(r"\s*(?:\([^()]{0,30}\)\s*)?(?:,|và|;)?\s*(?:tỉnh\s+|thành phố\s+|tp\.?\s*)?$")
@@ -1787,12 +1792,11 @@ def _scan_sentence(ctx: _Ctx, s: _Sentence, quants: list[Quantity], prev_folded:
             assigned.append(result)
             prev = q
             continue
-        if match is not None and match.cue.where == "any" and q.text == "đầu" and (
-            not (_DTI_IN_SENTENCE.search(folded, s.start, s.end) or _DTI_IN_SENTENCE.search(prev_folded))
-            or _first_place_of_compared(ctx, s, q)
+        if match is not None and match.cue.where == "any" and q.text == "đầu" and not (
+            _DTI_IN_SENTENCE.search(folded, s.start, s.end) or _DTI_IN_SENTENCE.search(prev_folded)
         ):
             # "đứng đầu cả nước" about some other figure: the index must be named (here or in the
-            # sentence before); "chỉ sau TP.HCM đứng đầu": first place is the compared province's.
+            # sentence before). "chỉ sau TP.HCM đứng đầu" is TP.HCM's: see _attribute.
             match = None
         if match is None or match.cue.where == "any":
             paren = _paren_parent_match(ctx, q, prev, s.end, active, local)
@@ -1928,11 +1932,6 @@ _ELIDED_SUBJECT = _fc(
     # "đạt 23,5%, trong khi năm 2020 chưa đến 10%": a contrast naming only the earlier year.
     r"|[\s,]*(?:trong khi|còn|nhưng)\s+(?:(?:vào|đến|tới|hết|cuối)\s+)?năm\s+(?:19|20)\d\d\s*,?\s*(?:(?:mới|chỉ|thì)\s+)?$"
 )
-
-
-def _first_place_of_compared(ctx: _Ctx, s: _Sentence, q: Quantity) -> bool:
-    before = [m for m in _info(ctx, s).mentions if m.end <= q.start]
-    return bool(before) and before[-1].start in ctx.compared
 
 
 def _gap_to_compared(ctx: _Ctx, s: _Sentence, pre_end: int) -> bool:

@@ -298,6 +298,9 @@ def test_dan_dau_is_first_place_only_in_a_ranking_and_for_its_subject():
     # First place of the province compared with, the head of an agency, a delegation: none is ours.
     got = facts_dated("Theo bảng xếp hạng chuyển đổi số năm 2022, Hải Phòng xếp thứ 2, chỉ sau Bắc Ninh dẫn đầu.", published=pub)
     assert ("dti.rank", "Hải Phòng", 1.0, "exact", 2022) not in got
+    assert {("dti.rank", "Hải Phòng", 2.0, "exact", 2022), ("dti.rank", "Bắc Ninh", 1.0, "exact", 2022)} <= got
+    got = facts_dated("Theo DTI năm 2022, Hải Phòng xếp thứ 2 với 0,7000 điểm, chỉ sau Bắc Ninh giữ vị trí số 1.", published=pub)
+    assert ("dti.rank", "Bắc Ninh", 1.0, "exact", 2022) in got
     assert facts_dated("Người đứng đầu Sở TT&TT tỉnh Bắc Ninh cho biết chuyển đổi số là nhiệm vụ trọng tâm.", published=pub) == set()
     assert facts_dated("Ông Nguyễn Văn A dẫn đầu đoàn công tác của tỉnh Bắc Ninh về chuyển đổi số.", published=pub) == set()
     assert facts_dated("Bắc Ninh dẫn đầu cả nước về tỷ lệ thanh toán không dùng tiền mặt.", published=pub) == set()
