@@ -495,7 +495,7 @@ def find_mentions(cased: str) -> list[Mention]:
 
 
 _PROVINCE_SCOPE = _fc(r"toàn tỉnh|cả tỉnh|toàn thành phố|tỉnh (?:hiện )?(?:có|đã)(?!\w)")
-_DISTRICT_SCOPE = _fc(r"toàn (?:huyện|quận|thị xã)\b|địa bàn (?:huyện|quận|thị xã|xã|phường)(?!\w)")
+_DISTRICT_SCOPE = _fc(r"toàn (?:huyện|quận|thị xã)\b|địa bàn (?:huyện|quận|thị xã|xã|phường)(?!\w)|(?:một số|nhiều|những) (?:huyện|quận|thị xã|xã|phường)(?: như)?(?!\w)")
 
 
 def _in_subunit_scope(ctx: "_Ctx", s: "_Sentence", q: Quantity, clause_end: int) -> bool:
@@ -884,34 +884,43 @@ def _cells(line: str) -> list[str]:
     return [c.strip() for c in line.split(sep)]
 
 
-def _header_indicators(ctx: _Ctx, header: list[str], context: str) -> dict[int, tuple[Rule, Cue, str]]:
-    """Column index -> (rule, cue, folded cell) for the header cells that name an indicator."""
-    out: dict[int, tuple[Rule, Cue, str]] = {}
+_HeaderColumn = tuple[list[tuple[Rule, Cue]], str]  # candidate indicators, longest cue match first; folded cell
+
+
+def _header_indicators(ctx: _Ctx, header: list[str], context: str) -> dict[int, _HeaderColumn]:
+    """Column index -> the indicators a header cell names ("Chính quyền số" names both the pillar's
+    score and its rank: each value takes the first whose number form it fits)."""
+    out: dict[int, _HeaderColumn] = {}
     for col, cell in enumerate(header):
         folded_cell = fold(cell)
-        best: tuple[int, Rule, Cue] | None = None
+        found: list[tuple[int, Rule, Cue]] = []
         for rule, cue in _cue_table().cues:
-            if cue.regex is None or cue.where not in ("before", "after"):
+            if cue.regex is None or cue.where not in ("before", "after") or any(r is rule for _, r, _c in found):
                 continue
             m = cue.regex.search(folded_cell)
             if m is None or (rule.exclusions is not None and rule.exclusions.search(folded_cell)):
                 continue
             if rule.requires is not None and not rule.requires.search(folded_cell + " \n " + context):
                 continue
-            if best is None or m.end() - m.start() > best[0]:
-                best = (m.end() - m.start(), rule, cue)
-        if best is None and _RANK_HEADER.fullmatch(folded_cell):
-            # "Xếp hạng", "Thứ hạng": the overall rank of the ranking the table belongs to.
+            found.append((m.end() - m.start(), rule, cue))
+        if not found and _RANK_HEADER.fullmatch(folded_cell):
+            # "Xếp hạng", "Thứ hạng DTI (/63)": the overall rank of the ranking the table belongs to.
             for rule, cue in _cue_table().cues:
-                if rule.number == "rank" and cue.where == "any" and (rule.requires is None or rule.requires.search(context)):
-                    best = (0, rule, cue)
+                if rule.number == "rank" and cue.where == "any" and (rule.requires is None or rule.requires.search(folded_cell + " \n " + context)):
+                    found.append((0, rule, cue))
                     break
-        if best is not None:
-            out[col] = (best[1], best[2], folded_cell)
+        if found:
+            found.sort(key=_first_desc)
+            out[col] = ([(rule, cue) for _, rule, cue in found], folded_cell)
     return out
 
 
-_RANK_HEADER = _fc(r"\s*(?:xếp hạng|thứ hạng|hạng|vị trí)(?:\s+(?:năm\s+)?(?:19|20)\d\d)?\s*")
+def _first_desc(item: tuple[int, Rule, Cue]) -> int:
+    return -item[0]
+
+
+_RANK_HEADER = _fc(r"\s*(?:xếp hạng|thứ hạng|hạng|vị trí)(?:\s+(?:dti|chuyển đổi số|chung|tổng thể))?(?:\s*\(\s*/\s*(?:63|34)\s*\))?(?:\s+(?:năm\s+)?(?:19|20)\d\d)?\s*")
+_YEAR_CELL = re.compile(r"\s*((?:19|20)\d\d)\s*")
 
 
 def _scan_tables(ctx: _Ctx, body: list[_Sentence], article: Article, norm, facts: list[Fact]) -> set[int]:
@@ -921,7 +930,7 @@ def _scan_tables(ctx: _Ctx, body: list[_Sentence], article: Article, norm, facts
     số | 0,7648")."""
     register = load_register()
     text = ctx.text
-    header: dict[int, tuple[Rule, Cue, str]] = {}
+    header: dict[int, _HeaderColumn] = {}
     width = 0
     by_row = False  # the second shape: a header with no indicator column
     intro = ""
@@ -942,10 +951,20 @@ def _scan_tables(ctx: _Ctx, body: list[_Sentence], article: Article, norm, facts
             continue
         if len(cells) != width:
             continue
+        year_row = _YEAR_CELL.fullmatch(cells[0])
         if header and len(named) == 1:
             consumed.add(s.start)
-            for col, (rule, cue, head) in header.items():
-                _table_fact(ctx, s, line, cells[col], rule, cue, head, intro, named[0][1], article, norm, facts)
+            for col, (candidates, head) in header.items():
+                _table_fact(ctx, s, line, cells[col], candidates, head, intro, named[0][1], article, norm, facts)
+        elif header and not named and year_row:
+            # "Năm | Xếp hạng DTI (/63) | Chính quyền số | ..." then "2021 | 12 | 12 | 22 | 12": a
+            # row per year, for the article's province.
+            consumed.add(s.start)
+            province, _how, _conf = _attribute(ctx, s, s.start)
+            if province is not None:
+                for col, (candidates, head) in header.items():
+                    if col:
+                        _table_fact(ctx, s, line, cells[col], candidates, head, "năm " + year_row.group(1), province, article, norm, facts)
         elif by_row and not named:
             # The row's first cell names the indicator; the province is the article's.
             row = _header_indicators(ctx, cells[:1], intro + " \n " + ctx.title_folded)
@@ -953,8 +972,8 @@ def _scan_tables(ctx: _Ctx, body: list[_Sentence], article: Article, norm, facts
                 consumed.add(s.start)
                 province, _how, _conf = _attribute(ctx, s, s.start)
                 if province is not None:
-                    rule, cue, head = row[0]
-                    _table_fact(ctx, s, line, cells[-1], rule, cue, head, intro, province, article, norm, facts)
+                    candidates, head = row[0]
+                    _table_fact(ctx, s, line, cells[-1], candidates, head, intro, province, article, norm, facts)
     return consumed
 
 
@@ -962,17 +981,20 @@ def _scan_tables(ctx: _Ctx, body: list[_Sentence], article: Article, norm, facts
 _VALUE_HEADER = _fc(r"\s*(?:điểm(?: số)?|giá trị|kết quả|số liệu|tỷ lệ|số lượng)(?:\s*\(\s*%\s*\))?(?:\s+(?:năm\s+)?(?:19|20)\d\d)?\s*")
 
 
-def _table_fact(ctx: _Ctx, s: _Sentence, line: str, cell: str, rule: Rule, cue: Cue, head: str, intro: str,
+def _table_fact(ctx: _Ctx, s: _Sentence, line: str, cell: str, candidates: list[tuple[Rule, Cue]], head: str, intro: str,
                 province: Province, article: Article, norm, facts: list[Fact]) -> None:
     token = cell.replace("%", "").strip()
     value = parse_number(token, ctx.number_style) if token else None
     if value is None:
         return
-    kind = "percent" if "%" in head or "%" in cell or "phần trăm" in head else "rank" if rule.number == "rank" else "number"
     at = line.find(cell)
-    q = Quantity(s.start + at, s.start + at + len(cell), value, kind, text=cell, percent=kind == "percent")
-    accepted, conf = _accepts(rule.number, q, ctx.folded)
-    if accepted is None:
+    for rule, cue in candidates:
+        kind = "percent" if "%" in head or "%" in cell or "phần trăm" in head else "rank" if rule.number == "rank" else "number"
+        q = Quantity(s.start + at, s.start + at + len(cell), value, kind, text=cell, percent=kind == "percent")
+        accepted, conf = _accepts(rule.number, q, ctx.folded)
+        if accepted is not None:
+            break
+    else:
         return
     pub = ctx.published.year if ctx.published else None
     ref_year: int | None
@@ -1721,6 +1743,7 @@ def _unanchored(pattern: re.Pattern) -> bool:
     return "^" not in pattern.pattern and "\\A" not in pattern.pattern
 
 
+_LEADS_IN_AFTER = _fc(r"\s+(?:cả nước\s+|toàn quốc\s+|khu vực\s+)?về(?!\w)")
 _BARE_UNIT_CUE = 5  # an after-cue match this short is a unit word ("điểm", "tổ"), not a name
 
 
@@ -1793,10 +1816,13 @@ def _scan_sentence(ctx: _Ctx, s: _Sentence, quants: list[Quantity], prev_folded:
             prev = q
             continue
         if match is not None and match.cue.where == "any" and q.text == "đầu" and not (
-            _DTI_IN_SENTENCE.search(folded, s.start, s.end) or _DTI_IN_SENTENCE.search(prev_folded)
+            _DTI_IN_SENTENCE.search(folded, s.start, s.end)
+            or _DTI_IN_SENTENCE.search(prev_folded)
+            or (_DTI_IN_SENTENCE.search(ctx.title_folded) and not _LEADS_IN_AFTER.match(folded, q.end, s.end))
         ):
-            # "đứng đầu cả nước" about some other figure: the index must be named (here or in the
-            # sentence before). "chỉ sau TP.HCM đứng đầu" is TP.HCM's: see _attribute.
+            # "đứng đầu cả nước về tỷ lệ ..." leads in some other figure: the index must be named
+            # in the sentence or the one before; a plain first place ("giữ ngôi đầu") may take it
+            # from the title. "chỉ sau TP.HCM đứng đầu" is TP.HCM's: see _attribute.
             match = None
         if match is None or match.cue.where == "any":
             paren = _paren_parent_match(ctx, q, prev, s.end, active, local)

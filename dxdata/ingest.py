@@ -41,8 +41,9 @@ CREDIT_LINE = re.compile(
 # "Từ khóa: ..."), alone on its line or followed by a colon. Their headlines carry other
 # provinces' figures; everything from it on is dropped.
 RELATED_HEADING = re.compile(
-    r"^(?:tin liên quan|bài liên quan|bài viết liên quan|tin cùng chuyên mục|(?:các )?tin khác|xem thêm|đọc thêm"
-    r"|tin mới(?: nhất)?|tin nổi bật|có thể bạn quan tâm|từ khóa|từ khoá|tags?)\s*(?::.*)?$",
+    r"^(?:tin liên quan|bài liên quan|bài viết liên quan|(?:tin|bài|bài viết) cùng chuyên mục|cùng chuyên mục"
+    r"|(?:các )?tin khác|(?:các )?bài khác|xem thêm|đọc thêm|tin mới(?: nhất)?|tin nổi bật|tin đọc nhiều|đọc nhiều nhất"
+    r"|tin xem nhiều|có thể bạn quan tâm|từ khóa|từ khoá|tags?)\s*(?::.*)?$",
     re.IGNORECASE,
 )
 
@@ -89,8 +90,17 @@ def parse_dateline(line: str) -> datetime | None:
         return found
     parts = [p for p in _SECTION_SEPARATOR.split(line) if p.strip()]
     dated = [i for i, p in enumerate(parts) if any(form.search(p) for form in _DATE_FORMS)]
-    if len(dated) != 1 or len(parts) < 2:
+    if not dated or len(parts) < 2:
         return None
+    if len(dated) > 1:
+        # "Đăng: 08:10, 24/08/2023 | Cập nhật: 10:25, 24/08/2023": the first is the publication.
+        stamps = [_parse_bare_dateline(parts[i]) for i in dated]
+        if any(stamp is None for stamp in stamps):
+            return None
+        others = [p for i, p in enumerate(parts) if i not in dated and not _parse_time_only(p)]
+        if any(any(ch.isdigit() for ch in p) or len(p.split()) > _SECTION_MAX_WORDS for p in others):
+            return None
+        return stamps[0]
     others = [p for i, p in enumerate(parts) if i != dated[0] and not _parse_time_only(p)]
     if any(any(ch.isdigit() for ch in p) or len(p.split()) > _SECTION_MAX_WORDS for p in others):
         return None  # a section name has no figures and few words; anything else is prose

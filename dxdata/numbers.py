@@ -96,6 +96,7 @@ _RANK_WORD = re.compile(r"(?:thứ|số)\s+(nhất|nhì|hai|ba|tư|bốn|năm|s�
 _FIRST_PLACE = re.compile(
     r"(?<!người )(?<!những )(?<!các )(?:đứng (đầu)(?=\s+về)"
     r"|(?:đứng|dẫn) (đầu)(?=\s*[,.;]|\s+(?:cả nước|toàn quốc|cả ba|cả 3|các trụ cột|ba trụ cột|bảng|trong bảng|với|khối|ở (?:cả|các|bảng|trụ))))"
+    r"|giữ (?:vững )?ngôi (đầu)(?!\w)"
 )
 _COUNTED_GROUP = re.compile(r"(?<![\d.,])\d+\s+(?:huyện|xã|tỉnh|địa phương|đơn vị|thành phố|quận|doanh nghiệp|sở|cơ quan|trường)(?:\s+[^\W\d]+)?\s+$")  # "3 huyện đứng đầu": a group of leaders
 # "412 trên tổng số 460 xã": a part of a whole, read like "412/460".
@@ -327,11 +328,11 @@ def scan_quantities(folded: str, start: int = 0, end: int | None = None, *, styl
     if in_words:
         found.extend(in_words)
         found.sort(key=lambda q: q.start)
-    if folded.find("đứng đầu", start, end) >= 0 or folded.find("dẫn đầu", start, end) >= 0:
+    if folded.find("đứng đầu", start, end) >= 0 or folded.find("dẫn đầu", start, end) >= 0 or folded.find("ngôi đầu", start, end) >= 0:
         for m in _FIRST_PLACE.finditer(folded, start, end):
             before = folded[max(start, m.start() - 40) : m.start()]
             if "nhóm" not in before and "tốp" not in before and not _COUNTED_GROUP.search(before):
-                g = 1 if m.group(1) else 2
+                g = m.lastindex or 1
                 found.append(Quantity(m.start(g), m.end(g), 1.0, "rank", text="đầu"))
         found.sort(key=lambda q: q.start)
     for q in found:

@@ -489,3 +489,27 @@ def test_a_ranking_table_with_the_rank_first_and_a_table_of_indicators_for_the_a
         ("dti.score_digital_infrastructure", "Quảng Ninh", 0.7648, "exact", 2022),
         ("dti.score_digital_workforce", "Quảng Ninh", 0.625, "exact", 2022),
     }
+
+
+# Constructions from the misses of the first run on tests/blind8 (see its RESULTS.md).
+def test_a_table_with_a_row_per_year_for_the_articles_province():
+    got = facts_dated(
+        "Thứ hạng chuyển đổi số của tỉnh Nghệ An qua các năm:\n"
+        "Năm | Xếp hạng DTI (/63) | Chính quyền số | Kinh tế số\n"
+        "2021 | 30 | 28 | - \n"
+        "2022 | 25 | 19 | 33\n",
+        published=date(2024, 12, 10),
+    )
+    assert got == {
+        ("dti.rank", "Nghệ An", 30.0, "exact", 2021),
+        ("dti.rank_digital_government", "Nghệ An", 28.0, "exact", 2021),
+        ("dti.rank", "Nghệ An", 25.0, "exact", 2022),
+        ("dti.rank_digital_government", "Nghệ An", 19.0, "exact", 2022),
+        ("dti.rank_digital_economy", "Nghệ An", 33.0, "exact", 2022),
+    }
+
+
+def test_giu_ngoi_dau_and_figures_of_some_districts():
+    got = facts_dated("Kết quả DTI năm 2022 vừa được công bố.\nỞ khối địa phương, Đà Nẵng tiếp tục giữ ngôi đầu với 0,8002 điểm.", published=date(2023, 7, 20))
+    assert ("dti.rank", "Đà Nẵng", 1.0, "exact", 2022) in got
+    assert facts_dated("Tại tỉnh Bắc Giang, một số huyện như Sơn Động, Lục Ngạn tỷ lệ hồ sơ trực tuyến mới đạt khoảng 60%.") == set()

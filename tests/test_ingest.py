@@ -199,3 +199,14 @@ def test_clean_text_drops_the_related_articles_block():
     assert "Xem thêm các dịch vụ tại Cổng." in prose and "C." in prose
     tagged = clean_text("Tiêu đề\nNgày 15/05/2023\nA.\nB.\nTừ khóa: chuyển đổi số, Kon Tum\nC.\n")
     assert "Từ khóa" not in tagged and "C." not in tagged
+
+
+def test_a_dateline_with_published_and_updated_stamps_is_the_published_one():
+    assert parse_dateline("Đăng: 08:10, 24/08/2023 | Cập nhật: 10:25, 25/08/2023") == datetime(2023, 8, 24, 8, 10, tzinfo=VN)
+
+
+def test_clean_text_drops_a_same_section_block():
+    from dxdata.ingest import clean_text
+
+    text = clean_text("Tiêu đề\nNgày 05/10/2023\nA.\nB.\nThu Phương\nBài viết cùng chuyên mục\n- Quảng Bình: 1.600 điểm cầu\n")
+    assert "Thu Phương" in text and "Quảng Bình" not in text
