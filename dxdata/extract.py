@@ -1818,11 +1818,12 @@ def _scan_sentence(ctx: _Ctx, s: _Sentence, quants: list[Quantity], prev_folded:
         if match is not None and match.cue.where == "any" and q.text == "đầu" and not (
             _DTI_IN_SENTENCE.search(folded, s.start, s.end)
             or _DTI_IN_SENTENCE.search(prev_folded)
-            or (_DTI_IN_SENTENCE.search(ctx.title_folded) and not _LEADS_IN_AFTER.match(folded, q.end, s.end))
+            or (folded.endswith("ngôi ", s.start, q.start) and _DTI_IN_SENTENCE.search(ctx.title_folded) and not _LEADS_IN_AFTER.match(folded, q.end, s.end))
         ):
-            # "đứng đầu cả nước về tỷ lệ ..." leads in some other figure: the index must be named
-            # in the sentence or the one before; a plain first place ("giữ ngôi đầu") may take it
-            # from the title. "chỉ sau TP.HCM đứng đầu" is TP.HCM's: see _attribute.
+            # "đứng đầu cả nước về tỷ lệ ...", "đứng đầu cả nước với 98% hồ sơ ..." lead in some
+            # other figure: the index must be named in the sentence or the one before; only "giữ
+            # ngôi đầu", a place in a table, may take it from the title. "chỉ sau TP.HCM đứng đầu"
+            # is TP.HCM's: see _attribute.
             match = None
         if match is None or match.cue.where == "any":
             paren = _paren_parent_match(ctx, q, prev, s.end, active, local)
