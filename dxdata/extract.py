@@ -385,7 +385,7 @@ PARALLEL_SHAPE = _fc(r"^(?:\s*[^\W\d_]+){0,2}?[\s,;]*(?:còn|trong khi|và|,|ở
 # jump between candidate letters (an alternation of [Hh]..., [Qq]... branches is tried at every
 # position); each branch re-checks that letter with a lookbehind.
 _ADMIN_UNIT = re.compile(
-    r"[HhQqTtPpXx](?:(?<=[Hh])uyện|(?<=[Qq])uận|(?<=[Tt])hị xã|(?<=[Tt])hị trấn|(?<=[Pp])hường|(?<=[Xx])ã"
+    r"[HhQqTtPpXxĐđ](?:(?<=[Hh])uyện|(?<=[Qq])uận|(?<=[Tt])hị xã|(?<=[Tt])hị trấn|(?<=[Pp])hường|(?<=[Xx])ã|(?<=[Đđ])ặc khu"
     r"|(?<=T)P\.|(?<=T)p\.|(?<=T)P|(?<=[Tt])hành phố)(?:\s+đảo)?\s+"
 )
 _UNIT_DESCRIPTOR = re.compile(r"(?:biên giới|miền núi|vùng cao|vùng sâu|vùng xa|ven biển|nghèo|đảo|trung tâm|nông thôn|đặc biệt khó khăn)\s+")
@@ -630,7 +630,7 @@ _CONTEXT_LITERALS: dict[str, frozenset[str]] = {
         ("singular", _words_of(_SINGULAR_UNIT)),
         ("institution", _words_of(_INSTITUTION)),
         # _ADMIN_UNIT matches the case-kept text; these are its unit words as folded text has them.
-        ("admin", frozenset({"huyện", "quận", "thị xã", "thị trấn", "phường", "xã", "tp", "thành phố"})),
+        ("admin", frozenset({"huyện", "quận", "thị xã", "thị trấn", "phường", "xã", "tp", "thành phố", "đặc khu"})),
     )
     if words
 }
@@ -2298,7 +2298,7 @@ def _emit(ctx: _Ctx, s: _Sentence, q: Quantity, match: _Match, article, norm, fa
 
 
 # "Thanh Hóa xếp thứ 15, đồng hạng với Yên Bái": the province tied with holds the same rank.
-_TIED_WITH = _fc(r"\s*,?\s*(?:đồng hạng|cùng hạng|ngang hạng|bằng điểm) với\s+(?:tỉnh\s+|thành phố\s+|tp\.?\s*)?")
+_TIED_WITH = _fc(r"\s*(?:tỉnh,\s*thành phố|tỉnh|địa phương)?\s*,?\s*(?:đồng hạng|cùng hạng|ngang hạng|bằng điểm) với\s+(?:tỉnh\s+|thành phố\s+|tp\.?\s*)?")
 
 
 def _tied_province(ctx: _Ctx, s: _Sentence, q: Quantity) -> Province | None:

@@ -97,11 +97,11 @@ def parse_dateline(line: str) -> datetime | None:
         stamps = [_parse_bare_dateline(parts[i]) for i in dated]
         if any(stamp is None for stamp in stamps):
             return None
-        others = [p for i, p in enumerate(parts) if i not in dated and not _parse_time_only(p)]
+        others = [p for i, p in enumerate(parts) if i not in dated and not _parse_time_only(p) and not _PAGE_COUNTER.fullmatch(p)]
         if any(any(ch.isdigit() for ch in p) or len(p.split()) > _SECTION_MAX_WORDS for p in others):
             return None
         return stamps[0]
-    others = [p for i, p in enumerate(parts) if i != dated[0] and not _parse_time_only(p)]
+    others = [p for i, p in enumerate(parts) if i != dated[0] and not _parse_time_only(p) and not _PAGE_COUNTER.fullmatch(p)]
     if any(any(ch.isdigit() for ch in p) or len(p.split()) > _SECTION_MAX_WORDS for p in others):
         return None  # a section name has no figures and few words; anything else is prose
     # The dated part, with a time that stood in its own part ("05/10/2023 | 10:15").
@@ -112,6 +112,8 @@ def parse_dateline(line: str) -> datetime | None:
 # Separators between a section name and the dateline: "|", "›", "»", "—", "–", " - ", "•".
 _SECTION_SEPARATOR = re.compile(r"\s*(?:\||›|»|—|–|•|\s-\s)\s*")
 _SECTION_MAX_WORDS = 6
+# A page counter printed beside the dateline: "Lượt xem: 1.073", "12 bình luận".
+_PAGE_COUNTER = re.compile(r"\s*(?:(?:lượt xem|lượt đọc|lượt thích|bình luận|views?)\s*:?\s*[\d.,]+|[\d.,]+\s+(?:lượt xem|lượt đọc|bình luận))\s*", re.IGNORECASE)
 
 
 def _parse_time_only(part: str) -> bool:

@@ -513,3 +513,14 @@ def test_giu_ngoi_dau_and_figures_of_some_districts():
     got = facts_dated("Kết quả DTI năm 2022 vừa được công bố.\nỞ khối địa phương, Đà Nẵng tiếp tục giữ ngôi đầu với 0,8002 điểm.", published=date(2023, 7, 20))
     assert ("dti.rank", "Đà Nẵng", 1.0, "exact", 2022) in got
     assert facts_dated("Tại tỉnh Bắc Giang, một số huyện như Sơn Động, Lục Ngạn tỷ lệ hồ sơ trực tuyến mới đạt khoảng 60%.") == set()
+
+
+# Constructions from the misses of the first run on tests/blind9 (see its RESULTS.md).
+def test_a_tie_after_tinh_thanh_pho_a_score_without_a_verb_and_a_special_zone():
+    pub = date(2023, 7, 14)
+    got = facts_dated("Theo báo cáo DTI 2022, Hà Nam xếp thứ 20/63 tỉnh, thành phố, đồng hạng với Nam Định.", published=pub)
+    assert {("dti.rank", "Hà Nam", 20.0, "exact", 2022), ("dti.rank", "Nam Định", 20.0, "exact", 2022)} <= got
+    scored = facts_dated("Dẫn đầu bảng xếp hạng DTI năm 2022 vẫn là TP. Đà Nẵng với điểm DTI 0,8002.", published=pub)
+    assert ("dti.score", "Đà Nẵng", 0.8002, "exact", 2022) in scored
+    zone = facts_dated("Tại thành phố Hải Phòng, riêng đặc khu Cát Hải có 42 phản ánh hiện trường được giải quyết qua ứng dụng.")
+    assert zone == set()

@@ -210,3 +210,7 @@ def test_clean_text_drops_a_same_section_block():
 
     text = clean_text("Tiêu đề\nNgày 05/10/2023\nA.\nB.\nThu Phương\nBài viết cùng chuyên mục\n- Quảng Bình: 1.600 điểm cầu\n")
     assert "Thu Phương" in text and "Quảng Bình" not in text
+
+
+def test_a_dateline_with_a_view_counter():
+    assert parse_dateline("Ngày 12/01/2023 | Tin tức - Sự kiện | Lượt xem: 1.073") == datetime(2023, 1, 12, tzinfo=VN)
