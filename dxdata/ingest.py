@@ -142,18 +142,42 @@ def _parse_bare_dateline(line: str) -> datetime | None:
 
 
 def find_dateline(text: str, max_lines: int = 5) -> datetime | None:
-    """The first dateline among the first non-empty lines of a text."""
-    seen = 0
-    for line in text.splitlines():
-        if not line.strip():
-            continue
+    """The first dateline among the first non-empty lines of a text. Failing that, a short line
+    near the top or the bottom (where some portals print it, by the byline) that holds both a
+    date and a clock time: prose seldom states the minute, page furniture always does."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    for line in lines[:max_lines]:
         found = parse_dateline(line)
         if found:
             return found
-        seen += 1
-        if seen >= max_lines:
-            break
+    for line in [*lines[: max_lines + 3], *lines[-_BOTTOM_LINES:]]:
+        found = _stamp_in_furniture(line)
+        if found:
+            return found
     return None
+
+
+_BOTTOM_LINES = 8
+_FURNITURE_MAX_CHARS = 120
+
+
+def _stamp_in_furniture(line: str) -> datetime | None:
+    line = nfc(line).strip()
+    if len(line) > _FURNITURE_MAX_CHARS or line.endswith((".", "!", "?", ":")):
+        return None
+    for form in _DATE_FORMS:
+        date_match = form.search(line)
+        if date_match:
+            break
+    else:
+        return None
+    time_match = _TIME.search(line[: date_match.start()] + " " + line[date_match.end() :])
+    if time_match is None:
+        return None
+    try:
+        return datetime(int(date_match["y"]), int(date_match["m"]), int(date_match["d"]), int(time_match["H"]), int(time_match["M"]), tzinfo=VN_TZ)
+    except ValueError:
+        return None
 
 
 def clean_text(raw: str) -> str:

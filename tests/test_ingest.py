@@ -214,3 +214,12 @@ def test_clean_text_drops_a_same_section_block():
 
 def test_a_dateline_with_a_view_counter():
     assert parse_dateline("Ngày 12/01/2023 | Tin tức - Sự kiện | Lượt xem: 1.073") == datetime(2023, 1, 12, tzinfo=VN)
+
+
+def test_find_dateline_falls_back_to_a_stamp_with_a_clock_time_near_the_top_or_bottom():
+    from dxdata.ingest import find_dateline
+
+    bottom = "Tiêu đề\nĐoạn một.\nĐoạn hai.\nMinh Anh\n14/07/2023 10:25 - Báo Bắc Giang điện tử, chuyên mục thời sự trong tỉnh\n"
+    assert find_dateline(bottom) == datetime(2023, 7, 14, 10, 25, tzinfo=VN)
+    # A sentence that states a date and an hour is prose, not a stamp.
+    assert find_dateline("Tiêu đề\nNgày 15/3/2023, tỉnh tổ chức hội nghị lúc 8:00.\nNội dung.\n") is None
