@@ -495,7 +495,7 @@ def find_mentions(cased: str) -> list[Mention]:
 
 
 _PROVINCE_SCOPE = _fc(r"toàn tỉnh|cả tỉnh|toàn thành phố|tỉnh (?:hiện )?(?:có|đã)(?!\w)")
-_DISTRICT_SCOPE = _fc(r"toàn (?:huyện|quận|thị xã)\b|địa bàn (?:huyện|quận|thị xã|xã|phường)(?!\w)|(?:một số|nhiều|những) (?:huyện|quận|thị xã|xã|phường)(?: như)?(?!\w)")
+_DISTRICT_SCOPE = _fc(r"toàn (?:huyện|quận|thị xã)\b|địa bàn (?:huyện|quận|thị xã|xã|phường)(?!\w)|(?:một số|nhiều|những) (?:huyện|quận|thị xã|xã|phường)(?: như)?(?!\w)|(?:một số|nhiều|những) (?:đơn vị|sở|cơ quan)[^.;,\d]{0,60}? như(?!\w)")
 
 
 def _in_subunit_scope(ctx: "_Ctx", s: "_Sentence", q: Quantity, clause_end: int) -> bool:

@@ -323,6 +323,12 @@ def scan_quantities(folded: str, start: int = 0, end: int | None = None, *, styl
             if _is_rank_context(folded, lo, word_start, bare_ok=listed, value=ORDINAL_WORDS[m.group(1)]) and (m.group(1) != "một" or folded.startswith("số", m.start())):
                 a, b = m.span(1)
                 found.append(Quantity(a, b, float(ORDINAL_WORDS[m.group(1)]), "rank", text=m.group(1)))
+                # "ở vị trí thứ hai và ba": the ordinals listed after the first are ranks too.
+                nxt = _NEXT_ORDINAL.match(folded, b, end)
+                while nxt is not None:
+                    a, b = nxt.span(1)
+                    found.append(Quantity(a, b, float(ORDINAL_WORDS[nxt.group(1)]), "rank", text=nxt.group(1)))
+                    nxt = _NEXT_ORDINAL.match(folded, b, end)
         found.sort(key=lambda q: q.start)
     in_words = _word_quantities(folded, start, end)
     if in_words:
@@ -359,6 +365,7 @@ def _rank_word_matches(folded: str, start: int, end: int) -> list[re.Match]:
 
 
 _RANK_WORD_ANCHORS = ("thứ", "số")
+_NEXT_ORDINAL = re.compile(r"\s*(?:,|và|hoặc)\s*(?:thứ\s+)?(nhì|hai|ba|tư|bốn|năm|sáu|bảy|tám|chín|mười)(?!\w)(?!\s*\d)")
 
 
 def _first(item: tuple[int, re.Match]) -> int:

@@ -524,3 +524,23 @@ def test_a_tie_after_tinh_thanh_pho_a_score_without_a_verb_and_a_special_zone():
     assert ("dti.score", "Đà Nẵng", 0.8002, "exact", 2022) in scored
     zone = facts_dated("Tại thành phố Hải Phòng, riêng đặc khu Cát Hải có 42 phản ánh hiện trường được giải quyết qua ứng dụng.")
     assert zone == set()
+
+
+# Constructions from the first run on tests/blind10 (see its RESULTS.md).
+def test_one_teams_members_a_departments_share_and_listed_word_ranks():
+    assert facts_dated("Tại tỉnh Phú Yên, theo anh Tài, tổ của anh có 6 thành viên gồm trưởng thôn và đoàn viên.") == set()
+    assert facts_dated("Tại tỉnh Ninh Thuận, một số đơn vị có tỷ lệ hồ sơ trực tuyến cao như Sở Tư pháp (98%).") == set()
+    got = facts_dated(
+        "Theo DTI năm 2022, Đà Nẵng đứng đầu bảng xếp hạng, TP HCM và Quảng Ninh lần lượt ở vị trí thứ hai và ba.",
+        published=date(2023, 7, 12),
+    )
+    assert {("dti.rank", "Hồ Chí Minh", 2.0, "exact", 2022), ("dti.rank", "Quảng Ninh", 3.0, "exact", 2022)} <= got
+    assert ("dti.rank", "Quảng Ninh", 2.0, "exact", 2022) not in got
+
+
+def test_a_sub_index_score_written_before_its_name():
+    got = facts_dated("Theo DTI năm 2022, Đà Nẵng đạt 0,9 điểm thể chế số, 0,8253 điểm hạ tầng số.", published=date(2023, 7, 12))
+    assert got == {
+        ("dti.score_digital_institutions", "Đà Nẵng", 0.9, "exact", 2022),
+        ("dti.score_digital_infrastructure", "Đà Nẵng", 0.8253, "exact", 2022),
+    }
