@@ -1613,8 +1613,14 @@ def _share_pair(ctx: _Ctx, q: Quantity, assigned: list) -> list[_Match] | None:
     value, conf = _accepts("percent", q, ctx.folded)
     if value is None:
         return None
-    out = [_Match(r, c, 2.0, "+pair", value, 0.9 * conf) for r, c in _value_pairs().get(pm.rule.indicator_id, ()) if r.number == "percent"]
+    counts = [pm]
+    if _BOTH_LEVELS_AFTER.match(ctx.folded, q.end) and len(assigned) >= 2 and assigned[-2] is not None and assigned[-2][1].rule.number == "count":
+        counts.insert(0, assigned[-2][1])  # "12 UBND huyện và 143 UBND xã, đạt 100% cả hai cấp"
+    out = [_Match(r, c, 2.0, "+pair", value, 0.9 * conf) for m in counts for r, c in _value_pairs().get(m.rule.indicator_id, ()) if r.number == "percent"]
     return out or None
+
+
+_BOTH_LEVELS_AFTER = _fc(r"\s*(?:ở\s+)?cả hai cấp(?!\w)")
 
 
 # Between a value and the rank that goes with it: "0,6683 điểm, xếp hạng 29/63", "0,4052 điểm,
@@ -1744,6 +1750,7 @@ def _unanchored(pattern: re.Pattern) -> bool:
 
 
 _LEADS_IN_AFTER = _fc(r"\s+(?:cả nước\s+|toàn quốc\s+|khu vực\s+)?về(?!\w)")
+_CONTRAST_AFTER = _fc(r"\s(?:nhưng|trong khi|song|tuy nhiên|còn)\s")
 _BARE_UNIT_CUE = 5  # an after-cue match this short is a unit word ("điểm", "tổ"), not a name
 
 
@@ -1798,7 +1805,10 @@ def _scan_sentence(ctx: _Ctx, s: _Sentence, quants: list[Quantity], prev_folded:
         clause_end = _clause_end(folded, q.end, s.end)
         if i + 1 < len(quants):
             clause_end = min(clause_end, quants[i + 1].start)
-        local = folded[floor:clause_end]
+        # Exclusions look at the number's own clause; a contrast ("..., nhưng trong bảng xếp
+        # hạng PCI lại đứng thứ 38") starts another.
+        contrast = _CONTRAST_AFTER.search(folded, q.end, clause_end)
+        local = folded[floor : contrast.start() if contrast else clause_end]
         result = None
         match = respective.get(i) or _best_cue(ctx, q, floor, pre_end, s.end, active, local)
         if score_after_rank and (match is None or match.cue.where == "any"):
@@ -1957,7 +1967,7 @@ _ELIDED_SUBJECT = _fc(
     r"(?:(?:trong|đến|tới|tính|hết|cuối|đầu|năm|tháng|quý|nay|hiện nay|hiện tại|hiện|riêng|\d+|i{1,3}|iv)(?!\w)[\s,]*)+"
     r"(?:(?:mới|chỉ|đã|cũng|tiếp tục|thì)\s+)*(?:đạt|lên|là)\s*$"
     # "đạt 23,5%, trong khi năm 2020 chưa đến 10%": a contrast naming only the earlier year.
-    r"|[\s,]*(?:trong khi|còn|nhưng)\s+(?:(?:vào|đến|tới|hết|cuối)\s+)?năm\s+(?:19|20)\d\d\s*,?\s*(?:(?:mới|chỉ|thì)\s+)?$"
+    r"|[\s,]*(?:trong khi|còn|nhưng)\s+(?:(?:vào|đến|tới|hết|cuối)\s+)?(?:cùng kỳ\s+)?năm\s+(?:19|20)\d\d\s*,?\s*(?:(?:mới|chỉ|thì)\s+)?(?:đạt\s+|là\s+)?$"
 )
 
 
@@ -1986,7 +1996,11 @@ def _elided_match(ctx: _Ctx, q: Quantity, prev: Quantity, pre_end: int, last: _M
     value, conf = _accepts(last.rule.number, q, ctx.folded)
     if value is None:
         return None
-    return _Match(last.rule, last.cue, 0.5, "+elided", value, 0.85 * conf)
+    # "..., trong khi cùng kỳ năm 2022 chỉ đạt 28%": the year it names is this value's.
+    stated = None
+    for y in YEAR.finditer(ctx.folded, prev.end, pre_end):
+        stated = int(y.group(1))
+    return _Match(last.rule, last.cue, 0.5, "+elided", value, 0.85 * conf, year=stated)
 
 
 # "đạt 68,5%, cao hơn nhiều so với mức 41,2% của năm 2023": the value compared with is the same

@@ -544,3 +544,26 @@ def test_a_sub_index_score_written_before_its_name():
         ("dti.score_digital_institutions", "Đà Nẵng", 0.9, "exact", 2022),
         ("dti.score_digital_infrastructure", "Đà Nẵng", 0.8253, "exact", 2022),
     }
+
+
+def test_more_full_article_phrasings():
+    got = facts_dated(
+        "Cổng Dịch vụ công tỉnh Kon Tum cung cấp 1.720 thủ tục hành chính trên môi trường mạng. "
+        "Có 1.310 dịch vụ công của tỉnh đã được tích hợp, cung cấp trên Cổng Dịch vụ công quốc gia. "
+        "Hiện toàn tỉnh có 455 người làm công tác chuyên trách, phụ trách CNTT. "
+        "Hệ thống họp trực tuyến đã kết nối đến 10 UBND huyện, thành phố và 102 UBND xã, phường, thị trấn, đạt 100% cả hai cấp."
+    )
+    assert {
+        ("egov.online_services_total", "Kon Tum", 1720.0, "exact", 2024),
+        ("egov.services_on_national_portal", "Kon Tum", 1310.0, "exact", 2024),
+        ("workforce.it_staff_total", "Kon Tum", 455.0, "exact", 2024),
+        ("infra.videoconf_district_pct", "Kon Tum", 100.0, "exact", 2024),
+        ("infra.videoconf_commune_pct", "Kon Tum", 100.0, "exact", 2024),
+    } <= got
+    contrast = facts_dated("Trong 6 tháng đầu năm 2024, tỷ lệ hồ sơ tiếp nhận trực tuyến của tỉnh Kon Tum đạt 48,3%, trong khi cùng kỳ năm 2023 chỉ đạt 31%.")
+    assert ("egov.online_dossier_pct", "Kon Tum", 31.0, "exact", 2023) in contrast
+    pci = facts_dated(
+        "Năm 2022, Kon Tum xếp thứ 49/63 về chỉ số chuyển đổi số cấp tỉnh nhưng trong bảng xếp hạng năng lực cạnh tranh cấp tỉnh (PCI) lại đứng thứ 40.",
+        published=date(2023, 8, 1),
+    )
+    assert pci == {("dti.rank", "Kon Tum", 49.0, "exact", 2022)}
