@@ -580,6 +580,7 @@ class _Sentence:
     info: "_SentenceInfo | None" = None
     inside: set[str] | None = None  # literals occurring in the sentence (see LiteralHits.inside)
     unit_names: set[int] = field(default_factory=set)  # starts of province mentions naming a sub-unit
+    words: int = -1  # bit set of _SENTENCE_WORDS found in the sentence (-1: not looked for yet)
 
 
 @dataclass(slots=True)
@@ -647,6 +648,23 @@ def _marks(ctx: "_Ctx", s: _Sentence, name: str, regex: re.Pattern, text: str | 
         if words.isdisjoint(inside):
             return ()
     return regex.finditer(ctx.folded if text is None else text, s.start, s.end)
+
+
+# Words whose absence lets a sentence skip whole checks; looked for once per sentence.
+_SENTENCE_WORDS = ("tháng", "quý", "nửa", "này", "đó", "trên", "tương ứng", "nhưng", "trong khi", "song", "tuy nhiên", "còn")
+_PERIOD_BITS = 0b111  # tháng, quý, nửa
+_REFERS_BACK_BITS = 0b1111000  # này, đó, trên, tương ứng
+_CONTRAST_BITS = 0b111110000000  # nhưng, trong khi, song, tuy nhiên, còn
+
+
+def _sentence_words(ctx: "_Ctx", s: "_Sentence") -> int:
+    if s.words < 0:
+        bits = 0
+        for i, word in enumerate(_SENTENCE_WORDS):
+            if ctx.folded.find(word, s.start, s.end) >= 0:
+                bits |= 1 << i
+        s.words = bits
+    return s.words
 
 
 def _inside(ctx: "_Ctx", s: _Sentence) -> set[str]:
@@ -933,14 +951,18 @@ def _scan_tables(ctx: _Ctx, body: list[_Sentence], article: Article, norm, facts
     header: dict[int, _HeaderColumn] = {}
     width = 0
     by_row = False  # the second shape: a header with no indicator column
-    intro = ""
     consumed: set[int] = set()
+    before: _Sentence | None = None  # the last sentence that is not a table row: the table's introduction
     for s in body:
-        line = text[s.start : s.end]
-        cells = _cells(line) if ("|" in line or "\t" in line) else []
-        if len(cells) < 2:
-            header, width, by_row, intro = {}, 0, False, ctx.folded[s.start : s.end]
+        if text.find("|", s.start, s.end) < 0 and text.find("\t", s.start, s.end) < 0:
+            header, width, by_row, before = {}, 0, False, s
             continue
+        line = text[s.start : s.end]
+        cells = _cells(line)
+        if len(cells) < 2:
+            header, width, by_row, before = {}, 0, False, s
+            continue
+        intro = ctx.folded[before.start : before.end] if before is not None else ""
         named = [(col, p) for col, p in ((col, register.lookup(cell)) for col, cell in enumerate(cells)) if p is not None]
         if not named and not header and not by_row:
             header = _header_indicators(ctx, cells, intro + " \n " + ctx.title_folded)
@@ -1311,8 +1333,9 @@ def _period(ctx: _Ctx, s: _Sentence, q: Quantity, clause_end: int) -> tuple[int 
     # "đến cuối tháng 5/2024 toàn tỉnh có 2.784 trạm BTS": a stated month dates the figure to
     # its year, with no date of its own.
     own_part = max(s.start, ctx.folded.rfind(";", s.start, q.start) + 1)
-    # Both period patterns need "tháng", "quý" or "nửa"; most clauses have none of them.
-    has_month = ctx.folded.find("tháng", own_part, q.start) >= 0
+    # Both period patterns need "tháng", "quý" or "nửa"; most sentences have none of them.
+    period_words = _sentence_words(ctx, s) & _PERIOD_BITS
+    has_month = bool(period_words & 1) and ctx.folded.find("tháng", own_part, q.start) >= 0
     month = None
     if has_month:
         for month in _MONTH_YEAR.finditer(ctx.folded, own_part, q.start):
@@ -1324,7 +1347,7 @@ def _period(ctx: _Ctx, s: _Sentence, q: Quantity, clause_end: int) -> tuple[int 
     # period must be named in the number's own part of the sentence (after any ";").
     if (
         ctx.published is not None
-        and (has_month or ctx.folded.find("quý", own_part, q.start) >= 0 or ctx.folded.find("nửa", own_part, q.start) >= 0)
+        and (has_month or (period_words & 0b110 and (ctx.folded.find("quý", own_part, q.start) >= 0 or ctx.folded.find("nửa", own_part, q.start) >= 0)))
         and _PART_OF_YEAR.search(ctx.folded, own_part, q.start)
         and not any(a < q.start and not ignored for a, _e, _y, ignored, _ok in info.years)
         and not any(p < q.start for p in info.period_present)
@@ -1759,7 +1782,7 @@ def _scan_sentence(ctx: _Ctx, s: _Sentence, quants: list[Quantity], prev_folded:
     active = _active_cues(ctx, s, prev_folded)
     refers_back = (
         ctx.last_matches_para == s.para
-        and any(folded.find(w, s.start, s.end) >= 0 for w in _REFERS_BACK_WORDS)
+        and _sentence_words(ctx, s) & _REFERS_BACK_BITS != 0
         and _REFERS_BACK.search(folded, s.start, s.end) is not None
     )
     if not active and not refers_back:
@@ -1807,7 +1830,7 @@ def _scan_sentence(ctx: _Ctx, s: _Sentence, quants: list[Quantity], prev_folded:
             clause_end = min(clause_end, quants[i + 1].start)
         # Exclusions look at the number's own clause; a contrast ("..., nhưng trong bảng xếp
         # hạng PCI lại đứng thứ 38") starts another.
-        contrast = _CONTRAST_AFTER.search(folded, q.end, clause_end)
+        contrast = _CONTRAST_AFTER.search(folded, q.end, clause_end) if _sentence_words(ctx, s) & _CONTRAST_BITS else None
         local = folded[floor : contrast.start() if contrast else clause_end]
         result = None
         match = respective.get(i) or _best_cue(ctx, q, floor, pre_end, s.end, active, local)
@@ -1926,7 +1949,6 @@ def _rank_span_respective(ctx: _Ctx, s: _Sentence, quants: list[Quantity], at: i
 # "Cùng năm, tỷ lệ này tại TP HCM là 67%": the indicator of the sentence before. "Các con số
 # tương ứng ở Hà Nội là 1.958, 1.263 và 1.620": its figures, in order, for another province.
 _REFERS_BACK = _fc(r"(?:tỷ lệ|con số|số liệu|chỉ số|mức) (?:này|đó|trên)(?!\w)|(?:con số|số liệu|chỉ số|giá trị|mức)[^.;\d]{0,12}? tương ứng(?!\w)")
-_REFERS_BACK_WORDS = ("này", "đó", "trên", "tương ứng")  # one of them is in every _REFERS_BACK match
 _ANAPHOR_BEFORE = _fc(r"(?:tỷ lệ|con số|số liệu|chỉ số|mức) (?:này|đó|trên)(?!\w)[^.;\d]{0,40}?$")
 _CORRESPONDING = _fc(r"(?:con số|số liệu|chỉ số|giá trị|mức)[^.;\d]{0,12}? tương ứng(?!\w)")
 _SAME_YEAR = _fc(r"cùng năm|cùng thời gian|cùng kỳ")
