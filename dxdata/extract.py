@@ -377,7 +377,7 @@ TRANSITION_SHAPE = _fc(r"^\s*(?:\(\s*năm\s+(?:19|20)\d\d\s*\)\s*|năm\s+(?:19|2
 # "... và Đà Nẵng (" (the province itself is checked to be one compared with).
 COMPARED_PAREN_SHAPE = _fc(r"^\s*\)?[^.;\d()]{0,80}?(?:so với|hơn|kém|sau|thua|và|,)\s+(?:tỉnh\s+|thành phố\s+|tp\.?\s*)?[^\W\d_][^.;\d()]{0,30}?\(\s*$")
 YEAR_SERIES_SHAPE = _fc(r"^\s*(?:[^\W\d_]+\s*){0,2}[,;]\s*(?:và\s+|còn\s+)?(?:(?:con số|tỷ lệ|số liệu|chỉ số) (?:này|đó|trên)\s+)?(?:trong\s+)?năm\s+((?:19|20)\d\d)\s*(?:là|đạt|có)\s*$")
-PARALLEL_SHAPE = _fc(r"^(?:\s*[^\W\d_]+){0,2}?[\s,;]*(?:còn|trong khi|và|,|ở|tại|của)?[\s,]*(?:ở|tại|của)?\s*(?:tỉnh|thành phố|tp\.?)?\s*[^\d,;%]{0,30}?\s*(?:đạt|có|là|được|xếp thứ|đứng thứ|chỉ đạt|mới đạt)?\s*$")
+PARALLEL_SHAPE = _fc(r"^(?:(?:\s*[^\W\d_]+){1,2}\s*[,;])?[\s,;]*(?:còn|trong khi|và|,|ở|tại|của)?[\s,]*(?:ở|tại|của)?\s*(?:tỉnh|thành phố|tp\.?)?\s*[^\d,;%]{0,30}?\s*(?:đạt|có|là|được|xếp thứ|đứng thứ|chỉ đạt|mới đạt)?\s*$")
 
 # Sub-provincial units. Admin units count as sub-units unless their name is a province
 # ("TP. Cần Thơ"); named institutions always do.
@@ -1314,6 +1314,7 @@ _NEXT_ITEM = re.compile(r"[,;]|(?<!\w)(?:và|còn|trong khi|nhưng|rồi)(?!\w)"
 
 _MONTH_YEAR = _fc(r"(?:đến|tới|tính đến|hết|cuối|trong)\s+(?:hết\s+|cuối\s+)?tháng\s+\d{1,2}\s*/\s*((?:19|20)\d\d)(?!\d)")
 _PART_OF_YEAR = _fc(r"(?<!\w)(?:\d{1,2}|ba|sáu|chín) tháng(?: đầu năm| cuối năm| qua| năm)?(?!\w)(?! \d)|nửa đầu năm|(?<!\w)quý (?:i|ii|iii|iv|1|2|3|4)(?!\w)")
+_PRESENT_AFTER_FIRST = frozenset("vhđt")  # vào, hiện nay / hiện tại, đến nay, thời điểm hiện tại
 _PRESENT_AFTER = _fc(r"\s*(?:vào\s+)?(?:hiện nay|hiện tại|thời điểm hiện tại|đến nay)(?!\w)")
 
 
@@ -1328,7 +1329,7 @@ def _period(ctx: _Ctx, s: _Sentence, q: Quantity, clause_end: int) -> tuple[int 
         except ValueError:
             pass
     # "lên 86,5% hiện nay": the number is today's, whatever year came before it.
-    if _PRESENT_AFTER.match(ctx.folded, q.end, clause_end) and ctx.published is not None:
+    if ctx.published is not None and _next_char_in(ctx.folded, q.end, clause_end, _PRESENT_AFTER_FIRST) and _PRESENT_AFTER.match(ctx.folded, q.end, clause_end):
         return ctx.published.year, ctx.published_iso, "present"
     # "đến cuối tháng 5/2024 toàn tỉnh có 2.784 trạm BTS": a stated month dates the figure to
     # its year, with no date of its own.
@@ -1469,6 +1470,7 @@ def _aside_mentions(folded: str, cased: str, mentions: list[Mention]) -> tuple[f
     return frozenset(out), frozenset(out | contrast)
 
 
+_ANAPHORIC_STARTS = ("tỉnh", "thành phố", "địa phương", "tp")
 _ANAPHORIC_SUBJECT = _fc(r"\s*(?:tỉnh|thành phố|địa phương|tp\.?)(?: này| ta| nhà)?\s+(?:cũng|hiện|đã|đang|còn|có|đạt|xếp|đứng|vẫn)(?!\w)")
 
 
@@ -1482,7 +1484,7 @@ def _carried_province(ctx: _Ctx, s: _Sentence) -> tuple[Province | None, str, fl
         if m.start < s.start and m.start not in ctx.asides:
             last = m
             break
-    if last is None and _ANAPHORIC_SUBJECT.match(ctx.folded, s.start, s.end):
+    if last is None and ctx.folded.startswith(_ANAPHORIC_STARTS, s.start) and _ANAPHORIC_SUBJECT.match(ctx.folded, s.start, s.end):
         # "Bình Định hiện có 3.512 trạm BTS." / "Tỉnh cũng có 174 doanh nghiệp ...": a sentence on
         # its own line whose subject is "tỉnh" continues the line before.
         i = bisect_left(ctx.sentence_starts, s.start) - 1
