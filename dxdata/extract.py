@@ -765,6 +765,7 @@ class _Ctx:
     statement_spans: list[tuple[int, int]] | None = None  # statement-cue words found (start, end), by start
     asides: frozenset[int] = frozenset()  # starts of mentions that are not a running subject
     compared: frozenset[int] = frozenset()  # starts of mentions compared with, never a subject
+    lead_para: int = -1  # the paragraph of the lead (sapo)
     title_requires: dict[re.Pattern, bool] = field(default_factory=dict)  # requires pattern -> found in the title
     # The facts of the last sentence that gave any, in order, with their years and paragraph:
     # "tỷ lệ này ..." and "các con số tương ứng ..." in the next sentence refer back to them.
@@ -838,6 +839,7 @@ def extract_article(article: Article, *, threshold: float = DEFAULT_THRESHOLD) -
         title_provinces, article_provinces, subunit_article,
     )
     ctx.number_style = number_style(text)
+    ctx.lead_para = lead_para if lead_para is not None else -1
     ctx.mention_paras = mention_paras
     ctx.asides = asides
     ctx.compared = compared
@@ -953,17 +955,32 @@ def _scan_tables(ctx: _Ctx, body: list[_Sentence], article: Article, norm, facts
     by_row = False  # the second shape: a header with no indicator column
     consumed: set[int] = set()
     before: _Sentence | None = None  # the last sentence that is not a table row: the table's introduction
+    columns: dict[int, Province] = {}  # the fourth shape: a column per province
     for s in body:
         if text.find("|", s.start, s.end) < 0 and text.find("\t", s.start, s.end) < 0:
-            header, width, by_row, before = {}, 0, False, s
+            header, width, by_row, before, columns = {}, 0, False, s, {}
             continue
         line = text[s.start : s.end]
         cells = _cells(line)
         if len(cells) < 2:
-            header, width, by_row, before = {}, 0, False, s
+            header, width, by_row, before, columns = {}, 0, False, s, {}
             continue
         intro = ctx.folded[before.start : before.end] if before is not None else ""
         named = [(col, p) for col, p in ((col, register.lookup(cell)) for col, cell in enumerate(cells)) if p is not None]
+        if not header and not by_row and len(named) >= 2 and named[0][0] > 0:
+            # "Chỉ số | Đà Nẵng | TP HCM | Quảng Ninh": a column per province, a row per indicator.
+            columns = dict(named)
+            width = len(cells)
+            consumed.add(s.start)
+            continue
+        if columns and len(cells) == width and not named:
+            row = _header_indicators(ctx, cells[:1], intro + " \n " + ctx.title_folded)
+            if 0 in row:
+                consumed.add(s.start)
+                candidates, head = row[0]
+                for col, col_province in columns.items():
+                    _table_fact(ctx, s, line, cells[col], candidates, head, intro, col_province, article, norm, facts)
+            continue
         if not named and not header and not by_row:
             header = _header_indicators(ctx, cells, intro + " \n " + ctx.title_folded)
             width = len(cells)
@@ -1776,6 +1793,8 @@ def _unanchored(pattern: re.Pattern) -> bool:
 
 _LEADS_IN_AFTER = _fc(r"\s+(?:cả nước\s+|toàn quốc\s+|khu vực\s+)?về(?!\w)")
 _CONTRAST_AFTER = _fc(r"\s(?:nhưng|trong khi|song|tuy nhiên|còn)\s")
+# "từng hai năm liền giữ vị trí thứ hai": a place once held, with no edition to date it.
+_PAST_PLACE_BEFORE = _fc(r"(?<!\w)từng(?!\w)[^,;.\d]{0,40}$")
 _BARE_UNIT_CUE = 5  # an after-cue match this short is a unit word ("điểm", "tổ"), not a name
 
 
@@ -1886,6 +1905,7 @@ def _scan_sentence(ctx: _Ctx, s: _Sentence, quants: list[Quantity], prev_folded:
                 and not _share_of_total(folded, q, s.end)
             )
             or _gap_to_compared(ctx, s, pre_end)
+            or (q.kind == "rank" and _PAST_PLACE_BEFORE.search(folded, max(floor, pre_end - 60), pre_end) is not None)
             or (_next_char_in(folded, q.end, s.end, _GROWTH_AFTER_FIRST) and GROWTH_AFTER.match(folded, q.end, s.end))
             or _is_national(ctx, s, q)
             or _in_subunit_scope(ctx, s, q, clause_end)
@@ -2487,6 +2507,18 @@ def _dti_year(ctx: _Ctx, s: _Sentence, q: Quantity) -> int | None:
             m = DTI_YEAR.search(folded, o.start, o.end)
             if m and int(m.group(1)) <= pub:
                 return int(m.group(1))
+            i -= 1
+        # Pages that give each sentence its own line name the edition in the paragraph before or
+        # in the sapo (the lead paragraph), not in some earlier history paragraph.
+        lead = ctx.lead_para
+        while i >= 0:
+            o = ctx.sentences[i]
+            if o.para == s.para - 1 or o.para == lead:
+                m = DTI_YEAR.search(folded, o.start, o.end)
+                if m and int(m.group(1)) <= pub:
+                    return int(m.group(1))
+            elif o.para < lead:
+                break
             i -= 1
         m = DTI_YEAR.search(ctx.title_folded)
         if m:

@@ -42,8 +42,9 @@ CREDIT_LINE = re.compile(
 # provinces' figures; everything from it on is dropped.
 RELATED_HEADING = re.compile(
     r"^(?:tin liên quan|bài liên quan|bài viết liên quan|(?:tin|bài|bài viết) cùng chuyên mục|cùng chuyên mục"
-    r"|(?:các )?tin khác|(?:các )?bài khác|xem thêm|đọc thêm|tin mới(?: nhất)?|tin nổi bật|tin đọc nhiều|đọc nhiều nhất"
-    r"|tin xem nhiều|có thể bạn quan tâm|từ khóa|từ khoá|tags?)\s*(?::.*)?$",
+    r"|(?:các )?tin khác|(?:các )?bài khác|tin bài khác|tin,? bài liên quan|xem thêm|đọc thêm|tin mới(?: nhất)?|mới nhất"
+    r"|tin nổi bật|tin đọc nhiều|đọc nhiều(?: nhất)?|tin xem nhiều|xem nhiều(?: nhất)?|quan tâm nhất|có thể bạn quan tâm"
+    r"|từ khóa|từ khoá|tags?)\s*(?:(?::|\|).*)?$",
     re.IGNORECASE,
 )
 

@@ -98,6 +98,8 @@ _FIRST_PLACE = re.compile(
     r"|(?:đứng|dẫn) (đầu)(?=\s*[,.;]|\s+(?:cả nước|toàn quốc|cả ba|cả 3|các trụ cột|ba trụ cột|bảng|trong bảng|với|khối|ở (?:cả|các|bảng|trụ))))"
     r"|giữ (?:vững )?ngôi (đầu)(?!\w)"
 )
+# Not "ba địa phương xếp cuối bảng là ...": a group of the last places, listed after it.
+_LAST_PLACE = re.compile(r"(?<!\w)(?:xếp|đứng|nằm)\s+(cuối cùng|cuối bảng|chót bảng|bét bảng)(?!\w)(?!\s+(?:khu vực|vùng|miền|nhóm|là|gồm|thuộc về))")
 _COUNTED_GROUP = re.compile(r"(?<![\d.,])\d+\s+(?:huyện|xã|tỉnh|địa phương|đơn vị|thành phố|quận|doanh nghiệp|sở|cơ quan|trường)(?:\s+[^\W\d]+)?\s+$")  # "3 huyện đứng đầu": a group of leaders
 # "412 trên tổng số 460 xã": a part of a whole, read like "412/460".
 _OF_TOTAL_AFTER = re.compile(r"\s+trên\s+tổng\s+số\s+(\d+(?:\.\d{3})*)(?![\d,.]\d)")
@@ -326,13 +328,20 @@ def scan_quantities(folded: str, start: int = 0, end: int | None = None, *, styl
                 # "ở vị trí thứ hai và ba": the ordinals listed after the first are ranks too.
                 nxt = _NEXT_ORDINAL.match(folded, b, end)
                 while nxt is not None:
-                    a, b = nxt.span(1)
-                    found.append(Quantity(a, b, float(ORDINAL_WORDS[nxt.group(1)]), "rank", text=nxt.group(1)))
+                    g = nxt.lastindex or 1
+                    a, b = nxt.span(g)
+                    found.append(Quantity(a, b, float(ORDINAL_WORDS[nxt.group(g)]), "rank", text=nxt.group(g)))
                     nxt = _NEXT_ORDINAL.match(folded, b, end)
         found.sort(key=lambda q: q.start)
     in_words = _word_quantities(folded, start, end)
     if in_words:
         found.extend(in_words)
+        found.sort(key=lambda q: q.start)
+    if folded.find("cuối", start, end) >= 0:
+        # "Bắc Kạn xếp cuối cùng", "đứng cuối bảng": the last place of the 63.
+        for m in _LAST_PLACE.finditer(folded, start, end):
+            if "nhóm" not in folded[max(start, m.start() - 40) : m.start()]:
+                found.append(Quantity(m.start(1), m.end(1), 63.0, "rank", denominator=63, text=m.group(1)))
         found.sort(key=lambda q: q.start)
     if folded.find("đứng đầu", start, end) >= 0 or folded.find("dẫn đầu", start, end) >= 0 or folded.find("ngôi đầu", start, end) >= 0:
         for m in _FIRST_PLACE.finditer(folded, start, end):
@@ -365,7 +374,10 @@ def _rank_word_matches(folded: str, start: int, end: int) -> list[re.Match]:
 
 
 _RANK_WORD_ANCHORS = ("thứ", "số")
-_NEXT_ORDINAL = re.compile(r"\s*(?:,|và|hoặc)\s*(?:thứ\s+)?(nhì|hai|ba|tư|bốn|năm|sáu|bảy|tám|chín|mười)(?!\w)(?!\s*\d)")
+# "năm" (five) only after "thứ": bare, it is "năm nay", "năm 2023" (the year).
+_NEXT_ORDINAL = re.compile(
+    r"\s*(?:,|và|hoặc)\s*(?:thứ\s+(nhì|hai|ba|tư|bốn|năm|sáu|bảy|tám|chín|mười)|(nhì|hai|ba|tư|bốn|sáu|bảy|tám|chín|mười))(?!\w)(?!\s*\d)"
+)
 
 
 def _first(item: tuple[int, re.Match]) -> int:

@@ -567,3 +567,30 @@ def test_more_full_article_phrasings():
         published=date(2023, 8, 1),
     )
     assert pci == {("dti.rank", "Kon Tum", 49.0, "exact", 2022)}
+
+
+# Constructions from the first run on tests/blind11 (see its RESULTS.md).
+def test_the_edition_named_in_the_sapo_dates_ranks_in_later_one_line_paragraphs():
+    body = (
+        "Đà Nẵng tiếp tục giữ vị trí số một trong bảng xếp hạng chỉ số chuyển đổi số cấp tỉnh (DTI) năm 2023.\n"
+        "Bộ vừa công bố báo cáo đánh giá của các bộ, ngành và địa phương.\n"
+        "Theo đó, Sơn La xếp thứ 40 trong số 63 tỉnh, thành phố."
+    )
+    got = facts_dated(body, published=date(2024, 9, 20))
+    assert ("dti.rank", "Sơn La", 40.0, "exact", 2023) in got
+
+
+def test_a_former_place_a_last_place_and_a_table_with_a_column_per_province():
+    pub = date(2023, 7, 13)
+    got = facts_dated("Theo DTI năm 2022, Thừa Thiên Huế, từng hai năm liền giữ vị trí thứ hai, năm nay lùi xuống thứ tư với 0,6975 điểm.", published=pub)
+    assert ("dti.rank", "Huế", 4.0, "exact", 2022) in got and ("dti.rank", "Huế", 2.0, "exact", 2022) not in got
+    assert ("dti.rank", "Bắc Kạn", 63.0, "exact", 2022) in facts_dated("Theo DTI năm 2022, Bắc Kạn xếp cuối cùng.", published=pub)
+    assert facts_dated("Theo DTI năm 2022, ba địa phương xếp cuối bảng là Cao Bằng, Gia Lai và Bắc Kạn.", published=pub) == set()
+    table = facts_dated(
+        "Điểm một số chỉ số chính trong Bộ chỉ số DTI năm 2022:\nChỉ số | Đà Nẵng | Quảng Ninh\nHạ tầng số | 0,8253 | 0,7648\n",
+        published=pub,
+    )
+    assert table == {
+        ("dti.score_digital_infrastructure", "Đà Nẵng", 0.8253, "exact", 2022),
+        ("dti.score_digital_infrastructure", "Quảng Ninh", 0.7648, "exact", 2022),
+    }

@@ -223,3 +223,11 @@ def test_find_dateline_falls_back_to_a_stamp_with_a_clock_time_near_the_top_or_b
     assert find_dateline(bottom) == datetime(2023, 7, 14, 10, 25, tzinfo=VN)
     # A sentence that states a date and an hour is prose, not a stamp.
     assert find_dateline("Tiêu đề\nNgày 15/3/2023, tỉnh tổ chức hội nghị lúc 8:00.\nNội dung.\n") is None
+
+
+def test_clean_text_drops_other_related_headings():
+    from dxdata.ingest import clean_text
+
+    for heading in ("Tin bài khác", "TIN BÀI KHÁC", "Mới nhất | Quan tâm nhất", "Xem nhiều nhất"):
+        text = clean_text(f"Tiêu đề\nNgày 05/10/2023\nA.\nB.\n{heading}\nGia Lai xếp thứ 31/34 về chỉ số chuyển đổi số\n")
+        assert "Gia Lai" not in text, heading
