@@ -766,6 +766,7 @@ class _Ctx:
     asides: frozenset[int] = frozenset()  # starts of mentions that are not a running subject
     compared: frozenset[int] = frozenset()  # starts of mentions compared with, never a subject
     lead_para: int = -1  # the paragraph of the lead (sapo)
+    para_editions: dict[int, int | None] = field(default_factory=dict)  # paragraph -> the DTI edition it names
     title_requires: dict[re.Pattern, bool] = field(default_factory=dict)  # requires pattern -> found in the title
     # The facts of the last sentence that gave any, in order, with their years and paragraph:
     # "tỷ lệ này ..." and "các con số tương ứng ..." in the next sentence refer back to them.
@@ -2467,6 +2468,21 @@ _YEAR_AFTER_RANK = _fc(r"\s*(?:của\s+|trong\s+|vào\s+)?năm\s+((?:19|20)\d\d)
 _PAREN_YEAR_RANK = _fc(r"năm\s+((?:19|20)\d\d)\s*\(\s*(?:(?:xếp|đứng)\s+)?(?:thứ|hạng)\s*$")
 
 
+def _paragraph_edition(ctx: _Ctx, para: int, pub: int) -> int | None:
+    """The DTI edition a paragraph names last (not after the publication year), found once."""
+    if para not in ctx.para_editions:
+        found = None
+        for o in ctx.sentences:
+            if o.para == para:
+                for m in DTI_YEAR.finditer(ctx.folded, o.start, o.end):
+                    if int(m.group(1)) <= pub:
+                        found = int(m.group(1))
+            elif o.para > para:
+                break
+        ctx.para_editions[para] = found
+    return ctx.para_editions[para]
+
+
 def _dti_year(ctx: _Ctx, s: _Sentence, q: Quantity) -> int | None:
     folded = ctx.folded
     year = None
@@ -2510,16 +2526,11 @@ def _dti_year(ctx: _Ctx, s: _Sentence, q: Quantity) -> int | None:
             i -= 1
         # Pages that give each sentence its own line name the edition in the paragraph before or
         # in the sapo (the lead paragraph), not in some earlier history paragraph.
-        lead = ctx.lead_para
-        while i >= 0:
-            o = ctx.sentences[i]
-            if o.para == s.para - 1 or o.para == lead:
-                m = DTI_YEAR.search(folded, o.start, o.end)
-                if m and int(m.group(1)) <= pub:
-                    return int(m.group(1))
-            elif o.para < lead:
-                break
-            i -= 1
+        for para in (s.para - 1, ctx.lead_para):
+            if 0 <= para < s.para:
+                edition = _paragraph_edition(ctx, para, pub)
+                if edition is not None:
+                    return edition
         m = DTI_YEAR.search(ctx.title_folded)
         if m:
             year = int(m.group(1))
