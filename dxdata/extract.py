@@ -580,7 +580,6 @@ class _Sentence:
     info: "_SentenceInfo | None" = None
     inside: set[str] | None = None  # literals occurring in the sentence (see LiteralHits.inside)
     unit_names: set[int] = field(default_factory=set)  # starts of province mentions naming a sub-unit
-    words: int = -1  # bit set of _SENTENCE_WORDS found in the sentence (-1: not looked for yet)
 
 
 @dataclass(slots=True)
@@ -630,6 +629,8 @@ _CONTEXT_LITERALS: dict[str, frozenset[str]] = {
         ("period_present", _words_of(PERIOD_PRESENT)),
         ("singular", _words_of(_SINGULAR_UNIT)),
         ("institution", _words_of(_INSTITUTION)),
+        # Checked with _has_any (declared below, with the checks they serve).
+        ("sentence_words", frozenset({"tháng", "quý", "nửa", "này", "đó", "trên", "tương ứng", "nhưng", "trong khi", "song", "tuy nhiên", "còn"})),
         # _ADMIN_UNIT matches the case-kept text; these are its unit words as folded text has them.
         ("admin", frozenset({"huyện", "quận", "thị xã", "thị trấn", "phường", "xã", "tp", "thành phố", "đặc khu"})),
     )
@@ -650,21 +651,15 @@ def _marks(ctx: "_Ctx", s: _Sentence, name: str, regex: re.Pattern, text: str | 
     return regex.finditer(ctx.folded if text is None else text, s.start, s.end)
 
 
-# Words whose absence lets a sentence skip whole checks; looked for once per sentence.
-_SENTENCE_WORDS = ("tháng", "quý", "nửa", "này", "đó", "trên", "tương ứng", "nhưng", "trong khi", "song", "tuy nhiên", "còn")
-_PERIOD_BITS = 0b111  # tháng, quý, nửa
-_REFERS_BACK_BITS = 0b1111000  # này, đó, trên, tương ứng
-_CONTRAST_BITS = 0b111110000000  # nhưng, trong khi, song, tuy nhiên, còn
+# Words whose absence lets a sentence skip whole checks. They are found with every other word in
+# the article's one Aho-Corasick pass (see _CONTEXT_LITERALS), so a check is a set lookup.
+_PERIOD_WORDS = frozenset({"tháng", "quý", "nửa"})
+_REFERS_BACK_WORDS = frozenset({"này", "đó", "trên", "tương ứng"})
+_CONTRAST_WORDS = frozenset({"nhưng", "trong khi", "song", "tuy nhiên", "còn"})
 
 
-def _sentence_words(ctx: "_Ctx", s: "_Sentence") -> int:
-    if s.words < 0:
-        bits = 0
-        for i, word in enumerate(_SENTENCE_WORDS):
-            if ctx.folded.find(word, s.start, s.end) >= 0:
-                bits |= 1 << i
-        s.words = bits
-    return s.words
+def _has_any(ctx: "_Ctx", s: "_Sentence", words: frozenset[str]) -> bool:
+    return not words.isdisjoint(_inside(ctx, s))
 
 
 def _inside(ctx: "_Ctx", s: _Sentence) -> set[str]:
@@ -1353,8 +1348,8 @@ def _period(ctx: _Ctx, s: _Sentence, q: Quantity, clause_end: int) -> tuple[int 
     # its year, with no date of its own.
     own_part = max(s.start, ctx.folded.rfind(";", s.start, q.start) + 1)
     # Both period patterns need "tháng", "quý" or "nửa"; most sentences have none of them.
-    period_words = _sentence_words(ctx, s) & _PERIOD_BITS
-    has_month = bool(period_words & 1) and ctx.folded.find("tháng", own_part, q.start) >= 0
+    period_words = _has_any(ctx, s, _PERIOD_WORDS)
+    has_month = period_words and ctx.folded.find("tháng", own_part, q.start) >= 0
     month = None
     if has_month:
         for month in _MONTH_YEAR.finditer(ctx.folded, own_part, q.start):
@@ -1366,7 +1361,7 @@ def _period(ctx: _Ctx, s: _Sentence, q: Quantity, clause_end: int) -> tuple[int 
     # period must be named in the number's own part of the sentence (after any ";").
     if (
         ctx.published is not None
-        and (has_month or (period_words & 0b110 and (ctx.folded.find("quý", own_part, q.start) >= 0 or ctx.folded.find("nửa", own_part, q.start) >= 0)))
+        and (has_month or (period_words and (ctx.folded.find("quý", own_part, q.start) >= 0 or ctx.folded.find("nửa", own_part, q.start) >= 0)))
         and _PART_OF_YEAR.search(ctx.folded, own_part, q.start)
         and not any(a < q.start and not ignored for a, _e, _y, ignored, _ok in info.years)
         and not any(p < q.start for p in info.period_present)
@@ -1804,7 +1799,7 @@ def _scan_sentence(ctx: _Ctx, s: _Sentence, quants: list[Quantity], prev_folded:
     active = _active_cues(ctx, s, prev_folded)
     refers_back = (
         ctx.last_matches_para == s.para
-        and _sentence_words(ctx, s) & _REFERS_BACK_BITS != 0
+        and _has_any(ctx, s, _REFERS_BACK_WORDS)
         and _REFERS_BACK.search(folded, s.start, s.end) is not None
     )
     if not active and not refers_back:
@@ -1852,7 +1847,7 @@ def _scan_sentence(ctx: _Ctx, s: _Sentence, quants: list[Quantity], prev_folded:
             clause_end = min(clause_end, quants[i + 1].start)
         # Exclusions look at the number's own clause; a contrast ("..., nhưng trong bảng xếp
         # hạng PCI lại đứng thứ 38") starts another.
-        contrast = _CONTRAST_AFTER.search(folded, q.end, clause_end) if _sentence_words(ctx, s) & _CONTRAST_BITS else None
+        contrast = _CONTRAST_AFTER.search(folded, q.end, clause_end) if _has_any(ctx, s, _CONTRAST_WORDS) else None
         local = folded[floor : contrast.start() if contrast else clause_end]
         result = None
         match = respective.get(i) or _best_cue(ctx, q, floor, pre_end, s.end, active, local)
