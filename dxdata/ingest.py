@@ -90,7 +90,7 @@ def parse_dateline(line: str) -> datetime | None:
     if found is not None:
         return found
     parts = [p for p in _SECTION_SEPARATOR.split(line) if p.strip()]
-    dated = [i for i, p in enumerate(parts) if any(form.search(p) for form in _DATE_FORMS)]
+    dated = [i for i, p in enumerate(parts) if _find_date(p) is not None]
     if not dated or len(parts) < 2:
         return None
     if len(dated) > 1:
@@ -98,13 +98,9 @@ def parse_dateline(line: str) -> datetime | None:
         stamps = [_parse_bare_dateline(parts[i]) for i in dated]
         if any(stamp is None for stamp in stamps):
             return None
-        others = [p for i, p in enumerate(parts) if i not in dated and not _parse_time_only(p) and not _PAGE_COUNTER.fullmatch(p)]
-        if any(any(ch.isdigit() for ch in p) or len(p.split()) > _SECTION_MAX_WORDS for p in others):
-            return None
-        return stamps[0]
-    others = [p for i, p in enumerate(parts) if i != dated[0] and not _parse_time_only(p) and not _PAGE_COUNTER.fullmatch(p)]
-    if any(any(ch.isdigit() for ch in p) or len(p.split()) > _SECTION_MAX_WORDS for p in others):
-        return None  # a section name has no figures and few words; anything else is prose
+        return stamps[0] if _only_section_names(parts, dated) else None
+    if not _only_section_names(parts, dated):
+        return None
     # The dated part, with a time that stood in its own part ("05/10/2023 | 10:15").
     times = [p for i, p in enumerate(parts) if i != dated[0] and _parse_time_only(p)]
     return _parse_bare_dateline(" ".join([parts[dated[0]], *times]))
@@ -117,17 +113,41 @@ _SECTION_MAX_WORDS = 6
 _PAGE_COUNTER = re.compile(r"\s*(?:(?:lượt xem|lượt đọc|lượt thích|bình luận|views?)\s*:?\s*[\d.,]+|[\d.,]+\s+(?:lượt xem|lượt đọc|bình luận))\s*", re.IGNORECASE)
 
 
+def _only_section_names(parts: list[str], dated: list[int]) -> bool:
+    """Are the undated parts of a dateline section names, times or page counters? A section name
+    has no figures and few words; anything else is prose."""
+    for i, part in enumerate(parts):
+        if i in dated or _parse_time_only(part) or _PAGE_COUNTER.fullmatch(part):
+            continue
+        if any(ch.isdigit() for ch in part) or len(part.split()) > _SECTION_MAX_WORDS:
+            return False
+    return True
+
+
 def _parse_time_only(part: str) -> bool:
     match = _TIME.search(part)
     return match is not None and not re.sub(r"[\W_]+", "", _DATELINE_WORDS.sub(" ", part[: match.start()] + " " + part[match.end() :]))
 
 
-def _parse_bare_dateline(line: str) -> datetime | None:
+def _find_date(line: str) -> re.Match | None:
     for form in _DATE_FORMS:
         date_match = form.search(line)
         if date_match:
-            break
-    else:
+            return date_match
+    return None
+
+
+def _stamp(date_match: re.Match, time_match: re.Match | None) -> datetime | None:
+    hour, minute = (int(time_match["H"]), int(time_match["M"])) if time_match else (0, 0)
+    try:
+        return datetime(int(date_match["y"]), int(date_match["m"]), int(date_match["d"]), hour, minute, tzinfo=VN_TZ)
+    except ValueError:
+        return None
+
+
+def _parse_bare_dateline(line: str) -> datetime | None:
+    date_match = _find_date(line)
+    if date_match is None:
         return None
     rest = line[: date_match.start()] + " " + line[date_match.end() :]
     time_match = _TIME.search(rest)
@@ -135,11 +155,7 @@ def _parse_bare_dateline(line: str) -> datetime | None:
         rest = rest[: time_match.start()] + " " + rest[time_match.end() :]
     if re.sub(r"[\W_]+", "", _DATELINE_WORDS.sub(" ", rest)):
         return None
-    hour, minute = (int(time_match["H"]), int(time_match["M"])) if time_match else (0, 0)
-    try:
-        return datetime(int(date_match["y"]), int(date_match["m"]), int(date_match["d"]), hour, minute, tzinfo=VN_TZ)
-    except ValueError:
-        return None
+    return _stamp(date_match, time_match)
 
 
 def find_dateline(text: str, max_lines: int = 5) -> datetime | None:
@@ -166,19 +182,11 @@ def _stamp_in_furniture(line: str) -> datetime | None:
     line = nfc(line).strip()
     if len(line) > _FURNITURE_MAX_CHARS or line.endswith((".", "!", "?", ":")):
         return None
-    for form in _DATE_FORMS:
-        date_match = form.search(line)
-        if date_match:
-            break
-    else:
+    date_match = _find_date(line)
+    if date_match is None:
         return None
     time_match = _TIME.search(line[: date_match.start()] + " " + line[date_match.end() :])
-    if time_match is None:
-        return None
-    try:
-        return datetime(int(date_match["y"]), int(date_match["m"]), int(date_match["d"]), int(time_match["H"]), int(time_match["M"]), tzinfo=VN_TZ)
-    except ValueError:
-        return None
+    return _stamp(date_match, time_match) if time_match is not None else None
 
 
 def clean_text(raw: str) -> str:
