@@ -511,7 +511,7 @@ def _in_subunit_scope(ctx: "_Ctx", s: "_Sentence", q: Quantity, clause_end: int)
 
 @lru_cache(maxsize=4096)
 def _is_province_name(name: str) -> bool:
-    return load_register().lookup(name) is not None or unicodedata.normalize("NFC", name) in province_nicknames()
+    return _province_named(name) is not None
 
 
 def _province_named(name: str) -> Province | None:
@@ -776,7 +776,9 @@ def _distinct(provs: list[Province]) -> list[Province]:
     return list(seen.values())
 
 
-_DIGIT_OR_RANK = re.compile(r"\d|thứ (?:nhất|nhì|hai|ba|tư|năm|sáu|bảy|tám|chín|mười)|số một|đứng đầu| (?:nghìn|ngàn|triệu|tỷ)(?!\w)")
+# Everything scan_quantities can read without a digit: ordinal ranks, first and last places,
+# numbers in words. An article with none of them has no quantity to scan.
+_DIGIT_OR_RANK = re.compile(r"\d|thứ (?:nhất|nhì|hai|ba|tư|năm|sáu|bảy|tám|chín|mười)|số một|đứng đầu|dẫn đầu|ngôi đầu|cuối| (?:nghìn|ngàn|triệu|tỷ)(?!\w)")
 
 
 def extract_article(article: Article, *, threshold: float = DEFAULT_THRESHOLD) -> ExtractionResult:

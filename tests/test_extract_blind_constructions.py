@@ -594,3 +594,10 @@ def test_a_former_place_a_last_place_and_a_table_with_a_column_per_province():
         ("dti.score_digital_infrastructure", "Đà Nẵng", 0.8253, "exact", 2022),
         ("dti.score_digital_infrastructure", "Quảng Ninh", 0.7648, "exact", 2022),
     }
+
+
+def test_first_and_last_places_in_an_article_without_a_digit():
+    text = "Tin chuyển đổi số\nTrong bảng xếp hạng chuyển đổi số vừa công bố, Bắc Ninh dẫn đầu khối tỉnh, còn Bắc Kạn xếp cuối cùng.\n"
+    result = extract_article(Article(source_id="t", title="Tin chuyển đổi số", clean_text=text, published=date(2023, 8, 1)))
+    got = {(f.indicator_id, f.province, f.value) for f in result.facts}
+    assert {("dti.rank", "Bắc Ninh", 1.0), ("dti.rank", "Bắc Kạn", 63.0)} <= got
