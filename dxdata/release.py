@@ -34,6 +34,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 import pandas as pd
@@ -44,6 +45,9 @@ import schemas
 from dxdata import paths
 from dxdata.model import FACT_TABLES
 from schemas.tables import FACT_KEY, TABLE_MODELS, CheckOutcome, describe_columns, table_description, validate_table
+
+if TYPE_CHECKING:
+    from dxdata.policy import PublicationPolicy
 
 log = logging.getLogger(__name__)
 
@@ -509,6 +513,10 @@ def metadata_projection(descriptor: dict) -> dict:
         "description": descriptor.get("description"),
         "licenses": descriptor.get("licenses"),
         "sources": descriptor.get("sources"),
+        # The policy's settings and rules; its counts of facts follow the rows, which are compared apart.
+        "publication_policy": {
+            k: v for k, v in ((descriptor.get("dxdata") or {}).get("publication_policy") or {}).items() if k != "facts_by_review"
+        },
         "resources": {
             r["name"]: {"description": r.get("description"), "schema": r.get("schema")}
             for r in descriptor.get("resources", [])
@@ -804,12 +812,16 @@ def publish_release(
     releases_dir: Path | None = None,
     check_outcomes: Sequence[CheckOutcome] = (),
     created: datetime | None = None,
+    policy: "PublicationPolicy | None" = None,
 ) -> ReleaseOutcome:
     """Publish `tables` as the next release when every check passed and something changed.
 
     Raises ReleaseBlocked (nothing written) when a check outcome failed or a table does not
     validate against its pandera model."""
+    from dxdata.policy import current_policy
+
     gate(tables, check_outcomes)
+    policy_text = (policy or current_policy()).describe()
     releases_dir = Path(releases_dir) if releases_dir is not None else paths.releases_dir()
     releases_dir.mkdir(parents=True, exist_ok=True)
     created_dt = (created or datetime.now(timezone.utc)).astimezone(timezone.utc)
@@ -844,7 +856,7 @@ def publish_release(
                     records.append(rec)
             changes = changes_frame(records)
             kinds = set(changes["change"])
-            new_descriptor_meta = metadata_projection(_descriptor_without_files(arrow_tables, tables))
+            new_descriptor_meta = metadata_projection(_descriptor_without_files(arrow_tables, tables, policy_text))
             meta_changed = new_descriptor_meta != metadata_projection(previous.descriptor)
             if kinds & {"table_added", "table_removed", "column_added", "column_removed", "column_retyped"}:
                 bump = "major"
@@ -868,7 +880,7 @@ def publish_release(
         tmp.mkdir()
         try:
             _build_folder(tmp, version, created_iso, bump, reason, previous.version if previous else None,
-                          arrow_tables, tables, changes)
+                          arrow_tables, tables, changes, policy_text)
             _fsync_tree(tmp)
             os.rename(tmp, final)
         except BaseException:
@@ -882,6 +894,17 @@ def publish_release(
     return ReleaseOutcome(version, final, bump, reason, changes)
 
 
+def review_counts(tables: Mapping[str, pd.DataFrame]) -> dict[str, int]:
+    """Published fact rows per review status (reviewed, automatic, transcribed), over the fact tables."""
+    counts: dict[str, int] = {}
+    for name in FACT_TABLES:
+        df = tables.get(name)
+        if df is not None and "review" in df.columns:
+            for status, n in df["review"].value_counts().items():
+                counts[str(status)] = counts.get(str(status), 0) + int(n)
+    return dict(sorted(counts.items()))
+
+
 def _remove_stale_temp(releases_dir: Path) -> None:
     # Under the publish lock no other build is running, so any temp folder is a crash's leftover.
     for p in releases_dir.glob(f"{TMP_PREFIX}*"):
@@ -891,9 +914,10 @@ def _remove_stale_temp(releases_dir: Path) -> None:
             p.unlink(missing_ok=True)
 
 
-def _descriptor_without_files(arrow_tables: Mapping[str, pa.Table], tables: Mapping[str, pd.DataFrame]) -> dict:
+def _descriptor_without_files(arrow_tables: Mapping[str, pa.Table], tables: Mapping[str, pd.DataFrame], policy: dict) -> dict:
     names = set(arrow_tables)
     return {
+        "dxdata": {"publication_policy": policy},
         "title": PACKAGE_TITLE,
         "description": PACKAGE_DESCRIPTION,
         "licenses": LICENSES,
@@ -914,7 +938,8 @@ def _with_fks(schema: dict, name: str, names: set[str]) -> dict:
 
 
 def _build_folder(folder: Path, version: str, created: str, bump: str, reason: str, previous: str | None,
-                  arrow_tables: Mapping[str, pa.Table], tables: Mapping[str, pd.DataFrame], changes: pd.DataFrame) -> None:
+                  arrow_tables: Mapping[str, pa.Table], tables: Mapping[str, pd.DataFrame], changes: pd.DataFrame,
+                  policy: dict) -> None:
     names = set(arrow_tables)
     resources = []
     for name, table in arrow_tables.items():
@@ -944,6 +969,7 @@ def _build_folder(folder: Path, version: str, created: str, bump: str, reason: s
             "reason": reason,
             "changes": change_counts(changes, list(arrow_tables)),
             "duckdb": {"path": DUCKDB_FILE, "storage_version": DUCKDB_STORAGE_VERSION},
+            "publication_policy": {**policy, "facts_by_review": review_counts(tables)},
         },
     }
     (folder / DATAPACKAGE).write_text(json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

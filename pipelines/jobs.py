@@ -8,7 +8,7 @@ from __future__ import annotations
 from dagster import AssetKey, AssetSelection, define_asset_job, in_process_executor
 
 RELEASE_JOB = "release_job"
-PARTITIONED_ASSETS = ("article_text", "article_facts")
+PARTITIONED_ASSETS = ("article_text", "article_facts", "source_facts")
 # What a run needs when no article partition has to be built (a source was removed, or no
 # article is registered): everything downstream of the articles, plus the table sources.
 UNPARTITIONED_ASSETS = (
@@ -16,6 +16,7 @@ UNPARTITIONED_ASSETS = (
     "press_facts",
     "facts",
     "review_candidates",
+    "review_queue",
     "infrastructure",
     "e_government",
     "workforce",

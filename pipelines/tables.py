@@ -90,28 +90,36 @@ def current_partitions(context: AssetExecutionContext, frames: dict[str, pd.Data
 
 @asset(
     ins={
-        "article_facts": AssetIn(partition_mapping=ALL_PARTITIONS),
+        "source_facts": AssetIn(partition_mapping=ALL_PARTITIONS),
         "official_facts": AssetIn(),
         "press_facts": AssetIn(),
     },
     group_name="tables",
     io_manager_key=IO_MANAGER,
     kinds={"pandas"},
-    description="Every fact from every current source (articles, official and press tables), before the split by theme.",
+    description="Every published fact from every current source (articles under the publication policy, official "
+    "and press tables), before the split by theme.",
 )
 def facts(
     context: AssetExecutionContext,
-    article_facts: dict[str, pd.DataFrame],
+    source_facts: dict[str, pd.DataFrame],
     official_facts: pd.DataFrame,
     press_facts: pd.DataFrame,
     warehouse: Warehouse,
 ) -> pd.DataFrame:
     from dxdata.tables import facts_frame
+    from pipelines.review import stale_reviews
 
-    current = current_partitions(context, article_facts, warehouse, "article_facts")
+    current = current_partitions(context, source_facts, warehouse, "source_facts")
+    stale = stale_reviews(current, warehouse)
+    if stale:
+        raise Failure(
+            description=f"source_facts: the review file of {stale} changed since the partition was built; "
+            "materialise source_facts for them (release_job does it for all)."
+        )
     article_rows = []
     for frame in current.values():
-        found = frame[frame["kind"] == "fact"].drop(columns=["kind"])
+        found = frame[frame["review"] != "queued"]
         article_rows.extend(found.astype(object).where(found.notna(), None).to_dict("records"))
     articles = facts_frame(article_rows)
     parts = [df for df in (articles, official_facts, press_facts) if not df.empty]
@@ -122,6 +130,8 @@ def facts(
             "dagster/row_count": MetadataValue.int(len(df)),
             "article_sources": MetadataValue.int(len(current)),
             "article_facts": MetadataValue.int(len(articles)),
+            "reviewed_facts": MetadataValue.int(int((articles["review"] == "reviewed").sum())),
+            "automatic_facts": MetadataValue.int(int((articles["review"] == "automatic").sum())),
             "official_table_facts": MetadataValue.int(len(official_facts)),
             "press_table_facts": MetadataValue.int(len(press_facts)),
             "preview": MetadataValue.md(markdown_table(df)),

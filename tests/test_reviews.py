@@ -14,6 +14,7 @@ import pytest
 
 from dxdata import paths
 from dxdata.ingest import load_article
+from test_pipeline_support import TEST_ARTICLE, TEST_ID, TEST_IT_STAFF, TEST_PROVINCE_CODE, extract_engine, world, write_article  # noqa: F401
 from dxdata.reviews import (
     REVIEW_COLUMNS,
     ReviewError,
@@ -188,3 +189,92 @@ def test_engine_facts_pair_with_their_decisions(seed_article, tmp_path):
     assert decided == {"egov.online_services_level4": "accepted", "egov.online_services_total": "rejected", "egov.staff_records": "corrected"}
     assert sum(r is None for _, r in paired) == len(facts) - 3
     assert [r.indicator_id for r in unanswered] == ["dti.rank"]
+
+
+# --- the publication policy through the real pipeline and release code ----------------------------
+
+
+def _events(result, kind: str):
+    return [e for e in result.all_events if e.event_type_value == kind]
+
+
+def test_release_publishes_reviewed_facts_automatic_facts_and_queues_the_rest(world, monkeypatch):
+    """The seed has a review (changed here: one engine fact rejected, one left out), a second
+    source has none: the release holds exactly the seed's gold rows (`reviewed`) and the second
+    source's confident fact (`automatic`); its other fact waits in the queue, with a warning. A
+    malformed review first fails the run and publishes nothing."""
+    import json
+
+    import pandas as pd
+    from dagster import DagsterInstance
+
+    from dxdata.model import ExtractionResult, Fact
+    from pipelines.run import run_release
+
+    monkeypatch.setenv("DXDATA_AUTOMATIC_THRESHOLD", "0.9")
+    write_article(world.articles, TEST_ID, TEST_ARTICLE)
+    real = world.extract.extract_article
+    sentence = next(line for line in TEST_ARTICLE.splitlines() if "412" in line)
+
+    def extract(article):
+        if article.source_id != TEST_ID:
+            return real(article)
+        start = article.clean_text.index(sentence)
+
+        def fact(indicator_id, value, confidence):
+            return Fact(indicator_id=indicator_id, province_code=TEST_PROVINCE_CODE, province="Sóc Trăng", ref_year=2023,
+                        ref_date="2023-06-12", value=value, unit="count", qualifier="exact", source_id=TEST_ID, quote=sentence,
+                        quote_start=start, quote_end=start + len(sentence), method="test", confidence=confidence)
+
+        return ExtractionResult(facts=[fact("workforce.it_staff_total", TEST_IT_STAFF, 0.95),
+                                       fact("workforce.it_staff_government", TEST_IT_STAFF, 0.7)], candidates=[], targets=[])
+
+    monkeypatch.setattr(world.extract, "extract_article", extract)
+
+    review_file = world.sources / "reviews" / f"{SEED}.csv"
+    rows = [r for r in review_rows() if r["indicator_id"] != "ent.it_enterprises"]
+    rejected = next(r for r in rows if r["indicator_id"] == "egov.online_services_total")
+    rejected.update(decision="rejected", reason="test: pretend the figure is the national portal's")
+    bad = [dict(r) for r in rows]
+    bad[4]["quote"] = "75 UBND cấp xã (99%)"
+    write_review(review_file, bad)
+
+    instance = DagsterInstance.ephemeral()
+    failed = run_release(instance, echo=lambda *_: None)
+    assert not failed.success
+    [failure] = _events(failed, "STEP_FAILURE")
+    assert f"{review_file}:6: quote not in the source's text" in failure.event_specific_data.user_failure_data.description
+    assert not world.releases.exists() or not any(world.releases.glob("1.*"))
+
+    write_review(review_file, rows)
+    result = run_release(instance, echo=lambda *_: None)
+    assert result.success
+    release = world.releases / "1.0.0"
+    tables = {t: pd.read_parquet(release / f"{t}.parquet") for t in ("infrastructure", "e_government", "workforce", "enterprises", "rankings")}
+    facts = pd.concat(tables.values(), ignore_index=True)
+
+    seed = facts[facts["source_id"] == SEED]
+    gold = {(r["indicator_id"], float(r["value"])) for r in rows if r["decision"] != "rejected"}
+    assert set(zip(seed["indicator_id"], seed["value"])) == gold and len(seed) == len(gold)
+    assert set(seed["review"]) == {"reviewed"}
+    text = load_article(world.articles / f"{SEED}.txt").clean_text
+    assert all(text[s:e] == q for s, e, q in zip(seed["quote_start"], seed["quote_end"], seed["quote"]))
+
+    second = facts[facts["source_id"] == TEST_ID]
+    assert list(zip(second["indicator_id"], second["review"])) == [("workforce.it_staff_total", "automatic")]
+    assert set(facts[facts["method"].isin(["official_table", "press_table"])]["review"]) == {"transcribed"}
+
+    queue = pd.read_csv(world.warehouse / "review" / "queue.csv")
+    assert list(zip(queue["source_id"], queue["indicator_id"])) == [(TEST_ID, "workforce.it_staff_government")]
+    [check] = [e.event_specific_data for e in _events(result, "ASSET_CHECK_EVALUATION") if e.event_specific_data.check_name == "review_queue_empty"]
+    assert not check.passed and check.severity.value == "WARN"
+
+    counts = {}
+    for m in result.asset_materializations_for_node("source_facts"):
+        counts[m.partition] = {k: m.metadata[k].value for k in ("reviewed", "automatic", "waiting")}
+    assert counts == {SEED: {"reviewed": len(gold), "automatic": 0, "waiting": 0}, TEST_ID: {"reviewed": 0, "automatic": 1, "waiting": 1}}
+
+    policy = json.loads((release / "datapackage.json").read_text(encoding="utf-8"))["dxdata"]["publication_policy"]
+    assert policy["automatic_threshold"] == 0.9 and policy["facts_by_review"]["reviewed"] == len(gold)
+    page = (world.releases / "index.html").read_text(encoding="utf-8")
+    assert "Publication policy" in page and "<strong>0.9</strong>" in page
