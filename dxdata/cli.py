@@ -33,13 +33,47 @@ def extract(paths: tuple[Path, ...], fmt: str, published: str | None) -> None:
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option("--quiet", is_flag=True, help="Print only the scores, not every miss and false fact.")
-def evaluate(paths: tuple[Path, ...], quiet: bool) -> None:
-    """Score extraction against gold CSV files (folders of NNN.txt + NNN.gold.csv).
+@click.option(
+    "--split",
+    type=click.Choice(["blind", "dev", "all"]),
+    default=None,
+    help="Score against the editor reviews of the real corpus (sources/reviews/): the blind third, the dev two thirds, or all.",
+)
+def evaluate(paths: tuple[Path, ...], quiet: bool, split: str | None) -> None:
+    """Score extraction against gold CSV files (folders of NNN.txt + NNN.gold.csv), or with
+    --split against the review files of the real corpus (per theme, per indicator, per confidence band).
 
-    With no PATH: the seed, ../shared/devset (when present) and tests/devset."""
+    With no PATH and no --split: the seed, ../shared/devset (when present) and tests/devset."""
     from dxdata.evaluate import cli_evaluate
 
-    sys.exit(cli_evaluate(list(paths), quiet=quiet))
+    if split and paths:
+        raise click.UsageError("give PATHs or --split, not both")
+    sys.exit(cli_evaluate(list(paths), quiet=quiet, split=split))
+
+
+# --- editor reviews (owner: dxdata.reviews / dxdata.review_view) -------------------------------
+@main.command()
+@click.argument("source_id")
+@click.option("--init", is_flag=True, help="Write a starter review file (engine proposals, decisions empty) for an unreviewed source.")
+def review(source_id: str, init: bool) -> None:
+    """Show the engine's facts for SOURCE_ID beside its editor review (sources/reviews/SOURCE_ID.csv)."""
+    from dxdata.review_view import cli_review
+
+    sys.exit(cli_review(source_id, init=init))
+
+
+@main.command()
+@click.option("--only", type=click.Choice(["blind", "dev"]), default=None, help="List only the sources of one split.")
+def split(only: str | None) -> None:
+    """List the article sources with their split: blind (never used for tuning) or dev."""
+    from dxdata import paths
+    from dxdata.reviews import review_path, split_of
+
+    for txt in sorted(paths.articles_dir().glob("*.txt")):
+        which = split_of(txt.stem)
+        if only in (None, which):
+            reviewed = "reviewed" if review_path(txt.stem).exists() else "unreviewed"
+            click.echo(f"{which}\t{reviewed}\t{txt.stem}")
 
 
 # --- pipeline (owner: pipelines) ----------------------------------------------------------------

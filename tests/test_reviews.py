@@ -278,3 +278,103 @@ def test_release_publishes_reviewed_facts_automatic_facts_and_queues_the_rest(wo
     assert policy["automatic_threshold"] == 0.9 and policy["facts_by_review"]["reviewed"] == len(gold)
     page = (world.releases / "index.html").read_text(encoding="utf-8")
     assert "Publication policy" in page and "<strong>0.9</strong>" in page
+
+
+# --- dxdata review ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def sources_copy(tmp_path, monkeypatch):
+    """The bundled seed article and its review in a temporary sources folder."""
+    import shutil
+
+    sources = tmp_path / "sources"
+    shutil.copytree(paths.REPO_ROOT / "sources" / "articles", sources / "articles")
+    shutil.copytree(paths.REPO_ROOT / "sources" / "reviews", sources / "reviews")
+    monkeypatch.setenv("DXDATA_SOURCES", str(sources))
+    return sources
+
+
+def test_review_view_shows_each_status(seed_article, tmp_path):
+    from dxdata.extract import extract_article
+    from dxdata.review_view import NOT_REVIEWED, view_lines
+
+    facts = extract_article(seed_article).facts
+    rows = [
+        row("egov.online_services_level4"),
+        row("egov.online_services_total", decision="rejected", reason="test"),
+        row("egov.staff_records", decision="corrected", engine_value="16000", reason="test: period"),
+        row("dti.rank", decision="missed"),
+    ]
+    review = read_review(write_review(tmp_path / f"{SEED}.csv", rows), seed_article.clean_text)
+    lines = {l.indicator_id: l for l in view_lines(review, facts)}
+    assert lines["egov.online_services_level4"].status == "accepted"
+    assert lines["egov.online_services_total"].status == "rejected" and lines["egov.online_services_total"].reviewed == ""
+    assert lines["egov.staff_records"].status == "corrected"
+    assert lines["dti.rank"].status == "missed (the engine now finds it)"
+    assert lines["workforce.it_staff_total"].status == NOT_REVIEWED and lines["workforce.it_staff_total"].engine == "625"
+    assert len(lines) == len(facts)
+
+
+def test_review_command_prints_the_review_and_init_writes_an_undecided_starter(sources_copy, capsys):
+    from dxdata.review_view import cli_review
+
+    assert cli_review(SEED, init=False) == 0
+    assert "26 accepted" in capsys.readouterr().out
+    assert cli_review(SEED, init=True) == 2  # a review exists: never overwritten
+    assert "exists" in capsys.readouterr().err
+
+    (sources_copy / "reviews" / f"{SEED}.csv").unlink()
+    assert cli_review(SEED, init=False) == 0
+    assert "26 not yet reviewed" in capsys.readouterr().out
+    assert cli_review(SEED, init=True) == 0
+    starter = sources_copy / "reviews" / f"{SEED}.csv"
+    with starter.open(encoding="utf-8", newline="") as fh:
+        proposals = list(csv.DictReader(fh))
+    assert len(proposals) == 26 and {p["decision"] for p in proposals} == {""}
+    text = load_article(sources_copy / "articles" / f"{SEED}.txt").clean_text
+    with pytest.raises(ReviewError, match=r":2: decision is empty: an undecided proposal"):
+        read_review(starter, text)
+    assert cli_review(SEED, init=False) == 2
+    assert "decision is empty" in capsys.readouterr().err
+
+
+# --- dxdata evaluate against reviews ---------------------------------------------------------------
+
+
+def test_evaluation_scores_the_engine_against_the_gold_rows(sources_copy):
+    from dxdata.evaluate import evaluate_reviews
+
+    report = evaluate_reviews("all")
+    assert (report.files, report.score.tp, report.score.fp, report.score.fn) == (1, 26, 0, 0)
+    assert report.by_indicator["dti.rank"].tp == 1 and report.qualifier_ok == report.ref_date_ok == 26
+
+    # A review that drops one of the engine's right facts, rejects one, and adds a fact the
+    # engine cannot have found: one false fact per missing gold row, one miss.
+    rows = [r for r in review_rows() if r["indicator_id"] != "ent.it_enterprises"]
+    next(r for r in rows if r["indicator_id"] == "egov.online_services_total").update(decision="rejected", reason="test")
+    rows.append(row("infra.videoconf_commune_units", indicator_id="infra.videoconf_points", ref_year="2021", ref_date="", decision="missed"))
+    write_review(sources_copy / "reviews" / f"{SEED}.csv", rows)
+    report = evaluate_reviews("all")
+    assert (report.score.tp, report.score.fp, report.score.fn) == (24, 2, 1)
+    assert {f.indicator_id for _, f in report.false_facts} == {"ent.it_enterprises", "egov.online_services_total"}
+    assert [(g.indicator_id, g.value) for g, _ in report.misses] == [("infra.videoconf_points", 75.0)]
+    assert report.by_indicator["infra.videoconf_points"].fn == 1 and report.by_indicator["infra.videoconf_points"].tp == 1
+    assert sum(ok for _, ok in report.confidences) == 24 and len(report.confidences) == 26
+
+
+def test_evaluation_splits(sources_copy):
+    from dxdata.evaluate import evaluate_reviews
+
+    assert not is_blind(SEED)
+    assert evaluate_reviews("dev").files == 1
+    assert evaluate_reviews("blind").files == 0
+
+
+def test_evaluate_command_with_a_split(sources_copy, capsys):
+    from dxdata.evaluate import cli_evaluate
+
+    assert cli_evaluate([], quiet=False, split="dev") == 0
+    out = capsys.readouterr().out
+    assert "real corpus (dev)" in out and "dti.rank " in out and "engine precision by confidence" in out
+    assert cli_evaluate([], quiet=True, split="blind") == 2
