@@ -241,7 +241,7 @@ def evaluate_reviews(split: str = "all", *, reviews: Path | None = None, article
     return report
 
 
-CONFIDENCE_BANDS = (0.6, 0.7, 0.8, 0.9, 0.95, 1.0)
+CONFIDENCE_BANDS = (0.6, 0.7, 0.8, 0.85, 0.9, 0.93, 0.95, 0.97, 0.99, 1.0)
 
 
 def band_lines(confidences: list[tuple[float, bool]]) -> list[str]:

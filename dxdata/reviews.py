@@ -133,6 +133,9 @@ def _nfc(text: str) -> str:
 
 
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*")
+# First and last places in words, however the sentence goes on ("TP.HCM đứng đầu và ...").
+_FIRST_WORDS = re.compile(r"(?<!\w)(?:đứng đầu|dẫn đầu|ngôi đầu|xếp đầu|vị trí đầu|quán quân|thứ nhất|số một)(?!\w)")
+_LAST_WORDS = re.compile(r"(?<!\w)(?:đứng cuối|xếp cuối|cuối bảng|chót bảng|bét bảng|vị trí cuối)(?!\w)")
 _SCALE_AFTER = re.compile(r"\s*(triệu tỷ|nghìn tỷ|ngàn tỷ|nghìn|ngàn|triệu|tỷ)(?!\w)")
 
 
@@ -155,6 +158,11 @@ def quote_values(quote: str) -> list[float]:
             reading = parse_number(m.group(0), style)
             if reading is not None:
                 found.extend((reading, reading * factor))
+    lowered = _nfc(quote).lower()
+    if _FIRST_WORDS.search(lowered):
+        found.append(1.0)
+    if _LAST_WORDS.search(lowered):
+        found.extend((63.0, 34.0))  # the last of the 63 provinces, or of the 34 since the 2025 merger
     return found
 
 

@@ -90,6 +90,8 @@ def test_quote_found_across_a_no_break_space(seed_article):
         (3, "tỉnh xếp thứ ba cả nước"),
         (0.5064, "đạt 0.5064 điểm"),
         (2300, "khoảng 2,300 chứng thư"),
+        (1, "với TP.HCM đứng đầu và TP Đà Nẵng giữ vị trí thứ 2"),
+        (63, "Cao Bằng đứng cuối bảng"),
     ],
 )
 def test_values_are_read_as_the_quote_writes_them(value, quote):
