@@ -4,7 +4,8 @@
   facts, the gold rows (accepted + corrected + missed): column `review` = `reviewed`. What the
   engine proposed is not published for it, right or wrong.
 - A source without a review publishes the engine's facts whose confidence is at least the
-  automatic threshold (`review` = `automatic`); its other facts wait in the review queue.
+  automatic threshold (`review` = `automatic`); its other facts wait in the review queue, as do
+  ranks whose ranking size (63 or 34 provinces) the engine could not read.
 - Facts transcribed from official and press tables are `transcribed`.
 
 The threshold is a setting (environment variable DXDATA_AUTOMATIC_THRESHOLD) whose default is
@@ -52,7 +53,8 @@ class PublicationPolicy:
                 REVIEWED: "A source with an editor review publishes exactly its reviewed facts (accepted, corrected "
                 "and missed rows of sources/reviews/<source_id>.csv); nothing the engine proposed beyond them.",
                 AUTOMATIC: f"A source without a review publishes the engine's facts with confidence >= "
-                f"{self.automatic_threshold:g}; the others wait in the review queue and are not published.",
+                f"{self.automatic_threshold:g} (a rank only with the size of its ranking); the others wait in the "
+                "review queue and are not published.",
                 TRANSCRIBED: "Facts transcribed by hand from official and press-reported tables.",
             },
         }
@@ -91,11 +93,19 @@ def apply_policy(source_id: str, engine_facts: list[Fact], review, policy: Publi
         return PolicyOutcome([(f, REVIEWED) for f in reviewed_facts(source_id, review, engine_facts)], [])
     published, queued = [], []
     for f in engine_facts:
-        if f.confidence >= policy.automatic_threshold:
+        if publishable_automatically(f, policy):
             published.append((f, AUTOMATIC))
         else:
             queued.append(f)
     return PolicyOutcome(published, queued)
+
+
+def publishable_automatically(fact: Fact, policy: PublicationPolicy) -> bool:
+    """Confident enough, and complete: a rank whose ranking size the engine could not read ("xếp
+    thứ 3" without "/63") waits for an editor, who knows whether 63 or 34 provinces were ranked."""
+    if fact.confidence < policy.automatic_threshold:
+        return False
+    return fact.unit != "rank" or bool(fact.rank_of)
 
 
 def reviewed_facts(source_id: str, review, engine_facts: list[Fact]) -> list[Fact]:

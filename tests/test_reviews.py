@@ -380,3 +380,20 @@ def test_evaluate_command_with_a_split(sources_copy, capsys):
     out = capsys.readouterr().out
     assert "real corpus (dev)" in out and "dti.rank " in out and "engine precision by confidence" in out
     assert cli_evaluate([], quiet=True, split="blind") == 2
+
+
+def test_policy_queues_unconfident_facts_and_ranks_without_their_ranking_size():
+    from dxdata.model import Fact
+    from dxdata.policy import AUTOMATIC, PublicationPolicy, apply_policy
+
+    def fact(indicator_id, unit, confidence, rank_of=None):
+        return Fact(indicator_id=indicator_id, province_code="93", province="Hậu Giang", ref_year=2022, ref_date=None, value=3,
+                    unit=unit, qualifier="exact", source_id="s", quote="q", quote_start=0, quote_end=1, method="test",
+                    confidence=confidence, rank_of=rank_of)
+
+    sure, unsure = fact("ent.it_enterprises", "count", 0.97), fact("ent.it_employees", "count", 0.85)
+    rank63, rank_bare = fact("dti.rank", "rank", 0.97, rank_of=63), fact("dti.rank_digital_economy", "rank", 0.97)
+    outcome = apply_policy("s", [sure, unsure, rank63, rank_bare], None, PublicationPolicy(0.9))
+    assert outcome.published == [(sure, AUTOMATIC), (rank63, AUTOMATIC)]
+    assert outcome.queued == [unsure, rank_bare]
+    assert outcome.counts() == {"reviewed": 0, "automatic": 2, "waiting": 2}
