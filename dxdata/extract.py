@@ -981,6 +981,9 @@ def _scan_tables(ctx: _Ctx, body: list[_Sentence], article: Article, norm, facts
                     _table_fact(ctx, s, line, cells[col], candidates, head, intro, col_province, article, norm, facts)
             continue
         if not named and not header and not by_row:
+            # A new header ends any table of province columns: its column indexes belong to the
+            # old width ("Chỉ số | Hà Nội | Kon Tum | Lai Châu" then "STT | Ghi chú").
+            columns = {}
             header = _header_indicators(ctx, cells, intro + " \n " + ctx.title_folded)
             width = len(cells)
             by_row = not header and _VALUE_HEADER.fullmatch(fold(cells[-1])) is not None
