@@ -4,8 +4,7 @@
   facts, the gold rows (accepted + corrected + missed): column `review` = `reviewed`. What the
   engine proposed is not published for it, right or wrong.
 - A source without a review publishes the engine's facts whose confidence is at least the
-  automatic threshold (`review` = `automatic`); its other facts wait in the review queue, as do
-  ranks whose ranking size (63 or 34 provinces) the engine could not read.
+  automatic threshold (`review` = `automatic`); its other facts wait in the review queue.
 - Facts transcribed from official and press tables are `transcribed`.
 
 The threshold is a setting (environment variable DXDATA_AUTOMATIC_THRESHOLD) whose default is
@@ -53,8 +52,7 @@ class PublicationPolicy:
                 REVIEWED: "A source with an editor review publishes exactly its reviewed facts (accepted, corrected "
                 "and missed rows of sources/reviews/<source_id>.csv); nothing the engine proposed beyond them.",
                 AUTOMATIC: f"A source without a review publishes the engine's facts with confidence >= "
-                f"{self.automatic_threshold:g} (a rank only with the size of its ranking); the others wait in the "
-                "review queue and are not published.",
+                f"{self.automatic_threshold:g}; the others wait in the review queue and are not published.",
                 TRANSCRIBED: "Facts transcribed by hand from official and press-reported tables.",
             },
         }
@@ -101,11 +99,7 @@ def apply_policy(source_id: str, engine_facts: list[Fact], review, policy: Publi
 
 
 def publishable_automatically(fact: Fact, policy: PublicationPolicy) -> bool:
-    """Confident enough, and complete: a rank whose ranking size the engine could not read ("xếp
-    thứ 3" without "/63") waits for an editor, who knows whether 63 or 34 provinces were ranked."""
-    if fact.confidence < policy.automatic_threshold:
-        return False
-    return fact.unit != "rank" or bool(fact.rank_of)
+    return fact.confidence >= policy.automatic_threshold
 
 
 def reviewed_facts(source_id: str, review, engine_facts: list[Fact]) -> list[Fact]:
@@ -154,15 +148,13 @@ _RANK_OF = re.compile(r"(?<![\d.,])(\d{1,3})\s*/\s*(\d{2})(?!\d)")
 _OF_PROVINCES = re.compile(r"(?<!\d)(63|34)\s+(?:tỉnh|địa phương)")
 
 
-def _rank_of(row, engine: Fact | None) -> int:
-    """How many places the ranking has: the engine's reading, else as the quote writes it, else
-    the number of provinces on the map of the ranking's year (63 until the 2025 merger)."""
+def _rank_of(row, engine: Fact | None) -> int | None:
+    """How many places the ranking has: the engine's reading, else as the quote writes it; else
+    unknown (the rank is then bounded by the register's size, see schemas.tables)."""
     if engine is not None and engine.rank_of:
         return int(engine.rank_of)
     for m in _RANK_OF.finditer(row.quote):
         if int(m.group(1)) == int(row.value):
             return int(m.group(2))
     m = _OF_PROVINCES.search(row.quote)
-    if m:
-        return int(m.group(1))
-    return 34 if row.ref_year >= 2025 else 63
+    return int(m.group(1)) if m else None

@@ -57,6 +57,11 @@ def conform(table: str, df: pd.DataFrame) -> pd.DataFrame:
     return df.reset_index(drop=True)
 
 
+def quarantine_path(warehouse: Warehouse):
+    """The review queue of extracted facts held out of the release (see `pipelines.quarantine`)."""
+    return warehouse.review() / "quarantined.parquet"
+
+
 def current_partitions(context: AssetExecutionContext, frames: dict[str, pd.DataFrame], warehouse: Warehouse, asset_name: str) -> dict[str, pd.DataFrame]:
     """The stored partitions of `asset_name` that belong in a release: the article file still
     exists, is registered, and has not changed since the partition was built."""
@@ -108,6 +113,7 @@ def facts(
     warehouse: Warehouse,
 ) -> pd.DataFrame:
     from dxdata.tables import facts_frame
+    from pipelines.quarantine import split_quarantine
     from pipelines.review import stale_reviews
 
     current = current_partitions(context, source_facts, warehouse, "source_facts")
@@ -121,7 +127,8 @@ def facts(
     for frame in current.values():
         found = frame[frame["review"] != "queued"]
         article_rows.extend(found.astype(object).where(found.notna(), None).to_dict("records"))
-    articles = facts_frame(article_rows)
+    articles, quarantined = split_quarantine(facts_frame(article_rows))
+    write_frame(quarantined, quarantine_path(warehouse))
     parts = [df for df in (articles, official_facts, press_facts) if not df.empty]
     df = pd.concat(parts, ignore_index=True) if parts else articles
     df = facts_frame(df.astype(object).where(df.notna(), None).to_dict("records"))
@@ -132,6 +139,7 @@ def facts(
             "article_facts": MetadataValue.int(len(articles)),
             "reviewed_facts": MetadataValue.int(int((articles["review"] == "reviewed").sum())),
             "automatic_facts": MetadataValue.int(int((articles["review"] == "automatic").sum())),
+            "quarantined_article_facts": MetadataValue.int(len(quarantined)),
             "official_table_facts": MetadataValue.int(len(official_facts)),
             "press_table_facts": MetadataValue.int(len(press_facts)),
             "preview": MetadataValue.md(markdown_table(df)),
