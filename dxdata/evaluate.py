@@ -220,6 +220,7 @@ def evaluate_reviews(split: str = "all", *, reviews: Path | None = None, article
     articles = Path(articles or paths.articles_dir())
     precision, recall = REVIEW_TARGETS[split]
     report = DatasetReport(f"real corpus ({split})", reviews, show_indicators=True, target_precision=precision, target_recall=recall)
+    problems: list[str] = []
     for review_file in sorted(reviews.glob("*.csv")):
         source_id = review_file.stem
         if not in_split(source_id, split):
@@ -231,13 +232,16 @@ def evaluate_reviews(split: str = "all", *, reviews: Path | None = None, article
             article = load_article(txt)
             review = read_review(review_file, article.clean_text, source_id=source_id)
         except (SourceError, ReviewError) as exc:
-            raise GoldError(str(exc)) from exc
+            problems.append(str(exc))  # every malformed file is reported, not only the first
+            continue
         gold = [
             GoldRow(file=review_file.name, indicator_id=r.indicator_id, province=r.province, value=r.value,
                     qualifier=r.qualifier, ref_year=r.ref_year, ref_date=r.ref_date)
             for r in review.gold
         ]
         score_passage(report, review_file.name, gold, extract_article(article).facts)
+    if problems:
+        raise GoldError(f"{len(problems)} review file(s) cannot be used:\n" + "\n".join(problems))
     return report
 
 

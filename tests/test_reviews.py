@@ -465,3 +465,20 @@ def test_reviewed_facts_carry_quote_offsets_and_the_ranking_size_from_the_quote(
     assert {f.indicator_id: f.rank_of for f in facts if f.unit == "rank"} == {
         "dti.rank": 63, "dti.rank_digital_government": 63, "dti.rank_digital_economy": 63, "dti.rank_digital_society": 63}
     assert {f.method for f in facts} == {"review:accepted"} and {f.confidence for f in facts} == {1.0}
+
+
+def test_the_policy_is_in_datapackage_json_and_a_new_threshold_alone_is_a_patch_release(tmp_path):
+    import json
+
+    from dxdata.policy import PublicationPolicy
+    from dxdata.release import publish_release
+    from release_fixtures import make_tables
+
+    releases = tmp_path / "releases"
+    first = publish_release(make_tables(), releases_dir=releases, policy=PublicationPolicy(0.95))
+    policy = json.loads((first.path / "datapackage.json").read_text(encoding="utf-8"))["dxdata"]["publication_policy"]
+    assert policy["automatic_threshold"] == 0.95 and set(policy["rules"]) == {"reviewed", "automatic", "transcribed"}
+    assert sum(policy["facts_by_review"].values()) == sum(len(make_tables()[t]) for t in ("infrastructure", "e_government", "workforce", "enterprises", "rankings"))
+    assert publish_release(make_tables(), releases_dir=releases, policy=PublicationPolicy(0.95)).version is None
+    second = publish_release(make_tables(), releases_dir=releases, policy=PublicationPolicy(0.9))
+    assert (second.version, second.bump) == ("1.0.1", "patch")
