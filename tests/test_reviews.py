@@ -123,6 +123,8 @@ def test_a_value_the_quote_does_not_state_is_not_found(value, quote):
         ({"engine_value": "1200"}, "engine_value is only for corrected rows"),
         ({"qualifier": "about"}, "qualifier 'about' is not one of"),
         ({"ref_year": "22"}, "ref_year '22' is not a year"),
+        ({"ref_year": "1999"}, "ref_year '1999' is not a year from 2000 on"),
+        ({"value": "1219.5"}, "value 1219.5 is impossible for egov.online_services_level4 (unit count: a whole number)"),
         ({"ref_date": "2021-05-05"}, "ref_date 2021-05-05 is not in ref_year 2022"),
         ({"reviewer": ""}, "reviewer is empty"),
         ({"reviewed_on": "07/12/2026"}, "reviewed_on '07/12/2026' is not a date"),
