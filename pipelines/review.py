@@ -96,6 +96,31 @@ def stale_reviews(frames: dict[str, pd.DataFrame], warehouse: Warehouse) -> list
     return [key for key, frame in frames.items() if frame.attrs.get("review_fingerprint") != review_fingerprint(key, folder)]
 
 
+def stale_review_partitions(warehouse: Warehouse, keys: list[str]) -> dict[str, str | None]:
+    """Built `source_facts` partitions whose review file was written, changed or removed since:
+    source_id -> the review's fingerprint now (None: no review). For the sources sensor; reads
+    only each stored file's schema metadata."""
+    import json
+
+    import pyarrow.parquet as pq
+
+    from dxdata.reviews import review_fingerprint
+    from pipelines.resources import ATTRS_KEY
+
+    folder = reviews_folder(warehouse)
+    stale: dict[str, str | None] = {}
+    for key in keys:
+        path = warehouse.work_file("source_facts", key)
+        if not path.exists():
+            continue
+        raw = (pq.read_schema(path).metadata or {}).get(ATTRS_KEY)
+        built = json.loads(raw).get("review_fingerprint") if raw else None
+        now = review_fingerprint(key, folder)
+        if built != now:
+            stale[key] = now
+    return stale
+
+
 @asset(
     ins={"source_facts": AssetIn(partition_mapping=AllPartitionMapping())},
     group_name="tables",

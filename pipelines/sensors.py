@@ -20,6 +20,7 @@ from dagster import (
 
 from pipelines.jobs import UNPARTITIONED_KEYS, release_job
 from pipelines.resources import Warehouse
+from pipelines.review import stale_review_partitions
 from pipelines.sources import ARTICLE_PARTITIONS, fingerprint_observation, range_tags, scan_articles, spanning_range
 
 
@@ -60,14 +61,17 @@ def plan_sources(instance, current: dict[str, str], cursor: dict[str, str]) -> d
     minimum_interval_seconds=30,
     default_status=DefaultSensorStatus.STOPPED,
     description="Watches the articles folder (DXDATA_SOURCES/articles): a new or changed file (by content hash) "
-    "becomes a partition and a run of release_job over it; a removed file loses its partition and the "
+    "becomes a partition and a run of release_job over it, as does a source whose review file (sources/reviews) "
+    "was written, changed or removed; a removed file loses its partition and the "
     "release is rebuilt without it.",
 )
 def article_sources_sensor(context: SensorEvaluationContext, warehouse: Warehouse):
     cursor = json.loads(context.cursor) if context.cursor else {}
     current = scan_articles(warehouse.articles())
     plan = plan_sources(context.instance, current, cursor)
-    wanted = plan["new"] + plan["changed"]
+    # A review file written, changed or removed since its source's publication was decided.
+    reviews = stale_review_partitions(warehouse, [k for k in plan["order"] if k not in plan["new"] + plan["changed"]])
+    wanted = plan["new"] + plan["changed"] + list(reviews)
     new_cursor = json.dumps(current, sort_keys=True)
 
     partition_requests = []
@@ -79,7 +83,7 @@ def article_sources_sensor(context: SensorEvaluationContext, warehouse: Warehous
     # The run key names the content, and the state it was seen after, so a file reverted to an
     # earlier content is picked up again.
     run_key = hashlib.sha256(
-        json.dumps({"wanted": {k: current[k] for k in wanted}, "removed": plan["removed"], "after": cursor}, sort_keys=True).encode()
+        json.dumps({"wanted": {k: current[k] for k in wanted}, "reviews": reviews, "removed": plan["removed"], "after": cursor}, sort_keys=True).encode()
     ).hexdigest()[:16]
     run_requests = []
     if wanted:
@@ -90,7 +94,7 @@ def article_sources_sensor(context: SensorEvaluationContext, warehouse: Warehous
 
     if not run_requests and not partition_requests:
         return SensorResult(skip_reason=SkipReason(f"{len(current)} source(s), none new, changed or removed"), cursor=new_cursor)
-    context.log.info(f"new {plan['new']}, changed {plan['changed']}, removed {plan['removed']}")
+    context.log.info(f"new {plan['new']}, changed {plan['changed']}, review changed {list(reviews)}, removed {plan['removed']}")
     observations = [fingerprint_observation(key, current[key]) for key in wanted]
     return SensorResult(
         run_requests=run_requests,

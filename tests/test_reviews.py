@@ -484,3 +484,35 @@ def test_the_policy_is_in_datapackage_json_and_a_new_threshold_alone_is_a_patch_
     assert publish_release(make_tables(), releases_dir=releases, policy=PublicationPolicy(0.95)).version is None
     second = publish_release(make_tables(), releases_dir=releases, policy=PublicationPolicy(0.9))
     assert (second.version, second.bump) == ("1.0.1", "patch")
+
+
+def test_sources_sensor_requests_a_run_when_a_review_changes(world):
+    import json
+
+    from dagster import DagsterInstance, build_sensor_context
+
+    from dxdata.ingest import source_fingerprint
+    from pipelines.resources import Warehouse
+    from pipelines.run import run_release
+    from pipelines.sensors import article_sources_sensor
+
+    for other in [*world.articles.iterdir(), *(world.sources / "reviews").iterdir()]:
+        if not other.name.startswith(SEED):
+            other.unlink()
+    instance = DagsterInstance.ephemeral()
+    assert run_release(instance, echo=lambda *_: None).success
+    cursor = json.dumps({SEED: source_fingerprint(world.articles / f"{SEED}.txt")})
+
+    def tick():
+        context = build_sensor_context(instance=instance, cursor=cursor, resources={"warehouse": Warehouse()})
+        return article_sources_sensor.evaluate_tick(context)
+
+    assert tick().run_requests == []
+    review_file = world.sources / "reviews" / f"{SEED}.csv"
+    write_review(review_file, [r for r in review_rows() if r["indicator_id"] != "ent.it_enterprises"])
+    first, again = tick(), tick()
+    [request] = first.run_requests
+    assert (request.tags["dagster/asset_partition_range_start"], request.tags["dagster/asset_partition_range_end"]) == (SEED, SEED)
+    assert [r.run_key for r in again.run_requests] == [request.run_key]  # the same state asks once
+    review_file.unlink()
+    assert [r.run_key for r in tick().run_requests] != [request.run_key]
