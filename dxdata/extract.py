@@ -782,7 +782,7 @@ def _distinct(provs: list[Province]) -> list[Province]:
 _DIGIT_OR_RANK = re.compile(r"\d|thứ (?:nhất|nhì|hai|ba|tư|năm|sáu|bảy|tám|chín|mười)|số một|đứng đầu|dẫn đầu|ngôi đầu|cuối| (?:nghìn|ngàn|triệu|tỷ)(?!\w)")
 
 
-class ExtractionError(RuntimeError):
+class ExtractionError(Exception):
     """The engine failed on an article (a defect, never the text's fault); names the source."""
 
 
@@ -2692,11 +2692,11 @@ def article_from_file(path: Path, published: date | None = None) -> Article:
         raw = Path(path).read_bytes()
     except OSError as exc:
         raise SourceFileError(f"{path}: cannot read the file ({exc.strerror or exc})") from exc
-    from dxdata.sidecar import problems_of_text
+    from dxdata.ingest import text_problems
 
-    problems = problems_of_text(Path(path), raw)
+    problems = text_problems(Path(path), raw)
     if problems:
-        raise SourceFileError("; ".join(str(p) for p in problems))
+        raise SourceFileError("; ".join(problems))
     return article_from_text(raw.decode("utf-8-sig"), source_id=Path(path).stem, published=published)
 
 

@@ -250,6 +250,14 @@ def _problem_report(txt_path: Path, problems) -> str:
     return head + ":\n" + "\n".join(f"  - {p}" for p in problems)
 
 
+def text_problems(txt_path: Path, raw: bytes) -> list[str]:
+    """Why an article's bytes cannot be read as its text (not UTF-8, control characters, empty),
+    each naming the file; the rules are dxdata.sidecar's."""
+    from dxdata.sidecar import problems_of_text
+
+    return [str(p) for p in problems_of_text(txt_path, raw)]
+
+
 def read_text(txt_path: Path) -> str:
     try:
         return txt_path.read_bytes().decode("utf-8-sig")
