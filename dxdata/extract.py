@@ -763,6 +763,7 @@ class _Ctx:
     lead_para: int = -1  # the paragraph of the lead (sapo)
     para_editions: dict[int, int | None] = field(default_factory=dict)  # paragraph -> the DTI edition it names
     editions_before: dict[int, int | None] = field(default_factory=dict)  # sentence index -> see _edition_earlier_in_paragraph
+    quotes: dict[tuple[int, int], str] = field(default_factory=dict)  # span -> its quote, shared by the facts quoting it
     title_requires: dict[re.Pattern, bool] = field(default_factory=dict)  # requires pattern -> found in the title
     # The facts of the last sentence that gave any, in order, with their years and paragraph:
     # "tỷ lệ này ..." and "các con số tương ứng ..." in the next sentence refer back to them.
@@ -1586,7 +1587,7 @@ def _make_fact(article: Article, norm, ctx: _Ctx, s: _Sentence, rule: Rule, valu
         unit=rule.unit,
         qualifier=qualifier,
         source_id=article.source_id,
-        quote=(article.clean_text or "")[qs:qe],
+        quote=_quote(ctx, article, qs, qe),
         quote_start=qs,
         quote_end=qe,
         method=method,
@@ -1597,6 +1598,15 @@ def _make_fact(article: Article, norm, ctx: _Ctx, s: _Sentence, rule: Rule, valu
         value_start=vs,
         value_end=ve,
     )
+
+
+def _quote(ctx: _Ctx, article: Article, qs: int, qe: int) -> str:
+    """The quote of a span, one string per span: the many candidates of one sentence share it
+    instead of each holding a copy of the sentence."""
+    quote = ctx.quotes.get((qs, qe))
+    if quote is None:
+        quote = ctx.quotes[(qs, qe)] = (article.clean_text or "")[qs:qe]
+    return quote
 
 
 @dataclass(frozen=True)

@@ -200,10 +200,31 @@ def problems_of_text(txt_path: Path, raw: bytes) -> list[Problem]:
     return problems
 
 
+def table_source_ids(sources_root: Path) -> dict[str, Path]:
+    """source_id -> sidecar of every table source and register under the sources folder, and of
+    the province register the code carries. An article may not reuse one of these ids: the
+    `sources` table is keyed by it."""
+    from dxdata import paths
+
+    found: dict[str, Path] = {}
+    root = Path(sources_root)
+    for sidecar in [*sorted((root / "tables").rglob("*.json")), *sorted((root / "registers").glob("*.json")),
+                    paths.registers_dir() / "provinces.json"]:
+        try:
+            meta = json.loads(sidecar.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue  # the table readers report their own sidecars' problems
+        if isinstance(meta, dict) and isinstance(meta.get("source_id"), str):
+            found.setdefault(meta["source_id"], sidecar)
+    return found
+
+
 def problems_of_article(txt_path: Path, *, sources_root: Path | None = None, today: date | None = None,
-                        model: ArticleSidecar | None = None) -> list[Problem]:
+                        model: ArticleSidecar | None = None, table_ids: dict[str, Path] | None = None) -> list[Problem]:
     """Every problem of one article source (text + sidecar), each naming its file and field.
-    `today` is the run date (publication and capture dates may not be after it)."""
+    `today` is the run date (publication and capture dates may not be after it); `sources_root`
+    the folder `path` must stay in and whose table sources' ids (`table_ids`, read from it when
+    not given) an article may not take."""
     txt_path = Path(txt_path)
     sidecar = txt_path.with_suffix(".json")
     problems: list[Problem] = []
@@ -229,6 +250,10 @@ def problems_of_article(txt_path: Path, *, sources_root: Path | None = None, tod
     captured = min(model.captured_on or today, today)
     if published > captured:
         problems.append(Problem(sidecar, "published_at", f"{published} is after the {'capture' if model.captured_on else 'run'} date {captured}"))
+    if table_ids is None and sources_root is not None:
+        table_ids = table_source_ids(sources_root)
+    if table_ids and model.source_id in table_ids:
+        problems.append(Problem(sidecar, "source_id", f"{model.source_id!r} is already the id of the table source {table_ids[model.source_id]}"))
     if model.path is not None and sources_root is not None:
         root = Path(sources_root).resolve()
         if not (root / model.path).resolve().is_relative_to(root):

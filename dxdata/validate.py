@@ -10,12 +10,11 @@ ingest applies the same per-article checks to files that arrive later.
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from pathlib import Path
 
 from dxdata import paths
-from dxdata.sidecar import Problem, problems_of_article, read_sidecar
+from dxdata.sidecar import Problem, problems_of_article, read_sidecar, table_source_ids
 
 
 class SourcesInvalid(ValueError):
@@ -33,22 +32,6 @@ def report(problems: list[Problem]) -> str:
     return "\n".join(lines)
 
 
-def table_source_ids(sources_root: Path) -> dict[str, Path]:
-    """source_id -> sidecar of every table source and register under the sources folder (and of
-    the province register the code carries)."""
-    found: dict[str, Path] = {}
-    sidecars = [*sorted((sources_root / "tables").rglob("*.json")), *sorted((sources_root / "registers").glob("*.json"))]
-    sidecars.append(paths.registers_dir() / "provinces.json")
-    for sidecar in sidecars:
-        try:
-            meta = json.loads(sidecar.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            continue  # the table readers report their own sidecars' problems
-        if isinstance(meta, dict) and isinstance(meta.get("source_id"), str):
-            found.setdefault(meta["source_id"], sidecar)
-    return found
-
-
 def validate_sources(folder: Path | None = None, *, today: date | None = None) -> list[Problem]:
     """Every problem of the article sources under `folder` (the sources root, holding articles/
     and tables/; default: the configured sources folder). An empty list means the run may start.
@@ -58,15 +41,15 @@ def validate_sources(folder: Path | None = None, *, today: date | None = None) -
     problems: list[Problem] = []
     if not root.is_dir():
         return [Problem(root, None, "sources folder not found")]
-    tables = table_source_ids(root)
+    tables = table_source_ids(root)  # read once for the whole folder
     texts = sorted(p for p in articles.glob("*.txt") if p.is_file()) if articles.is_dir() else []
     for txt in texts:
         model, _data, sidecar_problems = read_sidecar(txt.with_suffix(".json"))
         problems += sidecar_problems
-        problems += problems_of_article(txt, sources_root=root, today=today, model=model) if model else _text_only(txt, root, today)
-        if model is not None and model.source_id in tables:
-            problems.append(Problem(txt.with_suffix(".json"), "source_id",
-                                    f"{model.source_id!r} is already the id of the table source {tables[model.source_id]}"))
+        if model is not None:
+            problems += problems_of_article(txt, sources_root=root, today=today, model=model, table_ids=tables)
+        else:
+            problems += _text_only(txt)
     stems = {t.stem for t in texts}
     for sidecar in sorted(articles.glob("*.json")) if articles.is_dir() else []:
         if sidecar.stem not in stems:
@@ -74,7 +57,7 @@ def validate_sources(folder: Path | None = None, *, today: date | None = None) -
     return problems
 
 
-def _text_only(txt: Path, root: Path, today: date | None) -> list[Problem]:
+def _text_only(txt: Path) -> list[Problem]:
     """The text's own problems when its sidecar is unusable (they are reported with it)."""
     from dxdata.sidecar import SOURCE_ID, problems_of_text
 

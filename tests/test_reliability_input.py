@@ -271,14 +271,13 @@ def test_source_id_equal_to_a_table_source(tmp_path):
     table = tmp_path / "tables" / "dti"
     table.mkdir(parents=True)
     (table / "t.json").write_text(json.dumps({"source_id": "dti_provincial_2022", "kind": "official_table"}), encoding="utf-8")
-    write_source(tmp_path, "dti_provincial_2022")
-    found = problems(tmp_path)
-    assert any("dti_provincial_2022.json: source_id: 'dti_provincial_2022' is already the id of the table source" in p and "t.json" in p for p in found), found
+    txt = write_source(tmp_path, "dti_provincial_2022")
+    refused(tmp_path, txt, r"dti_provincial_2022\.json: source_id: 'dti_provincial_2022' is already the id of the table source .*tables/dti/t\.json")
 
 
 def test_source_id_equal_to_the_province_register(tmp_path):
-    write_source(tmp_path, "provinces")
-    assert any("provinces.json: source_id: 'provinces' is already the id of the table source" in p for p in problems(tmp_path))
+    txt = write_source(tmp_path, "provinces")
+    refused(tmp_path, txt, r"articles/provinces\.json: source_id: 'provinces' is already the id of the table source .*registers/provinces\.json")
 
 
 # --- the article text --------------------------------------------------------------------------------
@@ -362,6 +361,12 @@ def test_a_200_kb_line_extracts_and_no_fact_holds_a_copy_of_it():
     assert max(f.value_end for f in every) > 190_000  # including the end of the line
     for f in every[::97]:
         assert line[f.quote_start : f.quote_end] == f.quote
+    # The candidates of one sentence share its quote: one string per sentence, not one per figure.
+    by_span: dict[tuple[int, int], list] = {}
+    for f in every:
+        by_span.setdefault((f.quote_start, f.quote_end), []).append(f.quote)
+    assert len(by_span) < len(every) / 10
+    assert all(all(q is quotes[0] for q in quotes) for quotes in by_span.values())
 
 
 def test_long_sentences_are_cut_at_a_clause_mark_and_lose_no_text():
