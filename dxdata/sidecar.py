@@ -37,6 +37,7 @@ from pydantic import (
     HttpUrl,
     StrictBool,
     StrictInt,
+    TypeAdapter,
     ValidationError,
 )
 
@@ -133,6 +134,40 @@ class ArticleSidecar(BaseModel):
     notes: OptionalText = None
 
 
+_HTTP_URL = TypeAdapter(HttpUrl)
+
+
+def _http_urls(value: str) -> str:
+    """One or more http(s) URLs separated by spaces (a compiled table cites several pages)."""
+    if not value.split():
+        raise ValueError("is blank (use null when there is no URL)")
+    for url in value.split():
+        try:
+            _HTTP_URL.validate_python(url)
+        except ValidationError as exc:
+            raise ValueError(f"{url!r}: {exc.errors(include_url=False)[0]['msg']}") from None
+    return value
+
+
+class TableSidecar(BaseModel):
+    """Metadata of a table source or register (`sources/tables/**/<table>.json`,
+    `sources/registers/<register>.json`): the keys that reach the published `sources` table are
+    declared; a table may carry more (coverage, edition, url_column, ...), read by its reader."""
+
+    model_config = ConfigDict(strict=True, extra="allow", frozen=True)
+
+    source_id: Annotated[str, AfterValidator(_source_id)]
+    kind: Literal["official_table", "press_table", "register"]
+    title: Text
+    publisher: Text
+    original_outlet: OptionalText = None
+    published_at: date | None = None
+    url: Annotated[str, AfterValidator(_http_urls)] | None = None
+    language: Annotated[str, AfterValidator(_language)]
+    licence: Text
+    citation: Text
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong with a source: the file, the field (or None for the file as a whole), why."""
@@ -150,9 +185,10 @@ def _field_name(loc: tuple) -> str | None:
     return ".".join(parts) if parts else None
 
 
-def read_sidecar(sidecar: Path) -> tuple[ArticleSidecar | None, dict | None, list[Problem]]:
-    """The sidecar validated against `ArticleSidecar`: (model, raw dict, problems). The model is
-    None when there are problems; the raw dict is None when the file is not a JSON object."""
+def read_sidecar(sidecar: Path, schema: type[BaseModel] = ArticleSidecar) -> tuple:
+    """The sidecar validated against `schema` (an article's by default): (model, raw dict,
+    problems). The model is None when there are problems; the raw dict is None when the file is
+    not a JSON object."""
     try:
         raw = sidecar.read_bytes()
     except FileNotFoundError:
@@ -170,7 +206,7 @@ def read_sidecar(sidecar: Path) -> tuple[ArticleSidecar | None, dict | None, lis
     if not isinstance(data, dict):
         return None, None, [Problem(sidecar, None, f"expected a JSON object, found {type(data).__name__}")]
     try:
-        return ArticleSidecar.model_validate_json(text), data, []
+        return schema.model_validate_json(text), data, []
     except ValidationError as exc:
         problems = []
         for err in exc.errors(include_url=False):

@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 
 from dxdata import paths
-from dxdata.sidecar import Problem, problems_of_article, read_sidecar, table_source_ids
+from dxdata.sidecar import Problem, TableSidecar, problems_of_article, read_sidecar, table_source_ids
 
 
 class SourcesInvalid(ValueError):
@@ -50,10 +50,30 @@ def validate_sources(folder: Path | None = None, *, today: date | None = None) -
             problems += problems_of_article(txt, sources_root=root, today=today, model=model, table_ids=tables)
         else:
             problems += _text_only(txt)
+    problems += _table_problems(root)
     stems = {t.stem for t in texts}
     for sidecar in sorted(articles.glob("*.json")) if articles.is_dir() else []:
         if sidecar.stem not in stems:
             problems.append(Problem(sidecar, None, f"sidecar without its text file {sidecar.with_suffix('.txt').name}"))
+    return problems
+
+
+def table_sidecars(root: Path) -> list[Path]:
+    """The sidecars of the table sources and registers under a sources folder."""
+    return [*sorted((root / "tables").rglob("*.json")), *sorted((root / "registers").glob("*.json"))]
+
+
+def _table_problems(root: Path) -> list[Problem]:
+    """Each table or register sidecar against `TableSidecar`; no two of them share an id."""
+    problems: list[Problem] = []
+    seen: dict[str, Path] = {}
+    for sidecar in table_sidecars(root):
+        model, _data, found = read_sidecar(sidecar, TableSidecar)
+        problems += found
+        if model is not None:
+            if model.source_id in seen:
+                problems.append(Problem(sidecar, "source_id", f"{model.source_id!r} is already the id of {seen[model.source_id]}"))
+            seen.setdefault(model.source_id, sidecar)
     return problems
 
 

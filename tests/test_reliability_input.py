@@ -394,3 +394,47 @@ def test_schema_is_declared_once():
     assert set(schema["required"]) == {"source_id", "title", "publisher", "published_at", "language", "licence"}
     assert {"published_at_from", "themes", "excerpt", "excerpt_chars", "captured_from", "captured_on",
             "original_outlet", "outlet_credit", "provinces", "url", "sha256"} <= set(schema["properties"])
+
+
+# --- table and register sidecars -------------------------------------------------------------------
+def write_table_sidecar(root: Path, name: str, **changes) -> Path:
+    meta = {
+        "source_id": name, "kind": "official_table", "title": "Bảng", "publisher": "Bộ", "published_at": "2023-07-12",
+        "url": "https://dti.gov.vn/a https://dti.gov.vn/b", "language": "vi", "licence": "l", "citation": "c", "coverage": "any extra key",
+    }
+    meta.update(changes)
+    path = root / "tables" / "dti" / f"{name}.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({k: v for k, v in meta.items() if v is not DROP}), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    "key, value, message",
+    [
+        ("url", "https://dti.gov.vn/a javascript:alert(1)", r"url: 'javascript:alert\(1\)': URL scheme should be 'http' or 'https'"),
+        ("url", " ", r"url: is blank"),
+        ("kind", "article", r"kind: Input should be 'official_table', 'press_table' or 'register'"),
+        ("citation", DROP, r"citation: Field required"),
+        ("published_at", "12/07/2023", r"published_at: Input should be a valid date"),
+        ("language", "vn", r"language: 'vn' is not an ISO 639-1 language code"),
+        ("source_id", "DTI 2022", r"source_id: 'DTI 2022' does not match"),
+    ],
+)
+def test_table_sidecar_problems(tmp_path, key, value, message):
+    import re
+
+    write_table_sidecar(tmp_path, "t1", **{key: value})
+    found = problems(tmp_path)
+    assert any(re.search(r"tables/dti/t1\.json: " + message, p) for p in found), found
+
+
+def test_a_valid_table_sidecar_with_extra_keys_and_two_urls(tmp_path):
+    write_table_sidecar(tmp_path, "t1", published_at=None)
+    assert problems(tmp_path) == []
+
+
+def test_two_tables_with_one_id(tmp_path):
+    write_table_sidecar(tmp_path, "t1")
+    write_table_sidecar(tmp_path, "t2", source_id="t1")
+    assert any("t2.json: source_id: 't1' is already the id of" in p and "t1.json" in p for p in problems(tmp_path))
