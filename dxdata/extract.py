@@ -794,7 +794,10 @@ def extract_article(article: Article, *, threshold: float = DEFAULT_THRESHOLD) -
     try:
         return _extract_article(article, threshold)
     except Exception as exc:
-        where = article.metadata.get("path") if isinstance(article.metadata, dict) else None
+        meta = article.metadata if isinstance(article.metadata, dict) else {}
+        # A bundled article (its sidecar gave the metadata) lives at articles/<id>.txt unless its
+        # sidecar says otherwise, as in the `sources` table.
+        where = meta.get("path") or (f"articles/{article.source_id}.txt" if meta.get("source_id") == article.source_id else None)
         raise ExtractionError(
             f"source {article.source_id!r}{f' ({where})' if where else ''}: extraction failed: {type(exc).__name__}: {exc}"
         ) from exc
@@ -2731,7 +2734,12 @@ def cli_extract(paths: list[Path], *, fmt: str, published: str | None) -> int:
             print(f"error: {exc}", file=sys.stderr)
             status = 2
             continue
-        result = extract_article(article)
+        try:
+            result = extract_article(article)
+        except ExtractionError as exc:
+            print(f"error: {path}: {exc}", file=sys.stderr)
+            status = 2
+            continue
         if article.published is None:
             print(f"warning: {path}: no publication date (no dateline; use --published); present-state facts are held back", file=sys.stderr)
         if fmt == "jsonl":

@@ -346,6 +346,10 @@ def test_an_engine_failure_names_the_source(monkeypatch):
     article = Article("r-hau-giang-1", None, "Chỉ số | Điểm\nHạ tầng số | 0,7\n", None, {"path": "articles/r-hau-giang-1.txt"})
     with pytest.raises(ExtractionError, match=r"source 'r-hau-giang-1' \(articles/r-hau-giang-1\.txt\): extraction failed: IndexError"):
         extract_article(article)
+    # A bundled article's file is named even when its sidecar gives no path.
+    bundled = Article("r-hau-giang-2", None, "Hạ tầng số.\n", None, {"source_id": "r-hau-giang-2"})
+    with pytest.raises(ExtractionError, match=r"source 'r-hau-giang-2' \(articles/r-hau-giang-2\.txt\): extraction failed"):
+        extract_article(bundled)
 
 
 # --- item 3: long lines --------------------------------------------------------------------------------
