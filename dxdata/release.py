@@ -11,7 +11,7 @@ Layout of one release (see the README, "Releases"):
   changes.parquet   the difference from the previous release, one row per change
   CHANGES.md        the same difference for people
   dx.duckdb         every table, views, COMMENT ON every table and column; storage v1.0.0
-  datapackage.json  Frictionless Data Package v2 with bytes, sha256 and row count per file
+  datapackage.json  Frictionless Data Package v2 with sha256 and row count per file (sizes in index.json)
 
 `ref_date` is stored as an ISO 8601 string (YYYY-MM-DD) rather than date32: it is the form the
 pandera models validate, it reads back unchanged in pandas, and the diff against an older
@@ -74,6 +74,7 @@ PARQUET_OPTIONS = {
     "version": "2.6",
 }
 DUCKDB_STORAGE_VERSION = "v1.0.0"
+NUMERIC_MISSING_VALUES = ["", "nan"]
 # Packaged with the schemas package (pyproject package-data), so installed copies find them too.
 VIEWS_DIR = Path(schemas.__file__).resolve().parent / "views"
 
@@ -439,6 +440,10 @@ def table_schema(name: str, table: pa.Table) -> dict:
         constraints = _constraints(model, f.name) if model is not None else ({} if f.nullable else {"required": True})
         if constraints:
             entry["constraints"] = constraints
+        if f.nullable and entry["type"] in ("integer", "number"):
+            # Readers that go through pandas (frictionless's own Parquet reader among them) turn
+            # a null of a numeric column into the float NaN, which they then print as "nan".
+            entry["missingValues"] = NUMERIC_MISSING_VALUES
         fields.append(entry)
     schema: dict = {"$schema": TABLESCHEMA_PROFILE, "fields": fields}
     names = [f.name for f in table.schema]
@@ -491,7 +496,10 @@ def resource_entry(name: str, path: Path, table: pa.Table, table_names: set[str]
         "format": "parquet",
         "mediatype": PARQUET_MEDIATYPE,
         "description": description,
-        "bytes": path.stat().st_size,
+        # No "bytes": frictionless reads Parquet through pyarrow, never as a byte stream, so it
+        # cannot count them and `frictionless validate` would fail every resource. The sha256
+        # (which frictionless skips for the same reason) is checked by `dxdata verify`, and
+        # index.json gives every file's size.
         "hash": f"sha256:{sha256_file(path)}",
         "rows": table.num_rows,
         "schema": table_schema(name, table),
