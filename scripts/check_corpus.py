@@ -37,9 +37,20 @@ QUALIFIERS = {"exact", "approx", "over", "under"}
 ID_RE = re.compile(r"^r-[a-z0-9]+(-[a-z0-9]+)*$")
 
 
+# DTI main-index rank ids announced by the lead (review-format.md, CHANGED); valid for
+# reviews even while schemas/indicators.csv does not list them yet.
+EXTRA_RANK_IDS = ["dti.rank_digital_awareness", "dti.rank_digital_institutions",
+                  "dti.rank_digital_infrastructure", "dti.rank_digital_workforce",
+                  "dti.rank_cybersecurity", "dti.rank_digital_government_ops",
+                  "dti.rank_digital_economy_ops", "dti.rank_digital_society_ops"]
+
+
 def load_catalogue():
     with open(ROOT / "schemas" / "indicators.csv", encoding="utf-8") as fh:
-        return {row["indicator_id"]: row for row in csv.DictReader(fh)}
+        catalogue = {row["indicator_id"]: row for row in csv.DictReader(fh)}
+    for iid in EXTRA_RANK_IDS:
+        catalogue.setdefault(iid, {"indicator_id": iid, "theme": "rankings", "unit": "rank"})
+    return catalogue
 
 
 def load_provinces():
