@@ -48,7 +48,6 @@ SOURCE_ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,99}")
 # Characters no article text may hold: C0 and C1 control characters other than line breaks and
 # tabs (NUL, ESC, DEL, ...). Format characters (zero-width spaces) are left: real pages carry them.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-PUBLISHED_AT_FROM = ("dateline in the text", "date shown on the page", "date in the URL")
 
 
 @lru_cache(maxsize=1)
@@ -118,7 +117,7 @@ class ArticleSidecar(BaseModel):
     outlet_credit: OptionalText = None
     # Not strict: the string _iso_string lets through is parsed (strict mode takes only datetimes).
     published_at: Annotated[AwareDatetime, Field(strict=False), BeforeValidator(_iso_string), AfterValidator(_within_fact_years)]
-    published_at_from: Literal[PUBLISHED_AT_FROM] | None = None  # type: ignore[valid-type]
+    published_at_from: OptionalText = None  # how the date was established ("dateline in the text", ...)
     url: HttpUrl | None = None
     language: Annotated[str, AfterValidator(_language)]
     licence: Text
@@ -132,6 +131,14 @@ class ArticleSidecar(BaseModel):
     captured_on: date | None = None
     sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")] | None = None
     notes: OptionalText = None
+    # Written by `dxdata add` (dxdata/capture.py) for a page it fetched.
+    author: OptionalText = None
+    final_url: HttpUrl | None = None
+    redirects: list[HttpUrl] = []
+    fetched_at: Annotated[AwareDatetime, Field(strict=False), BeforeValidator(_iso_string)] | None = None
+    raw_sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")] | None = None
+    snapshot: Annotated[str, AfterValidator(_inside_sources)] | None = None
+    supersedes: Annotated[str, AfterValidator(_source_id)] | None = None
 
 
 _HTTP_URL = TypeAdapter(HttpUrl)
