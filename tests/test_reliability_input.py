@@ -97,6 +97,31 @@ def test_a_corpus_sidecar_with_every_documented_key_is_valid(tmp_path):
     assert load_article(txt, today=RUN_DATE).metadata["themes"] == ["infrastructure", "e_government"]
 
 
+def test_a_captured_page_sidecar_is_valid(tmp_path):
+    """`dxdata add` (dxdata/capture.py) records how it fetched the page; those keys are declared."""
+    write_source(
+        tmp_path, "w-20220505-hau-giang-0a1b2c3d", author=None, published_at_from="page metadata (htmldate)",
+        final_url="https://example.invalid/b", redirects=["https://example.invalid/a"], fetched_at="2026-12-07T01:02:03+00:00",
+        raw_sha256="0" * 64, snapshot="snapshots/0000.html.gz", supersedes="w-20220505-hau-giang-99999999", excerpt=False,
+        captured_from="fetched with dxdata add", captured_on="2026-12-07",
+    )
+    assert problems(tmp_path) == []
+
+
+@pytest.mark.parametrize(
+    "key, value, message",
+    [
+        ("redirects", ["javascript:alert(1)"], r"redirects\.0: URL scheme should be 'http' or 'https'"),
+        ("fetched_at", "yesterday", r"fetched_at: 'yesterday' is not an ISO 8601 date-time string"),
+        ("snapshot", "../../x.html", r"snapshot: '\.\./\.\./x\.html' must be a relative path"),
+        ("supersedes", "W 1", r"supersedes: 'W 1' does not match"),
+    ],
+)
+def test_captured_page_keys_are_checked(tmp_path, key, value, message):
+    txt = write_source(tmp_path, **{key: value})
+    refused(tmp_path, txt, r"a1\.json: " + message)
+
+
 def test_validation_runs_without_dagster_or_pandas():
     """The pre-run check is cheap: it loads neither Dagster nor pandas."""
     code = (
