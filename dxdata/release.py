@@ -674,9 +674,13 @@ def build_duckdb(folder: Path, table_names: list[str], views_dir: Path = VIEWS_D
                     f"COMMENT ON VIEW {_ident(theme + '_wide')} IS "
                     + _sql_str(f"Table {theme} wide: a row per province and year, a column per indicator (id without the theme prefix)")
                 )
-        views = duckdb_views(con, "rel")
         con.execute("CHECKPOINT rel")
         con.execute("USE memory")
+        con.execute("DETACH rel")
+        # Read back from the file: DuckDB rewrites a view's SQL when it loads it, and the
+        # descriptor must declare the form any later reader (`dxdata verify`) sees.
+        con.execute(f"ATTACH {_sql_str(str(db_path))} AS rel (READ_ONLY)")
+        views = duckdb_views(con, "rel")
         con.execute("DETACH rel")
     finally:
         con.close()
