@@ -131,7 +131,11 @@ def _check_own_files(path: Path, descriptor: dict, resources: list) -> list[str]
 
 
 def _check_index(path: Path, index_path: Path | None) -> tuple[list[str], bool]:
-    """Every file against the entry of this release in index.json. Returns (problems, checked)."""
+    """Every file against the entry of this release in index.json. Returns (problems, checked).
+    The index beside the folder may not list it yet (a run stopped between publishing the folder
+    and updating the catalogue; the next run adds it): then there is nothing to compare with. An
+    index named with --index must list it."""
+    given = index_path is not None
     if index_path is None:
         candidate = path.parent / INDEX_JSON
         if not candidate.is_file():
@@ -144,7 +148,7 @@ def _check_index(path: Path, index_path: Path | None) -> tuple[list[str], bool]:
         return [f"{index_path}: not a readable release index ({type(exc).__name__}: {exc})"], False
     entry = entries.get(path.name)
     if entry is None:
-        return [f"{index_path}: does not list release {path.name}"], False
+        return ([f"{index_path}: does not list release {path.name}"] if given else []), False
     problems = []
     try:
         files = {f["path"].split("/", 1)[-1]: f for f in entry["files"]}
