@@ -8,6 +8,7 @@ from pathlib import Path
 
 from dagster import AssetObservation, AssetSpec, DynamicPartitionsDefinition
 
+from dxdata import paths
 from dxdata.ingest import discover_articles, source_fingerprint
 
 ARTICLE_PARTITIONS = DynamicPartitionsDefinition(name="article_sources")
@@ -25,7 +26,8 @@ def scan_articles(folder: Path) -> dict[str, str]:
 
 
 def article_path(folder: Path, source_id: str) -> Path:
-    return Path(folder) / f"{source_id}.txt"
+    # Partition keys can be added through the UI or API: never let one leave the folder.
+    return Path(folder) / f"{paths.safe_name(source_id, 'article partition key')}.txt"
 
 
 def range_tags(first: str, last: str) -> dict[str, str]:
