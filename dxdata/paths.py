@@ -38,6 +38,15 @@ def warehouse_dir() -> Path:
     return _env_path("DXDATA_WAREHOUSE", REPO_ROOT / "warehouse")
 
 
+def snapshots_dir() -> Path:
+    """Raw captured pages (`dxdata add`), gzip-compressed and named by their sha256."""
+    return warehouse_dir() / "snapshots"
+
+
+def watch_list_path() -> Path:
+    return sources_dir() / "watch.csv"
+
+
 def releases_dir() -> Path:
     return warehouse_dir() / "releases"
 
@@ -47,8 +56,9 @@ def catalogue_path() -> Path:
 
 
 # A name that becomes one path component (a partition key, a source id used as a file name):
-# letters, digits, '.', '_' and '-', starting with a letter or digit, so never '..', '/' or empty.
-SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,199}")
+# letters (any script), digits, '_', '.', '-' and inner spaces, starting with a letter or digit,
+# so never '..', '/', a control character or empty.
+SAFE_NAME = re.compile(r"\w(?:[\w .-]{0,198}[\w.-])?")
 
 
 class UnsafeName(ValueError):
@@ -60,7 +70,7 @@ def safe_name(name: object, what: str = "partition key") -> str:
     wherever a key from outside becomes part of a path, so `../x` never leaves its folder."""
     if not isinstance(name, str) or not SAFE_NAME.fullmatch(name) or ".." in name:
         raise UnsafeName(
-            f"{what} {name!r} is not a safe name (letters, digits, '.', '_', '-'; no '..', '/' or spaces); "
+            f"{what} {name!r} is not a safe name (letters, digits, '.', '_', '-', inner spaces; no '..' or '/'); "
             "refusing to use it as a file name"
         )
     return name
