@@ -155,3 +155,51 @@ def test_kill_campaign(start_states, tmp_path, no_gate):
 @pytest.mark.skipif(os.environ.get("DXDATA_KILL_CAMPAIGN") != "full", reason="set DXDATA_KILL_CAMPAIGN=full (about 2 minutes)")
 def test_kill_campaign_update_every_point(start_states, tmp_path, no_gate):
     assert _campaign("update", start_states, tmp_path) >= 20
+
+
+STRACE = shutil.which("strace")
+CHILD = """
+import sys, warnings
+from datetime import datetime, timezone
+warnings.simplefilter("ignore")
+from dxdata.release import publish_release
+from release_fixtures import make_tables, with_value
+publish_release(make_tables(with_value("workforce.it_staff_total", 626)), releases_dir=sys.argv[1],
+                created=datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone.utc))
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(os.environ.get("DXDATA_KILL_CAMPAIGN") != "full" or STRACE is None,
+                    reason="set DXDATA_KILL_CAMPAIGN=full, with strace installed (about a minute)")
+def test_strace_kills_an_update_at_every_rename(start_states, tmp_path):
+    """The same checks with a kill the code does not cooperate with: strace sends SIGKILL at the
+    Nth rename(2) of a fresh `python` process publishing 1.0.0 -> 1.1.0."""
+    import subprocess
+    import sys
+
+    tests = Path(__file__).resolve().parent
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tests.parent), str(tests)]), "PYTHONDONTWRITEBYTECODE": "1"}
+
+    def run(releases: Path, *strace_args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([STRACE, "-f", "-qq", "-o", os.devnull, "-e", "trace=rename", *strace_args,
+                               sys.executable, "-c", CHILD, str(releases)], env=env, capture_output=True)
+
+    counted = tmp_path / "count" / "releases"
+    shutil.copytree(start_states["1.0.0"], counted)
+    log = tmp_path / "renames.txt"
+    assert subprocess.run([STRACE, "-f", "-qq", "-o", str(log), "-e", "trace=rename", sys.executable, "-c", CHILD,
+                           str(counted)], env=env, capture_output=True).returncode == 0
+    renames = [line for line in log.read_text().splitlines() if "rename(" in line and "= 0" in line]
+    assert len(renames) >= 4  # the folder, index.html, index.json, LATEST
+    for n in range(1, len(renames) + 1):
+        releases = tmp_path / f"s-{n}" / "releases"
+        shutil.copytree(start_states["1.0.0"], releases)
+        done = run(releases, "-e", f"inject=rename:signal=KILL:when={n}")
+        assert done.returncode in (-signal.SIGKILL, 128 + signal.SIGKILL), (n, done.returncode, done.stderr[-500:])
+        _check_after_kill(releases, f"strace rename {n}")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            publish_release(make_tables(with_value("workforce.it_staff_total", 626)), releases_dir=releases, created=CREATED)
+        assert read_latest(releases) == "1.1.0" and catalogue_problems(releases) == []
+        assert verify_release(releases / "1.1.0") == []
