@@ -109,11 +109,13 @@ def release(workers: int | None) -> None:
 # --- releases (owner: dxdata.release / dxdata.verify / dxdata.publish) -------------------------
 @main.command()
 @click.argument("path", type=click.Path(exists=True, file_okay=False, path_type=Path))
-def verify(path: Path) -> None:
-    """Verify a release folder: hashes, row counts and schemas against datapackage.json, and dx.duckdb."""
+@click.option("--index", "index", default=None, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="index.json to check every file against (default: the one beside PATH, if any).")
+def verify(path: Path, index: Path | None) -> None:
+    """Verify a release folder: every file's hash, row counts, schemas and dx.duckdb against what the release declares."""
     from dxdata.verify import cli_verify
 
-    sys.exit(cli_verify(path))
+    sys.exit(cli_verify(path, index))
 
 
 @main.command()
