@@ -74,7 +74,7 @@ PARQUET_OPTIONS = {
     "version": "2.6",
 }
 DUCKDB_STORAGE_VERSION = "v1.0.0"
-NUMERIC_MISSING_VALUES = ["", "nan"]
+NULL_AS_PANDAS_PRINTS = ["", "nan", "NaT"]
 # Packaged with the schemas package (pyproject package-data), so installed copies find them too.
 VIEWS_DIR = Path(schemas.__file__).resolve().parent / "views"
 
@@ -205,6 +205,11 @@ def _arrow_type(dtype: str) -> pa.DataType | None:
         return pa.bool_()
     if d in ("date", "date32[day]"):
         return pa.date32()
+    m = re.fullmatch(r"datetime64\[\w+, (?P<tz>[^\]]+)\]", dtype)
+    if m:
+        # Whole seconds with the zone the model names: Parquet stores the instant in UTC and
+        # DuckDB reads it as TIMESTAMP WITH TIME ZONE.
+        return pa.timestamp("s", tz=m["tz"])
     return None
 
 
@@ -220,6 +225,9 @@ def _column_array(series: pd.Series, typ: pa.DataType | None) -> pa.Array:
         return pa.array(pd.to_numeric(series).astype("Float64"), type=typ)
     if pa.types.is_boolean(typ):
         return pa.array(series.astype("boolean"), type=typ)
+    if pa.types.is_timestamp(typ):
+        stamps = pd.to_datetime(series, utc=True).dt.tz_convert(typ.tz)
+        return pa.array(stamps, type=pa.timestamp("ns", tz=typ.tz), from_pandas=True).cast(typ)
     return pa.array(series, type=typ, from_pandas=True)
 
 
@@ -440,10 +448,10 @@ def table_schema(name: str, table: pa.Table) -> dict:
         constraints = _constraints(model, f.name) if model is not None else ({} if f.nullable else {"required": True})
         if constraints:
             entry["constraints"] = constraints
-        if f.nullable and entry["type"] in ("integer", "number"):
+        if f.nullable and entry["type"] in ("integer", "number", "datetime"):
             # Readers that go through pandas (frictionless's own Parquet reader among them) turn
-            # a null of a numeric column into the float NaN, which they then print as "nan".
-            entry["missingValues"] = NUMERIC_MISSING_VALUES
+            # a null of a numeric or time column into NaN or NaT, which they then print as such.
+            entry["missingValues"] = NULL_AS_PANDAS_PRINTS
         fields.append(entry)
     schema: dict = {"$schema": TABLESCHEMA_PROFILE, "fields": fields}
     names = [f.name for f in table.schema]

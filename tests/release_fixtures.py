@@ -58,7 +58,7 @@ def sources_frame(citation_suffix: str = "") -> pd.DataFrame:
             "language": "vi", "licence": "test licence", "citation": "Test ministry (2021). DTI 2020.",
             "path": f"tables/dti/{TABLE_ID}.csv", "sha256": "b" * 64,
         },
-    ]).astype({"original_outlet": "string", "published_at": "string", "url": "string"})
+    ]).astype({"original_outlet": "string", "url": "string"})
 
 
 def make_tables(facts: list[dict] | None = None, *, citation_suffix: str = "") -> dict[str, pd.DataFrame]:
