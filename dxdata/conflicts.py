@@ -1,9 +1,10 @@
 """Disagreements between sources: the same indicator, province (in the same register) and year
 stated with values that cannot both be right.
 
-Nothing is dropped or preferred here: every fact stays in its fact table with its provenance,
-and the `conflicts` table only lists the disagreements so a reader (and a non-blocking asset
-check) can see them.
+Nothing is dropped here: every fact stays in its fact table with its provenance, and the
+`conflicts` table lists the disagreements so a reader (and a non-blocking asset check) can see
+them. One decision is taken: a value that contradicts an official table is marked `held_out`,
+and the current views of a release (docs/precedence.md) leave it out.
 
 Two values agree when they are equal within the rounding of the less precise one: 0.32 and
 0.3215 agree (0.32 may be 0.3215 rounded), 0.3215 and 0.3216 do not, and neither do ranks 28
@@ -21,6 +22,7 @@ from itertools import combinations
 
 import pandas as pd
 
+from dxdata.model import METHOD_OFFICIAL_TABLE
 from dxdata.tables import FACT_DTYPES
 from schemas.reference import ConflictsTable
 
@@ -82,6 +84,21 @@ def _disagree(facts: pd.DataFrame) -> bool:
     )
 
 
+def contradicts_official(facts: pd.DataFrame) -> pd.Series:
+    """True for each fact not from an official table whose value disagrees with an official
+    table's value among `facts` (one comparable set)."""
+    official = facts[facts["method"] == METHOD_OFFICIAL_TABLE]
+    return pd.Series(
+        [
+            method != METHOD_OFFICIAL_TABLE
+            and any(not values_agree(value, qualifier, o.value, o.qualifier) for o in official.itertuples())
+            for method, value, qualifier in zip(facts["method"], facts["value"], facts["qualifier"])
+        ],
+        index=facts.index,
+        dtype=bool,
+    )
+
+
 def conflict_id(indicator_id: str, unit_set: int, province_code: str, ref_year: int, ref_date: str | None) -> str:
     parts = [indicator_id, str(int(unit_set)), province_code, str(int(ref_year))]
     if ref_date:
@@ -108,6 +125,7 @@ def find_conflicts(facts: pd.DataFrame) -> pd.DataFrame:
                 continue
             part = comparable.copy()
             part["conflict_id"] = conflict_id(indicator_id, unit_set, province_code, ref_year, ref_date)
+            part["held_out"] = contradicts_official(part)
             rows.append(part)
     if not rows:
         return _typed(pd.DataFrame(columns=CONFLICT_COLUMNS))
@@ -117,7 +135,8 @@ def find_conflicts(facts: pd.DataFrame) -> pd.DataFrame:
 
 
 # Conflict rows are fact rows plus a conflict id, so they take the fact columns' dtypes.
-_DTYPES = {"conflict_id": "str", **{c: FACT_DTYPES[c] for c in CONFLICT_COLUMNS if c != "conflict_id"}}
+_DTYPES = {"conflict_id": "str", "held_out": "bool",
+           **{c: FACT_DTYPES[c] for c in CONFLICT_COLUMNS if c not in ("conflict_id", "held_out")}}
 
 
 def _typed(df: pd.DataFrame) -> pd.DataFrame:

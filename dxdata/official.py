@@ -381,12 +381,14 @@ def press_dti_facts(path: Path | None = None) -> list[Fact]:
         indicator_id = row.values["indicator_id"]
         if indicator_id not in catalogue or catalogue[indicator_id]["theme"] != "rankings":
             raise TableSourceError(f"{where}: indicator_id {indicator_id!r} is not a DTI indicator of the catalogue")
-        province = resolve_province_name(row.values["province"], unit_set, where=where)
+        # The name as the page wrote it must name the unit the row's code and register name say.
+        written = row.values["province_as_written"]
+        province = resolve_province_name(written, unit_set, where=where)
         stated_code = row.values["province_code"]
-        if stated_code != province.code:
+        if stated_code != province.code or row.values["province"] not in ("", province.name):
             raise TableSourceError(
-                f"{where}: province {row.values['province']!r} is code {province.code} ({province.name}) in the "
-                f"{unit_set}-unit register, but the row says province_code {stated_code!r}"
+                f"{where}: province {written!r} is code {province.code} ({province.name}) in the "
+                f"{unit_set}-unit register, but the row says province_code {stated_code!r} ({row.values['province']})"
             )
         note = f"reported by {url}" + (f"; {row.values['note']}" if row.values["note"] else "")
         facts.append(_fact(row, province, indicator_id, _reported_value(row, path, indicator_id, unit_set), year=year,
@@ -587,5 +589,5 @@ def reference_tables() -> dict[str, pd.DataFrame]:
 
 
 def facts_current_units_sql() -> str:
-    """DDL of the `facts_current_units` view; needs `facts`, `provinces` and `provinces_2025`."""
-    return (paths.REPO_ROOT / "schemas" / "views" / "facts_current_units.sql").read_text(encoding="utf-8")
+    """DDL of the `facts_current_units` view; needs `current_facts`, `provinces` and `provinces_2025`."""
+    return (paths.views_dir() / "30_facts_current_units.sql").read_text(encoding="utf-8")

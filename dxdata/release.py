@@ -40,7 +40,6 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-import schemas
 from dxdata import paths
 from dxdata.model import FACT_TABLES
 from schemas.tables import FACT_KEY, TABLE_MODELS, CheckOutcome, describe_columns, table_description, validate_table
@@ -76,7 +75,7 @@ PARQUET_OPTIONS = {
 DUCKDB_STORAGE_VERSION = "v1.0.0"
 NULL_AS_PANDAS_PRINTS = ["", "nan", "NaT"]
 # Packaged with the schemas package (pyproject package-data), so installed copies find them too.
-VIEWS_DIR = Path(schemas.__file__).resolve().parent / "views"
+VIEWS_DIR = paths.views_dir()
 
 CHANGES_TABLE = "changes"
 DATAPACKAGE = "datapackage.json"
@@ -207,9 +206,9 @@ def _arrow_type(dtype: str) -> pa.DataType | None:
         return pa.date32()
     m = re.fullmatch(r"datetime64\[\w+, (?P<tz>[^\]]+)\]", dtype)
     if m:
-        # Whole seconds with the zone the model names: Parquet stores the instant in UTC and
-        # DuckDB reads it as TIMESTAMP WITH TIME ZONE.
-        return pa.timestamp("s", tz=m["tz"])
+        # Milliseconds (Parquet has no seconds unit, so "s" would read back as "ms" and look
+        # retyped), with the zone the model names; DuckDB reads it as TIMESTAMP WITH TIME ZONE.
+        return pa.timestamp("ms", tz=m["tz"])
     return None
 
 
@@ -586,9 +585,9 @@ def _ident(name: str) -> str:
 
 
 def wide_view_sql(theme: str, indicator_ids: list[str]) -> str:
-    """A row per province and year, a column per indicator of the theme. When a year has several
-    values of one indicator (dates, sources), the latest date wins; a whole-year value counts as
-    of 31 December."""
+    """A row per province and year, a column per indicator of the theme, from `current_facts`
+    (one value per period, chosen by precedence). When a year has several dated values of one
+    indicator, the latest date wins; a whole-year value counts as of 31 December."""
     short = [i.split(".", 1)[-1] for i in indicator_ids]
     names = short if len(set(short)) == len(short) else indicator_ids
     cols = ",\n  ".join(
@@ -597,9 +596,9 @@ def wide_view_sql(theme: str, indicator_ids: list[str]) -> str:
     return (
         f"CREATE VIEW {_ident(theme + '_wide')} AS\n"
         f"WITH picked AS (\n"
-        f"  SELECT * FROM {_ident(theme)}\n"
+        f"  SELECT * FROM current_facts WHERE theme = {_sql_str(theme)}\n"
         f"  QUALIFY row_number() OVER (PARTITION BY indicator_id, province_code, unit_set, ref_year\n"
-        f"    ORDER BY coalesce(ref_date, ref_year::VARCHAR || '-12-31') DESC, source_id) = 1)\n"
+        f"    ORDER BY coalesce(ref_date, ref_year::VARCHAR || '-12-31') DESC) = 1)\n"
         f"SELECT province_code, province, unit_set, ref_year{',' if cols else ''}\n  {cols}\n"
         f"FROM picked GROUP BY province_code, province, unit_set, ref_year\n"
         f"ORDER BY unit_set, province_code, ref_year"
@@ -651,8 +650,12 @@ def build_duckdb(folder: Path, table_names: list[str], views_dir: Path = VIEWS_D
                 con.execute(f"COMMENT ON COLUMN {_ident(name)}.{_ident(f.name)} IS {_sql_str(text)}")
                 if not f.nullable:
                     con.execute(f"ALTER TABLE {_ident(name)} ALTER COLUMN {_ident(f.name)} SET NOT NULL")
-        run_view_files(con, views_dir)
-        if "indicators" in table_names:
+        created = run_view_files(con, views_dir)
+        if "indicators" in table_names and not any(name.endswith("current_facts") for name in created):
+            message = "wide views skipped: they read current_facts, which this release lacks"
+            warnings.warn(message, stacklevel=2)
+            log.warning(message)
+        elif "indicators" in table_names:
             catalogue = con.execute("SELECT indicator_id, theme FROM indicators").fetchall()
             for theme in [t for t in FACT_TABLES if t in table_names]:
                 ids = [i for i, th in catalogue if th == theme]
