@@ -20,11 +20,12 @@ def main() -> None:
 
 # --- extraction (owner: dxdata.extract / dxdata.evaluate) -------------------------------------
 @main.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, allow_dash=True, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "table"]), default="jsonl", show_default=True)
 @click.option("--published", default=None, help="Publication date YYYY-MM-DD, for files without a dateline.")
 def extract(paths: tuple[Path, ...], fmt: str, published: str | None) -> None:
-    """Extract catalogue facts from plain-text articles (UTF-8; first line may be the title)."""
+    """Extract catalogue facts from plain-text articles (UTF-8; first line may be the title).
+    A PATH of - reads the article from standard input."""
     from dxdata.extract import cli_extract
 
     sys.exit(cli_extract(list(paths), fmt=fmt, published=published))
@@ -44,8 +45,18 @@ def evaluate(paths: tuple[Path, ...], quiet: bool) -> None:
 
 # --- pipeline (owner: pipelines) ----------------------------------------------------------------
 @main.command()
-def release() -> None:
-    """Run the release job on the bundled sources and publish a release when anything changed."""
+@click.option("--sources", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
+              envvar="DXDATA_SOURCES", help="Sources folder (articles/, tables/); default: the bundled sources.")
+@click.option("--warehouse", type=click.Path(file_okay=False, path_type=Path), default=None,
+              envvar="DXDATA_WAREHOUSE", help="Where releases are written; default: warehouse/ of the checkout, else ./warehouse.")
+def release(sources: Path | None, warehouse: Path | None) -> None:
+    """Run the release job on the sources and publish a release when anything changed."""
+    import os
+
+    # Settings are read through dxdata.paths, in this process and in Dagster's.
+    for name, value in (("DXDATA_SOURCES", sources), ("DXDATA_WAREHOUSE", warehouse)):
+        if value is not None:
+            os.environ[name] = str(value.resolve())
     from pipelines.run import cli_release
 
     sys.exit(cli_release())

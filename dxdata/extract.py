@@ -2630,18 +2630,28 @@ def fact_json(f: Fact, path: str | None = None) -> dict:
 
 
 def article_from_file(path: Path, published: date | None = None) -> Article:
-    """A plain-text article file (UTF-8, first line the title) as an Article; clear errors."""
+    """A plain-text article file (UTF-8, first line the title) as an Article; clear errors.
+    The path "-" reads standard input, so a page can be piped in."""
     from dxdata.ingest import article_from_text
 
+    if str(path) == "-":
+        path = Path("stdin")
+        raw = sys.stdin.buffer.read()
+        if not raw.strip():
+            raise SourceFileError("stdin: no text on standard input")
+        return article_from_text(_decoded(raw, path), source_id="stdin", published=published)
     try:
         raw = Path(path).read_bytes()
     except OSError as exc:
         raise SourceFileError(f"{path}: cannot read the file ({exc.strerror or exc})") from exc
+    return article_from_text(_decoded(raw, path), source_id=Path(path).stem, published=published)
+
+
+def _decoded(raw: bytes, path: Path) -> str:
     try:
-        text = raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise SourceFileError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
-    return article_from_text(text, source_id=Path(path).stem, published=published)
 
 
 class SourceFileError(ValueError):
