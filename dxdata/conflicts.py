@@ -84,6 +84,16 @@ def _disagree(facts: pd.DataFrame) -> bool:
     )
 
 
+def mark_held_out(conflicts: pd.DataFrame) -> pd.DataFrame:
+    """Conflict rows with `held_out`: within each conflict, the rows that contradict an official
+    table's value."""
+    held = pd.Series(False, index=conflicts.index, dtype=bool)
+    for _, group in conflicts[conflicts["method"] == METHOD_OFFICIAL_TABLE].groupby("conflict_id"):
+        members = conflicts[conflicts["conflict_id"] == group["conflict_id"].iloc[0]]
+        held.loc[members.index] = contradicts_official(members)
+    return conflicts.assign(held_out=held)
+
+
 def contradicts_official(facts: pd.DataFrame) -> pd.Series:
     """True for each fact not from an official table whose value disagrees with an official
     table's value among `facts` (one comparable set)."""
@@ -125,11 +135,10 @@ def find_conflicts(facts: pd.DataFrame) -> pd.DataFrame:
                 continue
             part = comparable.copy()
             part["conflict_id"] = conflict_id(indicator_id, unit_set, province_code, ref_year, ref_date)
-            part["held_out"] = contradicts_official(part)
             rows.append(part)
     if not rows:
         return _typed(pd.DataFrame(columns=CONFLICT_COLUMNS))
-    out = pd.concat(rows, ignore_index=True)[CONFLICT_COLUMNS]
+    out = mark_held_out(pd.concat(rows, ignore_index=True))[CONFLICT_COLUMNS]
     out = out.sort_values(["conflict_id", "source_id", "method"], kind="mergesort").reset_index(drop=True)
     return _typed(out)
 
