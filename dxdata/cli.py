@@ -43,6 +43,59 @@ def evaluate(paths: tuple[Path, ...], quiet: bool) -> None:
     sys.exit(cli_evaluate(list(paths), quiet=quiet))
 
 
+# --- capture (owner: dxdata.capture) ------------------------------------------------------------
+def _report_captures(results) -> int:
+    from dxdata.capture import Captured
+
+    failed = 0
+    for result in results:
+        if isinstance(result, Captured):
+            click.echo(result.message)
+        else:
+            failed += 1
+            click.echo(f"error: {result}", err=True)
+    return 1 if failed else 0
+
+
+@main.command()
+@click.argument("targets", nargs=-1, required=True)
+@click.option("--published", default=None, help="Publication date YYYY-MM-DD, when the page shows none (or shows a wrong one).")
+@click.option("--province", "provinces", multiple=True, help="Province the page is about (repeatable); recorded in the sidecar.")
+@click.option("--refresh", is_flag=True, help="Fetch pages captured before again; a changed page becomes a new source, the old one is kept.")
+@click.option("--timeout", default=20.0, show_default=True, help="Seconds to wait for a server.")
+def add(targets: tuple[str, ...], published: str | None, provinces: tuple[str, ...], refresh: bool, timeout: float) -> None:
+    """Capture web pages (URLs) or saved pages (FILE.html) as article sources.
+
+    Writes sources/articles/<id>.txt and .json, keeps the raw page under the warehouse's
+    snapshots/, and prints the title, date, length and how many facts the engine sees."""
+    from datetime import date
+
+    from dxdata import paths
+    from dxdata.capture import CaptureSettings, add as add_pages
+
+    day = None
+    if published:
+        try:
+            day = date.fromisoformat(published)
+        except ValueError:
+            raise click.BadParameter(f"{published!r} is not a date YYYY-MM-DD", param_hint="--published") from None
+    results = add_pages(list(targets), articles=paths.articles_dir(), snapshots=paths.snapshots_dir(), published=day,
+                        provinces=list(provinces), refresh=refresh, settings=CaptureSettings(timeout=timeout))
+    sys.exit(_report_captures(results))
+
+
+@main.command()
+def watch() -> None:
+    """Capture the pages and feed entries of sources/watch.csv not captured before."""
+    from dxdata import paths
+    from dxdata.capture import capture_watch_list
+
+    results = capture_watch_list(paths.watch_list_path(), articles=paths.articles_dir(), snapshots=paths.snapshots_dir())
+    if not results:
+        click.echo(f"{paths.watch_list_path()}: nothing to capture")
+    sys.exit(_report_captures(results))
+
+
 # --- pipeline (owner: pipelines) ----------------------------------------------------------------
 @main.command()
 @click.option("--sources", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,

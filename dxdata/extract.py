@@ -762,6 +762,7 @@ class _Ctx:
     compared: frozenset[int] = frozenset()  # starts of mentions compared with, never a subject
     lead_para: int = -1  # the paragraph of the lead (sapo)
     para_editions: dict[int, int | None] = field(default_factory=dict)  # paragraph -> the DTI edition it names
+    editions_before: dict[int, int | None] = field(default_factory=dict)  # sentence index -> see _edition_earlier_in_paragraph
     title_requires: dict[re.Pattern, bool] = field(default_factory=dict)  # requires pattern -> found in the title
     # The facts of the last sentence that gave any, in order, with their years and paragraph:
     # "tỷ lệ này ..." and "các con số tương ứng ..." in the next sentence refer back to them.
@@ -980,6 +981,9 @@ def _scan_tables(ctx: _Ctx, body: list[_Sentence], article: Article, norm, facts
                     _table_fact(ctx, s, line, cells[col], candidates, head, intro, col_province, article, norm, facts)
             continue
         if not named and not header and not by_row:
+            # A new header ends any table of province columns: its column indexes belong to the
+            # old width ("Chỉ số | Hà Nội | Kon Tum | Lai Châu" then "STT | Ghi chú").
+            columns = {}
             header = _header_indicators(ctx, cells, intro + " \n " + ctx.title_folded)
             width = len(cells)
             by_row = not header and _VALUE_HEADER.fullmatch(fold(cells[-1])) is not None
@@ -2264,7 +2268,10 @@ def _parallel_match(ctx: _Ctx, q: Quantity, floor: int, pre_end: int, assigned) 
         return None
     pq, pm, pprov = last
     between = ctx.folded[floor:pre_end]
-    if COMPARED_PAREN_SHAPE.search(between) and any(m.start in ctx.compared and m.end <= pre_end and floor <= m.start for m in ctx.mentions):
+    # The mentions between floor and pre_end, found by bisection: scanning every mention of the
+    # article for every number made a long text quadratic.
+    nearby = ctx.mentions[bisect_left(ctx.mention_starts, floor) : bisect_left(ctx.mention_starts, pre_end)]
+    if COMPARED_PAREN_SHAPE.search(between) and any(m.start in ctx.compared and m.end <= pre_end for m in nearby):
         # "thấp hơn nhiều so với Đà Nẵng (0,7836)", "thấp hơn Bình Dương (81,2%) và Đà Nẵng (gần
         # 90%)": the figure in parentheses is the compared province's, for the same indicator.
         value, conf = _accepts(pm.rule.number, q, ctx.folded)
@@ -2283,7 +2290,7 @@ def _parallel_match(ctx: _Ctx, q: Quantity, floor: int, pre_end: int, assigned) 
         return _Match(pm.rule, pm.cue, 0.5, "+year series", value, 0.9 * conf) if value is not None else None
     if not PARALLEL_SHAPE.match(between):
         return None
-    here = [m.province for m in ctx.mentions if floor <= m.start < pre_end]
+    here = [m.province for m in nearby]
     if not here or pprov is None or here[-1].code == pprov.code:
         return None
     value, conf = _accepts(pm.rule.number, q, ctx.folded)
@@ -2465,19 +2472,50 @@ _YEAR_AFTER_RANK = _fc(r"\s*(?:của\s+|trong\s+|vào\s+)?năm\s+((?:19|20)\d\d)
 _PAREN_YEAR_RANK = _fc(r"năm\s+((?:19|20)\d\d)\s*\(\s*(?:(?:xếp|đứng)\s+)?(?:thứ|hạng)\s*$")
 
 
+def _para_of(s: _Sentence) -> int:
+    return s.para
+
+
 def _paragraph_edition(ctx: _Ctx, para: int, pub: int) -> int | None:
     """The DTI edition a paragraph names last (not after the publication year), found once."""
     if para not in ctx.para_editions:
         found = None
-        for o in ctx.sentences:
-            if o.para == para:
-                for m in DTI_YEAR.finditer(ctx.folded, o.start, o.end):
-                    if int(m.group(1)) <= pub:
-                        found = int(m.group(1))
-            elif o.para > para:
+        # Sentences are in paragraph order: start at the paragraph's first (a scan from the
+        # article's start for every paragraph made a text of many lines quadratic).
+        for i in range(bisect_left(ctx.sentences, para, key=_para_of), len(ctx.sentences)):
+            o = ctx.sentences[i]
+            if o.para > para:
                 break
+            for m in DTI_YEAR.finditer(ctx.folded, o.start, o.end):
+                if int(m.group(1)) <= pub:
+                    found = int(m.group(1))
         ctx.para_editions[para] = found
     return ctx.para_editions[para]
+
+
+def _edition_earlier_in_paragraph(ctx: _Ctx, i: int, pub: int) -> int | None:
+    """The DTI edition (not after `pub`) first named by the nearest sentence before sentence `i`
+    of its paragraph that names one. Remembered per sentence, so a paragraph of many ranks is
+    walked once, not once per rank."""
+    memo = ctx.editions_before
+    walked: list[int] = []
+    found: int | None = None
+    j = i
+    while j not in memo:
+        walked.append(j)
+        if j == 0 or ctx.sentences[j - 1].para != ctx.sentences[j].para:
+            break
+        o = ctx.sentences[j - 1]
+        m = DTI_YEAR.search(ctx.folded, o.start, o.end)
+        if m and int(m.group(1)) <= pub:
+            found = int(m.group(1))
+            break
+        j -= 1
+    else:
+        found = memo[j]
+    for k in walked:
+        memo[k] = found
+    return found
 
 
 def _dti_year(ctx: _Ctx, s: _Sentence, q: Quantity) -> int | None:
@@ -2514,13 +2552,9 @@ def _dti_year(ctx: _Ctx, s: _Sentence, q: Quantity) -> int | None:
     if year is None:
         # "Theo Báo cáo DTI năm 2021 ... Theo đó, Ninh Bình đứng thứ 6": the edition named earlier
         # in the paragraph, else in the title.
-        i = bisect_left(ctx.sentence_starts, s.start) - 1  # sentences before s, nearest first
-        while i >= 0 and ctx.sentences[i].para == s.para:
-            o = ctx.sentences[i]
-            m = DTI_YEAR.search(folded, o.start, o.end)
-            if m and int(m.group(1)) <= pub:
-                return int(m.group(1))
-            i -= 1
+        earlier = _edition_earlier_in_paragraph(ctx, bisect_left(ctx.sentence_starts, s.start), pub)
+        if earlier is not None:
+            return earlier
         # Pages that give each sentence its own line name the edition in the paragraph before or
         # in the sapo (the lead paragraph), not in some earlier history paragraph.
         for para in (s.para - 1, ctx.lead_para):

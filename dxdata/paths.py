@@ -61,6 +61,15 @@ def warehouse_dir() -> Path:
     return _env_path("DXDATA_WAREHOUSE", REPO_ROOT / "warehouse" if IN_CHECKOUT else Path.cwd() / "warehouse")
 
 
+def snapshots_dir() -> Path:
+    """Raw captured pages (`dxdata add`), gzip-compressed and named by their sha256."""
+    return warehouse_dir() / "snapshots"
+
+
+def watch_list_path() -> Path:
+    return sources_dir() / "watch.csv"
+
+
 def releases_dir() -> Path:
     return warehouse_dir() / "releases"
 

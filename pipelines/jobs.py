@@ -33,7 +33,8 @@ UNPARTITIONED_KEYS = [AssetKey(name) for name in UNPARTITIONED_ASSETS]
 
 release_job = define_asset_job(
     name=RELEASE_JOB,
-    selection=AssetSelection.all(),
+    # Capturing the web is its own job (pipelines/capture.py): a release never waits on a portal.
+    selection=AssetSelection.all() - AssetSelection.groups("capture"),
     executor_def=in_process_executor,
     description="Build every table from all registered sources, run the checks and publish a release if anything changed.",
 )

@@ -47,6 +47,10 @@ class WarehousePaths:
     def review(self) -> Path:
         return self.root() / "review"
 
+    def snapshots(self) -> Path:
+        """Raw pages as captured, gzip-compressed and named by their sha256 (never rewritten)."""
+        return self.root() / "snapshots"
+
     def releases(self) -> Path:
         return self.root() / "releases"
 

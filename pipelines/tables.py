@@ -57,6 +57,11 @@ def conform(table: str, df: pd.DataFrame) -> pd.DataFrame:
     return df.reset_index(drop=True)
 
 
+def quarantine_path(warehouse: Warehouse):
+    """The review queue of extracted facts held out of the release (see `pipelines.quarantine`)."""
+    return warehouse.review() / "quarantined.parquet"
+
+
 def current_partitions(context: AssetExecutionContext, frames: dict[str, pd.DataFrame], warehouse: Warehouse, asset_name: str) -> dict[str, pd.DataFrame]:
     """The stored partitions of `asset_name` that belong in a release: the article file still
     exists, is registered, and has not changed since the partition was built."""
@@ -107,13 +112,15 @@ def facts(
     warehouse: Warehouse,
 ) -> pd.DataFrame:
     from dxdata.tables import facts_frame
+    from pipelines.quarantine import split_quarantine
 
     current = current_partitions(context, article_facts, warehouse, "article_facts")
     article_rows = []
     for frame in current.values():
         found = frame[frame["kind"] == "fact"].drop(columns=["kind"])
         article_rows.extend(found.astype(object).where(found.notna(), None).to_dict("records"))
-    articles = facts_frame(article_rows)
+    articles, quarantined = split_quarantine(facts_frame(article_rows))
+    write_frame(quarantined, quarantine_path(warehouse))
     parts = [df for df in (articles, official_facts, press_facts) if not df.empty]
     df = pd.concat(parts, ignore_index=True) if parts else articles
     df = facts_frame(df.astype(object).where(df.notna(), None).to_dict("records"))
@@ -122,6 +129,7 @@ def facts(
             "dagster/row_count": MetadataValue.int(len(df)),
             "article_sources": MetadataValue.int(len(current)),
             "article_facts": MetadataValue.int(len(articles)),
+            "quarantined_article_facts": MetadataValue.int(len(quarantined)),
             "official_table_facts": MetadataValue.int(len(official_facts)),
             "press_table_facts": MetadataValue.int(len(press_facts)),
             "preview": MetadataValue.md(markdown_table(df)),

@@ -142,9 +142,11 @@ class FactTable(pa.DataFrameModel):
 
     @pa.dataframe_check(name="rank_within_rank_of")
     def rank_within_rank_of(cls, df: pd.DataFrame) -> Series[bool]:
+        # A rank stated without its ranking size ("xếp thứ 5") is bounded by the register's
+        # number of provinces (unit_set) instead: a missing rank_of is not an error.
         is_rank = df["unit"] == "rank"
-        rank_of = df["rank_of"].astype("Float64")
-        ok = (df["value"] >= 1) & (df["value"] <= rank_of) & (df["value"] % 1 == 0)
+        bound = df["rank_of"].astype("Float64").fillna(df["unit_set"].astype("Float64"))
+        ok = (df["value"] >= 1) & (df["value"] <= bound) & (df["value"] % 1 == 0)
         return (~is_rank) | ok.fillna(False).astype(bool)
 
     @pa.dataframe_check(name="count_nonnegative_whole")

@@ -43,9 +43,10 @@ def _release_meta(result) -> dict:
 IMPOSSIBLE = "120% các cơ quan nhà nước trên địa bàn tỉnh đã có kết nối Internet và mạng nội bộ (LAN)."
 
 
-def add_impossible_source(world, monkeypatch):
-    """A test article stating 120 % of agencies connected, and an extractor that reads it so
-    (whatever the real engine would make of it: the subject here is the gate, not the engine)."""
+def add_source_with_facts(world, monkeypatch, *values: float):
+    """A test article stating agencies' connection rates, and an extractor that reads one fact
+    per value from it (whatever the real engine would make of it: the subject here is the
+    gate, not the engine)."""
     from dxdata.model import ExtractionResult, Fact
 
     write_article(world.articles, TEST_ID, f"Bài thử nghiệm\n\n{IMPOSSIBLE}\n")
@@ -55,14 +56,27 @@ def add_impossible_source(world, monkeypatch):
         if article.source_id != TEST_ID:
             return real(article)
         start = article.clean_text.index(IMPOSSIBLE)
-        fact = Fact(
-            indicator_id="infra.agency_internet_lan_pct", province_code=TEST_PROVINCE_CODE, province="Sóc Trăng",
-            ref_year=2023, ref_date="2023-06-12", value=120.0, unit="percent", qualifier="exact",
-            source_id=TEST_ID, quote=IMPOSSIBLE, quote_start=start, quote_end=start + len(IMPOSSIBLE), method="test",
-        )
-        return ExtractionResult(facts=[fact], candidates=[], targets=[])
+        facts = [
+            Fact(
+                indicator_id="infra.agency_internet_lan_pct", province_code=TEST_PROVINCE_CODE, province="Sóc Trăng",
+                ref_year=2023, ref_date="2023-06-12", value=value, unit="percent", qualifier="exact",
+                source_id=TEST_ID, quote=IMPOSSIBLE, quote_start=start, quote_end=start + len(IMPOSSIBLE), method="test",
+            )
+            for value in values
+        ]
+        return ExtractionResult(facts=facts, candidates=[], targets=[])
 
     monkeypatch.setattr(world.extract, "extract_article", extract)
+
+
+def add_impossible_source(world, monkeypatch):
+    """An article stating 120 % of agencies connected: a malformed fact (row-level failure)."""
+    add_source_with_facts(world, monkeypatch, 120.0)
+
+
+def add_duplicate_key_source(world, monkeypatch):
+    """An article yielding two values for one key: a table-level failure (`key_unique`)."""
+    add_source_with_facts(world, monkeypatch, 90.0, 95.0)
 
 
 def test_release_command_publishes_once_then_reports_no_change(world, capsys):
@@ -164,7 +178,9 @@ def test_failing_check_reports_the_row_and_blocks_the_release(world, monkeypatch
     assert run_release(instance, echo=lambda *_: None).success
     published = sorted(p.name for p in world.releases.iterdir())
 
-    add_impossible_source(world, monkeypatch)
+    # Two values for one key is a table-level failure: it blocks (row-level ones are quarantined,
+    # see the next test).
+    add_duplicate_key_source(world, monkeypatch)
     result = run_release(instance, echo=lambda *_: None)
 
     assert not result.success
@@ -175,10 +191,10 @@ def test_failing_check_reports_the_row_and_blocks_the_release(world, monkeypatch
     ]
     assert not evaluation.passed
     meta = {k: getattr(v, "value", v) for k, v in evaluation.metadata.items()}
-    assert meta["failing_rows"] == 1
-    assert "percent_within_0_100" in meta["failed_checks"]
-    assert "120" in meta["first_failing_rows"] and TEST_ID in meta["first_failing_rows"]
-    assert "percent_within_0_100" in meta["what_was_checked"]
+    assert meta["failing_rows"] == 2
+    assert "key_unique" in meta["failed_checks"]
+    assert "95" in meta["first_failing_rows"] and TEST_ID in meta["first_failing_rows"]
+    assert "key_unique" in meta["what_was_checked"]
     # The release step never ran: nothing new under releases/, LATEST as it was.
     assert not result.asset_materializations_for_node("release")
     assert sorted(p.name for p in world.releases.iterdir()) == published
@@ -191,8 +207,38 @@ def test_failing_check_reports_the_row_and_blocks_the_release(world, monkeypatch
     alone = _job().execute_in_process(instance=instance, asset_selection=[AssetKey("release")], raise_on_error=False)
     assert not alone.success
     [failure] = [e for e in alone.all_events if e.event_type_value == "STEP_FAILURE"]
-    assert "infrastructure: schema check failed (1 failing rows" in failure.event_specific_data.user_failure_data.description
+    assert "infrastructure: schema check failed (2 failing rows" in failure.event_specific_data.user_failure_data.description
     assert sorted(p.name for p in world.releases.iterdir()) == published
+
+
+def test_a_malformed_extracted_fact_is_quarantined_while_the_other_sources_publish(world, monkeypatch):
+    """120 % of agencies connected breaks `percent_within_0_100` on one extracted row: that row
+    is held out (review queue + the check's failed-rows table), the release publishes the rest."""
+    from pipelines.run import run_release
+
+    add_impossible_source(world, monkeypatch)
+    result = run_release(DagsterInstance.ephemeral(), echo=lambda *_: None)
+
+    assert result.success
+    assert _release_meta(result)["version"] == "1.0.0"
+    release = world.releases / "1.0.0"
+    infrastructure = pd.read_parquet(release / "infrastructure.parquet")
+    assert TEST_ID not in set(infrastructure["source_id"])
+    assert SEED_ID in set(pd.read_parquet(release / "workforce.parquet")["source_id"])
+    assert TEST_ID in set(pd.read_parquet(release / "sources.parquet")["source_id"])
+
+    held = pd.read_parquet(world.warehouse / "review" / "quarantined.parquet")
+    assert held[["source_id", "value"]].values.tolist() == [[TEST_ID, 120.0]]
+    assert "percent_within_0_100" in held["reason"][0]
+    [evaluation] = [
+        e.event_specific_data
+        for e in result.all_events
+        if e.event_type_value == "ASSET_CHECK_EVALUATION" and e.event_specific_data.check_name == "article_rows_valid"
+    ]
+    assert not evaluation.passed and evaluation.severity.value == "WARN"
+    meta = {k: getattr(v, "value", v) for k, v in evaluation.metadata.items()}
+    assert meta["quarantined_rows"] == 1
+    assert TEST_ID in meta["failed_rows"] and "percent_within_0_100" in meta["failed_rows"]
 
 
 def test_sources_that_disagree_warn_and_the_release_still_publishes(world, monkeypatch):
