@@ -110,9 +110,26 @@ def release(sources: Path | None, warehouse: Path | None) -> None:
     for name, value in (("DXDATA_SOURCES", sources), ("DXDATA_WAREHOUSE", warehouse)):
         if value is not None:
             os.environ[name] = str(value.resolve())
+    # A bad sidecar or article is reported in a second, before Dagster starts a whole run.
+    problems = _source_problems()
+    if problems:
+        click.echo(problems, err=True)
+        click.echo("Nothing was run: fix the files above and run `dxdata release` again.", err=True)
+        sys.exit(2)
     from pipelines.run import cli_release
 
     sys.exit(cli_release())
+
+
+def _source_problems() -> str | None:
+    """Every problem of the sources folder, as text, from the input checks (dxdata.validate);
+    None when there is none."""
+    try:
+        from dxdata.validate import report, validate_sources
+    except ImportError:  # HOOK: dxdata.validate (worker `input`) is not merged yet; Dagster's run reports problems
+        return None
+    problems = validate_sources()
+    return report(problems) if problems else None
 
 
 # --- releases (owner: dxdata.release / dxdata.verify / dxdata.publish) -------------------------
