@@ -311,10 +311,17 @@ def schema_changes(old: Mapping[str, pa.Schema], new: Mapping[str, pa.Schema]) -
     return out
 
 
+# A conflict row is one source's value in one disagreement (a source can give a dated and a
+# whole-year value to the same comparison).
+CONFLICT_KEY = ["conflict_id", "source_id", "ref_date"]
+
+
 def key_columns(table: str, old: pd.DataFrame | None, new: pd.DataFrame) -> list[str]:
     cols = list(new.columns)
     if table in FACT_TABLES and all(c in cols for c in FACT_KEY):
         return list(FACT_KEY)
+    if table == "conflicts" and all(c in cols for c in CONFLICT_KEY):
+        return list(CONFLICT_KEY)
     first = cols[0]
     if new[first].is_unique and (old is None or (first in old.columns and old[first].is_unique)):
         return [first]
@@ -729,15 +736,36 @@ def changes_markdown(version: str, created: str, previous: str | None, bump: str
                 f"{_md(r.ref_year)} | {_md(r.ref_date)} | {_fmt_value(r.old_value)} | {_fmt_value(r.new_value)} | "
                 f"{_md(r.source_id)} | {_md(r.columns)} |"
             )
-    other = rows_changed[~rows_changed["table"].isin(FACT_TABLES)]
+    conflicts = rows_changed[rows_changed["table"] == "conflicts"]
+    lines += ["", "## Disagreements between sources", ""]
+    if conflicts.empty:
+        lines.append("None.")
+    else:
+        lines += ["| change | indicator | province | year | date | source | old value | new value | columns |",
+                  "|---|---|---|---:|---|---|---:|---:|---|"]
+        for r in conflicts.itertuples():
+            lines.append(
+                f"| {r.change} | {_md(r.indicator_id)} | {_md(r.province)} ({_md(r.province_code)}) | {_md(r.ref_year)} | "
+                f"{_md(r.ref_date)} | {_md(r.source_id)} | {_fmt_value(r.old_value)} | {_fmt_value(r.new_value)} | {_md(r.columns)} |"
+            )
+    other = rows_changed[~rows_changed["table"].isin([*FACT_TABLES, "conflicts"])]
     lines += ["", "## Other table changes", ""]
     if other.empty:
         lines.append("None.")
     else:
-        lines += ["| change | table | key | columns |", "|---|---|---|---|"]
+        lines += ["| change | table | row | columns |", "|---|---|---|---|"]
         for r in other.itertuples():
-            lines.append(f"| {r.change} | {r.table} | `{_md(r.key)}` | {_md(r.columns)} |")
+            lines.append(f"| {r.change} | {r.table} | {_md(_key_words(r.key))} | {_md(r.columns)} |")
     return "\n".join(lines) + "\n"
+
+
+def _key_words(key) -> str:
+    """A row key for people: its values joined by " / ", not the JSON array of changes.parquet."""
+    try:
+        values = json.loads(key)
+    except (TypeError, ValueError):
+        return "" if key is None or pd.isna(key) else str(key)
+    return " / ".join("" if v is None else str(v) for v in values) if isinstance(values, list) else str(values)
 
 
 # --- publishing ----------------------------------------------------------------------------------
