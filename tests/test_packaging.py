@@ -82,3 +82,15 @@ def test_installed_wheel_releases_from_a_sources_folder(built, tmp_path):
     assert "Published release 1.0.0" in done.stdout, done.stdout
     release = work / "wh" / "releases" / "1.0.0"
     assert (release / "dx.duckdb").is_file() and (release / "datapackage.json").is_file()
+
+
+def test_every_sources_folder_is_shipped():
+    """A folder added under sources/ must be listed in pyproject.toml, or wheels would lack it."""
+    import tomllib
+
+    config = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
+    listed = set(config["packages"])
+    folders = {p for p in (REPO / "sources").rglob("*") if p.is_dir() and any(c.is_file() for c in p.iterdir())}
+    missing = sorted(".".join(("dxdata_sources", *p.relative_to(REPO / "sources").parts)) for p in folders)
+    assert [m for m in missing if m not in listed] == []
+    assert config["package-dir"]["dxdata_sources"] == "sources"
