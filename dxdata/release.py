@@ -39,7 +39,6 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-import schemas
 from dxdata import durable, paths
 from dxdata.durable import TMP_PREFIX, crash_point, write_text_atomic  # noqa: F401  (re-exported)
 from dxdata.model import FACT_TABLES
