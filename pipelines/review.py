@@ -1,16 +1,16 @@
-"""The publication policy in the pipeline (dxdata.policy): per article partition, the facts the
-release publishes (reviewed or automatic) and the ones that wait for an editor; the review
+"""The publication policy in the pipeline (dxdata.policy): per shard of article sources, the facts
+each source publishes (reviewed or automatic) and the ones that wait for an editor; the review
 queue; and a warning check while that queue is not empty.
 
-A malformed review file fails its partition with the file, line and problem, so nothing
-downstream of it (no table, no release) is built.
+A malformed review file fails its shard with the file, line and problem, so nothing downstream
+of it (no table, no release) is built.
 """
 
 import pandas as pd
 from dagster import AllPartitionMapping, AssetCheckResult, AssetCheckSeverity, AssetExecutionContext, AssetIn, Failure, MetadataValue, asset, asset_check
 
 from dxdata.model import FACT_FIELDS, Fact
-from pipelines.extraction import IO_MANAGER, _article_of, _removed_frame, per_source_asset
+from pipelines.extraction import IO_MANAGER, per_shard_asset
 from pipelines.metadata import markdown_table
 from pipelines.resources import Warehouse
 
@@ -22,65 +22,85 @@ def reviews_folder(warehouse: Warehouse):
     return warehouse.sources_root() / "reviews"
 
 
-def policy_frame(outcome) -> pd.DataFrame:
+def review_fingerprints(warehouse: Warehouse, source_ids) -> dict[str, str | None]:
+    """source_id -> SHA-256 of its review file (None: no review), for the given sources."""
+    from dxdata.reviews import review_fingerprint
+
+    folder = reviews_folder(warehouse)
+    return {source_id: review_fingerprint(source_id, folder) for source_id in source_ids}
+
+
+def policy_rows(outcome) -> list[dict]:
     rows = [{**f.to_row(), "review": status} for f, status in outcome.published]
-    rows += [{**f.to_row(), "review": "queued"} for f in outcome.queued]
+    return rows + [{**f.to_row(), "review": "queued"} for f in outcome.queued]
+
+
+def policy_frame(rows: list[dict]) -> pd.DataFrame:
     df = pd.DataFrame(rows, columns=POLICY_COLUMNS)
     return df.astype({"value": "float64", "confidence": "float64", "review": "string"})
 
 
-def _engine_facts(frame: pd.DataFrame) -> list[Fact]:
-    found = frame[frame["kind"] == "fact"].drop(columns=["kind"])
+def _engine_facts(frame: pd.DataFrame) -> dict[str, list[Fact]]:
+    """source_id -> the engine's facts (kind "fact") in a shard's extraction frame."""
+    found = frame[frame["kind"] == "fact"]
     records = found.astype(object).where(found.notna(), None).to_dict("records")
-    return [Fact(**{k: r[k] for k in FACT_FIELDS if k in r}) for r in records]
+    out: dict[str, list[Fact]] = {}
+    for r in records:
+        out.setdefault(r["source_id"], []).append(Fact(**{k: r[k] for k in FACT_FIELDS if k in r}))
+    return out
 
 
-@per_source_asset(
+@per_shard_asset(
     ins={"article_text": AssetIn(), "article_facts": AssetIn()},
     group_name="extraction",
     io_manager_key=IO_MANAGER,
     kinds={"python"},
-    description="What each article publishes under the publication policy (dxdata.policy): with an editor review "
-    "(sources/reviews/<source_id>.csv), exactly its reviewed facts; without one, the engine's facts at or above "
-    "the automatic threshold. Column `review`: reviewed, automatic, or queued (waiting for an editor, not published).",
+    description="What each article publishes under the publication policy (dxdata.policy), one file per shard: with an "
+    "editor review (sources/reviews/<source_id>.csv), exactly its reviewed facts; without one, the engine's facts at "
+    "or above the automatic threshold. Column `review`: reviewed, automatic, or queued (waiting for an editor, not "
+    "published). Each shard's metadata counts reviewed, automatic and waiting facts per source.",
 )
 def source_facts(
     context: AssetExecutionContext, article_text: dict[str, pd.DataFrame], article_facts: dict[str, pd.DataFrame], warehouse: Warehouse
 ) -> dict[str, pd.DataFrame]:
     from dxdata.policy import apply_policy, current_policy
-    from dxdata.reviews import ReviewError, load_review, review_fingerprint
+    from dxdata.reviews import ReviewError, load_review
 
     policy = current_policy()
     folder = reviews_folder(warehouse)
     out: dict[str, pd.DataFrame] = {}
     for key in context.partition_keys:
-        text, found = article_text.get(key), article_facts.get(key)
-        if text is None or text.attrs.get("removed") or found is None or found.attrs.get("removed"):
-            out[key] = _removed_frame(POLICY_COLUMNS, key)
-            continue
-        article = _article_of(text.iloc[0])
-        try:
-            review = load_review(key, article.clean_text, folder)
-        except ReviewError as exc:
-            raise Failure(description=f"Malformed review, nothing published: {exc}") from exc
-        outcome = apply_policy(key, _engine_facts(found), review, policy)
-        df = policy_frame(outcome)
+        texts, found = article_text.get(key), article_facts.get(key)
+        if texts is None or found is None:
+            raise Failure(description=f"article_text or article_facts has not been materialised for {key}: materialise them first")
+        members = texts.attrs["sources"]
+        engine = _engine_facts(found)
+        rows, per_source = [], []
+        for source_id, clean_text in zip(texts["source_id"], texts["clean_text"]):
+            try:
+                review = load_review(source_id, clean_text, folder)
+            except ReviewError as exc:
+                raise Failure(description=f"Malformed review, nothing published: {exc}") from exc
+            outcome = apply_policy(source_id, engine.get(source_id, []), review, policy)
+            rows.extend(policy_rows(outcome))
+            per_source.append({"source_id": source_id, **outcome.counts(), "review_file": "yes" if review else "no"})
+        df = policy_frame(rows)
         df.attrs = {
-            "source_id": key,
-            "source_fingerprint": text.attrs["source_fingerprint"],
-            "review_fingerprint": review_fingerprint(key, folder),
+            "shard": key,
+            "sources": members,
+            "reviews": review_fingerprints(warehouse, members),
+            "automatic_threshold": policy.automatic_threshold,
         }
-        counts = outcome.counts()
+        counts = pd.DataFrame(per_source, columns=["source_id", "reviewed", "automatic", "waiting", "review_file"])
         context.add_asset_metadata(
             {
-                "reviewed": MetadataValue.int(counts["reviewed"]),
-                "automatic": MetadataValue.int(counts["automatic"]),
-                "waiting": MetadataValue.int(counts["waiting"]),
-                "review_file": MetadataValue.path(str(folder / f"{key}.csv")) if review else MetadataValue.text("(none)"),
+                "reviewed": MetadataValue.int(int(counts["reviewed"].sum())),
+                "automatic": MetadataValue.int(int(counts["automatic"].sum())),
+                "waiting": MetadataValue.int(int(counts["waiting"].sum())),
+                "reviewed_sources": MetadataValue.int(int((counts["review_file"] == "yes").sum())),
                 "automatic_threshold": MetadataValue.float(policy.automatic_threshold),
-                "preview": MetadataValue.md(
-                    markdown_table(df, columns=["review", "indicator_id", "province", "ref_year", "value", "confidence", "quote"])
-                ),
+                # Per source: the grain a reader of the UI asks about.
+                "by_source": MetadataValue.md(markdown_table(counts.sort_values("waiting", ascending=False, kind="mergesort"), rows=100)),
             },
             partition_key=key,
         )
@@ -88,37 +108,40 @@ def source_facts(
     return out
 
 
-def stale_reviews(frames: dict[str, pd.DataFrame], warehouse: Warehouse) -> list[str]:
-    """Partitions whose review file changed (or appeared, or went) since they were built."""
-    from dxdata.reviews import review_fingerprint
+def stale_reviews(frames: list[pd.DataFrame], warehouse: Warehouse) -> list[str]:
+    """Sources whose review file was written, changed or removed since their shard was built."""
+    stale = []
+    for frame in frames:
+        built = frame.attrs.get("reviews") or {}
+        now = review_fingerprints(warehouse, frame.attrs.get("sources") or {})
+        stale.extend(source_id for source_id, fp in now.items() if built.get(source_id) != fp)
+    return sorted(stale)
 
-    folder = reviews_folder(warehouse)
-    return [key for key, frame in frames.items() if frame.attrs.get("review_fingerprint") != review_fingerprint(key, folder)]
+
+def publication_stale(warehouse: Warehouse, key: str, members: dict[str, str]) -> bool:
+    """Was a shard's `source_facts` never built, or built from other sources, other review files
+    or another automatic threshold than now? Reads only the stored file's footer."""
+    from dxdata.policy import current_policy
+
+    attrs = warehouse.stored_attrs("source_facts", key)
+    if attrs is None:
+        return bool(members)
+    return (
+        attrs.get("sources") != members
+        or (attrs.get("reviews") or {}) != review_fingerprints(warehouse, members)
+        or attrs.get("automatic_threshold") != current_policy().automatic_threshold
+    )
 
 
-def stale_review_partitions(warehouse: Warehouse, keys: list[str]) -> dict[str, str | None]:
-    """Built `source_facts` partitions whose review file was written, changed or removed since:
-    source_id -> the review's fingerprint now (None: no review). For the sources sensor; reads
-    only each stored file's schema metadata."""
-    import json
-
-    import pyarrow.parquet as pq
-
-    from dxdata.reviews import review_fingerprint
-    from pipelines.resources import ATTRS_KEY
-
-    folder = reviews_folder(warehouse)
-    stale: dict[str, str | None] = {}
-    for key in keys:
-        path = warehouse.work_file("source_facts", key)
-        if not path.exists():
-            continue
-        raw = (pq.read_schema(path).metadata or {}).get(ATTRS_KEY)
-        built = json.loads(raw).get("review_fingerprint") if raw else None
-        now = review_fingerprint(key, folder)
-        if built != now:
-            stale[key] = now
-    return stale
+def stale_review_shards(warehouse: Warehouse, shards: dict[str, dict[str, str]]) -> dict[str, dict]:
+    """Built shards of `source_facts` whose members are as built but whose review files or
+    threshold changed since: shard -> its members (the sources sensor's own plan covers the rest)."""
+    out = {}
+    for key, members in shards.items():
+        attrs = warehouse.stored_attrs("source_facts", key)
+        if attrs is not None and attrs.get("sources") == members and publication_stale(warehouse, key, members):
+            out[key] = members
+    return out
 
 
 @asset(
@@ -130,14 +153,10 @@ def stale_review_partitions(warehouse: Warehouse, keys: list[str]) -> dict[str, 
     "Not published; an editor's review of the source settles them. Also written to warehouse/review/queue.csv.",
 )
 def review_queue(context: AssetExecutionContext, source_facts: dict[str, pd.DataFrame], warehouse: Warehouse) -> pd.DataFrame:
-    from pipelines.tables import current_partitions
+    from pipelines.tables import current_shards, stack
 
-    current = current_partitions(context, source_facts, warehouse, "source_facts")
-    frames = [f[f["review"] == "queued"] for f in current.values()]
-    frames = [f for f in frames if not f.empty]
-    df = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=POLICY_COLUMNS)
-    df = df.drop(columns=["review"]).reset_index(drop=True)
-    df.attrs = {}
+    found = stack(current_shards(context, source_facts, warehouse, "source_facts"), policy_frame([]))
+    df = found[found["review"] == "queued"].drop(columns=["review"]).reset_index(drop=True)
     path = warehouse.review() / "queue.csv"
     path.parent.mkdir(parents=True, exist_ok=True)
     df.to_csv(path, index=False)
@@ -170,4 +189,3 @@ def review_queue_check(review_queue: pd.DataFrame) -> AssetCheckResult:
             "by_source": MetadataValue.md(markdown_table(per_source.rename("waiting").reset_index(), rows=30)),
         },
     )
-

@@ -277,10 +277,18 @@ def test_release_publishes_reviewed_facts_automatic_facts_and_queues_the_rest(wo
     [check] = [e.event_specific_data for e in _events(result, "ASSET_CHECK_EVALUATION") if e.event_specific_data.check_name == "review_queue_empty"]
     assert not check.passed and check.severity.value == "WARN"
 
-    counts = {}
-    for m in result.asset_materializations_for_node("source_facts"):
-        counts[m.partition] = {k: m.metadata[k].value for k in ("reviewed", "automatic", "waiting")}
-    assert counts == {SEED: {"reviewed": len(gold), "automatic": 0, "waiting": 0}, TEST_ID: {"reviewed": 0, "automatic": 1, "waiting": 1}}
+    from pipelines.sources import by_shard, scan_articles, shard_digest, shard_of
+
+    expected: dict[str, dict[str, int]] = {}
+    for source_id, got in ((SEED, {"reviewed": len(gold), "automatic": 0, "waiting": 0}), (TEST_ID, {"reviewed": 0, "automatic": 1, "waiting": 1})):
+        shard = expected.setdefault(shard_of(source_id), {"reviewed": 0, "automatic": 0, "waiting": 0})
+        for k, n in got.items():
+            shard[k] += n
+    counts = {m.partition: {k: m.metadata[k].value for k in ("reviewed", "automatic", "waiting")}
+              for m in result.asset_materializations_for_node("source_facts")}
+    assert {k: v for k, v in counts.items() if any(v.values())} == expected
+    by_source = next(m.metadata["by_source"].value for m in result.asset_materializations_for_node("source_facts") if m.partition == shard_of(TEST_ID))
+    assert f"| {TEST_ID} | 0 | 1 | 1 | no |" in by_source
 
     policy = json.loads((release / "datapackage.json").read_text(encoding="utf-8"))["dxdata"]["publication_policy"]
     assert policy["automatic_threshold"] == 0.9 and policy["facts_by_review"]["reviewed"] == len(gold)
@@ -290,11 +298,10 @@ def test_release_publishes_reviewed_facts_automatic_facts_and_queues_the_rest(wo
     # The sources sensor asks for a run when a review changes, though no article did.
     from dagster import build_sensor_context
 
-    from dxdata.ingest import source_fingerprint
     from pipelines.resources import Warehouse
     from pipelines.sensors import article_sources_sensor
 
-    cursor = json.dumps({k: source_fingerprint(world.articles / f"{k}.txt") for k in (SEED, TEST_ID)})
+    cursor = json.dumps({k: shard_digest(m) for k, m in by_shard(scan_articles(world.articles)).items()})
 
     def tick():
         return article_sources_sensor.evaluate_tick(build_sensor_context(instance=instance, cursor=cursor, resources={"warehouse": Warehouse()}))
@@ -303,7 +310,7 @@ def test_release_publishes_reviewed_facts_automatic_facts_and_queues_the_rest(wo
     write_review(review_file, [r for r in rows if r["indicator_id"] != "ent.it_employees"])
     first, again = tick(), tick()
     [request] = first.run_requests
-    assert (request.tags["dagster/asset_partition_range_start"], request.tags["dagster/asset_partition_range_end"]) == (SEED, SEED)
+    assert (request.tags["dagster/asset_partition_range_start"], request.tags["dagster/asset_partition_range_end"]) == (shard_of(SEED),) * 2
     assert [r.run_key for r in again.run_requests] == [request.run_key]  # the same state asks once
     review_file.unlink()
     assert [r.run_key for r in tick().run_requests] != [request.run_key]
