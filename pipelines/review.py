@@ -36,8 +36,11 @@ def policy_rows(outcome) -> list[dict]:
 
 
 def policy_frame(rows: list[dict]) -> pd.DataFrame:
+    """The rows with the extraction frame's dtypes, so empty and all-null columns stack alike."""
+    from pipelines.extraction import _EXTRACTION_DTYPES
+
     df = pd.DataFrame(rows, columns=POLICY_COLUMNS)
-    return df.astype({"value": "float64", "confidence": "float64", "review": "string"})
+    return df.astype({**{c: t for c, t in _EXTRACTION_DTYPES.items() if c in POLICY_COLUMNS}, "review": "string"})
 
 
 def _engine_facts(frame: pd.DataFrame) -> dict[str, list[Fact]]:
@@ -124,8 +127,8 @@ def publication_stale(warehouse: Warehouse, key: str, members: dict[str, str]) -
     from dxdata.policy import current_policy
 
     attrs = warehouse.stored_attrs("source_facts", key)
-    if attrs is None:
-        return bool(members)
+    if attrs is None or not members:
+        return bool(members)  # an empty shard publishes nothing, whatever the threshold
     return (
         attrs.get("sources") != members
         or (attrs.get("reviews") or {}) != review_fingerprints(warehouse, members)

@@ -295,6 +295,14 @@ def test_release_publishes_reviewed_facts_automatic_facts_and_queues_the_rest(wo
     page = (world.releases / "index.html").read_text(encoding="utf-8")
     assert "Publication policy" in page and "<strong>0.9</strong>" in page
 
+    # A new threshold, or a changed review, makes `dxdata release` rebuild the shards concerned.
+    from pipelines.run import release_run_request
+
+    assert release_run_request()[2] == {}
+    monkeypatch.setenv("DXDATA_AUTOMATIC_THRESHOLD", "0.8")
+    assert set(release_run_request()[2]) == {shard_of(SEED), shard_of(TEST_ID)}
+    monkeypatch.setenv("DXDATA_AUTOMATIC_THRESHOLD", "0.9")
+
     # The sources sensor asks for a run when a review changes, though no article did.
     from dagster import build_sensor_context
 
@@ -309,6 +317,7 @@ def test_release_publishes_reviewed_facts_automatic_facts_and_queues_the_rest(wo
     assert tick().run_requests == []
     write_review(review_file, [r for r in rows if r["indicator_id"] != "ent.it_employees"])
     first, again = tick(), tick()
+    assert set(release_run_request()[2]) == {shard_of(SEED)}
     [request] = first.run_requests
     assert (request.tags["dagster/asset_partition_range_start"], request.tags["dagster/asset_partition_range_end"]) == (shard_of(SEED),) * 2
     assert [r.run_key for r in again.run_requests] == [request.run_key]  # the same state asks once
