@@ -37,21 +37,19 @@ QUALIFIERS = {"exact", "approx", "over", "under"}
 ID_RE = re.compile(r"^r-[a-z0-9]+(-[a-z0-9]+)*$")
 
 
-# The lead added eight DTI main-index rank ids to the contract before worker `user`'s catalogue
-# carrying them reached every branch; reviews may use them already.
-DTI_MAIN_INDEX_RANKS = (
-    "dti.rank_digital_awareness", "dti.rank_digital_institutions",
-    "dti.rank_digital_infrastructure", "dti.rank_digital_workforce", "dti.rank_cybersecurity",
-    "dti.rank_digital_government_ops", "dti.rank_digital_economy_ops",
-    "dti.rank_digital_society_ops",
-)
+# DTI main-index rank ids announced by the lead (review-format.md, CHANGED); valid for
+# reviews even while schemas/indicators.csv does not list them yet.
+EXTRA_RANK_IDS = ["dti.rank_digital_awareness", "dti.rank_digital_institutions",
+                  "dti.rank_digital_infrastructure", "dti.rank_digital_workforce",
+                  "dti.rank_cybersecurity", "dti.rank_digital_government_ops",
+                  "dti.rank_digital_economy_ops", "dti.rank_digital_society_ops"]
 
 
 def load_catalogue():
     with open(ROOT / "schemas" / "indicators.csv", encoding="utf-8") as fh:
         catalogue = {row["indicator_id"]: row for row in csv.DictReader(fh)}
-    for indicator_id in DTI_MAIN_INDEX_RANKS:
-        catalogue.setdefault(indicator_id, {"indicator_id": indicator_id, "unit": "rank"})
+    for iid in EXTRA_RANK_IDS:
+        catalogue.setdefault(iid, {"indicator_id": iid, "theme": "rankings", "unit": "rank"})
     return catalogue
 
 
