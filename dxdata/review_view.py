@@ -77,7 +77,7 @@ COLUMNS = ("status", "indicator", "province", "engine", "review", "qualifier", "
 
 def render(source_id: str, lines: list[Line], *, reviewed: bool, out=None) -> None:
     out = out or sys.stdout
-    rows = [(l.status, l.indicator_id, l.province, l.engine, l.reviewed, l.qualifier, l.period, " ".join(l.quote.split())) for l in lines]
+    rows = [(line.status, line.indicator_id, line.province, line.engine, line.reviewed, line.qualifier, line.period, " ".join(line.quote.split())) for line in lines]
     title = f"{source_id}: {'engine beside the review' if reviewed else 'no review yet; the engine proposes'}"
     try:
         from rich.console import Console
@@ -97,8 +97,8 @@ def render(source_id: str, lines: list[Line], *, reviewed: bool, out=None) -> No
             table.add_row(*r)
         Console(file=out, width=200 if not getattr(out, "isatty", lambda: False)() else None).print(table)
     counts: dict[str, int] = {}
-    for l in lines:
-        counts[l.status] = counts.get(l.status, 0) + 1
+    for line in lines:
+        counts[line.status] = counts.get(line.status, 0) + 1
     print(", ".join(f"{n} {k}" for k, n in counts.items()) or "no facts", file=out)
 
 

@@ -359,13 +359,28 @@ def test_review_view_shows_each_status(seed_article, tmp_path):
         row("dti.rank", decision="missed"),
     ]
     review = read_review(write_review(tmp_path / f"{SEED}.csv", rows), seed_article.clean_text)
-    lines = {l.indicator_id: l for l in view_lines(review, facts)}
+    lines = {line.indicator_id: line for line in view_lines(review, facts)}
     assert lines["egov.online_services_level4"].status == "accepted"
     assert lines["egov.online_services_total"].status == "rejected" and lines["egov.online_services_total"].reviewed == ""
     assert lines["egov.staff_records"].status == "corrected"
     assert lines["dti.rank"].status == "missed (the engine now finds it)"
     assert lines["workforce.it_staff_total"].status == NOT_REVIEWED and lines["workforce.it_staff_total"].engine == "625"
     assert len(lines) == len(facts)
+
+
+def test_review_view_prints_a_plain_table_without_rich(seed_article, monkeypatch):
+    import sys
+
+    from dxdata.extract import extract_article
+    from dxdata.review_view import render, view_lines
+
+    monkeypatch.setitem(sys.modules, "rich.console", None)  # import fails: rich is optional
+    out = io.StringIO()
+    render(SEED, view_lines(load_review(SEED, seed_article.clean_text), extract_article(seed_article).facts), reviewed=True, out=out)
+    text = out.getvalue().splitlines()
+    assert text[0] == f"{SEED}: engine beside the review" and text[1].split() == ["status", "indicator", "province", "engine", "review", "qualifier", "period", "quote"]
+    assert any(line.split()[:5] == ["accepted", "egov.online_services_level4", "Hậu", "Giang", "1,219"] for line in text)
+    assert text[-1] == "26 accepted"
 
 
 def test_review_command_prints_the_review_and_init_writes_an_undecided_starter(sources_copy, capsys):
