@@ -5,7 +5,9 @@ costs about two seconds each, which is most of the run."""
 
 from __future__ import annotations
 
-from dagster import AssetKey, AssetSelection, define_asset_job, in_process_executor
+from dagster import AssetKey, AssetSelection, define_asset_job
+
+from pipelines.executors import release_executor
 
 RELEASE_JOB = "release_job"
 PARTITIONED_ASSETS = ("article_text", "article_facts")
@@ -35,6 +37,7 @@ release_job = define_asset_job(
     name=RELEASE_JOB,
     # Capturing the web is its own job (pipelines/capture.py): a release never waits on a portal.
     selection=AssetSelection.all() - AssetSelection.groups("capture"),
-    executor_def=in_process_executor,
+    # In process unless DXDATA_EXECUTOR says otherwise (pipelines/executors.py).
+    executor_def=release_executor(),
     description="Build every table from all registered sources, run the checks and publish a release if anything changed.",
 )

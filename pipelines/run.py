@@ -185,6 +185,7 @@ def run_release(instance=None, *, echo=print):
     from dagster import DagsterInstance
 
     from pipelines.definitions import defs
+    from pipelines.executors import executor_name, reconstructable_release_job
     from pipelines.jobs import RELEASE_JOB
     from pipelines.sources import fingerprint_observation, scan_articles, sync_article_partitions
 
@@ -203,14 +204,18 @@ def run_release(instance=None, *, echo=print):
     if freed:
         echo(f"freed the DuckDB writer slot held by runs that ended without releasing it: {freed}")
     tags, selection = release_run_request(instance)
+    tags = {**tags, "dxdata/trigger": "cli", PID_TAG: str(os.getpid()), HOST_TAG: socket.gethostname()}
+    run_config = {"loggers": {"progress": {}}}
+    if executor_name() != "in_process":
+        # Steps run in other processes (or on a cluster), which rebuild the job from its module.
+        from dagster import execute_job
+
+        return execute_job(
+            reconstructable_release_job(), instance=instance, tags=tags, asset_selection=selection,
+            run_config=run_config, raise_on_error=False,
+        )
     job = defs.resolve_job_def(RELEASE_JOB)
-    return job.execute_in_process(
-        instance=instance,
-        tags={**tags, "dxdata/trigger": "cli", PID_TAG: str(os.getpid()), HOST_TAG: socket.gethostname()},
-        asset_selection=selection,
-        raise_on_error=False,
-        run_config={"loggers": {"progress": {}}},
-    )
+    return job.execute_in_process(instance=instance, tags=tags, asset_selection=selection, raise_on_error=False, run_config=run_config)
 
 
 def release_summary(result) -> tuple[bool, str]:
