@@ -97,11 +97,13 @@ def watch() -> None:
 
 # --- pipeline (owner: pipelines) ----------------------------------------------------------------
 @main.command()
-def release() -> None:
+@click.option("--workers", type=click.IntRange(min=0), default=None, envvar="DXDATA_WORKERS",
+              help="Processes for ingesting and extracting changed sources (default: every core).")
+def release(workers: int | None) -> None:
     """Run the release job on the bundled sources and publish a release when anything changed."""
     from pipelines.run import cli_release
 
-    sys.exit(cli_release())
+    sys.exit(cli_release(workers=workers))
 
 
 # --- releases (owner: dxdata.release / dxdata.verify / dxdata.publish) -------------------------

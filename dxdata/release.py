@@ -36,6 +36,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -314,63 +315,79 @@ def key_columns(table: str, old: pd.DataFrame | None, new: pd.DataFrame) -> list
     return cols
 
 
+def _json_values(column: pd.Series) -> pd.Series:
+    """Each value of a column as JSON (null for a missing value), encoding each distinct value once."""
+    distinct = column.dropna().unique()
+    encoded = {v: json.dumps(v.item() if hasattr(v, "item") else v, ensure_ascii=False) for v in distinct}
+    return column.map(encoded).astype(object).where(column.notna(), "null")
+
+
 def _key_strings(df: pd.DataFrame, cols: list[str]) -> pd.Series:
-    def one(values) -> str:
-        return json.dumps([None if pd.isna(v) else (v.item() if hasattr(v, "item") else v) for v in values], ensure_ascii=False)
-
-    return pd.Series([one(row) for row in df[cols].itertuples(index=False, name=None)], index=df.index, dtype=object)
-
-
-def _described(df: pd.DataFrame, idx, extra: dict) -> dict:
-    row = df.loc[idx]
-    rec = {}
-    for c in ("indicator_id", "province_code", "province", "unit_set", "ref_year", "ref_date", "source_id"):
-        if c in df.columns:
-            rec[c] = None if pd.isna(row[c]) else row[c]
-    rec.update(extra)
-    return rec
+    """The key of every row as a JSON array, built column by column (no loop over rows)."""
+    out = pd.Series("[", index=df.index, dtype=object)
+    for i, c in enumerate(cols):
+        out = out + ("" if i == 0 else ", ") + _json_values(df[c])
+    return out + "]"
 
 
-def row_changes(table: str, old: pd.DataFrame | None, new: pd.DataFrame) -> list[dict]:
-    """Rows added, removed and changed in one table, compared on the columns both sides have."""
-    out: list[dict] = []
-    if old is None:
-        keys = key_columns(table, None, new)
-        new_keys = _key_strings(new, keys)
-        for i in new.index:
-            val = new.at[i, "value"] if "value" in new.columns else None
-            out.append(_described(new, i, {"table": table, "change": "added", "key": new_keys[i],
-                                           "new_value": None if pd.isna(val) else val}))
-        return out
-    common = [c for c in new.columns if c in old.columns]
-    keys = [c for c in key_columns(table, old, new) if c in common] or common
-    old_k = old.assign(__k=_key_strings(old, keys)).set_index("__k")
-    new_k = new.assign(__k=_key_strings(new, keys)).set_index("__k")
-    has_value = "value" in common
-    for k in [k for k in new_k.index if k not in old_k.index]:
-        out.append(_described(new_k, k, {"table": table, "change": "added", "key": k,
-                                         "new_value": _scalar(new_k.at[k, "value"]) if has_value else None}))
-    for k in [k for k in old_k.index if k not in new_k.index]:
-        out.append(_described(old_k, k, {"table": table, "change": "removed", "key": k,
-                                         "old_value": _scalar(old_k.at[k, "value"]) if has_value else None}))
-    both = [k for k in new_k.index if k in old_k.index]
-    if both:
-        a = old_k.loc[both, common]
-        b = new_k.loc[both, common]
-        differs = pd.DataFrame({c: ~_same(a[c], b[c]) for c in common if c not in keys}, index=b.index)
-        for k in differs.index[differs.any(axis=1)] if not differs.empty else []:
-            cols = [c for c in differs.columns if differs.at[k, c]]
-            kind = "metadata" if set(cols) <= METADATA_COLUMNS.get(table, frozenset()) else "changed"
-            out.append(_described(new_k, k, {
-                "table": table, "change": kind, "key": k, "columns": ",".join(cols),
-                "old_value": _scalar(a.at[k, "value"]) if has_value else None,
-                "new_value": _scalar(b.at[k, "value"]) if has_value else None,
-            }))
+DESCRIBED_COLUMNS = ("indicator_id", "province_code", "province", "unit_set", "ref_year", "ref_date", "source_id")
+
+
+def _described(df: pd.DataFrame, keys: pd.Series, **extra) -> pd.DataFrame:
+    """Change records for the rows of `df` (aligned with `keys`): their describing columns, key and `extra`."""
+    out = pd.DataFrame({c: df[c].to_numpy() for c in DESCRIBED_COLUMNS if c in df.columns}, index=range(len(df)))
+    out["key"] = keys.to_numpy()
+    for name, value in extra.items():
+        out[name] = value.to_numpy() if isinstance(value, pd.Series) else value
     return out
 
 
-def _scalar(v):
-    return None if pd.isna(v) else float(v)
+def row_changes_frame(table: str, old: pd.DataFrame | None, new: pd.DataFrame) -> pd.DataFrame:
+    """Rows added, removed and changed in one table, compared on the columns both sides have,
+    as change records (one per row), computed with joins on the key and column-wise comparisons."""
+    has_value = "value" in new.columns and (old is None or "value" in old.columns)
+
+    def values(df: pd.DataFrame) -> pd.Series | None:
+        return df["value"].astype("Float64") if has_value else None
+
+    if old is None:
+        keys = key_columns(table, None, new)
+        return _described(new, _key_strings(new, keys), table=table, change="added", new_value=values(new))
+    common = [c for c in new.columns if c in old.columns]
+    keys = [c for c in key_columns(table, old, new) if c in common] or common
+    old_k = old[common].set_axis(_key_strings(old, keys).to_numpy())
+    new_k = new[common].set_axis(_key_strings(new, keys).to_numpy())
+    added = new_k[~new_k.index.isin(old_k.index)]
+    removed = old_k[~old_k.index.isin(new_k.index)]
+    parts = [
+        _described(added, added.index.to_series(), table=table, change="added", new_value=values(added)),
+        _described(removed, removed.index.to_series(), table=table, change="removed", old_value=values(removed)),
+    ]
+    b = new_k[new_k.index.isin(old_k.index)]
+    a = old_k.loc[b.index]
+    compared = [c for c in common if c not in keys]
+    if len(b) and compared:
+        differs = pd.DataFrame({c: ~_same(a[c], b[c]).to_numpy() for c in compared}, index=b.index)
+        hit = differs.any(axis=1).to_numpy()
+        if hit.any():
+            differs, a, b = differs[hit], a[hit], b[hit]
+            names = pd.Series("", index=differs.index, dtype=object)
+            for c in compared:
+                names = names + np.where(differs[c].to_numpy(), c + ",", "")
+            metadata_only = frozenset(METADATA_COLUMNS.get(table, frozenset()))
+            data_cols = [c for c in compared if c not in metadata_only]
+            kind = np.where(differs[data_cols].any(axis=1).to_numpy() if data_cols else False, "changed", "metadata")
+            parts.append(_described(
+                b, b.index.to_series(), table=table, change=kind, columns=names.str.rstrip(","),
+                old_value=values(a), new_value=values(b),
+            ))
+    return pd.concat([p for p in parts if len(p)] or [parts[0]], ignore_index=True)
+
+
+def row_changes(table: str, old: pd.DataFrame | None, new: pd.DataFrame) -> list[dict]:
+    """`row_changes_frame` as a list of dicts (missing values as None)."""
+    df = row_changes_frame(table, old, new)
+    return df.astype(object).where(df.notna(), None).to_dict("records")
 
 
 def _same(a: pd.Series, b: pd.Series) -> pd.Series:
@@ -378,8 +395,18 @@ def _same(a: pd.Series, b: pd.Series) -> pd.Series:
     return eq | (a.isna() & b.isna())
 
 
-def changes_frame(records: list[dict]) -> pd.DataFrame:
-    df = pd.DataFrame.from_records(records, columns=list(CHANGE_COLUMNS))
+def _stack_changes(records: list[dict], frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """Schema change records and row change frames as one frame (empty parts left out)."""
+    parts = [pd.DataFrame(records, columns=list(CHANGE_COLUMNS)), *frames]
+    parts = [p.dropna(axis=1, how="all") for p in parts if len(p)]
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=list(CHANGE_COLUMNS))
+
+
+def changes_frame(records: list[dict] | pd.DataFrame) -> pd.DataFrame:
+    if isinstance(records, pd.DataFrame):
+        df = records.reindex(columns=list(CHANGE_COLUMNS))
+    else:
+        df = pd.DataFrame.from_records(records, columns=list(CHANGE_COLUMNS))
     for c, t in CHANGE_COLUMNS.items():
         df[c] = df[c].astype("Int64" if pa.types.is_integer(t) else "Float64" if pa.types.is_floating(t) else "string")
     order = {k: i for i, k in enumerate(CHANGE_KINDS_ORDER)}
@@ -833,9 +860,8 @@ def publish_release(
         if previous is None:
             records = [{"table": n, "change": "table_added", "detail": ",".join(key_columns(n, None, new_frames[n]))}
                        for n in arrow_tables]
-            for n in arrow_tables:
-                records += row_changes(n, None, new_frames[n])
-            changes = changes_frame(records)
+            rows = [row_changes_frame(n, None, new_frames[n]) for n in arrow_tables]
+            changes = changes_frame(_stack_changes(records, rows))
             version, bump = "1.0.0", "major"
             reason = "First release: every table and row is new."
         else:
@@ -843,14 +869,11 @@ def publish_release(
             old_schemas = {n: previous.schema(n) for n in old_names}
             new_schemas = {n: t.schema for n, t in arrow_tables.items()}
             records = schema_changes(old_schemas, new_schemas)
-            for n in arrow_tables:
-                records += row_changes(n, previous.frame(n) if n in old_schemas else None, new_frames[n])
+            rows = [row_changes_frame(n, previous.frame(n) if n in old_schemas else None, new_frames[n]) for n in arrow_tables]
             for n in [n for n in old_names if n not in arrow_tables]:
-                old_frame = previous.frame(n)
-                for rec in row_changes(n, None, old_frame):
-                    rec.update(change="removed", old_value=rec.pop("new_value", None))
-                    records.append(rec)
-            changes = changes_frame(records)
+                gone = row_changes_frame(n, None, previous.frame(n))
+                rows.append(gone.assign(change="removed").rename(columns={"new_value": "old_value"}))
+            changes = changes_frame(_stack_changes(records, rows))
             kinds = set(changes["change"])
             new_descriptor_meta = metadata_projection(_descriptor_without_files(arrow_tables, tables))
             meta_changed = new_descriptor_meta != metadata_projection(previous.descriptor)

@@ -168,42 +168,51 @@ def free_stale_pool_slots(instance, pool: str | None = None) -> list[str]:
     return freed
 
 
-def release_run_request(instance) -> tuple[dict[str, str], list | None]:
-    """Tags and asset selection for a run of release_job over every registered article."""
+def release_run_request(warehouse=None, echo=None) -> tuple[dict[str, str], list | None, dict]:
+    """Tags and asset selection for a run of release_job over what changed: the range of shards
+    that are stale (their files, or the ingest or engine version, changed since they were built),
+    or only the tables and the release when no shard is. Returns (tags, selection, stale shards
+    -> the members they were built from)."""
+    from dxdata.extract import ENGINE_VERSION
+    from pipelines.cache import ingest_version
     from pipelines.jobs import UNPARTITIONED_KEYS
-    from pipelines.sources import ARTICLE_PARTITIONS, range_tags
+    from pipelines.resources import Warehouse
+    from pipelines.sources import SHARD_KEYS, by_shard, range_tags, scan_articles, spanning_range, stale_shards
 
-    keys = list(instance.get_dynamic_partitions(ARTICLE_PARTITIONS.name))
-    if keys:
-        return range_tags(keys[0], keys[-1]), None
-    return {}, UNPARTITIONED_KEYS
+    warehouse = warehouse or Warehouse()
+    shards = by_shard(scan_articles(warehouse.articles()))
+    stale = stale_shards(warehouse, shards, ENGINE_VERSION, ingest_version())
+    if echo is not None:
+        count = sum(len(m) for m in shards.values())
+        echo(f"sources: {count} article(s) in {warehouse.articles()}; {len(stale)} of {len(SHARD_KEYS)} shard(s) to rebuild")
+    if stale:
+        first, last = spanning_range(SHARD_KEYS, set(stale))
+        return range_tags(first, last), None, {key: (shards[key], before) for key, before in stale.items()}
+    return {}, UNPARTITIONED_KEYS, {}
 
 
-def run_release(instance=None, *, echo=print):
-    """Register every article as a partition, then run release_job in this process over all of
-    them. Returns the ExecuteInProcessResult."""
+def run_release(instance=None, *, echo=print, workers: int | None = None):
+    """Run release_job in this process over the shards of article sources that changed (all of
+    them the first time), then the tables and the release. Returns the ExecuteInProcessResult."""
     from dagster import DagsterInstance
 
+    from pipelines.cache import WORKERS_ENV
     from pipelines.definitions import defs
     from pipelines.executors import executor_name, reconstructable_release_job
     from pipelines.jobs import RELEASE_JOB
-    from pipelines.sources import fingerprint_observation, scan_articles, sync_article_partitions
+    from pipelines.sources import shard_observation
 
     instance = instance or DagsterInstance.get()
-    folder = paths.articles_dir()
-    added, removed = sync_article_partitions(instance, folder)
-    current = scan_articles(folder)
-    for key, fingerprint in current.items():
-        instance.report_runless_asset_event(fingerprint_observation(key, fingerprint))
-    echo(
-        f"sources: {len(current)} article(s) in {folder}"
-        + (f"; registered {added}" if added else "")
-        + (f"; dropped {removed}" if removed else "")
-    )
+    if workers is not None:
+        os.environ[WORKERS_ENV] = str(workers)
+    tags, selection, stale = release_run_request(echo=echo)
+    # One observation per stale shard (not per source): its data version, and which sources are
+    # new, changed or removed, for the UI's staleness view.
+    for key, (members, before) in stale.items():
+        instance.report_runless_asset_event(shard_observation(key, members, before))
     freed = free_stale_pool_slots(instance)
     if freed:
         echo(f"freed the DuckDB writer slot held by runs that ended without releasing it: {freed}")
-    tags, selection = release_run_request(instance)
     tags = {**tags, "dxdata/trigger": "cli", PID_TAG: str(os.getpid()), HOST_TAG: socket.gethostname()}
     run_config = {"loggers": {"progress": {}}}
     if executor_name() != "in_process":
@@ -236,14 +245,14 @@ def release_summary(result) -> tuple[bool, str]:
     return True, text + ("" if "nothing published" in reason else "; nothing published.")
 
 
-def cli_release() -> int:
+def cli_release(workers: int | None = None) -> int:
     """`dxdata release`: exit 0 when a release was published or nothing changed, 1 on failure."""
     home = ensure_dagster_home()
     quiet_dagster_warnings()
     print(f"dagster instance: {home}")
     started = time.monotonic()
     try:
-        result = run_release()
+        result = run_release(workers=workers)
     except Exception as exc:  # an error before the run starts (bad instance, definitions)
         print(f"Release failed before the run started: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
