@@ -65,3 +65,13 @@ def _release_job():
     from pipelines.jobs import RELEASE_JOB
 
     return defs.resolve_job_def(RELEASE_JOB)
+
+
+def release_pool(pool: str) -> str | None:
+    """The concurrency pool of the release step, or None on Dask.
+
+    dagster-dask hands the run record to the Dask client, which walks it as a tuple; a run that
+    uses a pool carries a record Dagster forbids iterating, so the submit fails. On Dask the
+    release therefore runs without the pool: `publish_release` still writes under its own file
+    lock (one writer per warehouse), and the deployment's run queue runs one run at a time."""
+    return None if executor_name() == "dask" else pool
