@@ -161,7 +161,8 @@ def test_the_daemon_on_postgres_publishes_the_same_release(postgres, default_rel
     started = subprocess.run(dagster + ["sensor", "start", "article_sources_sensor", "-w", workspace], env=env, cwd=REPO,
                              capture_output=True, text=True, timeout=180)
     assert started.returncode == 0, started.stderr[-3000:]
-    daemon = _start(dagster + ["daemon", "run", "-w", workspace], env, tmp_path / "daemon.log")
+    # `dagster-daemon run`, through the interpreter that runs the tests.
+    daemon = _start([sys.executable, "-m", "dagster._daemon", "run", "-w", workspace], env, tmp_path / "daemon.log")
     release = tmp_path / "warehouse" / "releases" / "1.0.0"
     try:
         deadline = time.monotonic() + 420
