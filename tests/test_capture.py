@@ -292,3 +292,21 @@ def test_dxdata_add_prints_what_it_found(site, tmp_path, monkeypatch):
     assert bad.exit_code == 1 and "not an HTML page" in bad.output
     wrong = runner.invoke(main, ["add", site.url(page.path), "--published", "5/5/2022"])
     assert wrong.exit_code == 2 and "is not a date YYYY-MM-DD" in wrong.output
+
+
+def test_dxdata_add_feed_lists_it_and_captures_its_entries(site, tmp_path, monkeypatch):
+    from dxdata.cli import main
+
+    monkeypatch.setenv("DXDATA_SOURCES", str(tmp_path / "sources"))
+    monkeypatch.setenv("DXDATA_WAREHOUSE", str(tmp_path / "wh"))
+    pages = list(site.pages)
+    site.bodies["/feed.xml"] = (200, "application/rss+xml", site.feed(pages[10:12]))
+    runner = CliRunner()
+    first = runner.invoke(main, ["add", "--feed", site.url("/feed.xml"), "--province", "Hậu Giang"])
+    assert first.exit_code == 0, first.output
+    assert "added to the watch list" in first.output and first.output.count("added w-") == 2
+    rows = read_watch_list(tmp_path / "sources" / "watch.csv")
+    assert [(r["url"], r["kind"], r["province"]) for r in rows] == [(site.url("/feed.xml"), "feed", "Hậu Giang")]
+    again = runner.invoke(main, ["add", "--feed", site.url("/feed.xml")])
+    assert again.exit_code == 0 and "already on the watch list" in again.output and "added w-" not in again.output
+    assert len(read_watch_list(tmp_path / "sources" / "watch.csv")) == 1
