@@ -21,7 +21,7 @@ from dxdata.extract import extract_article
 from dxdata.model import Article
 from dxdata.text import MAX_SENTENCE_CHARS
 
-FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True)
+FUZZ = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True)
 
 PROVINCES = ["Hà Nội", "Kon Tum", "Lai Châu", "Hậu Giang", "TP HCM", "Đà Nẵng", "Bắc Giang", "Quảng Ninh", "tỉnh Yên Bái"]
 HEADER_WORDS = [
