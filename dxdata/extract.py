@@ -2698,9 +2698,16 @@ def fact_json(f: Fact, path: str | None = None) -> dict:
 
 
 def article_from_file(path: Path, published: date | None = None) -> Article:
-    """A plain-text article file (UTF-8, first line the title) as an Article; clear errors."""
+    """A plain-text article file (UTF-8, first line the title) as an Article; clear errors.
+    The path "-" reads standard input, so a page can be piped in."""
     from dxdata.ingest import article_from_text
 
+    if str(path) == "-":
+        path = Path("stdin")
+        raw = sys.stdin.buffer.read()
+        if not raw.strip():
+            raise SourceFileError("stdin: no text on standard input")
+        return article_from_text(_decoded(raw, path), source_id="stdin", published=published)
     try:
         raw = Path(path).read_bytes()
     except OSError as exc:
@@ -2710,7 +2717,14 @@ def article_from_file(path: Path, published: date | None = None) -> Article:
     problems = text_problems(Path(path), raw)
     if problems:
         raise SourceFileError("; ".join(problems))
-    return article_from_text(raw.decode("utf-8-sig"), source_id=Path(path).stem, published=published)
+    return article_from_text(_decoded(raw, path), source_id=Path(path).stem, published=published)
+
+
+def _decoded(raw: bytes, path: Path) -> str:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise SourceFileError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
 
 
 class SourceFileError(ValueError):
