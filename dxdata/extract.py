@@ -2707,17 +2707,23 @@ def article_from_file(path: Path, published: date | None = None) -> Article:
         raw = sys.stdin.buffer.read()
         if not raw.strip():
             raise SourceFileError("stdin: no text on standard input")
+        _refuse_unreadable(path, raw)
         return article_from_text(_decoded(raw, path), source_id="stdin", published=published)
     try:
         raw = Path(path).read_bytes()
     except OSError as exc:
         raise SourceFileError(f"{path}: cannot read the file ({exc.strerror or exc})") from exc
+    _refuse_unreadable(Path(path), raw)
+    return article_from_text(_decoded(raw, path), source_id=Path(path).stem, published=published)
+
+
+def _refuse_unreadable(path: Path, raw: bytes) -> None:
+    """The ingest rules for article text (control characters, empty text), on a file or stdin."""
     from dxdata.ingest import text_problems
 
-    problems = text_problems(Path(path), raw)
+    problems = text_problems(path, raw)
     if problems:
         raise SourceFileError("; ".join(problems))
-    return article_from_text(_decoded(raw, path), source_id=Path(path).stem, published=published)
 
 
 def _decoded(raw: bytes, path: Path) -> str:
