@@ -2725,16 +2725,13 @@ def article_from_file(path: Path, published: date | None = None) -> Article:
         raw = sys.stdin.buffer.read()
         if not raw.strip():
             raise SourceFileError("stdin: no text on standard input")
+        _refuse_unreadable(path, raw)
         return article_from_text(_decoded(raw, path), source_id="stdin", published=published)
     try:
         raw = Path(path).read_bytes()
     except OSError as exc:
         raise SourceFileError(f"{path}: cannot read the file ({exc.strerror or exc})") from exc
-    from dxdata.ingest import text_problems
-
-    problems = text_problems(Path(path), raw)
-    if problems:
-        raise SourceFileError("; ".join(problems))
+    _refuse_unreadable(Path(path), raw)
     if Path(path).with_suffix(".json").exists():
         try:
             meta = read_metadata(Path(path))
@@ -2742,6 +2739,15 @@ def article_from_file(path: Path, published: date | None = None) -> Article:
             raise SourceFileError(str(exc)) from exc
         return article_from_text(_decoded(raw, path), source_id=meta["source_id"], published=published, metadata=meta)
     return article_from_text(_decoded(raw, path), source_id=Path(path).stem, published=published)
+
+
+def _refuse_unreadable(path: Path, raw: bytes) -> None:
+    """The ingest rules for article text (control characters, empty text), on a file or stdin."""
+    from dxdata.ingest import text_problems
+
+    problems = text_problems(path, raw)
+    if problems:
+        raise SourceFileError("; ".join(problems))
 
 
 def _decoded(raw: bytes, path: Path) -> str:
