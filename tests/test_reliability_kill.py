@@ -203,3 +203,28 @@ def test_strace_kills_an_update_at_every_rename(start_states, tmp_path):
             publish_release(make_tables(with_value("workforce.it_staff_total", 626)), releases_dir=releases, created=CREATED)
         assert read_latest(releases) == "1.1.0" and catalogue_problems(releases) == []
         assert verify_release(releases / "1.1.0") == []
+
+
+def test_two_publishers_at_once_get_distinct_versions(start_states, tmp_path, no_gate):
+    """Two processes publish different tables into one releases folder at the same time: the
+    publish lock makes one wait for the other, so both publish, under 1.1.0 and 1.2.0."""
+    releases = shutil.copytree(start_states["1.0.0"], tmp_path / "releases")
+    children = []
+    for value in (626, 627):
+        pid = os.fork()
+        if pid == 0:
+            code = 0
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    publish_release(make_tables(with_value("workforce.it_staff_total", value)), releases_dir=releases,
+                                    created=CREATED)
+            except BaseException:  # noqa: BLE001
+                code = 3
+            os._exit(code)
+        children.append(pid)
+    statuses = [os.waitpid(pid, 0)[1] for pid in children]
+    assert all(os.WIFEXITED(s) and os.WEXITSTATUS(s) == 0 for s in statuses)
+    assert list_versions(releases) == ["1.0.0", "1.1.0", "1.2.0"]
+    assert read_latest(releases) == "1.2.0" and catalogue_problems(releases) == []
+    assert all(verify_release(releases / v) == [] for v in list_versions(releases))
