@@ -39,7 +39,6 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-import schemas
 from dxdata import durable, paths
 from dxdata.durable import TMP_PREFIX, crash_point, write_text_atomic  # noqa: F401  (re-exported)
 from dxdata.model import FACT_TABLES
@@ -74,9 +73,9 @@ PARQUET_OPTIONS = {
     "version": "2.6",
 }
 DUCKDB_STORAGE_VERSION = "v1.0.0"
-NUMERIC_MISSING_VALUES = ["", "nan"]
+NULL_AS_PANDAS_PRINTS = ["", "nan", "NaT"]
 # Packaged with the schemas package (pyproject package-data), so installed copies find them too.
-VIEWS_DIR = Path(schemas.__file__).resolve().parent / "views"
+VIEWS_DIR = paths.views_dir()
 
 CHANGES_TABLE = "changes"
 DATAPACKAGE = "datapackage.json"
@@ -224,6 +223,11 @@ def _arrow_type(dtype: str) -> pa.DataType | None:
         return pa.bool_()
     if d in ("date", "date32[day]"):
         return pa.date32()
+    m = re.fullmatch(r"datetime64\[\w+, (?P<tz>[^\]]+)\]", dtype)
+    if m:
+        # Milliseconds (Parquet has no seconds unit, so "s" would read back as "ms" and look
+        # retyped), with the zone the model names; DuckDB reads it as TIMESTAMP WITH TIME ZONE.
+        return pa.timestamp("ms", tz=m["tz"])
     return None
 
 
@@ -239,6 +243,9 @@ def _column_array(series: pd.Series, typ: pa.DataType | None) -> pa.Array:
         return pa.array(pd.to_numeric(series).astype("Float64"), type=typ)
     if pa.types.is_boolean(typ):
         return pa.array(series.astype("boolean"), type=typ)
+    if pa.types.is_timestamp(typ):
+        stamps = pd.to_datetime(series, utc=True).dt.tz_convert(typ.tz)
+        return pa.array(stamps, type=pa.timestamp("ns", tz=typ.tz), from_pandas=True).cast(typ)
     return pa.array(series, type=typ, from_pandas=True)
 
 
@@ -323,10 +330,17 @@ def schema_changes(old: Mapping[str, pa.Schema], new: Mapping[str, pa.Schema]) -
     return out
 
 
+# A conflict row is one source's value in one disagreement (a source can give a dated and a
+# whole-year value to the same comparison).
+CONFLICT_KEY = ["conflict_id", "source_id", "ref_date"]
+
+
 def key_columns(table: str, old: pd.DataFrame | None, new: pd.DataFrame) -> list[str]:
     cols = list(new.columns)
     if table in FACT_TABLES and all(c in cols for c in FACT_KEY):
         return list(FACT_KEY)
+    if table == "conflicts" and all(c in cols for c in CONFLICT_KEY):
+        return list(CONFLICT_KEY)
     first = cols[0]
     if new[first].is_unique and (old is None or (first in old.columns and old[first].is_unique)):
         return [first]
@@ -485,10 +499,10 @@ def table_schema(name: str, table: pa.Table) -> dict:
         constraints = _constraints(model, f.name) if model is not None else ({} if f.nullable else {"required": True})
         if constraints:
             entry["constraints"] = constraints
-        if f.nullable and entry["type"] in ("integer", "number"):
+        if f.nullable and entry["type"] in ("integer", "number", "datetime"):
             # Readers that go through pandas (frictionless's own Parquet reader among them) turn
-            # a null of a numeric column into the float NaN, which they then print as "nan".
-            entry["missingValues"] = NUMERIC_MISSING_VALUES
+            # a null of a numeric or time column into NaN or NaT, which they then print as such.
+            entry["missingValues"] = NULL_AS_PANDAS_PRINTS
         fields.append(entry)
     schema: dict = {"$schema": TABLESCHEMA_PROFILE, "fields": fields}
     names = [f.name for f in table.schema]
@@ -623,9 +637,9 @@ def _ident(name: str) -> str:
 
 
 def wide_view_sql(theme: str, indicator_ids: list[str]) -> str:
-    """A row per province and year, a column per indicator of the theme. When a year has several
-    values of one indicator (dates, sources), the latest date wins; a whole-year value counts as
-    of 31 December."""
+    """A row per province and year, a column per indicator of the theme, from `current_facts`
+    (one value per period, chosen by precedence). When a year has several dated values of one
+    indicator, the latest date wins; a whole-year value counts as of 31 December."""
     short = [i.split(".", 1)[-1] for i in indicator_ids]
     names = short if len(set(short)) == len(short) else indicator_ids
     cols = ",\n  ".join(
@@ -634,9 +648,9 @@ def wide_view_sql(theme: str, indicator_ids: list[str]) -> str:
     return (
         f"CREATE VIEW {_ident(theme + '_wide')} AS\n"
         f"WITH picked AS (\n"
-        f"  SELECT * FROM {_ident(theme)}\n"
+        f"  SELECT * FROM current_facts WHERE theme = {_sql_str(theme)}\n"
         f"  QUALIFY row_number() OVER (PARTITION BY indicator_id, province_code, unit_set, ref_year\n"
-        f"    ORDER BY coalesce(ref_date, ref_year::VARCHAR || '-12-31') DESC, source_id) = 1)\n"
+        f"    ORDER BY coalesce(ref_date, ref_year::VARCHAR || '-12-31') DESC) = 1)\n"
         f"SELECT province_code, province, unit_set, ref_year{',' if cols else ''}\n  {cols}\n"
         f"FROM picked GROUP BY province_code, province, unit_set, ref_year\n"
         f"ORDER BY unit_set, province_code, ref_year"
@@ -699,8 +713,12 @@ def build_duckdb(folder: Path, table_names: list[str], views_dir: Path = VIEWS_D
                 con.execute(f"COMMENT ON COLUMN {_ident(name)}.{_ident(f.name)} IS {_sql_str(text)}")
                 if not f.nullable:
                     con.execute(f"ALTER TABLE {_ident(name)} ALTER COLUMN {_ident(f.name)} SET NOT NULL")
-        run_view_files(con, views_dir)
-        if "indicators" in table_names:
+        created = run_view_files(con, views_dir)
+        if "indicators" in table_names and not any(name.endswith("current_facts") for name in created):
+            message = "wide views skipped: they read current_facts, which this release lacks"
+            warnings.warn(message, stacklevel=2)
+            log.warning(message)
+        elif "indicators" in table_names:
             catalogue = con.execute("SELECT indicator_id, theme FROM indicators").fetchall()
             for theme in [t for t in FACT_TABLES if t in table_names]:
                 ids = [i for i, th in catalogue if th == theme]
@@ -780,15 +798,36 @@ def changes_markdown(version: str, created: str, previous: str | None, bump: str
                 f"{_md(r.ref_year)} | {_md(r.ref_date)} | {_fmt_value(r.old_value)} | {_fmt_value(r.new_value)} | "
                 f"{_md(r.source_id)} | {_md(r.columns)} |"
             )
-    other = rows_changed[~rows_changed["table"].isin(FACT_TABLES)]
+    conflicts = rows_changed[rows_changed["table"] == "conflicts"]
+    lines += ["", "## Disagreements between sources", ""]
+    if conflicts.empty:
+        lines.append("None.")
+    else:
+        lines += ["| change | indicator | province | year | date | source | old value | new value | columns |",
+                  "|---|---|---|---:|---|---|---:|---:|---|"]
+        for r in conflicts.itertuples():
+            lines.append(
+                f"| {r.change} | {_md(r.indicator_id)} | {_md(r.province)} ({_md(r.province_code)}) | {_md(r.ref_year)} | "
+                f"{_md(r.ref_date)} | {_md(r.source_id)} | {_fmt_value(r.old_value)} | {_fmt_value(r.new_value)} | {_md(r.columns)} |"
+            )
+    other = rows_changed[~rows_changed["table"].isin([*FACT_TABLES, "conflicts"])]
     lines += ["", "## Other table changes", ""]
     if other.empty:
         lines.append("None.")
     else:
-        lines += ["| change | table | key | columns |", "|---|---|---|---|"]
+        lines += ["| change | table | row | columns |", "|---|---|---|---|"]
         for r in other.itertuples():
-            lines.append(f"| {r.change} | {r.table} | `{_md(r.key)}` | {_md(r.columns)} |")
+            lines.append(f"| {r.change} | {r.table} | {_md(_key_words(r.key))} | {_md(r.columns)} |")
     return "\n".join(lines) + "\n"
+
+
+def _key_words(key) -> str:
+    """A row key for people: its values joined by " / ", not the JSON array of changes.parquet."""
+    try:
+        values = json.loads(key)
+    except (TypeError, ValueError):
+        return "" if key is None or pd.isna(key) else str(key)
+    return " / ".join("" if v is None else str(v) for v in values) if isinstance(values, list) else str(values)
 
 
 # --- publishing ----------------------------------------------------------------------------------

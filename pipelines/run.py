@@ -18,6 +18,7 @@ import warnings
 from pathlib import Path
 
 from dxdata import durable, paths
+from pipelines.steps import step_words
 
 MARKER = "# written by pipelines/run.py"
 DAGSTER_YAML = f"""{MARKER}: the Dagster instance of dxdata (runs, schedules, sensor cursors).
@@ -72,6 +73,7 @@ class ProgressHandler(logging.Handler):
         super().__init__(logging.DEBUG)
         self.stream = stream or sys.stderr
         self.started: dict[str, float] = {}
+        self.checked: dict[str, list[str]] = {}  # tables each check step has checked so far
 
     def emit(self, record: logging.LogRecord) -> None:
         meta = getattr(record, "dagster_meta", None) or {}
@@ -79,7 +81,7 @@ class ProgressHandler(logging.Handler):
         if event is None:
             message = meta.get("orig_message", record.getMessage())
             if "were not executed" in message:
-                self.stream.write(f"  skip  {meta.get('step_key')} (an upstream step failed)\n")
+                self.stream.write(f"  skip  {step_words(meta.get('step_key'))} (an upstream step failed)\n")
             elif record.levelno >= logging.WARNING:
                 self.stream.write(f"  !     {meta.get('step_key') or ''} {message}\n")
             return
@@ -89,13 +91,14 @@ class ProgressHandler(logging.Handler):
             self.started[step] = time.monotonic()
         elif kind == "STEP_SUCCESS":
             took = time.monotonic() - self.started.get(step, time.monotonic())
-            self.stream.write(f"  done  {step} ({took:.1f} s)\n")
+            self.stream.write(f"  done  {step_words(step, self.checked.pop(step, ()))} ({took:.1f} s)\n")
         elif kind == "STEP_FAILURE":
-            self.stream.write(f"  FAIL  {step}: {_failure_text(event)}\n")
+            self.stream.write(f"  FAIL  {step_words(step)} [{step}]: {_failure_text(event)}\n")
         elif kind == "STEP_SKIPPED":
-            self.stream.write(f"  skip  {step}\n")
+            self.stream.write(f"  skip  {step_words(step)}\n")
         elif kind == "ASSET_CHECK_EVALUATION":
             evaluation = event.event_specific_data
+            self.checked.setdefault(step, []).append(evaluation.asset_key.to_user_string())
             if not evaluation.passed:
                 name = f"{evaluation.asset_key.to_user_string()}.{evaluation.check_name}"
                 self.stream.write(f"  check {name}: {'failed' if evaluation.severity.value == 'ERROR' else 'warning'}\n")
