@@ -387,34 +387,45 @@ def _locked_release(workers: int | None = None):
 INVOCATION_TAG = "dxdata/invocation"
 
 
-def _watch_pool(instance, invocation: str, timeout: float, stop: threading.Event, poll: float = 2.0) -> None:
-    """While a `dxdata release` run executes: keep freeing slots of runs that died, and if our
-    run's step has waited for the writer slot longer than `timeout`, say what holds it, mark the
-    run failed and exit (a wait on a pool never goes on without a bound)."""
+def pool_wait_check(instance, invocation: str, timeout: float, waiting_since: float | None) -> tuple[float | None, str | None]:
+    """One look at the run tagged `invocation`: (since when its step has waited for the writer
+    slot, or None when it is not waiting; a message when it has waited `timeout` seconds or more,
+    after marking the run failed and freeing its place in the pool)."""
     from dagster import RunsFilter
 
     from pipelines.release import DUCKDB_POOL
 
     storage = instance.event_log_storage
+    free_stale_pool_slots(instance)
+    runs = instance.get_runs(filters=RunsFilter(tags={INVOCATION_TAG: invocation}), limit=1)
+    if not runs or DUCKDB_POOL not in storage.get_concurrency_keys():
+        return None, None
+    run_id = runs[0].run_id
+    info = storage.get_concurrency_info(DUCKDB_POOL)
+    if not any(p.run_id == run_id and p.assigned_timestamp is None for p in info.pending_steps):
+        return None, None
+    waiting_since = waiting_since if waiting_since is not None else time.monotonic()
+    if time.monotonic() - waiting_since < timeout:
+        return waiting_since, None
+    holders = "; ".join(pool_holders(instance, exclude=run_id)) or "nothing visible"
+    instance.report_run_failed(runs[0], f"gave up waiting {timeout:.0f} s for pool {DUCKDB_POOL}")
+    storage.free_concurrency_slots_for_run(run_id)
+    return waiting_since, f"Release failed, nothing published: waited {timeout:.0f} s for pool {DUCKDB_POOL}, held by {holders}"
+
+
+def _watch_pool(instance, invocation: str, timeout: float, stop: threading.Event, poll: float = 2.0) -> None:
+    """While a `dxdata release` run executes: keep freeing slots of runs that died, and if our
+    run's step has waited for the writer slot longer than `timeout`, say what holds it, mark the
+    run failed and exit (a wait on a pool never goes on without a bound)."""
     waiting_since = None
     while not stop.wait(poll):
-        free_stale_pool_slots(instance)
-        runs = instance.get_runs(filters=RunsFilter(tags={INVOCATION_TAG: invocation}), limit=1)
-        if not runs or DUCKDB_POOL not in storage.get_concurrency_keys():
+        try:
+            waiting_since, message = pool_wait_check(instance, invocation, timeout, waiting_since)
+        except Exception as exc:  # a storage hiccup must not stop the watch, nor the run
+            print(f"  !     pool watch: {type(exc).__name__}: {exc}", file=sys.stderr, flush=True)
             continue
-        run_id = runs[0].run_id
-        info = storage.get_concurrency_info(DUCKDB_POOL)
-        waiting = any(p.run_id == run_id and p.assigned_timestamp is None for p in info.pending_steps)
-        if not waiting:
-            waiting_since = None
-            continue
-        waiting_since = waiting_since or time.monotonic()
-        if time.monotonic() - waiting_since >= timeout:
-            holders = "; ".join(pool_holders(instance, exclude=run_id)) or "nothing visible"
-            print(f"Release failed, nothing published: waited {timeout:.0f} s for pool {DUCKDB_POOL}, held by {holders}",
-                  file=sys.stderr, flush=True)
-            instance.report_run_failed(runs[0], f"gave up waiting {timeout:.0f} s for pool {DUCKDB_POOL}")
-            storage.free_concurrency_slots_for_run(run_id)
+        if message:
+            print(message, file=sys.stderr, flush=True)
             os._exit(1)
 
 

@@ -13,7 +13,23 @@ import pytest
 from dxdata.publish import PublishError, cli_publish, upload_release
 from dxdata.release import publish_release
 from release_fixtures import make_tables, with_value
-from test_publish_s3 import _keys, s3, s3_endpoint, warehouse  # noqa: F401  (fixtures)
+from test_publish_s3 import _keys, s3, s3_endpoint  # noqa: F401  (fixtures)
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory):
+    releases = tmp_path_factory.mktemp("publish") / "warehouse" / "releases"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        publish_release(make_tables(), releases_dir=releases)
+    return releases
+
+
+@pytest.fixture
+def warehouse(template, tmp_path, monkeypatch):
+    """A fresh copy of a warehouse holding release 1.0.0 (copying costs less than publishing)."""
+    monkeypatch.setenv("DXDATA_WAREHOUSE", str(tmp_path / "warehouse"))
+    return shutil.copytree(template, tmp_path / "warehouse" / "releases")
 
 
 def _other_release(tmp_path, value=999):
