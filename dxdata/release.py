@@ -28,7 +28,6 @@ import os
 import re
 import shutil
 import uuid
-import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -591,8 +590,9 @@ def wide_view_sql(theme: str, indicator_ids: list[str]) -> str:
 
 
 def run_view_files(con: duckdb.DuckDBPyConnection, views_dir: Path) -> list[str]:
-    """Execute every *.sql file in name order; a file whose tables are missing is skipped with a
-    warning, any other error names the file."""
+    """Execute every *.sql file in name order. Every view is part of the release's contract, so a
+    file whose tables are missing is an error naming the file and the missing table, never a
+    release without that view; any other error names the file too."""
     created = []
     for sql_file in sorted(views_dir.glob("*.sql")) if views_dir.is_dir() else []:
         sql = sql_file.read_text(encoding="utf-8")
@@ -602,10 +602,7 @@ def run_view_files(con: duckdb.DuckDBPyConnection, views_dir: Path) -> list[str]
         except duckdb.CatalogException as exc:
             con.execute("ROLLBACK")
             first_line = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            message = f"{sql_file.name}: view skipped, it needs a table or view this release lacks ({first_line})"
-            warnings.warn(message, stacklevel=2)
-            log.warning(message)
-            continue
+            raise ReleaseError(f"{sql_file}: the view needs a table or view this release lacks ({first_line})") from exc
         except duckdb.Error as exc:
             con.execute("ROLLBACK")
             raise ReleaseError(f"{sql_file}: {exc}") from exc

@@ -13,6 +13,7 @@ from datetime import datetime, timezone
 import duckdb
 import pytest
 
+from ci_requirements import require
 from dxdata import release as rel
 from dxdata.release import publish_release
 from release_fixtures import base_facts, fact, make_tables, with_value
@@ -27,9 +28,7 @@ def published(tmp_path_factory):
         fact("egov.online_services_total", 1500, ref_year=2021, ref_date="2021-06-30"),
         fact("egov.online_services_total", 1900, ref_year=2022, ref_date=None, source_id="dti_test_table", method="official_table"),
     ]
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)  # views needing reference tables are skipped
-        return publish_release(make_tables(rows), releases_dir=tmp_path_factory.mktemp("w") / "releases", created=CREATED)
+    return publish_release(make_tables(rows), releases_dir=tmp_path_factory.mktemp("w") / "releases", created=CREATED)
 
 
 @pytest.fixture
@@ -105,9 +104,9 @@ def test_storage_version_readable_by_duckdb_1x(published, con):
     assert tags["storage_version"].startswith("v1.0.0")
 
 
-@pytest.mark.skipif(not os.environ.get("DXDATA_DUCKDB1_PATH"),
-                    reason="set DXDATA_DUCKDB1_PATH to a folder holding duckdb 1.x (pip install --target) to open the file with it")
 def test_opens_with_duckdb_1x(published):
+    require(bool(os.environ.get("DXDATA_DUCKDB1_PATH")),
+            "set DXDATA_DUCKDB1_PATH to a folder holding duckdb 1.x (pip install --target) to open the file with it; `make test` does")
     code = ("import duckdb, sys; c = duckdb.connect(sys.argv[1], read_only=True); "
             "print(duckdb.__version__, c.execute(\"SELECT value FROM workforce WHERE indicator_id='workforce.it_staff_total'\").fetchone()[0])")
     env = {**os.environ, "PYTHONPATH": os.environ["DXDATA_DUCKDB1_PATH"]}
@@ -118,36 +117,55 @@ def test_opens_with_duckdb_1x(published):
 
 def test_reader_of_an_older_release_is_not_disturbed(tmp_path):
     releases = tmp_path / "releases"
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)
-        first = publish_release(make_tables(), releases_dir=releases, created=CREATED)
-        reader = duckdb.connect(str(first.path / "dx.duckdb"), read_only=True)
-        try:
-            query = "SELECT value FROM workforce WHERE indicator_id = 'workforce.it_staff_total'"
-            assert reader.execute(query).fetchone()[0] == 625.0
-            digest = hashlib.sha256((first.path / "dx.duckdb").read_bytes()).hexdigest()
-            second = publish_release(make_tables(with_value("workforce.it_staff_total", 626)), releases_dir=releases, created=CREATED)
-            assert second.version == "1.1.0"
-            assert reader.execute(query).fetchone()[0] == 625.0
-            assert hashlib.sha256((first.path / "dx.duckdb").read_bytes()).hexdigest() == digest
-        finally:
-            reader.close()
+    first = publish_release(make_tables(), releases_dir=releases, created=CREATED)
+    reader = duckdb.connect(str(first.path / "dx.duckdb"), read_only=True)
+    try:
+        query = "SELECT value FROM workforce WHERE indicator_id = 'workforce.it_staff_total'"
+        assert reader.execute(query).fetchone()[0] == 625.0
+        digest = hashlib.sha256((first.path / "dx.duckdb").read_bytes()).hexdigest()
+        second = publish_release(make_tables(with_value("workforce.it_staff_total", 626)), releases_dir=releases, created=CREATED)
+        assert second.version == "1.1.0"
+        assert reader.execute(query).fetchone()[0] == 625.0
+        assert hashlib.sha256((first.path / "dx.duckdb").read_bytes()).hexdigest() == digest
+    finally:
+        reader.close()
     with duckdb.connect(str(second.path / "dx.duckdb"), read_only=True) as new:
         assert new.execute(query).fetchone()[0] == 626.0
 
 
-def test_view_files_run_in_name_order_and_missing_tables_skip_with_warning(tmp_path):
+def test_view_files_run_in_name_order(tmp_path):
+    views = tmp_path / "views"
+    views.mkdir()
+    (views / "a_base.sql").write_text("CREATE VIEW a_base AS SELECT 1 AS x FROM t;")
+    (views / "c_uses_a.sql").write_text("CREATE VIEW c AS SELECT x + 1 AS y FROM a_base;")
+    con = duckdb.connect()
+    con.execute("CREATE TABLE t AS SELECT 1 AS x")
+    assert rel.run_view_files(con, views) == ["a_base", "c_uses_a"]
+    assert con.execute("SELECT y FROM c").fetchall() == [(2,)]
+
+
+def test_a_view_whose_table_is_missing_is_an_error_not_a_warning(tmp_path):
+    """A release without one of its views would be published silently incomplete."""
     views = tmp_path / "views"
     views.mkdir()
     (views / "a_base.sql").write_text("CREATE VIEW a_base AS SELECT 1 AS x FROM t;")
     (views / "b_needs_missing.sql").write_text("CREATE VIEW b AS SELECT * FROM no_such_table;")
-    (views / "c_uses_a.sql").write_text("CREATE VIEW c AS SELECT x + 1 AS y FROM a_base;")
     con = duckdb.connect()
     con.execute("CREATE TABLE t AS SELECT 1 AS x")
-    with pytest.warns(UserWarning, match="b_needs_missing.sql"):
-        created = rel.run_view_files(con, views)
-    assert created == ["a_base", "c_uses_a"]
-    assert con.execute("SELECT y FROM c").fetchall() == [(2,)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(rel.ReleaseError, match=r"b_needs_missing\.sql.*no_such_table"):
+            rel.run_view_files(con, views)
+
+
+def test_publishing_without_a_table_a_view_needs_fails_and_publishes_nothing(tmp_path):
+    releases = tmp_path / "releases"
+    tables = make_tables()
+    del tables["provinces_2025"]
+    with pytest.raises(rel.ReleaseError, match="facts_current_units.sql"):
+        publish_release(tables, releases_dir=releases, created=CREATED)
+    assert not (releases / "LATEST").exists()
+    assert [p.name for p in releases.iterdir() if not p.name.startswith(".")] == []
 
 
 def test_broken_view_file_is_an_error_naming_it(tmp_path):
