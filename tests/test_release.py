@@ -17,7 +17,11 @@ import pytest
 from dxdata import release as rel
 from dxdata.release import ReleaseBlocked, ReleaseOutcome, publish_release, schema_changes
 from release_fixtures import base_facts, fact, make_tables, with_value
-from schemas.tables import CheckOutcome
+import pandera.pandas as pa_model
+from pandera.typing import Series
+
+from schemas.reference import DtiEditionsTable
+from schemas.tables import TABLE_MODELS, CheckOutcome
 
 CREATED = datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
 
@@ -159,6 +163,28 @@ def test_column_retyped_is_major(first, releases, monkeypatch):
     retype = out.changes[out.changes["change"] == "column_retyped"]
     assert retype[["table", "columns", "detail"]].values.tolist() == [
         ["workforce", "confidence", "double not null -> string not null"]]
+
+
+class _EditionsWithReviewer(DtiEditionsTable):
+    """The dti_editions model with one more column, as a schema change would add it."""
+
+    reviewer: Series[pd.StringDtype] = pa_model.Field(nullable=True, description="Who checked the edition's dates")
+
+
+def test_column_added_then_removed_is_major_each_time(first, releases, monkeypatch):
+    """A column added to, then removed from, a published table, with no row changed otherwise:
+    each is a major release on its own (a reader's SELECT of that column breaks)."""
+    monkeypatch.setitem(TABLE_MODELS, "dti_editions", _EditionsWithReviewer)
+    tables = make_tables()
+    tables["dti_editions"] = tables["dti_editions"].assign(reviewer=pd.Series([None] * len(tables["dti_editions"]), dtype="string"))
+    added = publish_release(tables, releases_dir=releases, created=CREATED)
+    assert (added.version, added.bump) == ("2.0.0", "major")
+    assert added.changes[["table", "change", "columns"]].values.tolist() == [["dti_editions", "column_added", "reviewer"]]
+
+    monkeypatch.setitem(TABLE_MODELS, "dti_editions", DtiEditionsTable)
+    removed = publish_release(make_tables(), releases_dir=releases, created=CREATED)
+    assert (removed.version, removed.bump) == ("3.0.0", "major")
+    assert removed.changes[["table", "change", "columns"]].values.tolist() == [["dti_editions", "column_removed", "reviewer"]]
 
 
 def test_schema_changes_names_added_removed_and_retyped_columns():

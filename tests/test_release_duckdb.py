@@ -27,8 +27,51 @@ def published(tmp_path_factory):
         # An older and a newer value of one indicator: latest_facts must pick the newer.
         fact("egov.online_services_total", 1500, ref_year=2021, ref_date="2021-06-30"),
         fact("egov.online_services_total", 1900, ref_year=2022, ref_date=None, source_id="dti_test_table", method="official_table"),
+        *TIES,
     ]
-    return publish_release(make_tables(rows), releases_dir=tmp_path_factory.mktemp("w") / "releases", created=CREATED)
+    tables = make_tables(rows)
+    tables["sources"] = with_sources(tables["sources"], TIE_SOURCES)
+    return publish_release(tables, releases_dir=tmp_path_factory.mktemp("w") / "releases", created=CREATED)
+
+
+# Values of one indicator, province and date from several sources: latest_facts takes the most
+# recently published source, a source without a publication date last, and among sources
+# published at the same moment the smallest source_id. Each pair is built so that reversing one
+# of those three orders picks the other value.
+TIE_SOURCES = {
+    "zzz_later_article": "2023-01-10T08:00:00+07:00",  # published after 000_test_article, larger id
+    "zzz_same_day_article": "2022-05-05T21:48:00+07:00",  # as 000_test_article, larger id
+    "aaa_undated_note": None,
+}
+TIES = [
+    # the later-published source wins although its id sorts last
+    fact("ent.it_enterprises", 100, province_code="01", province="Hà Nội", ref_date=None),
+    fact("ent.it_enterprises", 101, province_code="01", province="Hà Nội", ref_date=None, source_id="zzz_later_article"),
+    # same publication moment: the smaller source_id wins
+    fact("ent.it_enterprises", 10, province_code="27", province="Bắc Ninh", ref_date=None),
+    fact("ent.it_enterprises", 11, province_code="27", province="Bắc Ninh", ref_date=None, source_id="zzz_same_day_article"),
+    # an undated source loses to a dated one whatever its id
+    fact("ent.it_enterprises", 20, province_code="48", province="Đà Nẵng", ref_date=None),
+    fact("ent.it_enterprises", 21, province_code="48", province="Đà Nẵng", ref_date=None, source_id="aaa_undated_note"),
+]
+
+
+def with_sources(sources, published_at: dict):
+    import pandas as pd
+
+    template = sources[sources["source_id"] == "000_test_article"].iloc[0]
+    extra = [template.copy() for _ in published_at]
+    for row, (source_id, when) in zip(extra, published_at.items()):
+        row["source_id"], row["published_at"], row["title"] = source_id, when, f"Test source {source_id}"
+        row["path"] = f"articles/{source_id}.txt"
+    return pd.concat([sources, pd.DataFrame(extra).astype(sources.dtypes.to_dict())], ignore_index=True)
+
+
+def test_latest_facts_breaks_ties_by_publication_then_source_id(con):
+    got = dict(con.execute(
+        "SELECT province_code, value FROM latest_facts WHERE indicator_id = 'ent.it_enterprises' AND province_code IN ('01', '27', '48')"
+    ).fetchall())
+    assert got == {"01": 101.0, "27": 10.0, "48": 20.0}
 
 
 @pytest.fixture
