@@ -36,7 +36,7 @@ def extract(paths: tuple[Path, ...], fmt: str, published: str | None) -> None:
 def evaluate(paths: tuple[Path, ...], quiet: bool) -> None:
     """Score extraction against gold CSV files (folders of NNN.txt + NNN.gold.csv).
 
-    With no PATH: the seed, ../shared/devset (when present) and tests/devset."""
+    With no PATH: the seed, ../shared/devset (when present) and every set in tests/devsets/."""
     from dxdata.evaluate import cli_evaluate
 
     sys.exit(cli_evaluate(list(paths), quiet=quiet))

@@ -119,7 +119,7 @@ def test_an_earlier_editions_rank_in_parentheses_keeps_its_year():
     assert ranks == {(18.0, 2023), (23.0, 2022)}
 
 
-# Constructions from the misses recorded in tests/blind2/RESULTS.md, on sentences of our own.
+# Constructions from the misses recorded in tests/devsets/passages-400/RESULTS.md, on sentences of our own.
 def facts_dated(body: str, published: date = date(2024, 6, 3)) -> set[tuple]:
     text = f"Tin chuyển đổi số\n{body}\n"
     result = extract_article(Article(source_id="t", title="Tin chuyển đổi số", clean_text=text, published=published))
@@ -180,7 +180,7 @@ def test_earlier_year_values_in_a_contrast_or_a_con_so_nay_clause():
     assert plan == {("egov.online_dossier_pct", "Kon Tum", 31.5, "exact", 2023)}
 
 
-# Constructions from the misses of the first run on tests/blind3 (see its RESULTS.md).
+# Constructions from the misses of the first run on tests/devsets/passages-500 (see its RESULTS.md).
 def test_ranks_in_parentheses_in_a_sentence_about_a_ranking_group():
     got = facts_dated(
         "Theo DTI năm 2022, tốp 10 có thêm Hưng Yên (8), Ninh Bình (9); nhóm cuối gồm Lai Châu (60) và Điện Biên (62).",
@@ -306,7 +306,7 @@ def test_dan_dau_is_first_place_only_in_a_ranking_and_for_its_subject():
     assert facts_dated("Bắc Ninh dẫn đầu cả nước về tỷ lệ thanh toán không dùng tiền mặt.", published=pub) == set()
 
 
-# Constructions from the misses of the first run on tests/blind4 (see its RESULTS.md).
+# Constructions from the misses of the first run on tests/devsets/passages-600 (see its RESULTS.md).
 def test_a_rate_referred_back_to_and_the_provinces_compared_with():
     got = facts_dated(
         "Năm 2023, Hải Phòng có 64,5% hồ sơ được nộp trực tuyến. Cùng năm, tỷ lệ này tại Quảng Ninh là 88%, "
@@ -377,7 +377,7 @@ def test_the_year_of_an_index_edition_does_not_date_other_figures():
     assert ("dti.rank", "Sóc Trăng", 38.0, "exact", 2022) in got
 
 
-# Constructions from the misses of the first run on tests/blind5 (see its RESULTS.md).
+# Constructions from the misses of the first run on tests/devsets/passages-700 (see its RESULTS.md).
 def test_a_share_after_a_count_joined_by_dat_but_not_a_share_of_a_plan():
     got = facts_dated("Hệ thống họp trực tuyến của tỉnh Điện Biên đã kết nối tới 129/129 UBND cấp xã, đạt 100%.")
     assert ("infra.videoconf_commune_pct", "Điện Biên", 100.0, "exact", 2024) in got
@@ -411,7 +411,7 @@ def test_a_figure_for_part_of_the_year_has_the_year_and_no_date():
     }
 
 
-# Constructions from the misses of the first run on tests/blind6 (see its RESULTS.md).
+# Constructions from the misses of the first run on tests/devsets/passages-800 (see its RESULTS.md).
 def test_a_table_flattened_into_text_is_read_row_by_row():
     body = (
         "Bộ Thông tin và Truyền thông công bố Chỉ số chuyển đổi số cấp tỉnh năm 2022 của các tỉnh Tây Nguyên:\n"
@@ -491,7 +491,7 @@ def test_a_ranking_table_with_the_rank_first_and_a_table_of_indicators_for_the_a
     }
 
 
-# Constructions from the misses of the first run on tests/blind8 (see its RESULTS.md).
+# Constructions from the misses of the first run on tests/devsets/pages-910 (see its RESULTS.md).
 def test_a_table_with_a_row_per_year_for_the_articles_province():
     got = facts_dated(
         "Thứ hạng chuyển đổi số của tỉnh Nghệ An qua các năm:\n"
@@ -515,7 +515,7 @@ def test_giu_ngoi_dau_and_figures_of_some_districts():
     assert facts_dated("Tại tỉnh Bắc Giang, một số huyện như Sơn Động, Lục Ngạn tỷ lệ hồ sơ trực tuyến mới đạt khoảng 60%.") == set()
 
 
-# Constructions from the misses of the first run on tests/blind9 (see its RESULTS.md).
+# Constructions from the misses of the first run on tests/devsets/pages-950 (see its RESULTS.md).
 def test_a_tie_after_tinh_thanh_pho_a_score_without_a_verb_and_a_special_zone():
     pub = date(2023, 7, 14)
     got = facts_dated("Theo báo cáo DTI 2022, Hà Nam xếp thứ 20/63 tỉnh, thành phố, đồng hạng với Nam Định.", published=pub)
@@ -526,7 +526,7 @@ def test_a_tie_after_tinh_thanh_pho_a_score_without_a_verb_and_a_special_zone():
     assert zone == set()
 
 
-# Constructions from the first run on tests/blind10 (see its RESULTS.md).
+# Constructions from the first run on tests/devsets/pages-960 (see its RESULTS.md).
 def test_one_teams_members_a_departments_share_and_listed_word_ranks():
     assert facts_dated("Tại tỉnh Phú Yên, theo anh Tài, tổ của anh có 6 thành viên gồm trưởng thôn và đoàn viên.") == set()
     assert facts_dated("Tại tỉnh Ninh Thuận, một số đơn vị có tỷ lệ hồ sơ trực tuyến cao như Sở Tư pháp (98%).") == set()
@@ -569,7 +569,7 @@ def test_more_full_article_phrasings():
     assert pci == {("dti.rank", "Kon Tum", 49.0, "exact", 2022)}
 
 
-# Constructions from the first run on tests/blind11 (see its RESULTS.md).
+# Constructions from the first run on tests/devsets/pages-970 (see its RESULTS.md).
 def test_the_edition_named_in_the_sapo_dates_ranks_in_later_one_line_paragraphs():
     body = (
         "Đà Nẵng tiếp tục giữ vị trí số một trong bảng xếp hạng chỉ số chuyển đổi số cấp tỉnh (DTI) năm 2023.\n"
