@@ -1,4 +1,5 @@
-"""Constructions first seen in the blind set, tested on sentences written for these tests."""
+"""Constructions first seen in the dev sets of tests/devsets/ (formerly the "blind" sets; their misses
+led to these tests), tested on sentences written for these tests."""
 
 from __future__ import annotations
 
