@@ -36,6 +36,8 @@ FAST_TESTS = [
     "tests/test_publish_s3.py",
     "tests/test_verify.py",
     "tests/test_ingest.py",
+    "tests/test_ingest_pages.py",
+    "tests/test_verify_reports.py",
 ]
 COPIED = ["dxdata", "schemas", "pipelines", "sources", "tests", "pyproject.toml"]
 MUTANT_LINE = re.compile(r"^\s*(\S+\.x_\S+__mutmut_\d+):\s*(\S.*)$")
