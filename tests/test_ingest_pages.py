@@ -70,3 +70,10 @@ def test_source_record_fields():
         "path": "articles/901_test_page.txt",
     }
     assert record["published_at"] == SIDECAR["published_at"] and len(record["sha256"]) == 64
+
+
+def test_a_dateline_is_looked_for_in_the_first_five_lines_only():
+    lines = ["Tiêu đề bài viết", *PROSE[:4]]
+    assert find_dateline("\n".join([*lines[:4], "Ngày 12/01/2023", *PROSE])) == datetime(2023, 1, 12, tzinfo=VN_TZ)
+    # A date-only line further down is a date in the story (the foot rule needs a clock time).
+    assert find_dateline("\n".join([*lines, "Ngày 12/01/2023", *PROSE])) is None

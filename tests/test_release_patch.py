@@ -55,3 +55,14 @@ def test_release_notes_escape_table_separators_and_line_breaks():
     notes = rel.changes_markdown("1.0.1", "2026-01-02T00:00:00Z", "1.0.0", "patch", "Patch release.", changes, {"sources": 2})
     [row] = [line for line in notes.splitlines() if line.startswith("| metadata | sources |")]
     assert row == '| metadata | sources | `["a\\|b"]` | title citing |'
+
+
+def test_schema_changes_see_nullability_and_name_the_added_column_type():
+    import pyarrow as pa
+
+    old = {"t": pa.schema([pa.field("a", pa.int64(), nullable=True)])}
+    new = {"t": pa.schema([pa.field("a", pa.int64(), nullable=False), pa.field("b", pa.string())])}
+    assert rel.schema_changes(old, new) == [
+        {"table": "t", "change": "column_added", "columns": "b", "detail": "string"},
+        {"table": "t", "change": "column_retyped", "columns": "a", "detail": "int64 -> int64 not null"},
+    ]
