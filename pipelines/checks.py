@@ -16,10 +16,12 @@ from dagster import (
 
 from pipelines.metadata import markdown_table, model_for
 from pipelines.resources import Warehouse
-from pipelines.tables import PUBLISHED_TABLES
+from pipelines.tables import PUBLISHED_TABLES, quarantine_path
 
 SCHEMA_CHECK = "pandera_schema"
 CONFLICTS_CHECK = "sources_agree"
+QUARANTINE_CHECK = "article_rows_valid"
+QUARANTINE_COLUMNS = ["source_id", "indicator_id", "province", "ref_year", "value", "unit", "rank_of", "reason", "quote"]
 FAILING_ROWS_SHOWN = 10
 
 
@@ -125,4 +127,31 @@ def conflicts_check(df: pd.DataFrame) -> AssetCheckResult:
     )
 
 
-all_checks = [schema_checks, conflicts_check]
+@asset_check(
+    asset="facts",
+    name=QUARANTINE_CHECK,
+    blocking=False,
+    description="Extracted article facts that break a row-level rule of their table's model are held out of the "
+    "release (quarantined) and listed here and in warehouse/review/quarantined.parquet with the rules they break. "
+    "A warning: the other sources publish. Table-level failures are caught by the blocking schema checks.",
+)
+def quarantine_check(warehouse: Warehouse) -> AssetCheckResult:
+    from pipelines.resources import read_frame
+
+    path = quarantine_path(warehouse)
+    held = read_frame(path) if path.exists() else pd.DataFrame(columns=QUARANTINE_COLUMNS)
+    by_reason = held.groupby("reason").size().reset_index(name="rows") if not held.empty else held
+    return AssetCheckResult(
+        passed=held.empty,
+        severity=AssetCheckSeverity.WARN,
+        metadata={
+            "quarantined_rows": MetadataValue.int(len(held)),
+            "sources": MetadataValue.int(int(held["source_id"].nunique()) if not held.empty else 0),
+            "review_queue": MetadataValue.path(str(path)),
+            "by_reason": MetadataValue.md(markdown_table(by_reason, rows=50)),
+            "failed_rows": MetadataValue.md(markdown_table(held, rows=50, columns=QUARANTINE_COLUMNS)),
+        },
+    )
+
+
+all_checks = [schema_checks, conflicts_check, quarantine_check]

@@ -62,7 +62,7 @@ def sources_frame(citation_suffix: str = "") -> pd.DataFrame:
             "language": "vi", "licence": "test licence", "citation": "Test ministry (2021). DTI 2020.",
             "path": f"tables/dti/{TABLE_ID}.csv", "sha256": "b" * 64,
         },
-    ]).astype({"original_outlet": "string", "published_at": "string", "url": "string"})
+    ]).astype({"original_outlet": "string", "url": "string"})
 
 
 @lru_cache(maxsize=1)
@@ -73,8 +73,8 @@ def _reference_tables() -> dict[str, pd.DataFrame]:
 def make_tables(facts: list[dict] | None = None, *, citation_suffix: str = "") -> dict[str, pd.DataFrame]:
     """Every table a release holds, as the pipeline publishes it: the five fact tables from the
     given fact rows, sources, indicators, the province registers, the DTI editions and the
-    conflicts among the facts. A release missing any of them loses a view (an error), so the
-    fixtures are complete like the pipeline's."""
+    conflicts among the facts (the current views read them). A release missing any of them
+    loses a view, which is an error, so the fixtures are complete like the pipeline's."""
     facts_df = facts_frame(base_facts() if facts is None else facts)
     tables = split_fact_tables(facts_df)
     tables["sources"] = sources_frame(citation_suffix)

@@ -43,9 +43,10 @@ def _release_meta(result) -> dict:
 IMPOSSIBLE = "120% các cơ quan nhà nước trên địa bàn tỉnh đã có kết nối Internet và mạng nội bộ (LAN)."
 
 
-def add_impossible_source(world, monkeypatch):
-    """A test article stating 120 % of agencies connected, and an extractor that reads it so
-    (whatever the real engine would make of it: the subject here is the gate, not the engine)."""
+def add_source_with_facts(world, monkeypatch, *values: float):
+    """A test article stating agencies' connection rates, and an extractor that reads one fact
+    per value from it (whatever the real engine would make of it: the subject here is the
+    gate, not the engine)."""
     from dxdata.model import ExtractionResult, Fact
 
     write_article(world.articles, TEST_ID, f"Bài thử nghiệm\n\n{IMPOSSIBLE}\n")
@@ -55,14 +56,27 @@ def add_impossible_source(world, monkeypatch):
         if article.source_id != TEST_ID:
             return real(article)
         start = article.clean_text.index(IMPOSSIBLE)
-        fact = Fact(
-            indicator_id="infra.agency_internet_lan_pct", province_code=TEST_PROVINCE_CODE, province="Sóc Trăng",
-            ref_year=2023, ref_date="2023-06-12", value=120.0, unit="percent", qualifier="exact",
-            source_id=TEST_ID, quote=IMPOSSIBLE, quote_start=start, quote_end=start + len(IMPOSSIBLE), method="test",
-        )
-        return ExtractionResult(facts=[fact], candidates=[], targets=[])
+        facts = [
+            Fact(
+                indicator_id="infra.agency_internet_lan_pct", province_code=TEST_PROVINCE_CODE, province="Sóc Trăng",
+                ref_year=2023, ref_date="2023-06-12", value=value, unit="percent", qualifier="exact",
+                source_id=TEST_ID, quote=IMPOSSIBLE, quote_start=start, quote_end=start + len(IMPOSSIBLE), method="test",
+            )
+            for value in values
+        ]
+        return ExtractionResult(facts=facts, candidates=[], targets=[])
 
     monkeypatch.setattr(world.extract, "extract_article", extract)
+
+
+def add_impossible_source(world, monkeypatch):
+    """An article stating 120 % of agencies connected: a malformed fact (row-level failure)."""
+    add_source_with_facts(world, monkeypatch, 120.0)
+
+
+def add_duplicate_key_source(world, monkeypatch):
+    """An article yielding two values for one key: a table-level failure (`key_unique`)."""
+    add_source_with_facts(world, monkeypatch, 90.0, 95.0)
 
 
 def test_release_command_publishes_once_then_reports_no_change(world, capsys):
@@ -92,7 +106,7 @@ def test_release_command_publishes_once_then_reports_no_change(world, capsys):
 
 def test_second_source_extracts_only_its_partition_and_reaches_the_release(world, monkeypatch):
     from pipelines.run import run_release
-    from pipelines.sources import ARTICLE_PARTITIONS
+    from pipelines.sources import shard_of
 
     instance = DagsterInstance.ephemeral()
     first = run_release(instance, echo=lambda *_: None)
@@ -100,12 +114,11 @@ def test_second_source_extracts_only_its_partition_and_reaches_the_release(world
     assert _release_meta(first)["version"] == "1.0.0"
 
     write_article(world.articles, TEST_ID, TEST_ARTICLE)
-    instance.add_dynamic_partitions(ARTICLE_PARTITIONS.name, [TEST_ID])
     spy = ExtractionSpy(monkeypatch, world.extract)
-    second = _job().execute_in_process(instance=instance, partition_key=TEST_ID)
+    second = _job().execute_in_process(instance=instance, partition_key=shard_of(TEST_ID))
     assert second.success
     assert spy.calls == [TEST_ID]
-    assert _materialized_partitions(second, "article_facts") == [TEST_ID]
+    assert _materialized_partitions(second, "article_facts") == [shard_of(TEST_ID)]
     meta = _release_meta(second)
     assert meta["version"] == "1.1.0" and meta["bump"] == "minor"
 
@@ -130,29 +143,34 @@ def test_second_source_extracts_only_its_partition_and_reaches_the_release(world
     assert "workforce.it_staff_total" in metadata["preview"].value
     assert f"https://example.invalid/{TEST_ID}" in metadata["source_urls"].value
     # Every released article fact quotes the stored clean text of its source at its offsets.
-    stored_text = {
-        source_id: pd.read_parquet(world.warehouse / "work" / "article_text" / f"{source_id}.parquet")["clean_text"][0]
-        for source_id in (SEED_ID, TEST_ID)
-    }
+    texts = pd.concat(pd.read_parquet(p) for p in (world.warehouse / "work" / "article_text").iterdir())
+    stored_text = dict(zip(texts["source_id"], texts["clean_text"]))
+    assert set(stored_text) == {SEED_ID, TEST_ID}
     facts = pd.concat(pd.read_parquet(release / f"{t}.parquet") for t in ("infrastructure", "e_government", "workforce", "enterprises", "rankings"))
     article_facts = facts[facts["source_id"].isin(stored_text)]
     assert len(article_facts) > len(new_rows)
     for row in article_facts.itertuples():
         assert stored_text[row.source_id][row.quote_start : row.quote_end] == row.quote
-    # Per-partition outputs are files overwritten in place, one per source; candidates go to
+    # Per-partition outputs are files overwritten in place, one per shard; candidates go to
     # the review folder, never into a release.
     stored = sorted(p.name for p in (world.warehouse / "work" / "article_facts").iterdir())
-    assert stored == sorted([f"{SEED_ID}.parquet", f"{TEST_ID}.parquet"])
+    assert stored == sorted({f"{shard_of(SEED_ID)}.parquet", f"{shard_of(TEST_ID)}.parquet"})
     assert (world.warehouse / "review" / "candidates.parquet").exists()
     assert not any("candidates" in p.name for p in release.iterdir())
 
-    # A full run afterwards re-extracts nothing (sources and engine unchanged) and publishes nothing.
+    # A full run afterwards re-extracts nothing (sources and engine unchanged) and publishes
+    # nothing; `dxdata release` does not even rebuild a shard. A run over every shard (what a
+    # plain launch from the UI does) rebuilds them from the cache, still extracting nothing.
     spy.calls.clear()
     third = run_release(instance, echo=lambda *_: None)
     assert third.success
     assert spy.calls == []
-    assert _materialized_partitions(third, "article_facts") == sorted([SEED_ID, TEST_ID])
+    assert _materialized_partitions(third, "article_facts") == []
     assert _release_meta(third)["status"] == "no change"
+    fourth = _job().execute_in_process(instance=instance)
+    assert fourth.success and spy.calls == []
+    assert len(_materialized_partitions(fourth, "article_facts")) == 16
+    assert _release_meta(fourth)["status"] == "no change"
 
 
 def test_failing_check_reports_the_row_and_blocks_the_release(world, monkeypatch):
@@ -164,7 +182,9 @@ def test_failing_check_reports_the_row_and_blocks_the_release(world, monkeypatch
     assert run_release(instance, echo=lambda *_: None).success
     published = sorted(p.name for p in world.releases.iterdir())
 
-    add_impossible_source(world, monkeypatch)
+    # Two values for one key is a table-level failure: it blocks (row-level ones are quarantined,
+    # see the next test).
+    add_duplicate_key_source(world, monkeypatch)
     result = run_release(instance, echo=lambda *_: None)
 
     assert not result.success
@@ -175,10 +195,10 @@ def test_failing_check_reports_the_row_and_blocks_the_release(world, monkeypatch
     ]
     assert not evaluation.passed
     meta = {k: getattr(v, "value", v) for k, v in evaluation.metadata.items()}
-    assert meta["failing_rows"] == 1
-    assert "percent_within_0_100" in meta["failed_checks"]
-    assert "120" in meta["first_failing_rows"] and TEST_ID in meta["first_failing_rows"]
-    assert "percent_within_0_100" in meta["what_was_checked"]
+    assert meta["failing_rows"] == 2
+    assert "key_unique" in meta["failed_checks"]
+    assert "95" in meta["first_failing_rows"] and TEST_ID in meta["first_failing_rows"]
+    assert "key_unique" in meta["what_was_checked"]
     # The release step never ran: nothing new under releases/, LATEST as it was.
     assert not result.asset_materializations_for_node("release")
     assert sorted(p.name for p in world.releases.iterdir()) == published
@@ -191,8 +211,38 @@ def test_failing_check_reports_the_row_and_blocks_the_release(world, monkeypatch
     alone = _job().execute_in_process(instance=instance, asset_selection=[AssetKey("release")], raise_on_error=False)
     assert not alone.success
     [failure] = [e for e in alone.all_events if e.event_type_value == "STEP_FAILURE"]
-    assert "infrastructure: schema check failed (1 failing rows" in failure.event_specific_data.user_failure_data.description
+    assert "infrastructure: schema check failed (2 failing rows" in failure.event_specific_data.user_failure_data.description
     assert sorted(p.name for p in world.releases.iterdir()) == published
+
+
+def test_a_malformed_extracted_fact_is_quarantined_while_the_other_sources_publish(world, monkeypatch):
+    """120 % of agencies connected breaks `percent_within_0_100` on one extracted row: that row
+    is held out (review queue + the check's failed-rows table), the release publishes the rest."""
+    from pipelines.run import run_release
+
+    add_impossible_source(world, monkeypatch)
+    result = run_release(DagsterInstance.ephemeral(), echo=lambda *_: None)
+
+    assert result.success
+    assert _release_meta(result)["version"] == "1.0.0"
+    release = world.releases / "1.0.0"
+    infrastructure = pd.read_parquet(release / "infrastructure.parquet")
+    assert TEST_ID not in set(infrastructure["source_id"])
+    assert SEED_ID in set(pd.read_parquet(release / "workforce.parquet")["source_id"])
+    assert TEST_ID in set(pd.read_parquet(release / "sources.parquet")["source_id"])
+
+    held = pd.read_parquet(world.warehouse / "review" / "quarantined.parquet")
+    assert held[["source_id", "value"]].values.tolist() == [[TEST_ID, 120.0]]
+    assert "percent_within_0_100" in held["reason"][0]
+    [evaluation] = [
+        e.event_specific_data
+        for e in result.all_events
+        if e.event_type_value == "ASSET_CHECK_EVALUATION" and e.event_specific_data.check_name == "article_rows_valid"
+    ]
+    assert not evaluation.passed and evaluation.severity.value == "WARN"
+    meta = {k: getattr(v, "value", v) for k, v in evaluation.metadata.items()}
+    assert meta["quarantined_rows"] == 1
+    assert TEST_ID in meta["failed_rows"] and "percent_within_0_100" in meta["failed_rows"]
 
 
 def test_sources_that_disagree_warn_and_the_release_still_publishes(world, monkeypatch):
@@ -257,10 +307,12 @@ def test_definitions_declare_partitions_versions_and_the_writer_pool(extract_eng
     from pipelines.definitions import defs
     from pipelines.extraction import engine_version
 
+    from pipelines.sources import SHARD_KEYS
+
     graph = defs.resolve_asset_graph()
     for name in ("article_text", "article_facts"):
         node = graph.get(AssetKey(name))
-        assert node.partitions_def.name == "article_sources"
+        assert node.partitions_def.get_partition_keys() == SHARD_KEYS
         assert node.backfill_policy == BackfillPolicy.single_run()
     assert graph.get(AssetKey("article_facts")).code_version == engine_version() == extract_engine.ENGINE_VERSION
     assert defs.resolve_assets_def("release").op.pool == "duckdb_writer"

@@ -34,7 +34,7 @@ def published(tmp_path_factory):
     return publish_release(tables, releases_dir=tmp_path_factory.mktemp("w") / "releases", created=CREATED)
 
 
-# Values of one indicator, province and date from several sources: latest_facts takes the most
+# Values of one indicator, province and date from several sources: current_facts takes the most
 # recently published source, a source without a publication date last, and among sources
 # published at the same moment the smallest source_id. Each pair is built so that reversing one
 # of those three orders picks the other value.
@@ -62,16 +62,19 @@ def with_sources(sources, published_at: dict):
     template = sources[sources["source_id"] == "000_test_article"].iloc[0]
     extra = [template.copy() for _ in published_at]
     for row, (source_id, when) in zip(extra, published_at.items()):
-        row["source_id"], row["published_at"], row["title"] = source_id, when, f"Test source {source_id}"
-        row["path"] = f"articles/{source_id}.txt"
+        row["source_id"], row["title"], row["path"] = source_id, f"Test source {source_id}", f"articles/{source_id}.txt"
+        row["published_at"] = pd.Timestamp(when).tz_convert(template["published_at"].tz) if when else pd.NaT
+        row["published_precision"] = template["published_precision"] if when else None
     return pd.concat([sources, pd.DataFrame(extra).astype(sources.dtypes.to_dict())], ignore_index=True)
 
 
-def test_latest_facts_breaks_ties_by_publication_then_source_id(con):
-    got = dict(con.execute(
-        "SELECT province_code, value FROM latest_facts WHERE indicator_id = 'ent.it_enterprises' AND province_code IN ('01', '27', '48')"
-    ).fetchall())
-    assert got == {"01": 101.0, "27": 10.0, "48": 20.0}
+def test_one_value_per_period_breaks_ties_by_publication_then_source_id(con):
+    """current_facts (and latest_facts, which reads it) among sources of equal precedence."""
+    for view in ("current_facts", "latest_facts"):
+        got = dict(con.execute(
+            f"SELECT province_code, value FROM {view} WHERE indicator_id = 'ent.it_enterprises' AND province_code IN ('01', '27', '48')"
+        ).fetchall())
+        assert got == {"01": 101.0, "27": 10.0, "48": 20.0}, view
 
 
 @pytest.fixture

@@ -49,7 +49,8 @@ def test_valid_rows_pass():
         ("infrastructure", fact("infra.data_platform_national_link", 2, unit="boolean"), "boolean_is_0_or_1"),
         ("rankings", fact("dti.rank", 64, unit="rank", rank_of=63), "rank_within_rank_of"),
         ("rankings", fact("dti.rank", 0, unit="rank", rank_of=63), "rank_within_rank_of"),
-        ("rankings", fact("dti.rank", 5, unit="rank", rank_of=None), "rank_within_rank_of"),
+        ("rankings", fact("dti.rank", 64, unit="rank", rank_of=None), "rank_within_rank_of"),
+        ("rankings", fact("dti.rank", 2.5, unit="rank", rank_of=None), "rank_within_rank_of"),
         ("rankings", fact("dti.score", 1.2, unit="index"), "index_within_0_1"),
         ("enterprises", fact("ent.it_enterprises", 40, unit="percent"), "unit_matches_catalogue"),
     ],
@@ -65,6 +66,12 @@ def test_value_checks_name_the_failing_row(name, bad, check):
     assert check in checks
     bad_index = df.index[df["indicator_id"] == bad.indicator_id][0]
     assert rows == {bad_index}
+
+
+def test_a_rank_without_rank_of_is_valid():
+    # "xếp thứ 5" names no ranking size: the rank is still a valid fact (issue 12).
+    df = table("rankings", fact("dti.rank", 5, unit="rank", rank_of=None), fact("dti.rank_digital_economy", 63, unit="rank", rank_of=None))
+    assert validate_table("rankings", df).passed
 
 
 def test_enums_reject_unknown_qualifier():
