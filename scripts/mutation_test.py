@@ -39,6 +39,7 @@ FAST_TESTS = [
     "tests/test_ingest_pages.py",
     "tests/test_verify_reports.py",
     "tests/test_release_patch.py",
+    "tests/test_release_contents.py",
 ]
 COPIED = ["dxdata", "schemas", "pipelines", "sources", "tests", "pyproject.toml"]
 MUTANT_LINE = re.compile(r"^\s*(\S+\.x_\S+__mutmut_\d+):\s*(\S.*)$")
