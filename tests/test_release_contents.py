@@ -13,6 +13,7 @@ import pytest
 
 from dxdata.release import PARQUET_MEDIATYPE, publish_release
 from release_fixtures import base_facts, fact, make_tables
+from schemas.tables import TABLE_MODELS, table_description
 
 CREATED = datetime(2026, 1, 2, tzinfo=timezone.utc)
 
@@ -44,6 +45,8 @@ def test_first_release_notes_count_the_rows_of_every_table(two_releases):
 def test_later_release_notes_list_every_kind_of_change(two_releases):
     _, second = two_releases
     notes = (second.path / "CHANGES.md").read_text(encoding="utf-8")
+    assert notes.startswith("# Release 1.1.0\n\nPublished 2026-02-01. Minor release: ")
+    assert "Compared with release 1.0.0. Version bump: **minor**." in notes
     assert section(notes, "Counts per table")[0].startswith("| table | rows | added | removed | changed |")
     assert section(notes, "Schema changes") == ["None."]
     facts = section(notes, "Fact changes")
@@ -55,11 +58,15 @@ def test_later_release_notes_list_every_kind_of_change(two_releases):
 
 def test_changes_parquet_says_what_it_is(two_releases):
     _, second = two_releases
-    meta = pq.read_schema(second.path / "changes.parquet").metadata
-    assert meta[b"table"] == b"changes" and meta[b"description"].startswith(b"Difference from the previous release")
+    schema = pq.read_schema(second.path / "changes.parquet")
+    assert schema.metadata[b"table"] == b"changes"
+    assert schema.metadata[b"description"].startswith(b"Difference from the previous release")
+    assert [f.name for f in schema if not f.nullable] == ["table", "change"]
 
 
 def test_every_resource_is_declared_as_parquet(two_releases):
     _, second = two_releases
     descriptor = json.loads((second.path / "datapackage.json").read_text(encoding="utf-8"))
     assert {(r["format"], r["mediatype"]) for r in descriptor["resources"]} == {("parquet", PARQUET_MEDIATYPE)}
+    described = {r["name"]: r["description"] for r in descriptor["resources"] if r["name"] != "changes"}
+    assert described == {name: table_description(TABLE_MODELS[name]) for name in described}
