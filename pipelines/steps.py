@@ -23,6 +23,11 @@ STEP_WORDS = {
     "facts_article_rows_valid": "check the extracted rows (rows breaking a rule are set aside)",
     "release": "publish the release",
 }
+# One blocking schema check step per published table (pipelines/checks.py); the progress line
+# names the table in brackets.
+STEP_WORDS.update({f"{table}_pandera_schema": "check the table against its schema" for table in (
+    "infrastructure", "e_government", "workforce", "enterprises", "rankings", "sources", "indicators",
+    "provinces", "provinces_2025", "dti_editions", "conflicts")})
 
 
 def step_words(step_key: str | None, checked: list[str] | tuple[str, ...] = ()) -> str:
