@@ -44,7 +44,8 @@ def evaluate(paths: tuple[Path, ...], quiet: bool, split: str | None) -> None:
     """Score extraction against gold CSV files (folders of NNN.txt + NNN.gold.csv), or with
     --split against the review files of the real corpus (per theme, per indicator, per confidence band).
 
-    With no PATH and no --split: the seed, ../shared/devset (when present) and tests/devset."""
+    With no PATH and no --split: the seed, ../shared/devset (when present) and every set in
+    tests/devsets/."""
     from dxdata.evaluate import cli_evaluate
 
     if split and paths:

@@ -317,12 +317,18 @@ def print_report(reports: list[DatasetReport], *, quiet: bool, out=None) -> None
     print("targets: " + "; ".join(f"precision >= {p}, recall >= {q}" for p, q in targets) + " (per set, see each set's verdict)", file=out)
 
 
+DEVSETS_DIR = paths.REPO_ROOT / "tests" / "devsets"
+
+
 def default_sets() -> list[tuple[str, Path]]:
+    """The seed and the shared dev set beside the repository, then every dev set of our own
+    (tests/devsets/<name>/, one gold convention: docs/gold-convention.md)."""
     root = paths.REPO_ROOT
+    own = sorted(p for p in DEVSETS_DIR.iterdir() if p.is_dir()) if DEVSETS_DIR.is_dir() else []
     return [
         ("seed", (root / ".." / "shared" / "seed").resolve()),
         ("shared devset", (root / ".." / "shared" / "devset").resolve()),
-        ("tests/devset", root / "tests" / "devset"),
+        *((f"tests/devsets/{p.name}", p) for p in own),
     ]
 
 

@@ -27,7 +27,6 @@ import os
 import re
 import shutil
 import uuid
-import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -666,8 +665,9 @@ def wide_view_sql(theme: str, indicator_ids: list[str]) -> str:
 
 
 def run_view_files(con: duckdb.DuckDBPyConnection, views_dir: Path) -> list[str]:
-    """Execute every *.sql file in name order; a file whose tables are missing is skipped with a
-    warning, any other error names the file."""
+    """Execute every *.sql file in name order. Every view is part of the release's contract, so a
+    file whose tables are missing is an error naming the file and the missing table, never a
+    release without that view; any other error names the file too."""
     created = []
     for sql_file in sorted(views_dir.glob("*.sql")) if views_dir.is_dir() else []:
         sql = sql_file.read_text(encoding="utf-8")
@@ -677,10 +677,7 @@ def run_view_files(con: duckdb.DuckDBPyConnection, views_dir: Path) -> list[str]
         except duckdb.CatalogException as exc:
             con.execute("ROLLBACK")
             first_line = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            message = f"{sql_file.name}: view skipped, it needs a table or view this release lacks ({first_line})"
-            warnings.warn(message, stacklevel=2)
-            log.warning(message)
-            continue
+            raise ReleaseError(f"{sql_file}: the view needs a table or view this release lacks ({first_line})") from exc
         except duckdb.Error as exc:
             con.execute("ROLLBACK")
             raise ReleaseError(f"{sql_file}: {exc}") from exc
@@ -723,10 +720,9 @@ def build_duckdb(folder: Path, table_names: list[str], views_dir: Path = VIEWS_D
                     con.execute(f"ALTER TABLE {_ident(name)} ALTER COLUMN {_ident(f.name)} SET NOT NULL")
         created = run_view_files(con, views_dir)
         if "indicators" in table_names and not any(name.endswith("current_facts") for name in created):
-            message = "wide views skipped: they read current_facts, which this release lacks"
-            warnings.warn(message, stacklevel=2)
-            log.warning(message)
-        elif "indicators" in table_names:
+            # A release without its views is incomplete: an error, as for the view files.
+            raise ReleaseError(f"{views_dir}: the wide views read current_facts, which no view file creates")
+        if "indicators" in table_names:
             catalogue = con.execute("SELECT indicator_id, theme FROM indicators").fetchall()
             for theme in [t for t in FACT_TABLES if t in table_names]:
                 ids = [i for i, th in catalogue if th == theme]

@@ -30,6 +30,10 @@ def test_bad_sidecar_is_reported_before_dagster_starts(tmp_path, monkeypatch):
         raise AssertionError("the Dagster run was started")
 
     monkeypatch.setattr(pipelines.run, "cli_release", started)
+    # The command exports its --sources and --warehouse to the process environment; registering
+    # them here makes monkeypatch restore the environment afterwards, for the tests that follow.
+    monkeypatch.setenv("DXDATA_SOURCES", str(sources))
+    monkeypatch.setenv("DXDATA_WAREHOUSE", str(tmp_path / "wh"))
     result = CliRunner().invoke(main, ["release", "--sources", str(sources), "--warehouse", str(tmp_path / "wh")])
     assert result.exit_code == 2
     assert "000_a63f0aa6a1ed3e39.json" in result.output and "published_at" in result.output

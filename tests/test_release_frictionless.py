@@ -3,7 +3,6 @@ by frictionless itself, not only the descriptor (issue 11, item 2)."""
 
 from __future__ import annotations
 
-import warnings
 from datetime import datetime, timezone
 
 import pytest
@@ -35,10 +34,8 @@ def release_dir(tmp_path_factory):
         dict(first[-2], source_id="000_test_article", method="cue:dti#1", rank_of=63, value=27.0,
              quote="Hậu Giang xếp thứ 27/63", quote_end=10 + len("Hậu Giang xếp thứ 27/63"))
     ]
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)
-        publish_release(_all_tables(first), releases_dir=root, created=datetime(2026, 1, 2, tzinfo=timezone.utc))
-        publish_release(_all_tables(second), releases_dir=root, created=datetime(2026, 2, 1, tzinfo=timezone.utc))
+    publish_release(_all_tables(first), releases_dir=root, created=datetime(2026, 1, 2, tzinfo=timezone.utc))
+    publish_release(_all_tables(second), releases_dir=root, created=datetime(2026, 2, 1, tzinfo=timezone.utc))
     return root / "1.1.0"
 
 

@@ -40,7 +40,6 @@ from dxdata.verify import verify_release
 from release_fixtures import make_tables, with_value
 
 CREATED = datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
-pytestmark = pytest.mark.filterwarnings("ignore:.*view skipped:UserWarning")
 
 SCENARIOS = {
     # name: (state to start from, tables to publish, version the run publishes)
