@@ -177,10 +177,10 @@ def release_run_request(warehouse=None, echo=None) -> tuple[dict[str, str], list
     from pipelines.cache import ingest_version
     from pipelines.jobs import UNPARTITIONED_KEYS
     from pipelines.resources import Warehouse
-    from pipelines.sources import SHARD_KEYS, by_shard, range_tags, scan_articles, spanning_range, stale_shards
+    from pipelines.sources import SHARD_KEYS, by_shard, range_tags, scan_warehouse_articles, spanning_range, stale_shards
 
     warehouse = warehouse or Warehouse()
-    shards = by_shard(scan_articles(warehouse.articles()))
+    shards = by_shard(scan_warehouse_articles(warehouse))
     stale = stale_shards(warehouse, shards, ENGINE_VERSION, ingest_version())
     if echo is not None:
         count = sum(len(m) for m in shards.values())

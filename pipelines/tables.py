@@ -27,7 +27,7 @@ from dxdata.model import FACT_TABLES
 from pipelines.extraction import extraction_rows_frame
 from pipelines.metadata import definition_metadata, markdown_table, model_for, table_metadata, urls_of
 from pipelines.resources import Warehouse, write_frame
-from pipelines.sources import by_shard, membership_changes, names, scan_articles
+from pipelines.sources import by_shard, membership_changes, names, scan_warehouse_articles
 
 IO_MANAGER = "warehouse_io_manager"
 REFERENCE_TABLES = ("provinces", "provinces_2025", "dti_editions")
@@ -72,7 +72,7 @@ def current_shards(context: AssetExecutionContext, frames: dict[str, pd.DataFram
     changed since it was built stops the build, naming the shard and what changed in it)."""
     problems = []
     current = []
-    for key, members in by_shard(scan_articles(warehouse.articles())).items():
+    for key, members in by_shard(scan_warehouse_articles(warehouse)).items():
         frame = frames.get(key)
         if frame is None:
             if members:
