@@ -246,12 +246,25 @@ def cli_release(workers: int | None = None) -> int:
     quiet_dagster_warnings()
     print(f"dagster instance: {home}")
     started = time.monotonic()
+    from pipelines import inputs
+    from pipelines.resources import Warehouse
+    from pipelines.sources import scan_warehouse_articles
+
+    warehouse = Warehouse()
+    digest = inputs.inputs_digest(warehouse, scan_warehouse_articles(warehouse), home)
+    last = inputs.unchanged(warehouse, digest)
+    if last is not None:
+        print(f"No change since run {last.get('run_id')}: articles, tables, code and LATEST are as they were; "
+              "nothing published, no run started.")
+        return 0
     try:
         result = run_release(workers=workers)
     except Exception as exc:  # an error before the run starts (bad instance, definitions)
         print(f"Release failed before the run started: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
     ok, message = release_summary(result)
+    if ok:
+        inputs.record(warehouse, digest, result.run_id, message)
     print(f"run {result.run_id} ({time.monotonic() - started:.1f} s), visible in the UI's run history")
     print(message, file=sys.stdout if ok else sys.stderr)
     return 0 if ok else 1
