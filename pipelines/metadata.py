@@ -3,6 +3,8 @@ schema (from the pandera models, the single source of truth), a preview and sour
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import pandas as pd
 from dagster import MetadataValue, TableColumn, TableColumnConstraints, TableSchema
 
@@ -36,9 +38,11 @@ def markdown_table(df: pd.DataFrame, rows: int = PREVIEW_ROWS, columns: list[str
     return "\n".join(lines)
 
 
+@lru_cache(maxsize=None)
 def column_schema(model) -> TableSchema:
     """Dagster's column schema for a pandera DataFrameModel (names, dtypes, nullability,
-    descriptions with units)."""
+    descriptions with units). Built once per model: every table's materialisation carries it,
+    and building it (pandera's `to_schema`) is not free."""
     from schemas.tables import describe_columns
 
     columns = []

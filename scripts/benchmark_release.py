@@ -4,6 +4,7 @@ For each N, N synthetic articles are written to a temporary folder (never into s
 of the test passages (tests/devset, tests/blind*, tests/holdout), each under its own source_id,
 publication date and sidecar. Then, side by side in the same run:
 
+  extract w=K  ingest, then extraction alone with K worker processes (K = 1 and 2);
   floor        the same work done by the project's own functions without Dagster (ingest,
                extract, quarantine, tables, conflicts, checks, publish), serially in one process
                or with the same worker processes;
@@ -113,13 +114,14 @@ def measure(cmd: list[str], env: dict) -> dict:
     }
 
 
-def run_events(home: Path) -> int | None:
-    """Events the latest run wrote to the Dagster instance (plus its shard observations)."""
+def run_events(home: Path, seen: set[str]) -> int:
+    """Events written by the run the command started (0 when it started none)."""
     from dagster import DagsterInstance
 
     with DagsterInstance.from_config(str(home)) as instance:
-        runs = instance.get_runs(limit=1)
-        return len(instance.all_logs(runs[0].run_id)) if runs else None
+        runs = [r for r in instance.get_runs(limit=1) if r.run_id not in seen]
+        seen.update(r.run_id for r in runs)
+        return len(instance.all_logs(runs[0].run_id)) if runs else 0
 
 
 def release_rows(warehouse: Path) -> dict[str, int]:
@@ -167,11 +169,23 @@ def floor(sources: Path, warehouse: Path, workers: int) -> None:
     publish_release(tables, releases_dir=warehouse / "releases", check_outcomes=outcomes)
 
 
+def extraction_only(sources: Path, workers: int) -> None:
+    """Ingest and extraction alone, with the given number of worker processes (no cache)."""
+    from dxdata.ingest import discover_articles
+    from pipelines.cache import parallel_map
+    from pipelines.tasks import extract_source, ingest_source
+
+    texts = parallel_map(ingest_source, [(str(p), str(sources)) for p in discover_articles(sources / "articles")], 1)
+    started = time.monotonic()
+    parallel_map(extract_source, texts, workers, min_parallel=0)
+    print(f"extraction {time.monotonic() - started:.2f}")
+
+
 def line(label: str, n: int, m: dict, events, rows: dict) -> str:
     total = sum(rows.values()) if rows else 0
     ev = "-" if events is None else str(events)
     status = "" if m["code"] == 0 else f"  EXIT {m['code']}"
-    return f"{n:>7} {label:<11} {m['wall']:8.1f} {m['cpu']:8.1f} {m['rss'] / 2**20:8.0f} {ev:>7} {total:>8}{status}"
+    return f"{n:>7} {label:<12} {m['wall']:8.1f} {m['cpu']:8.1f} {m['rss'] / 2**20:8.0f} {ev:>7} {total:>8}{status}"
 
 
 def bench(n: int, workers: int | None, keep: bool) -> None:
@@ -184,6 +198,13 @@ def bench(n: int, workers: int | None, keep: bool) -> None:
         if workers is not None:
             base_env["DXDATA_WORKERS"] = str(workers)
 
+        timings = {}
+        for count in (1, 2):
+            m = measure([sys.executable, __file__, "--extraction-run", str(sources), str(count)], base_env)
+            timings[count] = float(m["output"].split("extraction ")[-1].split()[0]) if m["code"] == 0 else float("nan")
+            print(line(f"extract w={count}", n, m, None, {}) + f"   (extraction alone {timings[count]:.1f} s)", flush=True)
+        print(f"# N={n}: extraction speed-up with 2 workers: {timings[1] / timings[2]:.2f}x (load average {os.getloadavg()[0]:.1f})", flush=True)
+
         floor_wh = root / "floor"
         m = measure([sys.executable, __file__, "--floor-run", str(sources), str(floor_wh), str(workers or 0)], {**base_env, "DXDATA_WAREHOUSE": str(floor_wh)})
         print(line("floor", n, m, None, release_rows(floor_wh)), flush=True)
@@ -194,6 +215,7 @@ def bench(n: int, workers: int | None, keep: bool) -> None:
         env = {**base_env, "DXDATA_WAREHOUSE": str(warehouse), "DAGSTER_HOME": str(warehouse / ".dagster")}
         command = [sys.executable, "-m", "dxdata.cli", "release"]
         texts = passages()
+        seen: set[str] = set()
         for label, prepare in (
             ("first", lambda: None),
             ("add one", lambda: write_article(sources / "articles", n, texts[n % len(texts)] + "\n")),
@@ -202,7 +224,7 @@ def bench(n: int, workers: int | None, keep: bool) -> None:
         ):
             prepare()
             m = measure(command, env)
-            print(line(label, n, m, run_events(warehouse / ".dagster"), release_rows(warehouse)), flush=True)
+            print(line(label, n, m, run_events(warehouse / ".dagster", seen), release_rows(warehouse)), flush=True)
             if m["code"]:
                 print(m["output"][-3000:])
         rows = release_rows(warehouse)
@@ -213,6 +235,9 @@ def bench(n: int, workers: int | None, keep: bool) -> None:
 
 
 def main() -> int:
+    if sys.argv[1:2] == ["--extraction-run"]:
+        extraction_only(Path(sys.argv[2]), int(sys.argv[3]))
+        return 0
     if sys.argv[1:2] == ["--floor-run"]:
         sources, warehouse, workers = sys.argv[2:5]
         floor(Path(sources), Path(warehouse), int(workers))
@@ -223,7 +248,7 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true", help="keep the temporary folders")
     args = parser.parse_args()
     print(f"# {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; {len(passages())} test passages")
-    print(f"{'N':>7} {'run':<11} {'wall s':>8} {'cpu s':>8} {'RSS MB':>8} {'events':>7} {'rows':>8}")
+    print(f"{'N':>7} {'run':<12} {'wall s':>8} {'cpu s':>8} {'RSS MB':>8} {'events':>7} {'rows':>8}")
     for n in [int(x) for x in args.sizes.split(",") if x.strip()]:
         bench(n, args.workers, args.keep)
     return 0
