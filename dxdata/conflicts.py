@@ -1,9 +1,10 @@
 """Disagreements between sources: the same indicator, province (in the same register) and year
 stated with values that cannot both be right.
 
-Nothing is dropped or preferred here: every fact stays in its fact table with its provenance,
-and the `conflicts` table only lists the disagreements so a reader (and a non-blocking asset
-check) can see them.
+Nothing is dropped here: every fact stays in its fact table with its provenance, and the
+`conflicts` table lists the disagreements so a reader (and a non-blocking asset check) can see
+them. One decision is taken: a value that contradicts an official table is marked `held_out`,
+and the current views of a release (docs/precedence.md) leave it out.
 
 Two values agree when they are equal within the rounding of the less precise one: 0.32 and
 0.3215 agree (0.32 may be 0.3215 rounded), 0.3215 and 0.3216 do not, and neither do ranks 28
@@ -20,6 +21,7 @@ from decimal import Decimal
 
 import pandas as pd
 
+from dxdata.model import METHOD_OFFICIAL_TABLE
 from dxdata.tables import FACT_DTYPES
 from schemas.reference import ConflictsTable
 
@@ -103,6 +105,31 @@ def _ranges(facts: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({"lo": lo, "hi": hi, "half": half}, index=facts.index)
 
 
+def mark_held_out(conflicts: pd.DataFrame) -> pd.DataFrame:
+    """Conflict rows with `held_out`: within each conflict, the rows that contradict an official
+    table's value."""
+    held = pd.Series(False, index=conflicts.index, dtype=bool)
+    for _, group in conflicts[conflicts["method"] == METHOD_OFFICIAL_TABLE].groupby("conflict_id"):
+        members = conflicts[conflicts["conflict_id"] == group["conflict_id"].iloc[0]]
+        held.loc[members.index] = contradicts_official(members)
+    return conflicts.assign(held_out=held)
+
+
+def contradicts_official(facts: pd.DataFrame) -> pd.Series:
+    """True for each fact not from an official table whose value disagrees with an official
+    table's value among `facts` (one comparable set)."""
+    official = facts[facts["method"] == METHOD_OFFICIAL_TABLE]
+    return pd.Series(
+        [
+            method != METHOD_OFFICIAL_TABLE
+            and any(not values_agree(value, qualifier, o.value, o.qualifier) for o in official.itertuples())
+            for method, value, qualifier in zip(facts["method"], facts["value"], facts["qualifier"])
+        ],
+        index=facts.index,
+        dtype=bool,
+    )
+
+
 def conflict_id(indicator_id: str, unit_set: int, province_code: str, ref_year: int, ref_date: str | None) -> str:
     parts = [indicator_id, str(int(unit_set)), province_code, str(int(ref_year))]
     if ref_date:
@@ -149,12 +176,13 @@ def find_conflicts(facts: pd.DataFrame) -> pd.DataFrame:
         + "/" + pd.to_numeric(out["ref_year"]).astype("int64").astype(str)
     )
     out["conflict_id"] = ids + suffix
-    out = out[CONFLICT_COLUMNS].sort_values(["conflict_id", "source_id", "method"], kind="mergesort").reset_index(drop=True)
+    out = mark_held_out(out)[CONFLICT_COLUMNS].sort_values(["conflict_id", "source_id", "method"], kind="mergesort").reset_index(drop=True)
     return _typed(out)
 
 
 # Conflict rows are fact rows plus a conflict id, so they take the fact columns' dtypes.
-_DTYPES = {"conflict_id": "str", **{c: FACT_DTYPES[c] for c in CONFLICT_COLUMNS if c != "conflict_id"}}
+_DTYPES = {"conflict_id": "str", "held_out": "bool",
+           **{c: FACT_DTYPES[c] for c in CONFLICT_COLUMNS if c not in ("conflict_id", "held_out")}}
 
 
 def _typed(df: pd.DataFrame) -> pd.DataFrame:

@@ -36,7 +36,7 @@ from pathlib import Path
 from dxdata import paths
 from dxdata.catalogue import load_catalogue
 from dxdata.editions import edition_for
-from dxdata.model import Article, ExtractionResult, Fact
+from dxdata.model import FIRST_REF_YEAR, LAST_REF_YEAR, Article, ExtractionResult, Fact
 from dxdata.numbers import ORDINAL_WORDS, Quantity, is_whole, number_style, parse_number, scan_quantities
 from dxdata.provinces import Province, load_register
 from dxdata.text import fold, fold_pattern, normalise, split_sentences, unify_and_fold, unify_case_kept
@@ -762,6 +762,8 @@ class _Ctx:
     compared: frozenset[int] = frozenset()  # starts of mentions compared with, never a subject
     lead_para: int = -1  # the paragraph of the lead (sapo)
     para_editions: dict[int, int | None] = field(default_factory=dict)  # paragraph -> the DTI edition it names
+    editions_before: dict[int, int | None] = field(default_factory=dict)  # sentence index -> see _edition_earlier_in_paragraph
+    quotes: dict[tuple[int, int], str] = field(default_factory=dict)  # span -> its quote, shared by the facts quoting it
     title_requires: dict[re.Pattern, bool] = field(default_factory=dict)  # requires pattern -> found in the title
     # The facts of the last sentence that gave any, in order, with their years and paragraph:
     # "tỷ lệ này ..." and "các con số tương ứng ..." in the next sentence refer back to them.
@@ -781,8 +783,27 @@ def _distinct(provs: list[Province]) -> list[Province]:
 _DIGIT_OR_RANK = re.compile(r"\d|thứ (?:nhất|nhì|hai|ba|tư|năm|sáu|bảy|tám|chín|mười)|số một|đứng đầu|dẫn đầu|ngôi đầu|cuối| (?:nghìn|ngàn|triệu|tỷ)(?!\w)")
 
 
+class ExtractionError(Exception):
+    """The engine failed on an article (a defect, never the text's fault); names the source."""
+
+
 def extract_article(article: Article, *, threshold: float = DEFAULT_THRESHOLD) -> ExtractionResult:
-    """Facts, review candidates and targets from one article. Never raises on odd text."""
+    """Facts, review candidates and targets from one article. Never raises on odd text; should the
+    engine itself fail, the ExtractionError names the source, so one article never blocks a
+    release anonymously."""
+    try:
+        return _extract_article(article, threshold)
+    except Exception as exc:
+        meta = article.metadata if isinstance(article.metadata, dict) else {}
+        # A bundled article (its sidecar gave the metadata) lives at articles/<id>.txt unless its
+        # sidecar says otherwise, as in the `sources` table.
+        where = meta.get("path") or (f"articles/{article.source_id}.txt" if meta.get("source_id") == article.source_id else None)
+        raise ExtractionError(
+            f"source {article.source_id!r}{f' ({where})' if where else ''}: extraction failed: {type(exc).__name__}: {exc}"
+        ) from exc
+
+
+def _extract_article(article: Article, threshold: float) -> ExtractionResult:
     # Imported here: dxdata.ingest is light, and importing it at the top would tie import order.
     from dxdata.ingest import find_dateline, parse_dateline
 
@@ -888,6 +909,11 @@ def extract_article(article: Article, *, threshold: float = DEFAULT_THRESHOLD) -
     for f in kept:
         if f.province_code is None or f.confidence < threshold:
             review.append(f)
+        elif not FIRST_REF_YEAR <= f.ref_year <= LAST_REF_YEAR:
+            # "Năm 1999, ... đạt 50%": a true statement, but the fact tables start in 2000; such a
+            # row would fail the release's schema check, so it is left for review instead.
+            f.note = ((f.note + "; ") if f.note else "") + f"refers to {f.ref_year}, outside the years the fact tables hold ({FIRST_REF_YEAR}..{LAST_REF_YEAR})"
+            review.append(f)
         else:
             final.append(f)
     return ExtractionResult(facts=final, candidates=review, targets=targets)
@@ -980,6 +1006,9 @@ def _scan_tables(ctx: _Ctx, body: list[_Sentence], article: Article, norm, facts
                     _table_fact(ctx, s, line, cells[col], candidates, head, intro, col_province, article, norm, facts)
             continue
         if not named and not header and not by_row:
+            # A new header ends any table of province columns: its column indexes belong to the
+            # old width ("Chỉ số | Hà Nội | Kon Tum | Lai Châu" then "STT | Ghi chú").
+            columns = {}
             header = _header_indicators(ctx, cells, intro + " \n " + ctx.title_folded)
             width = len(cells)
             by_row = not header and _VALUE_HEADER.fullmatch(fold(cells[-1])) is not None
@@ -1561,7 +1590,7 @@ def _make_fact(article: Article, norm, ctx: _Ctx, s: _Sentence, rule: Rule, valu
         unit=rule.unit,
         qualifier=qualifier,
         source_id=article.source_id,
-        quote=(article.clean_text or "")[qs:qe],
+        quote=_quote(ctx, article, qs, qe),
         quote_start=qs,
         quote_end=qe,
         method=method,
@@ -1572,6 +1601,15 @@ def _make_fact(article: Article, norm, ctx: _Ctx, s: _Sentence, rule: Rule, valu
         value_start=vs,
         value_end=ve,
     )
+
+
+def _quote(ctx: _Ctx, article: Article, qs: int, qe: int) -> str:
+    """The quote of a span, one string per span: the many candidates of one sentence share it
+    instead of each holding a copy of the sentence."""
+    quote = ctx.quotes.get((qs, qe))
+    if quote is None:
+        quote = ctx.quotes[(qs, qe)] = (article.clean_text or "")[qs:qe]
+    return quote
 
 
 @dataclass(frozen=True)
@@ -2264,7 +2302,10 @@ def _parallel_match(ctx: _Ctx, q: Quantity, floor: int, pre_end: int, assigned) 
         return None
     pq, pm, pprov = last
     between = ctx.folded[floor:pre_end]
-    if COMPARED_PAREN_SHAPE.search(between) and any(m.start in ctx.compared and m.end <= pre_end and floor <= m.start for m in ctx.mentions):
+    # The mentions between floor and pre_end, found by bisection: scanning every mention of the
+    # article for every number made a long text quadratic.
+    nearby = ctx.mentions[bisect_left(ctx.mention_starts, floor) : bisect_left(ctx.mention_starts, pre_end)]
+    if COMPARED_PAREN_SHAPE.search(between) and any(m.start in ctx.compared and m.end <= pre_end for m in nearby):
         # "thấp hơn nhiều so với Đà Nẵng (0,7836)", "thấp hơn Bình Dương (81,2%) và Đà Nẵng (gần
         # 90%)": the figure in parentheses is the compared province's, for the same indicator.
         value, conf = _accepts(pm.rule.number, q, ctx.folded)
@@ -2283,7 +2324,7 @@ def _parallel_match(ctx: _Ctx, q: Quantity, floor: int, pre_end: int, assigned) 
         return _Match(pm.rule, pm.cue, 0.5, "+year series", value, 0.9 * conf) if value is not None else None
     if not PARALLEL_SHAPE.match(between):
         return None
-    here = [m.province for m in ctx.mentions if floor <= m.start < pre_end]
+    here = [m.province for m in nearby]
     if not here or pprov is None or here[-1].code == pprov.code:
         return None
     value, conf = _accepts(pm.rule.number, q, ctx.folded)
@@ -2465,19 +2506,50 @@ _YEAR_AFTER_RANK = _fc(r"\s*(?:của\s+|trong\s+|vào\s+)?năm\s+((?:19|20)\d\d)
 _PAREN_YEAR_RANK = _fc(r"năm\s+((?:19|20)\d\d)\s*\(\s*(?:(?:xếp|đứng)\s+)?(?:thứ|hạng)\s*$")
 
 
+def _para_of(s: _Sentence) -> int:
+    return s.para
+
+
 def _paragraph_edition(ctx: _Ctx, para: int, pub: int) -> int | None:
     """The DTI edition a paragraph names last (not after the publication year), found once."""
     if para not in ctx.para_editions:
         found = None
-        for o in ctx.sentences:
-            if o.para == para:
-                for m in DTI_YEAR.finditer(ctx.folded, o.start, o.end):
-                    if int(m.group(1)) <= pub:
-                        found = int(m.group(1))
-            elif o.para > para:
+        # Sentences are in paragraph order: start at the paragraph's first (a scan from the
+        # article's start for every paragraph made a text of many lines quadratic).
+        for i in range(bisect_left(ctx.sentences, para, key=_para_of), len(ctx.sentences)):
+            o = ctx.sentences[i]
+            if o.para > para:
                 break
+            for m in DTI_YEAR.finditer(ctx.folded, o.start, o.end):
+                if int(m.group(1)) <= pub:
+                    found = int(m.group(1))
         ctx.para_editions[para] = found
     return ctx.para_editions[para]
+
+
+def _edition_earlier_in_paragraph(ctx: _Ctx, i: int, pub: int) -> int | None:
+    """The DTI edition (not after `pub`) first named by the nearest sentence before sentence `i`
+    of its paragraph that names one. Remembered per sentence, so a paragraph of many ranks is
+    walked once, not once per rank."""
+    memo = ctx.editions_before
+    walked: list[int] = []
+    found: int | None = None
+    j = i
+    while j not in memo:
+        walked.append(j)
+        if j == 0 or ctx.sentences[j - 1].para != ctx.sentences[j].para:
+            break
+        o = ctx.sentences[j - 1]
+        m = DTI_YEAR.search(ctx.folded, o.start, o.end)
+        if m and int(m.group(1)) <= pub:
+            found = int(m.group(1))
+            break
+        j -= 1
+    else:
+        found = memo[j]
+    for k in walked:
+        memo[k] = found
+    return found
 
 
 def _dti_year(ctx: _Ctx, s: _Sentence, q: Quantity) -> int | None:
@@ -2514,13 +2586,9 @@ def _dti_year(ctx: _Ctx, s: _Sentence, q: Quantity) -> int | None:
     if year is None:
         # "Theo Báo cáo DTI năm 2021 ... Theo đó, Ninh Bình đứng thứ 6": the edition named earlier
         # in the paragraph, else in the title.
-        i = bisect_left(ctx.sentence_starts, s.start) - 1  # sentences before s, nearest first
-        while i >= 0 and ctx.sentences[i].para == s.para:
-            o = ctx.sentences[i]
-            m = DTI_YEAR.search(folded, o.start, o.end)
-            if m and int(m.group(1)) <= pub:
-                return int(m.group(1))
-            i -= 1
+        earlier = _edition_earlier_in_paragraph(ctx, bisect_left(ctx.sentence_starts, s.start), pub)
+        if earlier is not None:
+            return earlier
         # Pages that give each sentence its own line name the edition in the paragraph before or
         # in the sapo (the lead paragraph), not in some earlier history paragraph.
         for para in (s.para - 1, ctx.lead_para):
@@ -2630,18 +2698,33 @@ def fact_json(f: Fact, path: str | None = None) -> dict:
 
 
 def article_from_file(path: Path, published: date | None = None) -> Article:
-    """A plain-text article file (UTF-8, first line the title) as an Article; clear errors."""
+    """A plain-text article file (UTF-8, first line the title) as an Article; clear errors.
+    The path "-" reads standard input, so a page can be piped in."""
     from dxdata.ingest import article_from_text
 
+    if str(path) == "-":
+        path = Path("stdin")
+        raw = sys.stdin.buffer.read()
+        if not raw.strip():
+            raise SourceFileError("stdin: no text on standard input")
+        return article_from_text(_decoded(raw, path), source_id="stdin", published=published)
     try:
         raw = Path(path).read_bytes()
     except OSError as exc:
         raise SourceFileError(f"{path}: cannot read the file ({exc.strerror or exc})") from exc
+    from dxdata.ingest import text_problems
+
+    problems = text_problems(Path(path), raw)
+    if problems:
+        raise SourceFileError("; ".join(problems))
+    return article_from_text(_decoded(raw, path), source_id=Path(path).stem, published=published)
+
+
+def _decoded(raw: bytes, path: Path) -> str:
     try:
-        text = raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise SourceFileError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
-    return article_from_text(text, source_id=Path(path).stem, published=published)
 
 
 class SourceFileError(ValueError):
@@ -2665,7 +2748,12 @@ def cli_extract(paths: list[Path], *, fmt: str, published: str | None) -> int:
             print(f"error: {exc}", file=sys.stderr)
             status = 2
             continue
-        result = extract_article(article)
+        try:
+            result = extract_article(article)
+        except ExtractionError as exc:
+            print(f"error: {path}: {exc}", file=sys.stderr)
+            status = 2
+            continue
         if article.published is None:
             print(f"warning: {path}: no publication date (no dateline; use --published); present-state facts are held back", file=sys.stderr)
         if fmt == "jsonl":

@@ -19,6 +19,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pandas as pd
 
@@ -58,14 +59,9 @@ OFFICIAL_SCORE_COLUMNS = {
     "score_digital_economy_ops": "dti.score_digital_economy_ops",
     "score_digital_society_ops": "dti.score_digital_society_ops",
 }
-PRESS_SCORE_COLUMNS = {
-    "score_overall": "dti.score",
-    "score_pillar_government": "dti.score_pillar_government",
-    "score_pillar_economy": "dti.score_pillar_economy",
-    "score_pillar_society": "dti.score_pillar_society",
-}
 OFFICIAL_REQUIRED = ("year", "rank", "province")
-PRESS_REQUIRED = ("year", "unit_set", "rank", "province_as_written", "province_code", "source_urls")
+REPORTED_REQUIRED = ("edition", "unit_set", "province_code", "province", "province_as_written", "indicator_id",
+                     "value", "source_url", "source_title", "published", "quote", "note")
 
 
 def dti_dir() -> Path:
@@ -77,7 +73,8 @@ def official_dti_path() -> Path:
 
 
 def press_dti_path() -> Path:
-    return dti_dir() / "dti_press_reported_facts.csv"
+    """The compiled table of DTI values stated by pages: one row per value per page."""
+    return dti_dir() / "dti_reported_values.csv"
 
 
 def editions_path() -> Path:
@@ -332,33 +329,70 @@ def official_dti_facts(path: Path | None = None) -> list[Fact]:
     return facts
 
 
+def page_source_id(url: str) -> str:
+    """The source_id of one page cited by a compiled table: readable (the site's host) and stable
+    (a hash of the whole URL), so the same page keeps its id from release to release."""
+    host = urlsplit(url).netloc.lower().removeprefix("www.")
+    return f"page-{host}-{hashlib.sha256(url.encode('utf-8')).hexdigest()[:8]}"
+
+
+def official_table_urls() -> set[str]:
+    """URLs of the bundled official tables: a compiled row citing one of them is read from the
+    official transcription instead, so the same value is not published twice."""
+    out = set()
+    for path in table_source_paths():
+        meta = load_sidecar(path) if path.with_suffix(".json").exists() else {}
+        if meta.get("kind") == "official_table" and meta.get("url"):
+            out.add(meta["url"])
+    return out
+
+
+def _reported_value(row: TableRow, path: Path, indicator_id: str, unit_set: int) -> float:
+    unit = load_catalogue()[indicator_id]["unit"]
+    if unit == "rank":
+        return float(_int(row, "value", path, low=1, high=unit_set))
+    value = _score(row, "value", path)
+    if value is None:
+        raise TableSourceError(f"{path}:{row.line_no}: column value is empty")
+    return value
+
+
 def press_dti_facts(path: Path | None = None) -> list[Fact]:
-    """Every rank and score that a named outlet states, one fact per stated value. Rows of the
-    34-unit ranking keep unit_set 34, the new codes and rank_of 34."""
+    """Every DTI value a page states, one fact per row of the compiled table. Each fact's source
+    is the page itself (`page_source_id`), so its row of the `sources` table gives that page's
+    one URL, title and date. Rows of the 34-unit ranking keep unit_set 34, the new codes and
+    rank_of 34. Rows citing a bundled official table are left to that table."""
     path = Path(path) if path else press_dti_path()
-    _, rows = read_table_rows(path, PRESS_REQUIRED)
-    source_id = _source_id_for(path)
+    _, rows = read_table_rows(path, REPORTED_REQUIRED)
+    catalogue = load_catalogue()
+    official = official_table_urls()
     facts: list[Fact] = []
     for row in rows:
         where = f"{path}:{row.line_no}"
-        year = _int(row, "year", path, low=2000, high=2100)
+        url = row.values["source_url"]
+        if not re.match(r"^https?://\S+$", url):
+            raise TableSourceError(f"{where}: source_url {url!r} is not one http(s) URL")
+        if url in official:
+            continue
+        year = _int(row, "edition", path, low=2000, high=2100)
         unit_set = _int(row, "unit_set", path)
         if unit_set not in (UNIT_SET_PRE_2025, UNIT_SET_2025):
             raise TableSourceError(f"{where}: unit_set is {unit_set}, expected 63 or 34")
+        indicator_id = row.values["indicator_id"]
+        if indicator_id not in catalogue or catalogue[indicator_id]["theme"] != "rankings":
+            raise TableSourceError(f"{where}: indicator_id {indicator_id!r} is not a DTI indicator of the catalogue")
+        # The name as the page wrote it must name the unit the row's code and register name say.
         written = row.values["province_as_written"]
         province = resolve_province_name(written, unit_set, where=where)
         stated_code = row.values["province_code"]
-        if stated_code != province.code:
+        if stated_code != province.code or row.values["province"] not in ("", province.name):
             raise TableSourceError(
                 f"{where}: province {written!r} is code {province.code} ({province.name}) in the "
-                f"{unit_set}-unit register, but the row says province_code {stated_code!r}"
+                f"{unit_set}-unit register, but the row says province_code {stated_code!r} ({row.values['province']})"
             )
-        urls = row.values["source_urls"].split()
-        if not urls:
-            raise TableSourceError(f"{where}: no source URL for a press-reported row")
-        note = "reported by " + " ".join(urls)
-        facts += _row_facts(row, path, province, year=year, source_id=source_id, method=METHOD_PRESS_TABLE,
-                            unit_set=unit_set, score_columns=PRESS_SCORE_COLUMNS, note=note)
+        note = f"reported by {url}" + (f"; {row.values['note']}" if row.values["note"] else "")
+        facts.append(_fact(row, province, indicator_id, _reported_value(row, path, indicator_id, unit_set), year=year,
+                           source_id=page_source_id(url), method=METHOD_PRESS_TABLE, unit_set=unit_set, note=note))
     _check_unique(facts, path)
     return facts
 
@@ -386,7 +420,7 @@ def _check_unique(facts: list[Fact], path: Path) -> None:
     collide on the fact key; name both lines instead of letting validation find it later."""
     seen: dict[tuple, Fact] = {}
     for f in facts:
-        key = (f.indicator_id, f.province_code, f.unit_set, f.ref_year)
+        key = (f.indicator_id, f.province_code, f.unit_set, f.ref_year, f.source_id)
         if key in seen:
             first = seen[key]
             line_a = first_line_of(path, first.quote_start)
@@ -420,25 +454,62 @@ def _relative_to_sources(path: Path) -> str:
     return path.name
 
 
-def _row_urls(path: Path, column: str) -> list[str]:
-    _, rows = read_table_rows(path, (column,))
-    return list(dict.fromkeys(url for row in rows for url in row.values[column].split()))
+def _language_of(title: str, default: str) -> str:
+    # A page title with Vietnamese letters is a Vietnamese page; the compiled table also cites
+    # English editions of Vietnamese outlets and an English dataset card.
+    if "đ" in title.casefold() or any(unicodedata.combining(c) for c in unicodedata.normalize("NFD", title)):
+        return "vi"
+    return "en" if title.strip() else default
+
+
+def page_source_records(path: Path, meta: dict, sha256: str) -> list[dict]:
+    """One `sources` row per page a compiled table cites: the page's own URL, title and date, and
+    the compiled file (path, sha256) that its facts quote."""
+    _, rows = read_table_rows(path, ("source_url", "source_title", "published"))
+    official = official_table_urls()
+    pages: dict[str, dict] = {}
+    for row in rows:
+        url = row.values["source_url"]
+        if url in official or url in pages:
+            continue
+        title = row.values["source_title"] or url
+        published = row.values["published"] or None
+        host = urlsplit(url).netloc.lower().removeprefix("www.")
+        pages[url] = {
+            "source_id": page_source_id(url),
+            "kind": meta["kind"],
+            "title": title,
+            "publisher": host,
+            "original_outlet": None,
+            "published_at": published,
+            "url": url,
+            "language": _language_of(row.values["source_title"], meta["language"]),
+            "licence": meta["licence"],
+            "citation": f"{host}: “{title}”" + (f", {published}" if published else "") + f". {url}. "
+                        f"Value transcribed in dxdata {_relative_to_sources(path)}.",
+            "path": _relative_to_sources(path),
+            "sha256": sha256,
+        }
+    return list(pages.values())
 
 
 def table_source_records() -> list[dict]:
-    """One row per table source for the `sources` table, citations taken from the sidecars."""
+    """Rows of the `sources` table for the table sources, citations taken from the sidecars. A
+    compiled table that names a page per row (`page_sources` in its sidecar) gives one row per
+    page instead of one for the file, so every row has at most one URL."""
     from schemas.tables import SourcesTable
 
     columns = list(SourcesTable.to_schema().columns)
     records = []
     for path in table_source_paths():
         meta = load_sidecar(path)
+        sha256 = text_sha256(read_clean_text(path))
+        if meta.get("page_sources"):
+            records += page_source_records(path, meta, sha256)
+            continue
         record = {c: meta.get(c) for c in columns}
-        if meta.get("url_column"):
-            # A compiled table cites its pages row by row; the sources table lists them all.
-            record["url"] = " ".join(_row_urls(path, meta["url_column"])) or None
         record["path"] = _relative_to_sources(path)
-        record["sha256"] = text_sha256(read_clean_text(path))
+        record["sha256"] = sha256
         records.append(record)
     return records
 
@@ -518,5 +589,5 @@ def reference_tables() -> dict[str, pd.DataFrame]:
 
 
 def facts_current_units_sql() -> str:
-    """DDL of the `facts_current_units` view; needs `facts`, `provinces` and `provinces_2025`."""
-    return (paths.REPO_ROOT / "schemas" / "views" / "facts_current_units.sql").read_text(encoding="utf-8")
+    """DDL of the `facts_current_units` view; needs `current_facts`, `provinces` and `provinces_2025`."""
+    return (paths.views_dir() / "30_facts_current_units.sql").read_text(encoding="utf-8")

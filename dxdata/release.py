@@ -11,7 +11,7 @@ Layout of one release (see the README, "Releases"):
   changes.parquet   the difference from the previous release, one row per change
   CHANGES.md        the same difference for people
   dx.duckdb         every table, views, COMMENT ON every table and column; storage v1.0.0
-  datapackage.json  Frictionless Data Package v2 with bytes, sha256 and row count per file
+  datapackage.json  Frictionless Data Package v2 with sha256 and row count per file (sizes in index.json)
 
 `ref_date` is stored as an ISO 8601 string (YYYY-MM-DD) rather than date32: it is the form the
 pandera models validate, it reads back unchanged in pandas, and the diff against an older
@@ -20,7 +20,6 @@ release compares like with like. DuckDB users cast it with `ref_date::DATE`.
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import json
 import logging
@@ -29,8 +28,7 @@ import re
 import shutil
 import uuid
 import warnings
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -41,8 +39,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-import schemas
-from dxdata import paths
+from dxdata import durable, paths
+from dxdata.durable import TMP_PREFIX, crash_point, write_text_atomic  # noqa: F401  (re-exported)
 from dxdata.model import FACT_TABLES
 from schemas.tables import FACT_KEY, TABLE_MODELS, CheckOutcome, describe_columns, table_description, validate_table
 
@@ -75,16 +73,16 @@ PARQUET_OPTIONS = {
     "version": "2.6",
 }
 DUCKDB_STORAGE_VERSION = "v1.0.0"
+NULL_AS_PANDAS_PRINTS = ["", "nan", "NaT"]
 # Packaged with the schemas package (pyproject package-data), so installed copies find them too.
-VIEWS_DIR = Path(schemas.__file__).resolve().parent / "views"
+VIEWS_DIR = paths.views_dir()
 
 CHANGES_TABLE = "changes"
 DATAPACKAGE = "datapackage.json"
 DUCKDB_FILE = "dx.duckdb"
 CHANGES_MD = "CHANGES.md"
 LATEST = "LATEST"
-VERSION_RE = re.compile(r"^(\d+)\.(\d+)\.(\d+)$")
-TMP_PREFIX = ".tmp-"
+VERSION_RE = re.compile(r"^(0|[1-9]\d{0,5})\.(0|[1-9]\d{0,5})\.(0|[1-9]\d{0,5})$")
 
 # Columns whose change is a correction of description or attribution, not of data: a release
 # differing only there is a patch.
@@ -151,13 +149,15 @@ class ReleaseOutcome:
     bump: str | None  # 'major' | 'minor' | 'patch' | None (nothing published)
     reason: str
     changes: pd.DataFrame = field(repr=False)
+    # What was wrong with LATEST, index.json or index.html before this run repaired it.
+    repaired: list[str] = field(default_factory=list)
 
 
 # --- versions ------------------------------------------------------------------------------------
 
 
 def parse_version(text: str) -> tuple[int, int, int]:
-    m = VERSION_RE.match(text.strip())
+    m = VERSION_RE.fullmatch(text.strip()) if isinstance(text, str) else None
     if not m:
         raise ValueError(f"not a release version (MAJOR.MINOR.PATCH): {text!r}")
     return int(m[1]), int(m[2]), int(m[3])
@@ -175,19 +175,37 @@ def bump_version(version: str, bump: str) -> str:
 
 
 def list_versions(releases_dir: Path) -> list[str]:
-    """Published versions, oldest first (folders whose name is a version; temp folders ignored)."""
+    """Complete published versions, oldest first: folders named MAJOR.MINOR.PATCH that hold a
+    datapackage.json (written before the folder is renamed into place, so a folder without one
+    was not made by a publish). Temp folders and anything else are ignored."""
     if not releases_dir.is_dir():
         return []
-    found = [p.name for p in releases_dir.iterdir() if p.is_dir() and VERSION_RE.match(p.name)]
+    found = [p.name for p in releases_dir.iterdir()
+             if p.is_dir() and VERSION_RE.fullmatch(p.name) and (p / DATAPACKAGE).is_file()]
     return sorted(found, key=parse_version)
 
 
 def latest_version(releases_dir: Path) -> str | None:
-    """The newest published version. The highest version folder wins over LATEST: the two differ
-    only after a crash between the rename and the LATEST update, and building on the older one
-    would then try to reuse a version number that is already taken."""
+    """The newest published version: the highest complete version folder, whatever LATEST says.
+    The two differ only after a crash between the rename and the LATEST update (or after someone
+    edited LATEST); building on the older one would reuse a version number that is taken, and
+    uploading it would publish a stale release."""
     versions = list_versions(releases_dir)
     return versions[-1] if versions else None
+
+
+def read_latest(releases_dir: Path) -> str | None:
+    """The version LATEST names, or None when it is missing or does not name a version (such as
+    a path like ../../etc): its content is never used as a path before this check."""
+    try:
+        text = (releases_dir / LATEST).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    try:
+        parse_version(text)
+    except ValueError:
+        return None
+    return text.strip()
 
 
 # --- table preparation ---------------------------------------------------------------------------
@@ -205,6 +223,11 @@ def _arrow_type(dtype: str) -> pa.DataType | None:
         return pa.bool_()
     if d in ("date", "date32[day]"):
         return pa.date32()
+    m = re.fullmatch(r"datetime64\[\w+, (?P<tz>[^\]]+)\]", dtype)
+    if m:
+        # Milliseconds (Parquet has no seconds unit, so "s" would read back as "ms" and look
+        # retyped), with the zone the model names; DuckDB reads it as TIMESTAMP WITH TIME ZONE.
+        return pa.timestamp("ms", tz=m["tz"])
     return None
 
 
@@ -220,6 +243,9 @@ def _column_array(series: pd.Series, typ: pa.DataType | None) -> pa.Array:
         return pa.array(pd.to_numeric(series).astype("Float64"), type=typ)
     if pa.types.is_boolean(typ):
         return pa.array(series.astype("boolean"), type=typ)
+    if pa.types.is_timestamp(typ):
+        stamps = pd.to_datetime(series, utc=True).dt.tz_convert(typ.tz)
+        return pa.array(stamps, type=pa.timestamp("ns", tz=typ.tz), from_pandas=True).cast(typ)
     return pa.array(series, type=typ, from_pandas=True)
 
 
@@ -304,10 +330,17 @@ def schema_changes(old: Mapping[str, pa.Schema], new: Mapping[str, pa.Schema]) -
     return out
 
 
+# A conflict row is one source's value in one disagreement (a source can give a dated and a
+# whole-year value to the same comparison).
+CONFLICT_KEY = ["conflict_id", "source_id", "ref_date"]
+
+
 def key_columns(table: str, old: pd.DataFrame | None, new: pd.DataFrame) -> list[str]:
     cols = list(new.columns)
     if table in FACT_TABLES and all(c in cols for c in FACT_KEY):
         return list(FACT_KEY)
+    if table == "conflicts" and all(c in cols for c in CONFLICT_KEY):
+        return list(CONFLICT_KEY)
     first = cols[0]
     if new[first].is_unique and (old is None or (first in old.columns and old[first].is_unique)):
         return [first]
@@ -466,6 +499,10 @@ def table_schema(name: str, table: pa.Table) -> dict:
         constraints = _constraints(model, f.name) if model is not None else ({} if f.nullable else {"required": True})
         if constraints:
             entry["constraints"] = constraints
+        if f.nullable and entry["type"] in ("integer", "number", "datetime"):
+            # Readers that go through pandas (frictionless's own Parquet reader among them) turn
+            # a null of a numeric or time column into NaN or NaT, which they then print as such.
+            entry["missingValues"] = NULL_AS_PANDAS_PRINTS
         fields.append(entry)
     schema: dict = {"$schema": TABLESCHEMA_PROFILE, "fields": fields}
     names = [f.name for f in table.schema]
@@ -518,7 +555,10 @@ def resource_entry(name: str, path: Path, table: pa.Table, table_names: set[str]
         "format": "parquet",
         "mediatype": PARQUET_MEDIATYPE,
         "description": description,
-        "bytes": path.stat().st_size,
+        # No "bytes": frictionless reads Parquet through pyarrow, never as a byte stream, so it
+        # cannot count them and `frictionless validate` would fail every resource. The sha256
+        # (which frictionless skips for the same reason) is checked by `dxdata verify`, and
+        # index.json gives every file's size.
         "hash": f"sha256:{sha256_file(path)}",
         "rows": table.num_rows,
         "schema": table_schema(name, table),
@@ -597,9 +637,9 @@ def _ident(name: str) -> str:
 
 
 def wide_view_sql(theme: str, indicator_ids: list[str]) -> str:
-    """A row per province and year, a column per indicator of the theme. When a year has several
-    values of one indicator (dates, sources), the latest date wins; a whole-year value counts as
-    of 31 December."""
+    """A row per province and year, a column per indicator of the theme, from `current_facts`
+    (one value per period, chosen by precedence). When a year has several dated values of one
+    indicator, the latest date wins; a whole-year value counts as of 31 December."""
     short = [i.split(".", 1)[-1] for i in indicator_ids]
     names = short if len(set(short)) == len(short) else indicator_ids
     cols = ",\n  ".join(
@@ -608,9 +648,9 @@ def wide_view_sql(theme: str, indicator_ids: list[str]) -> str:
     return (
         f"CREATE VIEW {_ident(theme + '_wide')} AS\n"
         f"WITH picked AS (\n"
-        f"  SELECT * FROM {_ident(theme)}\n"
+        f"  SELECT * FROM current_facts WHERE theme = {_sql_str(theme)}\n"
         f"  QUALIFY row_number() OVER (PARTITION BY indicator_id, province_code, unit_set, ref_year\n"
-        f"    ORDER BY coalesce(ref_date, ref_year::VARCHAR || '-12-31') DESC, source_id) = 1)\n"
+        f"    ORDER BY coalesce(ref_date, ref_year::VARCHAR || '-12-31') DESC) = 1)\n"
         f"SELECT province_code, province, unit_set, ref_year{',' if cols else ''}\n  {cols}\n"
         f"FROM picked GROUP BY province_code, province, unit_set, ref_year\n"
         f"ORDER BY unit_set, province_code, ref_year"
@@ -641,8 +681,19 @@ def run_view_files(con: duckdb.DuckDBPyConnection, views_dir: Path) -> list[str]
     return created
 
 
-def build_duckdb(folder: Path, table_names: list[str], views_dir: Path = VIEWS_DIR) -> None:
-    """dx.duckdb from the Parquet files already in the folder, so both hold the same rows."""
+def duckdb_views(con: duckdb.DuckDBPyConnection, database: str) -> dict[str, dict]:
+    """Every view of a database with the sha256 of its SQL and its comment: what the descriptor
+    declares and `dxdata verify` compares."""
+    rows = con.execute(
+        "SELECT view_name, sql, comment FROM duckdb_views() WHERE database_name = ? AND NOT internal ORDER BY view_name",
+        [database],
+    ).fetchall()
+    return {name: {"sha256": hashlib.sha256((sql or "").encode()).hexdigest(), "comment": comment} for name, sql, comment in rows}
+
+
+def build_duckdb(folder: Path, table_names: list[str], views_dir: Path = VIEWS_DIR) -> dict[str, dict]:
+    """dx.duckdb from the Parquet files already in the folder, so both hold the same rows.
+    Returns its views (see duckdb_views)."""
     db_path = folder / DUCKDB_FILE
     con = duckdb.connect(":memory:")
     try:
@@ -662,8 +713,12 @@ def build_duckdb(folder: Path, table_names: list[str], views_dir: Path = VIEWS_D
                 con.execute(f"COMMENT ON COLUMN {_ident(name)}.{_ident(f.name)} IS {_sql_str(text)}")
                 if not f.nullable:
                     con.execute(f"ALTER TABLE {_ident(name)} ALTER COLUMN {_ident(f.name)} SET NOT NULL")
-        run_view_files(con, views_dir)
-        if "indicators" in table_names:
+        created = run_view_files(con, views_dir)
+        if "indicators" in table_names and not any(name.endswith("current_facts") for name in created):
+            message = "wide views skipped: they read current_facts, which this release lacks"
+            warnings.warn(message, stacklevel=2)
+            log.warning(message)
+        elif "indicators" in table_names:
             catalogue = con.execute("SELECT indicator_id, theme FROM indicators").fetchall()
             for theme in [t for t in FACT_TABLES if t in table_names]:
                 ids = [i for i, th in catalogue if th == theme]
@@ -675,8 +730,14 @@ def build_duckdb(folder: Path, table_names: list[str], views_dir: Path = VIEWS_D
         con.execute("CHECKPOINT rel")
         con.execute("USE memory")
         con.execute("DETACH rel")
+        # Read back from the file: DuckDB rewrites a view's SQL when it loads it, and the
+        # descriptor must declare the form any later reader (`dxdata verify`) sees.
+        con.execute(f"ATTACH {_sql_str(str(db_path))} AS rel (READ_ONLY)")
+        views = duckdb_views(con, "rel")
+        con.execute("DETACH rel")
     finally:
         con.close()
+    return views
 
 
 # --- notes ---------------------------------------------------------------------------------------
@@ -737,52 +798,45 @@ def changes_markdown(version: str, created: str, previous: str | None, bump: str
                 f"{_md(r.ref_year)} | {_md(r.ref_date)} | {_fmt_value(r.old_value)} | {_fmt_value(r.new_value)} | "
                 f"{_md(r.source_id)} | {_md(r.columns)} |"
             )
-    other = rows_changed[~rows_changed["table"].isin(FACT_TABLES)]
+    conflicts = rows_changed[rows_changed["table"] == "conflicts"]
+    lines += ["", "## Disagreements between sources", ""]
+    if conflicts.empty:
+        lines.append("None.")
+    else:
+        lines += ["| change | indicator | province | year | date | source | old value | new value | columns |",
+                  "|---|---|---|---:|---|---|---:|---:|---|"]
+        for r in conflicts.itertuples():
+            lines.append(
+                f"| {r.change} | {_md(r.indicator_id)} | {_md(r.province)} ({_md(r.province_code)}) | {_md(r.ref_year)} | "
+                f"{_md(r.ref_date)} | {_md(r.source_id)} | {_fmt_value(r.old_value)} | {_fmt_value(r.new_value)} | {_md(r.columns)} |"
+            )
+    other = rows_changed[~rows_changed["table"].isin([*FACT_TABLES, "conflicts"])]
     lines += ["", "## Other table changes", ""]
     if other.empty:
         lines.append("None.")
     else:
-        lines += ["| change | table | key | columns |", "|---|---|---|---|"]
+        lines += ["| change | table | row | columns |", "|---|---|---|---|"]
         for r in other.itertuples():
-            lines.append(f"| {r.change} | {r.table} | `{_md(r.key)}` | {_md(r.columns)} |")
+            lines.append(f"| {r.change} | {r.table} | {_md(_key_words(r.key))} | {_md(r.columns)} |")
     return "\n".join(lines) + "\n"
+
+
+def _key_words(key) -> str:
+    """A row key for people: its values joined by " / ", not the JSON array of changes.parquet."""
+    try:
+        values = json.loads(key)
+    except (TypeError, ValueError):
+        return "" if key is None or pd.isna(key) else str(key)
+    return " / ".join("" if v is None else str(v) for v in values) if isinstance(values, list) else str(values)
 
 
 # --- publishing ----------------------------------------------------------------------------------
 
 
-@contextmanager
-def _publish_lock(releases_dir: Path) -> Iterator[None]:
-    """One publisher at a time, so two runs never pick the same version number."""
-    with (releases_dir / ".lock").open("a") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
-
-
-def write_text_atomic(path: Path, text: str) -> None:
-    tmp = path.with_name(f"{TMP_PREFIX}{path.name}.{uuid.uuid4().hex}")
-    try:
-        with tmp.open("w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
-def _fsync_tree(folder: Path) -> None:
-    for p in sorted(folder.iterdir()):
-        with p.open("rb") as fh:
-            os.fsync(fh.fileno())
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+def _publish_lock(releases_dir: Path, timeout: float | None = None):
+    """One publisher at a time on a releases folder, so two runs never pick the same version
+    number; a second run waits (bounded, saying for whom) or refuses, see durable.exclusive."""
+    return durable.exclusive(releases_dir / ".lock", f"publishing into {releases_dir}", timeout=timeout)
 
 
 def gate(tables: Mapping[str, pd.DataFrame], check_outcomes: Sequence[CheckOutcome]) -> None:
@@ -831,11 +885,14 @@ def publish_release(
     releases_dir: Path | None = None,
     check_outcomes: Sequence[CheckOutcome] = (),
     created: datetime | None = None,
+    lock_timeout: float | None = None,
 ) -> ReleaseOutcome:
     """Publish `tables` as the next release when every check passed and something changed.
+    Either way, leave LATEST, index.json and index.html naming the newest complete release.
 
     Raises ReleaseBlocked (nothing written) when a check outcome failed or a table does not
-    validate against its pandera model."""
+    validate against its pandera model, durable.LockBusy when another run is publishing into
+    the same folder for longer than `lock_timeout` seconds (default DXDATA_LOCK_TIMEOUT or 600)."""
     gate(tables, check_outcomes)
     releases_dir = Path(releases_dir) if releases_dir is not None else paths.releases_dir()
     releases_dir.mkdir(parents=True, exist_ok=True)
@@ -844,8 +901,13 @@ def publish_release(
 
     arrow_tables = {name: to_arrow(name, tables[name]) for name in sorted(tables)}
 
-    with _publish_lock(releases_dir):
+    from dxdata.site import reconcile_catalogue, write_catalogue
+
+    with _publish_lock(releases_dir, lock_timeout):
         _remove_stale_temp(releases_dir)
+        repaired = reconcile_catalogue(releases_dir)
+        if repaired:
+            log.warning("repaired the release catalogue (an earlier run was interrupted): %s", "; ".join(repaired))
         previous = load_previous(releases_dir)
         new_frames = {n: arrow_to_pandas(t) for n, t in arrow_tables.items()}
 
@@ -876,10 +938,13 @@ def publish_release(
             elif "metadata" in kinds or meta_changed:
                 bump = "patch"
             else:
+                note = ("; LATEST, index.json and index.html were repaired to name it (an earlier run was interrupted)"
+                        if repaired else "")
                 return ReleaseOutcome(
                     None, None, None,
-                    f"no change against release {previous.version}: tables, schemas and metadata are identical; nothing published",
-                    changes,
+                    f"no change against release {previous.version}: tables, schemas and metadata are identical; "
+                    f"nothing published{note}",
+                    changes, repaired,
                 )
             version = bump_version(previous.version, bump)
             reason = _describe_bump(bump, changes) if len(changes) else f"{bump.capitalize()} release: descriptions or licences changed."
@@ -892,17 +957,21 @@ def publish_release(
         try:
             _build_folder(tmp, version, created_iso, bump, reason, previous.version if previous else None,
                           arrow_tables, tables, changes)
-            _fsync_tree(tmp)
+            # Power loss after the rename must not leave a renamed but empty folder: the files
+            # and both folders' entries reach the disk before the rename, the rename after it.
+            durable.fsync_tree(tmp)
+            durable.fsync_dir(releases_dir)
+            crash_point("release folder: synced")
             os.rename(tmp, final)
+            crash_point("release folder: renamed")
+            durable.fsync_dir(releases_dir)
+            crash_point("releases folder: synced")
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
-        write_text_atomic(releases_dir / LATEST, version + "\n")
-        from dxdata.site import write_catalogue
-
         write_catalogue(releases_dir)
     log.info("published release %s at %s (%s)", version, final, reason)
-    return ReleaseOutcome(version, final, bump, reason, changes)
+    return ReleaseOutcome(version, final, bump, reason, changes, repaired)
 
 
 def _remove_stale_temp(releases_dir: Path) -> None:
@@ -943,14 +1012,21 @@ def _build_folder(folder: Path, version: str, created: str, bump: str, reason: s
     for name, table in arrow_tables.items():
         path = folder / f"{name}.parquet"
         write_parquet(table, path)
+        crash_point(f"{path.name}: written")
         resources.append(resource_entry(name, path, table, names, table_description(TABLE_MODELS[name])))
     changes_table = changes_arrow(changes)
     changes_path = folder / f"{CHANGES_TABLE}.parquet"
     write_parquet(changes_table, changes_path)
+    crash_point(f"{changes_path.name}: written")
     resources.append(resource_entry(CHANGES_TABLE, changes_path, changes_table, names,
                                     f"Difference from the previous release{f' ({previous})' if previous else ' (first release: every row added)'}"))
     rows = {n: t.num_rows for n, t in arrow_tables.items()}
     (folder / CHANGES_MD).write_text(changes_markdown(version, created, previous, bump, reason, changes, rows), encoding="utf-8")
+    crash_point(f"{CHANGES_MD}: written")
+    # From the written Parquet files, so the database cannot disagree with them; before the
+    # descriptor, which records its hash and views.
+    views = build_duckdb(folder, list(arrow_tables))
+    crash_point(f"{DUCKDB_FILE}: written")
     descriptor = {
         "$schema": DATAPACKAGE_PROFILE,
         "name": PACKAGE_NAME,
@@ -966,9 +1042,10 @@ def _build_folder(folder: Path, version: str, created: str, bump: str, reason: s
             "bump": bump,
             "reason": reason,
             "changes": change_counts(changes, list(arrow_tables)),
-            "duckdb": {"path": DUCKDB_FILE, "storage_version": DUCKDB_STORAGE_VERSION},
+            "duckdb": {"path": DUCKDB_FILE, "storage_version": DUCKDB_STORAGE_VERSION, "views": views},
+            # The files that are not resources, so `dxdata verify` checks every file it ships.
+            "files": {n: f"sha256:{sha256_file(folder / n)}" for n in (CHANGES_MD, DUCKDB_FILE)},
         },
     }
     (folder / DATAPACKAGE).write_text(json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    # Last, and from the written Parquet files, so the database cannot disagree with them.
-    build_duckdb(folder, list(arrow_tables))
+    crash_point(f"{DATAPACKAGE}: written")

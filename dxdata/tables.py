@@ -3,13 +3,15 @@ models in `schemas.tables` declare."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
+from datetime import datetime
 
 import pandas as pd
 
 from dxdata.catalogue import CONTRACT_COLUMNS, load_catalogue
 from dxdata.model import FACT_TABLES, Fact
-from schemas.tables import FACT_TABLE_MODELS, TABLE_MODELS
+from schemas.tables import FACT_TABLE_MODELS, PUBLISHED_TZ, TABLE_MODELS
 
 FACT_TABLE_COLUMNS = list(FACT_TABLE_MODELS["infrastructure"].to_schema().columns)
 FACT_SORT = ["indicator_id", "unit_set", "province_code", "ref_year", "ref_date", "source_id"]
@@ -67,4 +69,42 @@ def indicators_frame() -> pd.DataFrame:
 def frame_for(name: str, rows: list[dict]) -> pd.DataFrame:
     """A frame with exactly the columns of the named table's model, in model order."""
     columns = list(TABLE_MODELS[name].to_schema().columns)
-    return pd.DataFrame(rows, columns=columns)
+    if name == "sources":
+        rows = [published_fields(r) for r in rows]
+    df = pd.DataFrame(rows, columns=columns)
+    if name == "sources":
+        df["published_at"] = pd.to_datetime(df["published_at"], utc=True).dt.tz_convert(PUBLISHED_TZ)
+        df["published_precision"] = df["published_precision"].astype("string")
+    return df
+
+
+# As sources write a publication date: a year, a month, a day, or a time with its UTC offset.
+_PARTIAL_DATE = {"year": re.compile(r"^\d{4}$"), "month": re.compile(r"^\d{4}-\d{2}$"), "day": re.compile(r"^\d{4}-\d{2}-\d{2}$")}
+
+
+def published_fields(row: dict) -> dict:
+    """The row with `published_at` as an aware datetime and `published_precision` saying how much
+    of it the source gave, whatever form the sidecar or compiled table used. A time of exactly
+    00:00 counts as a day: sidecars write it when the page shows no time."""
+    value = row.get("published_at")
+    if isinstance(value, datetime) or (value is not None and not isinstance(value, str)):
+        return {**row, "published_precision": row.get("published_precision")}
+    if not value:
+        return {**row, "published_at": None, "published_precision": None}
+    text = value.strip()
+    for precision, pattern in _PARTIAL_DATE.items():
+        if pattern.match(text):
+            first = text + {"year": "-01-01", "month": "-01", "day": ""}[precision]
+            try:
+                start = datetime.fromisoformat(first)
+            except ValueError:
+                break  # "2021-13": reported below as not a date
+            return {**row, "published_at": pd.Timestamp(start).tz_localize(PUBLISHED_TZ), "published_precision": precision}
+    try:
+        when = datetime.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"source {row.get('source_id')!r}: published_at {value!r} is not an ISO 8601 date or time") from None
+    if when.tzinfo is None:
+        raise ValueError(f"source {row.get('source_id')!r}: published_at {value!r} has no UTC offset (expected +07:00)")
+    precision = "day" if (when.hour, when.minute, when.second) == (0, 0, 0) else "minute"
+    return {**row, "published_at": pd.Timestamp(when).tz_convert(PUBLISHED_TZ), "published_precision": precision}

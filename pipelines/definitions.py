@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dagster import Definitions, colored_console_logger
 
+from pipelines.capture import capture_job, capture_schedule, watched_sources
 from pipelines.checks import all_checks
 from pipelines.extraction import article_facts, article_text, official_facts, press_facts
 from pipelines.jobs import release_job
@@ -16,10 +17,10 @@ from pipelines.sources import article_files
 from pipelines.tables import table_assets
 
 defs = Definitions(
-    assets=[article_files, article_text, article_facts, official_facts, press_facts, *table_assets, release],
+    assets=[article_files, article_text, article_facts, official_facts, press_facts, *table_assets, release, watched_sources],
     asset_checks=all_checks,
-    jobs=[release_job],
-    schedules=[weekly_release_schedule],
+    jobs=[release_job, capture_job],
+    schedules=[weekly_release_schedule, capture_schedule],
     sensors=[article_sources_sensor],
     resources={"warehouse": Warehouse(), "warehouse_io_manager": WarehouseParquetIOManager()},
     # `console` stays the default for UI runs; `dxdata release` picks `progress` in its run config.

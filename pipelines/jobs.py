@@ -35,7 +35,8 @@ UNPARTITIONED_KEYS = [AssetKey(name) for name in UNPARTITIONED_ASSETS]
 
 release_job = define_asset_job(
     name=RELEASE_JOB,
-    selection=AssetSelection.all(),
+    # Capturing the web is its own job (pipelines/capture.py): a release never waits on a portal.
+    selection=AssetSelection.all() - AssetSelection.groups("capture"),
     executor_def=in_process_executor,
     # A launch that names no partition (the UI's launchpad, "Materialize all") covers every
     # shard; unchanged sources then come from the extraction cache. A run request or a launch

@@ -47,6 +47,10 @@ class WarehousePaths:
     def review(self) -> Path:
         return self.root() / "review"
 
+    def snapshots(self) -> Path:
+        """Raw pages as captured, gzip-compressed and named by their sha256 (never rewritten)."""
+        return self.root() / "snapshots"
+
     def releases(self) -> Path:
         return self.root() / "releases"
 
@@ -57,7 +61,10 @@ class WarehousePaths:
     def work_file(self, asset: str, partition_key: str | None = None) -> Path:
         """Where the warehouse IO manager keeps an asset's (or one partition's) latest output."""
         base = self.work()
-        return base / asset / f"{partition_key}.parquet" if partition_key is not None else base / f"{asset}.parquet"
+        if partition_key is None:
+            return base / f"{paths.safe_name(asset, 'asset name')}.parquet"
+        # Partition keys can be added through the UI or API: never let one leave the warehouse.
+        return base / paths.safe_name(asset, "asset name") / f"{paths.safe_name(partition_key)}.parquet"
 
     def stored_attrs(self, asset: str, partition_key: str | None = None) -> dict | None:
         """The `attrs` of a stored output, read from its Parquet footer only."""

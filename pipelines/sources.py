@@ -16,6 +16,7 @@ from pathlib import Path
 
 from dagster import AssetObservation, AssetSpec, StaticPartitionsDefinition
 
+from dxdata import paths
 from dxdata.ingest import discover_articles, source_fingerprint
 
 SHARD_COUNT = 16
@@ -70,7 +71,8 @@ def shard_digest(members: dict[str, str]) -> str:
 
 
 def article_path(folder: Path, source_id: str) -> Path:
-    return Path(folder) / f"{source_id}.txt"
+    # Partition keys can be added through the UI or API: never let one leave the folder.
+    return Path(folder) / f"{paths.safe_name(source_id, 'article partition key')}.txt"
 
 
 def range_tags(first: str, last: str) -> dict[str, str]:

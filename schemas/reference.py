@@ -87,8 +87,8 @@ class DtiEditionsTable(pa.DataFrameModel):
 class ConflictsTable(pa.DataFrameModel):
     """Disagreements between sources: one row per source taking part in a conflict, i.e. two or
     more sources giving the same indicator for the same province (same unit_set) and year with
-    values that differ beyond rounding. Every value stays in the fact tables; this table only
-    points at the disagreements."""
+    values that differ beyond rounding. Every value stays in the fact tables; a value that
+    contradicts an official table is marked held_out and left out of the current views."""
 
     conflict_id: Series[str] = pa.Field(description="Identifier of the disagreement: indicator/unit_set/province_code/ref_year (and ref_date when dated)")
     indicator_id: Series[str] = pa.Field(description="Indicator the sources disagree on (table indicators)")
@@ -103,6 +103,9 @@ class ConflictsTable(pa.DataFrameModel):
     source_id: Series[str] = pa.Field(description="Source giving this value (table sources)")
     method: Series[str] = pa.Field(description="What produced the fact: an extraction rule id, official_table or press_table")
     quote: Series[str] = pa.Field(description="The sentence or table row this source states the value in")
+    held_out: Series[bool] = pa.Field(
+        description="True when this value contradicts an official table's: the fact stays in its fact table but the current views (current_facts, latest_facts, the *_wide views) leave it out"
+    )
 
     class Config:
         strict = True

@@ -13,7 +13,7 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
+from typing import Annotated, Optional
 
 import pandas as pd
 import pandera.pandas as pa
@@ -22,6 +22,9 @@ from pandera.typing import Series
 from dxdata.catalogue import load_catalogue
 from dxdata.model import QUALIFIERS, THEMES, UNITS
 
+# Publication times are instants shown in Vietnam's time zone, whatever the source wrote.
+PUBLISHED_TZ = "Asia/Ho_Chi_Minh"
+PUBLISHED_PRECISIONS = ["minute", "day", "month", "year"]
 FACT_KEY = ["indicator_id", "province_code", "unit_set", "ref_year", "ref_date", "source_id"]
 ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
 
@@ -213,15 +216,31 @@ class RankingsTable(FactTable):
 
 
 class SourcesTable(pa.DataFrameModel):
-    """One row per source document: bundled articles, official tables and press-reported tables."""
+    """One row per source document: bundled articles, official tables, each page a compiled table
+    cites, and the province register. Every row has at most one URL."""
 
     source_id: Series[str] = pa.Field(unique=True, description="Identifier of the source document")
     kind: Series[str] = pa.Field(isin=["article", "official_table", "press_table", "register"], description="Kind of source")
     title: Series[str] = pa.Field(description="Title of the document")
     publisher: Series[str] = pa.Field(description="Who published the document we captured")
-    original_outlet: Series[pd.StringDtype] = pa.Field(nullable=True, description="Outlet the publisher credits, when republished")
-    published_at: Series[pd.StringDtype] = pa.Field(nullable=True, description="Publication time, ISO 8601 with its UTC offset (+07:00); a bare date when only the date is known (tables, registers)")
-    url: Series[pd.StringDtype] = pa.Field(nullable=True, description="Where the document can be found, space-separated when several")
+    original_outlet: Series[pd.StringDtype] = pa.Field(
+        nullable=True,
+        description="Outlet the publisher credits as the original author (an article republished from a newspaper); null when the publisher wrote it",
+    )
+    published_at: Series[Annotated[pd.DatetimeTZDtype, "ns", PUBLISHED_TZ]] = pa.Field(
+        nullable=True,
+        description="Publication time in Vietnam's time zone (UTC+07:00); when only the day, month or year is known, its first moment (see published_precision); null when unknown",
+    )
+    published_precision: Series[pd.StringDtype] = pa.Field(
+        nullable=True,
+        isin=PUBLISHED_PRECISIONS,
+        description="How much of published_at the source gives: minute, day, month or year; null when published_at is null",
+    )
+    url: Series[pd.StringDtype] = pa.Field(
+        nullable=True,
+        str_matches=r"^https?://\S+$",
+        description="The one address of the document (a page a compiled table cites is a source of its own); null for bundled documents without one",
+    )
     language: Series[str] = pa.Field(description="Language of the document (BCP 47)")
     licence: Series[str] = pa.Field(description="Licence or terms under which the document is used")
     citation: Series[str] = pa.Field(description="How to cite the document")
@@ -231,6 +250,10 @@ class SourcesTable(pa.DataFrameModel):
     class Config:
         strict = True
         coerce = True
+
+    @pa.dataframe_check(name="precision_given_with_time")
+    def precision_given_with_time(cls, df: pd.DataFrame) -> Series[bool]:
+        return df["published_at"].isna() == df["published_precision"].isna()
 
 
 class IndicatorsTable(pa.DataFrameModel):

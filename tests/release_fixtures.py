@@ -58,12 +58,17 @@ def sources_frame(citation_suffix: str = "") -> pd.DataFrame:
             "language": "vi", "licence": "test licence", "citation": "Test ministry (2021). DTI 2020.",
             "path": f"tables/dti/{TABLE_ID}.csv", "sha256": "b" * 64,
         },
-    ]).astype({"original_outlet": "string", "published_at": "string", "url": "string"})
+    ]).astype({"original_outlet": "string", "url": "string"})
 
 
 def make_tables(facts: list[dict] | None = None, *, citation_suffix: str = "") -> dict[str, pd.DataFrame]:
-    """The seven core tables (five fact tables, sources, indicators) from the given fact rows."""
-    tables = split_fact_tables(facts_frame(base_facts() if facts is None else facts))
+    """The eight core tables (five fact tables, sources, indicators, conflicts) from the given
+    fact rows; the current views of dx.duckdb need conflicts (held-out values)."""
+    from dxdata.conflicts import find_conflicts
+
+    all_facts = facts_frame(base_facts() if facts is None else facts)
+    tables = split_fact_tables(all_facts)
+    tables["conflicts"] = find_conflicts(all_facts)
     tables["sources"] = sources_frame(citation_suffix)
     tables["indicators"] = indicators_frame()
     return tables

@@ -11,12 +11,16 @@ import pytest
 from dxdata import official, paths
 from dxdata.official import TableSourceError, official_dti_facts, press_dti_facts, table_source_records
 from dxdata.provinces import UnknownProvinceError
-from dxdata.tables import facts_frame, split_fact_tables
+from dxdata.tables import facts_frame, frame_for, split_fact_tables
 from schemas.tables import validate_table
 
 OFFICIAL_CSV = paths.REPO_ROOT / "sources" / "tables" / "dti" / "dti_provincial_2022.csv"
-PRESS_CSV = paths.REPO_ROOT / "sources" / "tables" / "dti" / "dti_press_reported_facts.csv"
-PRESS_HEADER = "year,unit_set,rank,province_as_written,province_code,score_overall,rank_digital_government,rank_digital_economy,rank_digital_society,score_pillar_government,score_pillar_economy,score_pillar_society,source_urls"
+PRESS_CSV = paths.REPO_ROOT / "sources" / "tables" / "dti" / "dti_reported_values.csv"
+PRESS_HEADER = "edition,unit_set,province_code,province,province_as_written,indicator_id,value,source_url,source_title,published,quote,note"
+
+
+def press_row(edition, unit_set, code, written, value, url="https://example.org/a", indicator="dti.rank", province=""):
+    return f"{edition},{unit_set},{code},{province},{written},{indicator},{value},{url},Title,2022-01-02,,"
 
 
 @pytest.fixture(scope="module")
@@ -76,16 +80,22 @@ def test_tied_ranks_say_so_in_the_note(official_facts):
     assert "tied" not in notes["Hậu Giang"]
 
 
-def test_press_facts_one_per_stated_value(press_facts):
+def test_press_facts_one_per_row_each_naming_its_page(press_facts):
     rows = csv_rows(PRESS_CSV)
-    value_columns = [c for c in rows[0] if c.startswith(("rank", "score"))]
-    stated = sum(1 for r in rows for c in value_columns if r[c] != "")
-    assert len(press_facts) == stated
+    official_rows = [r for r in rows if r["source_url"] == "https://dti.gov.vn/xep-hang-2022"]
+    assert official_rows, "the compiled table also cites the official table"
+    # Rows citing the bundled official table are read from it, not twice.
+    assert len(press_facts) == len(rows) - len(official_rows)
     text = PRESS_CSV.read_text(encoding="utf-8")
     for f in press_facts:
-        assert f.method == "press_table" and f.source_id == "dti_press_reported_facts"
+        assert f.method == "press_table"
         assert text[f.quote_start : f.quote_end] == f.quote
-        assert f.note.startswith("reported by https://")
+        row = next(csv.DictReader([text.splitlines()[0], f.quote]))
+        # Each fact's source is its page, and its note names the page's URL.
+        assert f.source_id == official.page_source_id(row["source_url"])
+        assert f.note.startswith(f"reported by {row['source_url']}")
+        assert (f.indicator_id, f.province_code, f.ref_year, f.value) == (row["indicator_id"], row["province_code"], int(row["edition"]), float(row["value"]))
+    assert len({f.source_id for f in press_facts}) == len({r["source_url"] for r in rows}) - 1
 
 
 def test_press_rows_of_the_34_unit_ranking_keep_their_own_map(press_facts):
@@ -95,8 +105,6 @@ def test_press_rows_of_the_34_unit_ranking_keep_their_own_map(press_facts):
     assert all(f.ref_year == 2024 for f in merged)
     da_nang_2024 = {(f.unit_set, int(f.value)) for f in press_facts if f.province_code == "48" and f.ref_year == 2024 and f.indicator_id == "dti.rank"}
     assert da_nang_2024 == {(63, 2), (34, 17)}
-    quang_nam = [f for f in press_facts if f.province_code == "49"]
-    assert quang_nam and all(f.unit_set == 63 and f.province == "Quảng Nam" for f in quang_nam)
     khanh_hoa = [f for f in press_facts if f.province_code == "56" and f.indicator_id == "dti.rank"]
     assert [(f.unit_set, f.value, f.province) for f in khanh_hoa] == [(34, 16.0, "Khánh Hòa")]
 
@@ -125,7 +133,7 @@ def test_unknown_province_in_official_table_names_file_and_name(tmp_path):
 
 
 def test_unknown_province_in_press_table_names_file_and_name(tmp_path):
-    path = write_press(tmp_path, "2021,63,5,Atlantis Province,99,,,,,,,,https://example.org/a")
+    path = write_press(tmp_path, press_row(2021, 63, "99", "Atlantis Province", 5, "https://example.org/a"))
     with pytest.raises(UnknownProvinceError) as err:
         press_dti_facts(path)
     assert str(path) in str(err.value) and "'Atlantis Province'" in str(err.value)
@@ -134,51 +142,51 @@ def test_unknown_province_in_press_table_names_file_and_name(tmp_path):
 def test_press_name_forms_resolve_generally(tmp_path):
     path = write_press(
         tmp_path,
-        "2024,63,30,former Binh Dinh Province,52,,,,,,,,https://example.org/a",
-        "2024,34,9,new Gia Lai,52,,,,,,,,https://example.org/b",
-        "2024,34,10,Thành phố Cần Thơ,92,,,,,,,,https://example.org/c",
-        "2024,63,44,Hau Giang (cũ),93,,,,,,,,https://example.org/d",
+        press_row(2024, 63, "52", "former Binh Dinh Province", 30, "https://example.org/a"),
+        press_row(2024, 34, "52", "new Gia Lai", 9, "https://example.org/b"),
+        press_row(2024, 34, "92", "Thành phố Cần Thơ", 10, "https://example.org/c"),
+        press_row(2024, 63, "93", "Hau Giang (cũ)", 44, "https://example.org/d"),
     )
     got = [(f.unit_set, f.province_code, f.province) for f in press_dti_facts(path)]
     assert got == [(63, "52", "Bình Định"), (34, "52", "Gia Lai"), (34, "92", "Cần Thơ"), (63, "93", "Hậu Giang")]
 
 
 def test_former_name_in_a_34_unit_row_is_an_error(tmp_path):
-    path = write_press(tmp_path, "2024,34,17,former Da Nang,48,,,,,,,,https://example.org/a")
+    path = write_press(tmp_path, press_row(2024, 34, "48", "former Da Nang", 17, "https://example.org/a"))
     with pytest.raises(UnknownProvinceError, match="former"):
         press_dti_facts(path)
 
 
 def test_merged_away_province_is_unknown_in_the_34_unit_map(tmp_path):
-    path = write_press(tmp_path, "2024,34,20,Quảng Nam,49,,,,,,,,https://example.org/a")
+    path = write_press(tmp_path, press_row(2024, 34, "49", "Quảng Nam", 20, "https://example.org/a"))
     with pytest.raises(UnknownProvinceError, match="34-unit"):
         press_dti_facts(path)
 
 
 def test_name_and_code_must_agree(tmp_path):
-    path = write_press(tmp_path, "2022,63,24,Bắc Ninh,24,,,,,,,,https://example.org/a")
+    path = write_press(tmp_path, press_row(2022, 63, "24", "Bắc Ninh", 24, "https://example.org/a"))
     with pytest.raises(TableSourceError) as err:
         press_dti_facts(path)
     assert f"{path}:2" in str(err.value) and "27" in str(err.value)
 
 
 def test_rank_beyond_its_ranking_is_an_error(tmp_path):
-    path = write_press(tmp_path, "2024,34,40,Hà Nội,01,,,,,,,,https://example.org/a")
-    with pytest.raises(TableSourceError, match=r"press.csv:2: column rank is 40"):
+    path = write_press(tmp_path, press_row(2024, 34, "01", "Hà Nội", 40, "https://example.org/a"))
+    with pytest.raises(TableSourceError, match=r"press.csv:2: column value is 40"):
         press_dti_facts(path)
 
 
 def test_decimal_comma_is_rejected_with_its_line(tmp_path):
-    path = write_press(tmp_path, '2022,63,25,Trà Vinh,84,"0,6077",,,,,,,https://example.org/a')
-    with pytest.raises(TableSourceError, match=r"press.csv:2: column score_overall"):
+    path = write_press(tmp_path, press_row(2022, 63, "84", "Trà Vinh", '"0,6077"', indicator="dti.score"))
+    with pytest.raises(TableSourceError, match=r"press.csv:2: column value"):
         press_dti_facts(path)
 
 
 def test_same_value_stated_twice_in_one_table_names_both_lines(tmp_path):
     path = write_press(
         tmp_path,
-        "2022,63,25,Trà Vinh,84,,,,,,,,https://example.org/a",
-        "2022,63,26,Tra Vinh,84,,,,,,,,https://example.org/b",
+        press_row(2022, 63, "84", "Trà Vinh", 25, "https://example.org/a"),
+        press_row(2022, 63, "84", "Tra Vinh", 26, "https://example.org/a"),
     )
     with pytest.raises(TableSourceError, match=r"press.csv:3: .*already given on line 2"):
         press_dti_facts(path)
@@ -186,7 +194,8 @@ def test_same_value_stated_twice_in_one_table_names_both_lines(tmp_path):
 
 def test_crlf_table_offsets_still_match(tmp_path):
     path = tmp_path / "press.csv"
-    path.write_bytes((PRESS_HEADER + "\r\n2022,63,25,Trà Vinh,84,0.6077,,,,,,,https://example.org/a\r\n").encode("utf-8"))
+    rows = [press_row(2022, 63, "84", "Trà Vinh", 25), press_row(2022, 63, "84", "Trà Vinh", 0.6077, indicator="dti.score")]
+    path.write_bytes((PRESS_HEADER + "\r\n" + "\r\n".join(rows) + "\r\n").encode("utf-8"))
     facts = press_dti_facts(path)
     text = official.read_clean_text(path)
     assert [f.indicator_id for f in facts] == ["dti.rank", "dti.score"]
@@ -194,13 +203,18 @@ def test_crlf_table_offsets_still_match(tmp_path):
 
 
 def test_table_source_records_cite_every_bundled_table():
-    records = pd.DataFrame(table_source_records())
+    records = frame_for("sources", table_source_records())
     assert validate_table("sources", records).passed
     by_id = records.set_index("source_id")
     assert by_id.loc["dti_provincial_2022", "kind"] == "official_table"
     assert by_id.loc["dti_provincial_2022", "url"] == "https://dti.gov.vn/xep-hang-2022"
-    assert by_id.loc["dti_press_reported_facts", "kind"] == "press_table"
-    assert "https://vithanh.haugiang.gov.vn/" in by_id.loc["dti_press_reported_facts", "url"]
+    # One row per page the compiled table cites, each with that page's one URL.
+    pages = by_id[by_id["path"] == "tables/dti/dti_reported_values.csv"]
+    cited = {r["source_url"] for r in csv_rows(PRESS_CSV)} - {"https://dti.gov.vn/xep-hang-2022"}
+    assert set(pages["url"]) == cited and len(pages) == len(cited)
+    assert (pages["kind"] == "press_table").all()
+    assert records["url"].dropna().str.fullmatch(r"https?://\S+").all()
+    assert "dti_reported_values" not in by_id.index
     assert by_id.loc["provinces", "kind"] == "register"
     for source_id, row in by_id.iterrows():
         base = paths.registers_dir().parent if row["path"].startswith("registers/") else paths.sources_dir()
@@ -209,8 +223,9 @@ def test_table_source_records_cite_every_bundled_table():
 
 
 def test_offsets_survive_unusual_line_separators_inside_cells(tmp_path):
-    path = write_press(tmp_path, '2022,63,25,Trà Vinh,84,0.6077,,,,,,,"https://example.org/a\u2028b"', "2022,63,1,Đà Nẵng,48,,,,,,,,https://example.org/c")
+    odd = press_row(2022, 63, "84", "Trà Vinh", 25).replace(",Title,", ',"Title\u2028b",')
+    path = write_press(tmp_path, odd, press_row(2022, 63, "48", "Đà Nẵng", 1, "https://example.org/c"))
     facts = press_dti_facts(path)
     text = official.read_clean_text(path)
     assert all(text[f.quote_start : f.quote_end] == f.quote for f in facts)
-    assert [f.quote.split(",")[3] for f in facts] == ["Trà Vinh", "Trà Vinh", "Đà Nẵng"]
+    assert [f.quote.split(",")[4] for f in facts] == ["Trà Vinh", "Đà Nẵng"]

@@ -56,9 +56,11 @@ def extract_engine():
 
 @pytest.fixture
 def world(tmp_path, monkeypatch, extract_engine):
-    """Sources copied to tmp (seed article and DTI tables), an empty warehouse and DAGSTER_HOME."""
+    """Sources copied to tmp (seed article and DTI tables), an empty warehouse and DAGSTER_HOME.
+    The real corpus (`r-*`) and captured pages (`w-*`) stay out, so what a test adds is all that
+    differs from the seed."""
     sources = tmp_path / "sources"
-    shutil.copytree(REPO / "sources", sources)
+    shutil.copytree(REPO / "sources", sources, ignore=shutil.ignore_patterns("r-*", "w-*"))
     monkeypatch.setenv("DXDATA_SOURCES", str(sources))
     monkeypatch.setenv("DXDATA_WAREHOUSE", str(tmp_path / "warehouse"))
     monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster_home"))

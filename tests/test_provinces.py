@@ -118,7 +118,8 @@ def test_facts_current_units_labels_without_summing(refs):
     )
     con = duckdb.connect()
     con.register("facts_frame", facts)
-    con.execute("CREATE TABLE facts AS SELECT * FROM facts_frame")
+    # The view labels whatever current_facts holds (chosen by precedence upstream).
+    con.execute("CREATE TABLE current_facts AS SELECT * FROM facts_frame")
     for name in ("provinces", "provinces_2025"):
         con.register(f"{name}_frame", refs[name])
         con.execute(f"CREATE TABLE {name} AS SELECT * FROM {name}_frame")
@@ -151,16 +152,28 @@ def test_readme_top_ten_example_matches_the_data(refs):
         for line in shown.splitlines()
         if line.startswith("│") and line.split("│")[1].strip().isdigit()
     ]
-    con = duckdb.connect()
-    con.register("facts_frame", facts_frame(official_dti_facts() + press_dti_facts()))
-    con.execute("CREATE TABLE facts AS SELECT * FROM facts_frame")
-    for name in ("provinces", "provinces_2025"):
-        con.register(f"{name}_frame", refs[name])
-        con.execute(f"CREATE TABLE {name} AS SELECT * FROM {name}_frame")
-    con.execute(facts_current_units_sql())
+    con = bundled_tables_database(refs)
     got = [tuple(str(v) for v in row) for row in con.execute(query).fetchall()]
     assert len(expected) == 10
     assert got == expected
+
+
+def bundled_tables_database(refs) -> duckdb.DuckDBPyConnection:
+    """The bundled table sources as a release's dx.duckdb has them, views included."""
+    from dxdata.conflicts import find_conflicts
+    from dxdata.official import table_source_records
+    from dxdata.release import run_view_files
+    from dxdata.tables import frame_for, split_fact_tables
+
+    facts = facts_frame(official_dti_facts() + press_dti_facts())
+    tables = {**split_fact_tables(facts), **refs, "conflicts": find_conflicts(facts),
+              "sources": frame_for("sources", table_source_records())}
+    con = duckdb.connect()
+    for name, df in tables.items():
+        con.register(f"{name}_frame", df)
+        con.execute(f"CREATE TABLE {name} AS SELECT * FROM {name}_frame")
+    run_view_files(con, paths.views_dir())
+    return con
 
 
 def test_register_for_refuses_an_unknown_unit_set():

@@ -48,13 +48,14 @@ def test_frictionless_rejects_a_broken_descriptor(releases):
     assert not Package.validate_descriptor(d).valid
 
 
-def test_resources_list_bytes_hash_rows_and_described_fields(releases):
+def test_resources_list_hash_rows_and_described_fields(releases):
     d = descriptor(releases)
     names = [r["name"] for r in d["resources"]]
     assert sorted(names) == sorted([*make_tables(), "changes"])
     for r in d["resources"]:
         data = (releases / "1.1.0" / r["path"]).read_bytes()
-        assert r["bytes"] == len(data)
+        # No byte count: frictionless cannot count a Parquet file's bytes and would call it invalid.
+        assert "bytes" not in r
         assert r["hash"] == "sha256:" + hashlib.sha256(data).hexdigest()
         assert r["format"] == "parquet" and isinstance(r["rows"], int)
         assert all(f["description"] for f in r["schema"]["fields"]), r["name"]

@@ -167,9 +167,13 @@ def test_ui_lists_the_code_location_and_runs_the_release_job(server, world):
     assert location["__typename"] == "RepositoryLocation", location.get("message")
     [repo] = location["repositories"]
     assert "release_job" in {j["name"] for j in repo["jobs"]}
-    [schedule] = repo["schedules"]
+    [schedule] = [s for s in repo["schedules"] if s["name"] == "weekly_release_schedule"]
     assert (schedule["name"], schedule["executionTimezone"]) == ("weekly_release_schedule", "Asia/Ho_Chi_Minh")
     assert schedule["scheduleState"]["status"] == "STOPPED"
+    # Capturing the web has its own job and schedule, stopped until an operator turns it on.
+    assert {s["name"]: s["scheduleState"]["status"] for s in repo["schedules"]} == {
+        "weekly_release_schedule": "STOPPED", "capture_job_schedule": "STOPPED"}
+    assert {"release_job", "capture_job"} <= {j["name"] for j in repo["jobs"]}
     assert [s["name"] for s in repo["sensors"]] == ["article_sources_sensor"]
     assets = {"/".join(node["assetKey"]["path"]) for node in repo["assetNodes"]}
     assert {"article_files", "article_text", "article_facts", "workforce", "rankings", "sources", "conflicts", "release"} <= assets

@@ -1,0 +1,35 @@
+"""Words for the steps of a run, as `dxdata release` prints them: a user reads what a step did,
+not Dagster's step key (`schema_checks_3` is the third part of one subsettable check step)."""
+
+from __future__ import annotations
+
+import re
+
+# Step key without Dagster's "_<n>" suffix -> what the step does.
+STEP_WORDS = {
+    "article_text": "read the articles",
+    "article_facts": "extract facts from the articles",
+    "official_facts": "read the official DTI table",
+    "press_facts": "read the DTI values stated by the press",
+    "reference_tables": "read the province registers and DTI editions",
+    "indicators": "read the indicator catalogue",
+    "sources": "list the sources",
+    "facts": "gather every fact",
+    "review_candidates": "set aside uncertain findings for review",
+    "conflicts": "find values on which sources disagree",
+    "fact_tables": "split the facts into the five tables",
+    "schema_checks": "check tables against their schemas",
+    "conflicts_sources_agree": "check that sources agree",
+    "facts_article_rows_valid": "check the extracted rows (rows breaking a rule are set aside)",
+    "release": "publish the release",
+}
+
+
+def step_words(step_key: str | None, checked: list[str] | tuple[str, ...] = ()) -> str:
+    """'check tables against their schemas (sources, indicators)' for 'schema_checks_2' with
+    the tables it checked; an unknown step keeps its key."""
+    if not step_key:
+        return ""
+    base = re.sub(r"_\d+$", "", step_key)
+    words = STEP_WORDS.get(step_key) or STEP_WORDS.get(base) or step_key
+    return f"{words} ({', '.join(sorted(checked))})" if checked else words

@@ -1,0 +1,37 @@
+"""`dxdata release` reports bad sources before Dagster starts (issue 11, item 7) and takes its
+folders as options."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+from click.testing import CliRunner
+
+from dxdata import paths
+from dxdata.cli import main
+
+validate = pytest.importorskip("dxdata.validate", reason="dxdata.validate (the input checks) is not merged yet")
+
+
+def test_bad_sidecar_is_reported_before_dagster_starts(tmp_path, monkeypatch):
+    sources = tmp_path / "sources"
+    shutil.copytree(paths.sources_dir() / "tables", sources / "tables")
+    seed = paths.sources_dir() / "articles" / "000_a63f0aa6a1ed3e39"
+    (sources / "articles").mkdir()
+    shutil.copy2(seed.with_suffix(".txt"), sources / "articles" / "000_a63f0aa6a1ed3e39.txt")
+    meta = json.loads(seed.with_suffix(".json").read_text(encoding="utf-8"))
+    meta["published_at"] = "5 May 2022"
+    (sources / "articles" / "000_a63f0aa6a1ed3e39.json").write_text(json.dumps(meta), encoding="utf-8")
+    import pipelines.run
+
+    def started():
+        raise AssertionError("the Dagster run was started")
+
+    monkeypatch.setattr(pipelines.run, "cli_release", started)
+    result = CliRunner().invoke(main, ["release", "--sources", str(sources), "--warehouse", str(tmp_path / "wh")])
+    assert result.exit_code == 2
+    assert "000_a63f0aa6a1ed3e39.json" in result.output and "published_at" in result.output
+    assert "Nothing was run" in result.output
+    assert not (tmp_path / "wh").exists()
