@@ -357,22 +357,22 @@ def cli_release(workers: int | None = None) -> int:
     from pipelines.sources import scan_warehouse_articles
 
     warehouse = Warehouse()
-    digest = inputs.inputs_digest(warehouse, scan_warehouse_articles(warehouse), home)
-    last = inputs.unchanged(warehouse, digest)
-    if last is not None:
-        print(f"No change since run {last.get('run_id')}: articles, tables, code and LATEST are as they were; "
-              "nothing published, no run started.")
-        return 0
     try:
         with durable.exclusive(paths.warehouse_dir() / RUN_LOCK, "a release run (`dxdata release`)",
                                on_wait=lambda text: print(text, flush=True)):
-            result = _locked_release(workers)
+            # Taken under the lock: a run in progress may still change LATEST.
+            digest = inputs.inputs_digest(warehouse, scan_warehouse_articles(warehouse), home)
+            result = _locked_release(workers, unchanged=lambda: inputs.unchanged(warehouse, digest))
     except (durable.LockBusy, PoolBusy) as exc:
         print(f"Release not started: {exc}", file=sys.stderr)
         return 1
     except Exception as exc:  # an error before the run starts (bad instance, definitions)
         print(f"Release failed before the run started: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
+    if isinstance(result, dict):
+        print(f"No change since run {result.get('run_id')}: articles, tables, code and LATEST are as they were; "
+              "nothing published, no run started.")
+        return 0
     ok, message = release_summary(result)
     if ok:
         inputs.record(warehouse, digest, result.run_id, message)
@@ -381,8 +381,10 @@ def cli_release(workers: int | None = None) -> int:
     return 0 if ok else 1
 
 
-def _locked_release(workers: int | None = None):
-    """The release run, under the warehouse's run lock."""
+def _locked_release(workers: int | None = None, unchanged=lambda: None):
+    """The release run, under the warehouse's run lock; or, when `unchanged()` returns the record
+    of the last successful run (nothing it read changed since) and the catalogue needed no
+    repair, that record instead of a run."""
     from dagster import DagsterInstance
 
     from dxdata.release import _publish_lock
@@ -392,8 +394,12 @@ def _locked_release(workers: int | None = None):
     if releases.is_dir():
         # Every run repairs the catalogue, even one whose checks then block the release.
         with _publish_lock(releases):
-            for problem in reconcile_catalogue(releases):
+            repaired = list(reconcile_catalogue(releases))
+            for problem in repaired:
                 print(f"repaired the release catalogue (an earlier run was interrupted): {problem}")
+        last = None if repaired else unchanged()
+        if last is not None:
+            return last
     instance = DagsterInstance.get()
     timeout = durable.lock_timeout()
     wait_for_pool(instance, timeout=timeout)
