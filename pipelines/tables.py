@@ -202,7 +202,8 @@ def fact_tables(context: AssetExecutionContext, facts: pd.DataFrame, sources: pd
 
 
 @asset(
-    ins={"article_text": AssetIn(partition_mapping=ALL_PARTITIONS)},
+    # The sources rows only: not the clean text of every article.
+    ins={"article_text": AssetIn(partition_mapping=ALL_PARTITIONS, metadata={"columns": ["source_id", "source_record_json"]})},
     group_name="tables",
     io_manager_key=IO_MANAGER,
     kinds={"pandas"},
