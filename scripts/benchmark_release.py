@@ -31,6 +31,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import unicodedata
 from datetime import date
 from pathlib import Path
 
@@ -57,7 +58,7 @@ def write_article(folder: Path, index: int, text: str) -> str:
     sidecar = {
         "source_id": source_id,
         "kind": "article",
-        "title": text.strip().splitlines()[0][:200] if text.strip() else source_id,
+        "title": unicodedata.normalize("NFC", text.strip().splitlines()[0][:200]) if text.strip() else source_id,
         "publisher": "Benchmark (synthetic copy of a test passage, never published)",
         "published_at": f"{published.isoformat()}T08:00:00+07:00",
         "url": f"https://example.invalid/{source_id}",
@@ -118,6 +119,8 @@ def run_events(home: Path, seen: set[str]) -> int:
     """Events written by the run the command started (0 when it started none)."""
     from dagster import DagsterInstance
 
+    if not home.is_dir():
+        return 0
     with DagsterInstance.from_config(str(home)) as instance:
         runs = [r for r in instance.get_runs(limit=1) if r.run_id not in seen]
         seen.update(r.run_id for r in runs)
