@@ -99,7 +99,9 @@ def measure(cmd: list[str], env: dict) -> dict:
         for p in tree:
             try:
                 times = p.cpu_times()
-                cpu[p.pid] = times.user + times.system + getattr(times, "children_user", 0) + getattr(times, "children_system", 0)
+                # Each process's own time only: a parent's children_* times repeat its reaped
+                # children (the worker processes), which are sampled themselves.
+                cpu[p.pid] = times.user + times.system
                 rss += p.memory_info().rss
             except psutil.Error:
                 pass
