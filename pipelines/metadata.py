@@ -89,9 +89,5 @@ def urls_of(sources: pd.DataFrame, source_ids) -> list[str]:
     if sources is None or sources.empty or "url" not in sources.columns:
         return []
     wanted = sources[sources["source_id"].isin(set(source_ids))]
-    urls: list[str] = []
-    for value in wanted["url"].dropna():
-        for url in str(value).split():
-            if url not in urls:
-                urls.append(url)
-    return urls
+    # In order of first appearance, each once.
+    return wanted["url"].dropna().astype(str).str.split().explode().dropna().drop_duplicates().tolist()
