@@ -63,7 +63,7 @@ def default_review(method: str | None) -> str:
 def split_fact_tables(facts: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """One frame per theme, sorted by key so that the same facts give the same files."""
     catalogue = load_catalogue()
-    theme = facts["indicator_id"].map(lambda i: catalogue.get(i, {}).get("theme"))
+    theme = facts["indicator_id"].map({i: row["theme"] for i, row in catalogue.items()})
     unknown = facts.loc[theme.isna(), "indicator_id"].unique().tolist()
     if unknown:
         raise ValueError(f"facts with indicator_id not in the catalogue: {unknown}")

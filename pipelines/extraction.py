@@ -18,7 +18,7 @@ from pipelines.sources import (
     by_shard,
     membership_changes,
     names,
-    scan_articles,
+    scan_warehouse_articles,
     shard_digest,
 )
 from pipelines.tasks import TEXT_FIELDS, extract_source, ingest_source
@@ -96,7 +96,7 @@ def _why(previous: pd.DataFrame | None, members: dict[str, str]) -> dict[str, li
     "per shard. Every quote offset refers to this text. Unchanged sources come from the cache, not ingested again.",
 )
 def article_text(context: AssetExecutionContext, warehouse: Warehouse) -> dict[str, pd.DataFrame]:
-    shards = by_shard(scan_articles(warehouse.articles()))
+    shards = by_shard(scan_warehouse_articles(warehouse))
     keys = context.partition_keys
     wanted = {source_id: fp for key in keys for source_id, fp in shards[key].items()}
     root = str(warehouse.sources_root())

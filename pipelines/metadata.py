@@ -3,6 +3,8 @@ schema (from the pandera models, the single source of truth), a preview and sour
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import pandas as pd
 from dagster import MetadataValue, TableColumn, TableColumnConstraints, TableSchema
 
@@ -36,9 +38,11 @@ def markdown_table(df: pd.DataFrame, rows: int = PREVIEW_ROWS, columns: list[str
     return "\n".join(lines)
 
 
+@lru_cache(maxsize=None)
 def column_schema(model) -> TableSchema:
     """Dagster's column schema for a pandera DataFrameModel (names, dtypes, nullability,
-    descriptions with units)."""
+    descriptions with units). Built once per model: every table's materialisation carries it,
+    and building it (pandera's `to_schema`) is not free."""
     from schemas.tables import describe_columns
 
     columns = []
@@ -85,9 +89,5 @@ def urls_of(sources: pd.DataFrame, source_ids) -> list[str]:
     if sources is None or sources.empty or "url" not in sources.columns:
         return []
     wanted = sources[sources["source_id"].isin(set(source_ids))]
-    urls: list[str] = []
-    for value in wanted["url"].dropna():
-        for url in str(value).split():
-            if url not in urls:
-                urls.append(url)
-    return urls
+    # In order of first appearance, each once.
+    return wanted["url"].dropna().astype(str).str.split().explode().dropna().drop_duplicates().tolist()

@@ -49,7 +49,7 @@ def split_quarantine(facts: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
 
     facts = facts.reset_index(drop=True)
     catalogue = load_catalogue()
-    theme = facts["indicator_id"].map(lambda i: catalogue.get(i, {}).get("theme"))
+    theme = facts["indicator_id"].map({i: row["theme"] for i, row in catalogue.items()})
     reason = pd.Series(pd.NA, index=facts.index, dtype="object")
     reason[theme.isna()] = UNKNOWN_INDICATOR
     for name in FACT_TABLES:

@@ -104,8 +104,8 @@ def write_frame(df: pd.DataFrame, path: Path) -> None:
         raise
 
 
-def read_frame(path: Path) -> pd.DataFrame:
-    table = pq.read_table(path)
+def read_frame(path: Path, columns: list[str] | None = None) -> pd.DataFrame:
+    table = pq.read_table(path, columns=columns)
     df = table.to_pandas()
     raw = (table.schema.metadata or {}).get(ATTRS_KEY)
     df.attrs = json.loads(raw) if raw else {}
@@ -154,7 +154,8 @@ class WarehouseParquetIOManager(WarehousePaths, ConfigurableIOManager):
             for key in context.asset_partition_keys:
                 path = self.path_for(asset, key)
                 if path.exists():
-                    frames[key] = read_frame(path)
+                    # An input may name the only columns it reads (`AssetIn(metadata={"columns": [...]})`).
+                    frames[key] = read_frame(path, (context.definition_metadata or {}).get("columns"))
             return frames
         path = self.path_for(asset)
         if not path.exists():

@@ -58,6 +58,22 @@ def ensure_dagster_home(path: Path | None = None) -> Path:
     return home
 
 
+def fewer_history_syncs() -> None:
+    """Dagster writes each event of a run as its own SQLite transaction (WAL mode), and SQLite's
+    default waits for the disk at every commit. For this process, commits of the run history wait
+    only at checkpoints (`synchronous=NORMAL`): an application crash loses nothing, a power cut
+    may lose the last events of the run; the published data never depends on them."""
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    def on_connect(dbapi_connection, _record) -> None:
+        if type(dbapi_connection).__module__.startswith("sqlite3"):
+            dbapi_connection.execute("PRAGMA synchronous=NORMAL")
+
+    if not event.contains(Engine, "connect", on_connect):
+        event.listen(Engine, "connect", on_connect)
+
+
 def quiet_dagster_warnings() -> None:
     """Beta and preview notices are for developers, not for someone publishing a release."""
     from dagster import BetaWarning, PreviewWarning
@@ -261,10 +277,10 @@ def release_run_request(warehouse=None, echo=None) -> tuple[dict[str, str], list
     from pipelines.cache import ingest_version
     from pipelines.jobs import UNPARTITIONED_KEYS
     from pipelines.resources import Warehouse
-    from pipelines.sources import SHARD_KEYS, by_shard, range_tags, scan_articles, spanning_range, stale_shards
+    from pipelines.sources import SHARD_KEYS, by_shard, range_tags, scan_warehouse_articles, spanning_range, stale_shards
 
     warehouse = warehouse or Warehouse()
-    shards = by_shard(scan_articles(warehouse.articles()))
+    shards = by_shard(scan_warehouse_articles(warehouse))
     stale = stale_shards(warehouse, shards, ENGINE_VERSION, ingest_version())
     if echo is not None:
         count = sum(len(m) for m in shards.values())
@@ -339,26 +355,42 @@ def cli_release(workers: int | None = None) -> int:
     and failing on the other run's half-checked tables."""
     home = ensure_dagster_home()
     quiet_dagster_warnings()
+    fewer_history_syncs()
     print(f"dagster instance: {home}")
     started = time.monotonic()
+    from pipelines import inputs
+    from pipelines.resources import Warehouse
+    from pipelines.sources import scan_warehouse_articles
+
+    warehouse = Warehouse()
     try:
         with durable.exclusive(paths.warehouse_dir() / RUN_LOCK, "a release run (`dxdata release`)",
                                on_wait=lambda text: print(text, flush=True)):
-            result = _locked_release(workers)
+            # Taken under the lock: a run in progress may still change LATEST.
+            digest = inputs.inputs_digest(warehouse, scan_warehouse_articles(warehouse), home)
+            result = _locked_release(workers, unchanged=lambda: inputs.unchanged(warehouse, digest))
     except (durable.LockBusy, PoolBusy) as exc:
         print(f"Release not started: {exc}", file=sys.stderr)
         return 1
     except Exception as exc:  # an error before the run starts (bad instance, definitions)
         print(f"Release failed before the run started: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
+    if isinstance(result, dict):
+        print(f"No change since run {result.get('run_id')}: articles, tables, code and LATEST are as they were; "
+              "nothing published, no run started.")
+        return 0
     ok, message = release_summary(result)
+    if ok:
+        inputs.record(warehouse, digest, result.run_id, message)
     print(f"run {result.run_id} ({time.monotonic() - started:.1f} s), visible in the UI's run history")
     print(message, file=sys.stdout if ok else sys.stderr)
     return 0 if ok else 1
 
 
-def _locked_release(workers: int | None = None):
-    """The release run, under the warehouse's run lock."""
+def _locked_release(workers: int | None = None, unchanged=lambda: None):
+    """The release run, under the warehouse's run lock; or, when `unchanged()` returns the record
+    of the last successful run (nothing it read changed since) and the catalogue needed no
+    repair, that record instead of a run."""
     from dagster import DagsterInstance
 
     from dxdata.release import _publish_lock
@@ -368,8 +400,12 @@ def _locked_release(workers: int | None = None):
     if releases.is_dir():
         # Every run repairs the catalogue, even one whose checks then block the release.
         with _publish_lock(releases):
-            for problem in reconcile_catalogue(releases):
+            repaired = list(reconcile_catalogue(releases))
+            for problem in repaired:
                 print(f"repaired the release catalogue (an earlier run was interrupted): {problem}")
+        last = None if repaired else unchanged()
+        if last is not None:
+            return last
     instance = DagsterInstance.get()
     timeout = durable.lock_timeout()
     wait_for_pool(instance, timeout=timeout)

@@ -18,7 +18,7 @@ from pipelines.sources import (
     SHARD_KEYS,
     by_shard,
     range_tags,
-    scan_articles,
+    scan_warehouse_articles,
     shard_digest,
     shard_observation,
     spanning_range,
@@ -52,7 +52,7 @@ def plan_shards(warehouse: Warehouse, shards: dict[str, dict[str, str]], cursor:
 )
 def article_sources_sensor(context: SensorEvaluationContext, warehouse: Warehouse):
     cursor = json.loads(context.cursor) if context.cursor else {}
-    shards = by_shard(scan_articles(warehouse.articles()))
+    shards = by_shard(scan_warehouse_articles(warehouse))
     digests = {key: shard_digest(members) for key, members in shards.items()}
     new_cursor = json.dumps(digests, sort_keys=True)
     wanted = plan_shards(warehouse, shards, cursor)

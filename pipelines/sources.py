@@ -38,9 +38,23 @@ def shard_of(source_id: str) -> str:
     return SHARD_KEYS[number % SHARD_COUNT]
 
 
-def scan_articles(folder: Path) -> dict[str, str]:
-    """source_id -> content fingerprint of every article file in a folder, in name order."""
-    return {path.stem: source_fingerprint(path) for path in discover_articles(folder)}
+def scan_articles(folder: Path, cache_file: Path | None = None) -> dict[str, str]:
+    """source_id -> content fingerprint of every article file in a folder, in name order.
+
+    With a cache file (`Warehouse.cache_file()`), only files whose stat changed are read again."""
+    found = discover_articles(folder)
+    if cache_file is None:
+        return {path.stem: source_fingerprint(path) for path in found}
+    from pipelines.cache import ResultCache
+
+    with ResultCache(cache_file) as cache:
+        prints = cache.fingerprints(found, source_fingerprint)
+    return {path.stem: prints[path] for path in found}
+
+
+def scan_warehouse_articles(warehouse) -> dict[str, str]:
+    """`scan_articles` of the warehouse's articles folder, with its fingerprint cache."""
+    return scan_articles(warehouse.articles(), warehouse.cache_file())
 
 
 def by_shard(current: dict[str, str]) -> dict[str, dict[str, str]]:

@@ -27,7 +27,7 @@ from dxdata.model import FACT_TABLES
 from pipelines.extraction import extraction_rows_frame
 from pipelines.metadata import definition_metadata, markdown_table, model_for, table_metadata, urls_of
 from pipelines.resources import Warehouse, write_frame
-from pipelines.sources import by_shard, membership_changes, names, scan_articles
+from pipelines.sources import by_shard, membership_changes, names, scan_warehouse_articles
 
 IO_MANAGER = "warehouse_io_manager"
 REFERENCE_TABLES = ("provinces", "provinces_2025", "dti_editions")
@@ -72,7 +72,7 @@ def current_shards(context: AssetExecutionContext, frames: dict[str, pd.DataFram
     changed since it was built stops the build, naming the shard and what changed in it)."""
     problems = []
     current = []
-    for key, members in by_shard(scan_articles(warehouse.articles())).items():
+    for key, members in by_shard(scan_warehouse_articles(warehouse)).items():
         frame = frames.get(key)
         if frame is None:
             if members:
@@ -212,7 +212,8 @@ def fact_tables(context: AssetExecutionContext, facts: pd.DataFrame, sources: pd
 
 
 @asset(
-    ins={"article_text": AssetIn(partition_mapping=ALL_PARTITIONS)},
+    # The sources rows only: not the clean text of every article.
+    ins={"article_text": AssetIn(partition_mapping=ALL_PARTITIONS, metadata={"columns": ["source_id", "source_record_json"]})},
     group_name="tables",
     io_manager_key=IO_MANAGER,
     kinds={"pandas"},

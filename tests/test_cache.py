@@ -61,3 +61,40 @@ def test_cache_hits_by_source_fingerprint_and_version(tmp_path):
         assert computed == []
         _, computed = cached_map(cache, EXTRACT_STAGE, "v2", wanted, compute, rows, workers=1)
         assert sorted(computed) == sorted(rows)
+
+
+def test_fingerprints_are_read_again_only_for_files_whose_stat_changed(tmp_path):
+    import os
+
+    from dxdata.ingest import source_fingerprint
+
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    paths = []
+    for name in ("a", "b"):
+        path = folder / f"{name}.txt"
+        path.write_text(f"text {name}", encoding="utf-8")
+        path.with_suffix(".json").write_text("{}", encoding="utf-8")
+        old = 1_600_000_000_000_000_000  # files written long before they are scanned
+        os.utime(path, ns=(old, old))
+        os.utime(path.with_suffix(".json"), ns=(old, old))
+        paths.append(path)
+    hashed = []
+
+    def fingerprint(path):
+        hashed.append(path.name)
+        return source_fingerprint(path)
+
+    with ResultCache(tmp_path / "cache.sqlite") as cache:
+        first = cache.fingerprints(paths, fingerprint)
+        assert sorted(hashed) == ["a.txt", "b.txt"]
+        hashed.clear()
+        assert cache.fingerprints(paths, fingerprint) == first and hashed == []
+        # Same size, rewritten just now: its stat changed, and it is racy; read again.
+        paths[0].write_text("text c", encoding="utf-8")
+        again = cache.fingerprints(paths, fingerprint)
+        assert hashed == ["a.txt"] and again[paths[0]] != first[paths[0]] and again[paths[1]] == first[paths[1]]
+        # Still racy (written within the last seconds): read again rather than trusted.
+        hashed.clear()
+        cache.fingerprints(paths, fingerprint)
+        assert hashed == ["a.txt"]

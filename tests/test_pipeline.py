@@ -104,9 +104,19 @@ def test_release_command_publishes_once_then_reports_no_change(world, capsys):
     assert "No change" in out
     assert sorted(p.name for p in world.releases.iterdir()) == before
     assert (world.releases / "LATEST").read_text().strip() == "1.0.0"
-    # Both runs are in the instance the UI reads (one DAGSTER_HOME for CLI and UI).
+    # The run is in the instance the UI reads (one DAGSTER_HOME for CLI and UI); with nothing
+    # changed since it, the second command started no run at all.
     runs = DagsterInstance.get().get_runs()
-    assert len(runs) == 2 and {r.job_name for r in runs} == {"release_job"}
+    assert len(runs) == 1 and {r.job_name for r in runs} == {"release_job"}
+    assert "no run started" in out
+
+    # Any input changing (here a transcribed table's file) makes the next command run again.
+    table = next((world.sources / "tables").rglob("*.csv"))
+    table.write_text(table.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert cli_release() == 0
+    out = capsys.readouterr().out
+    assert "no run started" not in out
+    assert len(DagsterInstance.get().get_runs()) == 2
 
 
 def test_second_source_extracts_only_its_partition_and_reaches_the_release(world, monkeypatch):
