@@ -16,11 +16,17 @@ from release_fixtures import TABLE_ID, base_facts, make_tables, with_value
 
 
 def _all_tables(facts):
-    tables = make_tables(facts)
-    tables.update(reference_tables())
-    merged = [t for name, t in tables.items() if name in ("infrastructure", "e_government", "workforce", "enterprises", "rankings")]
     import pandas as pd
 
+    from dxdata.official import table_source_records
+    from dxdata.tables import frame_for
+
+    tables = make_tables(facts)
+    tables.update(reference_tables())
+    # The bundled table sources too: pages dated to the month or year, and sources without a date.
+    tables["sources"] = pd.concat([tables["sources"], frame_for("sources", table_source_records())], ignore_index=True)
+    assert tables["sources"]["published_at"].isna().any()
+    merged = [t for name, t in tables.items() if name in ("infrastructure", "e_government", "workforce", "enterprises", "rankings")]
     tables["conflicts"] = find_conflicts(pd.concat(merged, ignore_index=True))
     return tables
 
