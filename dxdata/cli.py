@@ -98,11 +98,13 @@ def watch() -> None:
 
 # --- pipeline (owner: pipelines) ----------------------------------------------------------------
 @main.command()
+@click.option("--workers", type=click.IntRange(min=0), default=None, envvar="DXDATA_WORKERS",
+              help="Processes for ingesting and extracting changed sources (default: every core).")
 @click.option("--sources", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
               envvar="DXDATA_SOURCES", help="Sources folder (articles/, tables/); default: the bundled sources.")
 @click.option("--warehouse", type=click.Path(file_okay=False, path_type=Path), default=None,
               envvar="DXDATA_WAREHOUSE", help="Where releases are written; default: warehouse/ of the checkout, else ./warehouse.")
-def release(sources: Path | None, warehouse: Path | None) -> None:
+def release(sources: Path | None, warehouse: Path | None, workers: int | None) -> None:
     """Run the release job on the sources and publish a release when anything changed."""
     import os
 
@@ -118,7 +120,7 @@ def release(sources: Path | None, warehouse: Path | None) -> None:
         sys.exit(2)
     from pipelines.run import cli_release
 
-    sys.exit(cli_release())
+    sys.exit(cli_release(workers=workers))
 
 
 def _source_problems() -> str | None:
@@ -135,11 +137,13 @@ def _source_problems() -> str | None:
 # --- releases (owner: dxdata.release / dxdata.verify / dxdata.publish) -------------------------
 @main.command()
 @click.argument("path", type=click.Path(exists=True, file_okay=False, path_type=Path))
-def verify(path: Path) -> None:
-    """Verify a release folder: hashes, row counts and schemas against datapackage.json, and dx.duckdb."""
+@click.option("--index", "index", default=None, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="index.json to check every file against (default: the one beside PATH, if any).")
+def verify(path: Path, index: Path | None) -> None:
+    """Verify a release folder: every file's hash, row counts, schemas and dx.duckdb against what the release declares."""
     from dxdata.verify import cli_verify
 
-    sys.exit(cli_verify(path))
+    sys.exit(cli_verify(path, index))
 
 
 @main.command()

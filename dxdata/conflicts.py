@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import math
 from decimal import Decimal
-from itertools import combinations
 
 import pandas as pd
 
@@ -66,22 +65,44 @@ def values_agree(a: float, qualifier_a: str, b: float, qualifier_b: str) -> bool
     return gap <= max(half_unit(a), half_unit(b)) + _FLOAT_SLACK
 
 
-def _comparable_sets(group: pd.DataFrame) -> list[tuple[str | None, pd.DataFrame]]:
-    """Sets of facts that speak about the same moment: per ref_date, the dated facts plus the
-    whole-year ones; the whole-year facts alone when nothing is dated."""
-    undated = group["ref_date"].isna()
-    dates = sorted(group.loc[~undated, "ref_date"].unique())
-    if not dates:
-        return [(None, group)]
-    return [(d, group[undated | (group["ref_date"] == d).fillna(False).astype(bool)]) for d in dates]
+# Pairs of facts that cannot both be right: same group, different sources, comparable dates
+# (equal, or one of them a whole-year value), and ranges further apart than the rounding of the
+# less precise value. A comparable set is the facts of one date plus the whole-year ones (or
+# the whole-year ones alone when the group has no dated fact): a pair with a date conflicts in
+# that date's set, a pair of whole-year values in every set of its group.
+_CONFLICT_SQL = """
+WITH pairs AS (
+    SELECT a.indicator_id, a.unit_set, a.province_code, a.ref_year,
+           coalesce(a.ref_date, b.ref_date) AS d, a.ref_date IS NULL AND b.ref_date IS NULL AS undated
+    FROM f AS a JOIN f AS b USING (indicator_id, unit_set, province_code, ref_year)
+    WHERE a.rid < b.rid AND a.source_id <> b.source_id
+      AND (a.ref_date IS NULL OR b.ref_date IS NULL OR a.ref_date = b.ref_date)
+      AND greatest(a.lo, b.lo) - least(a.hi, b.hi) > greatest(a.half, b.half) + {slack}
+),
+dates AS (
+    SELECT DISTINCT indicator_id, unit_set, province_code, ref_year, ref_date AS d FROM f WHERE ref_date IS NOT NULL
+),
+sets AS (
+    SELECT DISTINCT indicator_id, unit_set, province_code, ref_year, d FROM pairs WHERE NOT undated
+    UNION
+    SELECT DISTINCT p.indicator_id, p.unit_set, p.province_code, p.ref_year, dates.d
+    FROM pairs AS p LEFT JOIN dates USING (indicator_id, unit_set, province_code, ref_year) WHERE p.undated
+)
+SELECT f.rid, s.d FROM sets AS s JOIN f USING (indicator_id, unit_set, province_code, ref_year)
+WHERE f.ref_date IS NULL OR f.ref_date = s.d
+"""
 
 
-def _disagree(facts: pd.DataFrame) -> bool:
-    rows = list(facts[["source_id", "value", "qualifier"]].itertuples(index=False))
-    return any(
-        a.source_id != b.source_id and not values_agree(a.value, a.qualifier, b.value, b.qualifier)
-        for a, b in combinations(rows, 2)
-    )
+def _ranges(facts: pd.DataFrame) -> pd.DataFrame:
+    """lo, hi (the value read as a range by its qualifier) and half (its rounding), per row."""
+    value = facts["value"].astype("float64")
+    unique = value.dropna().unique()
+    half = value.map(dict(zip(unique, (half_unit(v) for v in unique))))
+    spread = APPROX_RELATIVE * value.abs()
+    qualifier = facts["qualifier"].astype(object)
+    lo = value.where(qualifier != "approx", value - spread).where(qualifier != "under", -math.inf)
+    hi = value.where(qualifier != "approx", value + spread).where(qualifier != "over", math.inf)
+    return pd.DataFrame({"lo": lo, "hi": hi, "half": half}, index=facts.index)
 
 
 def mark_held_out(conflicts: pd.DataFrame) -> pd.DataFrame:
@@ -118,28 +139,44 @@ def conflict_id(indicator_id: str, unit_set: int, province_code: str, ref_year: 
 
 def find_conflicts(facts: pd.DataFrame) -> pd.DataFrame:
     """One row per (conflict, source fact) wherever sources disagree on an indicator for one
-    province (same unit_set) and year; an empty frame with the same columns when none do."""
+    province (same unit_set) and year; an empty frame with the same columns when none do.
+
+    Computed as a self-join of the facts on (indicator, register, province, year) in DuckDB,
+    so the cost follows the pairs within a group, with no loop over groups or rows."""
+    import duckdb
+
     missing = [c for c in (*GROUP, "ref_date", "value", "qualifier", "source_id") if c not in facts.columns]
     if missing:
         raise ValueError(f"find_conflicts: facts frame lacks columns {missing}")
-    usable = facts[facts["province_code"].notna()]
-    # Only groups with facts from two sources can disagree; skipping the rest keeps this cheap.
-    sources_per_group = usable.groupby(GROUP, dropna=False)["source_id"].transform("nunique")
-    candidates = usable[sources_per_group >= 2]
-
-    rows: list[pd.DataFrame] = []
-    for key, group in candidates.groupby(GROUP, sort=True):
-        indicator_id, unit_set, province_code, ref_year = key
-        for ref_date, comparable in _comparable_sets(group):
-            if comparable["source_id"].nunique() < 2 or not _disagree(comparable):
-                continue
-            part = comparable.copy()
-            part["conflict_id"] = conflict_id(indicator_id, unit_set, province_code, ref_year, ref_date)
-            rows.append(part)
-    if not rows:
+    usable = facts[facts["province_code"].notna()].reset_index(drop=True)
+    f = pd.DataFrame(
+        {
+            "rid": range(len(usable)),
+            "indicator_id": usable["indicator_id"].astype(object),
+            "unit_set": pd.to_numeric(usable["unit_set"]).astype("float64"),
+            "province_code": usable["province_code"].astype(object),
+            "ref_year": pd.to_numeric(usable["ref_year"]).astype("float64"),
+            "ref_date": usable["ref_date"].astype(object).where(usable["ref_date"].notna(), None),
+            "source_id": usable["source_id"].astype(object),
+            **_ranges(usable),
+        }
+    )
+    with duckdb.connect() as con:
+        con.register("f", f)
+        found = con.execute(_CONFLICT_SQL.format(slack=repr(_FLOAT_SLACK))).df()
+    if found.empty:
         return _typed(pd.DataFrame(columns=CONFLICT_COLUMNS))
-    out = mark_held_out(pd.concat(rows, ignore_index=True))[CONFLICT_COLUMNS]
-    out = out.sort_values(["conflict_id", "source_id", "method"], kind="mergesort").reset_index(drop=True)
+    found = found.sort_values(["rid", "d"], kind="mergesort")
+    out = usable.iloc[found["rid"].to_numpy()].reset_index(drop=True)
+    suffix = ("/" + found["d"].astype("string")).fillna("").to_numpy()
+    ids = (
+        out["indicator_id"].astype(str)
+        + "/" + pd.to_numeric(out["unit_set"]).astype("int64").astype(str)
+        + "/" + out["province_code"].astype(str)
+        + "/" + pd.to_numeric(out["ref_year"]).astype("int64").astype(str)
+    )
+    out["conflict_id"] = ids + suffix
+    out = mark_held_out(out)[CONFLICT_COLUMNS].sort_values(["conflict_id", "source_id", "method"], kind="mergesort").reset_index(drop=True)
     return _typed(out)
 
 

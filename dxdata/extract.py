@@ -36,7 +36,7 @@ from pathlib import Path
 from dxdata import paths
 from dxdata.catalogue import load_catalogue
 from dxdata.editions import edition_for
-from dxdata.model import Article, ExtractionResult, Fact
+from dxdata.model import FIRST_REF_YEAR, LAST_REF_YEAR, Article, ExtractionResult, Fact
 from dxdata.numbers import ORDINAL_WORDS, Quantity, is_whole, number_style, parse_number, scan_quantities
 from dxdata.provinces import Province, load_register
 from dxdata.text import fold, fold_pattern, normalise, split_sentences, unify_and_fold, unify_case_kept
@@ -763,6 +763,7 @@ class _Ctx:
     lead_para: int = -1  # the paragraph of the lead (sapo)
     para_editions: dict[int, int | None] = field(default_factory=dict)  # paragraph -> the DTI edition it names
     editions_before: dict[int, int | None] = field(default_factory=dict)  # sentence index -> see _edition_earlier_in_paragraph
+    quotes: dict[tuple[int, int], str] = field(default_factory=dict)  # span -> its quote, shared by the facts quoting it
     title_requires: dict[re.Pattern, bool] = field(default_factory=dict)  # requires pattern -> found in the title
     # The facts of the last sentence that gave any, in order, with their years and paragraph:
     # "tỷ lệ này ..." and "các con số tương ứng ..." in the next sentence refer back to them.
@@ -782,8 +783,27 @@ def _distinct(provs: list[Province]) -> list[Province]:
 _DIGIT_OR_RANK = re.compile(r"\d|thứ (?:nhất|nhì|hai|ba|tư|năm|sáu|bảy|tám|chín|mười)|số một|đứng đầu|dẫn đầu|ngôi đầu|cuối| (?:nghìn|ngàn|triệu|tỷ)(?!\w)")
 
 
+class ExtractionError(Exception):
+    """The engine failed on an article (a defect, never the text's fault); names the source."""
+
+
 def extract_article(article: Article, *, threshold: float = DEFAULT_THRESHOLD) -> ExtractionResult:
-    """Facts, review candidates and targets from one article. Never raises on odd text."""
+    """Facts, review candidates and targets from one article. Never raises on odd text; should the
+    engine itself fail, the ExtractionError names the source, so one article never blocks a
+    release anonymously."""
+    try:
+        return _extract_article(article, threshold)
+    except Exception as exc:
+        meta = article.metadata if isinstance(article.metadata, dict) else {}
+        # A bundled article (its sidecar gave the metadata) lives at articles/<id>.txt unless its
+        # sidecar says otherwise, as in the `sources` table.
+        where = meta.get("path") or (f"articles/{article.source_id}.txt" if meta.get("source_id") == article.source_id else None)
+        raise ExtractionError(
+            f"source {article.source_id!r}{f' ({where})' if where else ''}: extraction failed: {type(exc).__name__}: {exc}"
+        ) from exc
+
+
+def _extract_article(article: Article, threshold: float) -> ExtractionResult:
     # Imported here: dxdata.ingest is light, and importing it at the top would tie import order.
     from dxdata.ingest import find_dateline, parse_dateline
 
@@ -888,6 +908,11 @@ def extract_article(article: Article, *, threshold: float = DEFAULT_THRESHOLD) -
     final, review = [], candidates + dupes
     for f in kept:
         if f.province_code is None or f.confidence < threshold:
+            review.append(f)
+        elif not FIRST_REF_YEAR <= f.ref_year <= LAST_REF_YEAR:
+            # "Năm 1999, ... đạt 50%": a true statement, but the fact tables start in 2000; such a
+            # row would fail the release's schema check, so it is left for review instead.
+            f.note = ((f.note + "; ") if f.note else "") + f"refers to {f.ref_year}, outside the years the fact tables hold ({FIRST_REF_YEAR}..{LAST_REF_YEAR})"
             review.append(f)
         else:
             final.append(f)
@@ -1565,7 +1590,7 @@ def _make_fact(article: Article, norm, ctx: _Ctx, s: _Sentence, rule: Rule, valu
         unit=rule.unit,
         qualifier=qualifier,
         source_id=article.source_id,
-        quote=(article.clean_text or "")[qs:qe],
+        quote=_quote(ctx, article, qs, qe),
         quote_start=qs,
         quote_end=qe,
         method=method,
@@ -1576,6 +1601,15 @@ def _make_fact(article: Article, norm, ctx: _Ctx, s: _Sentence, rule: Rule, valu
         value_start=vs,
         value_end=ve,
     )
+
+
+def _quote(ctx: _Ctx, article: Article, qs: int, qe: int) -> str:
+    """The quote of a span, one string per span: the many candidates of one sentence share it
+    instead of each holding a copy of the sentence."""
+    quote = ctx.quotes.get((qs, qe))
+    if quote is None:
+        quote = ctx.quotes[(qs, qe)] = (article.clean_text or "")[qs:qe]
+    return quote
 
 
 @dataclass(frozen=True)
@@ -2678,6 +2712,11 @@ def article_from_file(path: Path, published: date | None = None) -> Article:
         raw = Path(path).read_bytes()
     except OSError as exc:
         raise SourceFileError(f"{path}: cannot read the file ({exc.strerror or exc})") from exc
+    from dxdata.ingest import text_problems
+
+    problems = text_problems(Path(path), raw)
+    if problems:
+        raise SourceFileError("; ".join(problems))
     return article_from_text(_decoded(raw, path), source_id=Path(path).stem, published=published)
 
 
@@ -2709,7 +2748,12 @@ def cli_extract(paths: list[Path], *, fmt: str, published: str | None) -> int:
             print(f"error: {exc}", file=sys.stderr)
             status = 2
             continue
-        result = extract_article(article)
+        try:
+            result = extract_article(article)
+        except ExtractionError as exc:
+            print(f"error: {path}: {exc}", file=sys.stderr)
+            status = 2
+            continue
         if article.published is None:
             print(f"warning: {path}: no publication date (no dateline; use --published); present-state facts are held back", file=sys.stderr)
         if fmt == "jsonl":

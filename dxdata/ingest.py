@@ -20,8 +20,6 @@ from dxdata.model import Article
 
 VN_TZ = timezone(timedelta(hours=7))
 
-REQUIRED_METADATA = ("source_id", "title", "publisher", "published_at", "language", "licence")
-
 # Whole lines that are navigation or layout, not prose (compared case-insensitively).
 CHROME_LINES = {
     "banner", "icon", "top", "xem chi tiết", "xem chi tiết icon", "icon icon", "chia sẻ",
@@ -234,63 +232,52 @@ def discover_articles(folder: Path) -> list[Path]:
 
 
 def read_metadata(txt_path: Path) -> dict:
-    """The JSON sidecar of an article, checked: required keys, offset-aware published_at, and
-    the sha256 of the captured text."""
-    sidecar = txt_path.with_suffix(".json")
-    if not sidecar.exists():
-        raise SourceError(f"{sidecar}: metadata sidecar missing for {txt_path.name}")
-    try:
-        meta = json.loads(sidecar.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise SourceError(f"{sidecar}: not valid JSON ({exc})") from exc
-    if not isinstance(meta, dict):
-        raise SourceError(f"{sidecar}: expected a JSON object")
-    missing = [k for k in REQUIRED_METADATA if not meta.get(k)]
-    if missing:
-        raise SourceError(f"{sidecar}: missing required keys {missing}")
-    if meta["source_id"] != txt_path.stem:
-        raise SourceError(f"{sidecar}: source_id {meta['source_id']!r} does not match the file name {txt_path.stem!r}")
-    try:
-        when = datetime.fromisoformat(meta["published_at"])
-    except ValueError as exc:
-        raise SourceError(f"{sidecar}: published_at {meta['published_at']!r} is not ISO 8601") from exc
-    if when.tzinfo is None:
-        raise SourceError(f"{sidecar}: published_at {meta['published_at']!r} has no UTC offset (expected +07:00)")
-    _check_province_names(meta, sidecar)
-    return meta
+    """The JSON sidecar of an article, validated against the sidecar schema (dxdata/sidecar.py)."""
+    from dxdata.sidecar import read_sidecar
+
+    sidecar = Path(txt_path).with_suffix(".json")
+    _model, data, problems = read_sidecar(sidecar)
+    if problems:
+        raise SourceError(_problem_report(Path(txt_path), problems))
+    return data
 
 
-def _check_province_names(meta: dict, sidecar: Path) -> None:
-    """Province names in metadata must resolve through the register (aliases allowed)."""
-    from dxdata.provinces import UnknownProvinceError, load_register
+def _problem_report(txt_path: Path, problems) -> str:
+    """Every problem of one source, under a line naming its id and file."""
+    head = f"source {txt_path.stem!r} ({txt_path}) cannot be used"
+    if len(problems) == 1:
+        return f"{problems[0]} [{head}]"
+    return head + ":\n" + "\n".join(f"  - {p}" for p in problems)
 
-    names = meta.get("provinces") or []
-    if isinstance(names, str) or not isinstance(names, list):
-        raise SourceError(f"{sidecar}: 'provinces' must be a list of province names")
-    register = load_register()
-    for name in names:
-        try:
-            register.resolve(str(name), where=str(sidecar))
-        except UnknownProvinceError as exc:
-            raise SourceError(str(exc)) from exc
+
+def text_problems(txt_path: Path, raw: bytes) -> list[str]:
+    """Why an article's bytes cannot be read as its text (not UTF-8, control characters, empty),
+    each naming the file; the rules are dxdata.sidecar's."""
+    from dxdata.sidecar import problems_of_text
+
+    return [str(p) for p in problems_of_text(txt_path, raw)]
 
 
 def read_text(txt_path: Path) -> str:
     try:
         return txt_path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise SourceError(f"{txt_path}: not UTF-8 text ({exc})") from exc
+        raise SourceError(f"{txt_path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
 
 
-def load_article(txt_path: Path) -> Article:
-    """A bundled article: text + sidecar, verified against the sidecar's sha256."""
+def load_article(txt_path: Path, *, today: date | None = None) -> Article:
+    """A bundled article: text + sidecar, with every check of `dxdata.sidecar` (the same as the
+    pre-run validation of the whole folder): a SourceError names the source, the file and each
+    problem. `today` is the run date (default: today in Vietnam)."""
+    from dxdata.sidecar import problems_of_article, read_sidecar
+
     txt_path = Path(txt_path)
-    meta = read_metadata(txt_path)
-    raw = read_text(txt_path)
-    digest = hashlib.sha256(txt_path.read_bytes()).hexdigest()
-    if meta.get("sha256") and meta["sha256"] != digest:
-        raise SourceError(f"{txt_path}: sha256 {digest} differs from the sidecar's {meta['sha256']} (text changed without its metadata)")
-    return article_from_text(raw, source_id=meta["source_id"], metadata=meta)
+    model, meta, problems = read_sidecar(txt_path.with_suffix(".json"))
+    if model is not None:
+        problems = problems_of_article(txt_path, sources_root=txt_path.parent.parent, today=today, model=model)
+    if problems:
+        raise SourceError(_problem_report(txt_path, problems))
+    return article_from_text(read_text(txt_path), source_id=meta["source_id"], metadata=meta)
 
 
 def source_fingerprint(txt_path: Path) -> str:

@@ -16,6 +16,11 @@ THEMES = ("infrastructure", "e_government", "workforce", "enterprises", "ranking
 # A theme name is also the name of the published fact table that holds its indicators.
 FACT_TABLES = THEMES
 
+# The years a published fact may refer to: the fact tables' `ref_year` check (schemas/tables.py,
+# ge=2000, le=2100); the sidecar schema and extraction keep sources and facts inside them.
+FIRST_REF_YEAR = 2000
+LAST_REF_YEAR = 2100
+
 METHOD_OFFICIAL_TABLE = "official_table"
 METHOD_PRESS_TABLE = "press_table"
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import re
 from pathlib import Path
 
 import schemas
@@ -81,3 +82,24 @@ def catalogue_path() -> Path:
 def views_dir() -> Path:
     """The SQL views every release's dx.duckdb gets (package data of `schemas`)."""
     return SCHEMAS_DIR / "views"
+
+
+# A name that becomes one path component (a partition key, a source id used as a file name):
+# letters (any script), digits, '_', '.', '-' and inner spaces, starting with a letter or digit,
+# so never '..', '/', a control character or empty.
+SAFE_NAME = re.compile(r"\w(?:[\w .-]{0,198}[\w.-])?")
+
+
+class UnsafeName(ValueError):
+    """A name from outside (UI, API, a file) that would not stay one component of a path."""
+
+
+def safe_name(name: object, what: str = "partition key") -> str:
+    """`name` unchanged when it is safe as a single path component; UnsafeName otherwise. Called
+    wherever a key from outside becomes part of a path, so `../x` never leaves its folder."""
+    if not isinstance(name, str) or not SAFE_NAME.fullmatch(name) or ".." in name:
+        raise UnsafeName(
+            f"{what} {name!r} is not a safe name (letters, digits, '.', '_', '-', inner spaces; no '..' or '/'); "
+            "refusing to use it as a file name"
+        )
+    return name

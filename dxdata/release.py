@@ -20,7 +20,6 @@ release compares like with like. DuckDB users cast it with `ref_date::DATE`.
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import json
 import logging
@@ -29,18 +28,19 @@ import re
 import shutil
 import uuid
 import warnings
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from dxdata import paths
+from dxdata import durable, paths
+from dxdata.durable import TMP_PREFIX, crash_point, write_text_atomic  # noqa: F401  (re-exported)
 from dxdata.model import FACT_TABLES
 from schemas.tables import FACT_KEY, TABLE_MODELS, CheckOutcome, describe_columns, table_description, validate_table
 
@@ -82,8 +82,7 @@ DATAPACKAGE = "datapackage.json"
 DUCKDB_FILE = "dx.duckdb"
 CHANGES_MD = "CHANGES.md"
 LATEST = "LATEST"
-VERSION_RE = re.compile(r"^(\d+)\.(\d+)\.(\d+)$")
-TMP_PREFIX = ".tmp-"
+VERSION_RE = re.compile(r"^(0|[1-9]\d{0,5})\.(0|[1-9]\d{0,5})\.(0|[1-9]\d{0,5})$")
 
 # Columns whose change is a correction of description or attribution, not of data: a release
 # differing only there is a patch.
@@ -150,13 +149,15 @@ class ReleaseOutcome:
     bump: str | None  # 'major' | 'minor' | 'patch' | None (nothing published)
     reason: str
     changes: pd.DataFrame = field(repr=False)
+    # What was wrong with LATEST, index.json or index.html before this run repaired it.
+    repaired: list[str] = field(default_factory=list)
 
 
 # --- versions ------------------------------------------------------------------------------------
 
 
 def parse_version(text: str) -> tuple[int, int, int]:
-    m = VERSION_RE.match(text.strip())
+    m = VERSION_RE.fullmatch(text.strip()) if isinstance(text, str) else None
     if not m:
         raise ValueError(f"not a release version (MAJOR.MINOR.PATCH): {text!r}")
     return int(m[1]), int(m[2]), int(m[3])
@@ -174,19 +175,37 @@ def bump_version(version: str, bump: str) -> str:
 
 
 def list_versions(releases_dir: Path) -> list[str]:
-    """Published versions, oldest first (folders whose name is a version; temp folders ignored)."""
+    """Complete published versions, oldest first: folders named MAJOR.MINOR.PATCH that hold a
+    datapackage.json (written before the folder is renamed into place, so a folder without one
+    was not made by a publish). Temp folders and anything else are ignored."""
     if not releases_dir.is_dir():
         return []
-    found = [p.name for p in releases_dir.iterdir() if p.is_dir() and VERSION_RE.match(p.name)]
+    found = [p.name for p in releases_dir.iterdir()
+             if p.is_dir() and VERSION_RE.fullmatch(p.name) and (p / DATAPACKAGE).is_file()]
     return sorted(found, key=parse_version)
 
 
 def latest_version(releases_dir: Path) -> str | None:
-    """The newest published version. The highest version folder wins over LATEST: the two differ
-    only after a crash between the rename and the LATEST update, and building on the older one
-    would then try to reuse a version number that is already taken."""
+    """The newest published version: the highest complete version folder, whatever LATEST says.
+    The two differ only after a crash between the rename and the LATEST update (or after someone
+    edited LATEST); building on the older one would reuse a version number that is taken, and
+    uploading it would publish a stale release."""
     versions = list_versions(releases_dir)
     return versions[-1] if versions else None
+
+
+def read_latest(releases_dir: Path) -> str | None:
+    """The version LATEST names, or None when it is missing or does not name a version (such as
+    a path like ../../etc): its content is never used as a path before this check."""
+    try:
+        text = (releases_dir / LATEST).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    try:
+        parse_version(text)
+    except ValueError:
+        return None
+    return text.strip()
 
 
 # --- table preparation ---------------------------------------------------------------------------
@@ -328,63 +347,79 @@ def key_columns(table: str, old: pd.DataFrame | None, new: pd.DataFrame) -> list
     return cols
 
 
+def _json_values(column: pd.Series) -> pd.Series:
+    """Each value of a column as JSON (null for a missing value), encoding each distinct value once."""
+    distinct = column.dropna().unique()
+    encoded = {v: json.dumps(v.item() if hasattr(v, "item") else v, ensure_ascii=False) for v in distinct}
+    return column.map(encoded).astype(object).where(column.notna(), "null")
+
+
 def _key_strings(df: pd.DataFrame, cols: list[str]) -> pd.Series:
-    def one(values) -> str:
-        return json.dumps([None if pd.isna(v) else (v.item() if hasattr(v, "item") else v) for v in values], ensure_ascii=False)
-
-    return pd.Series([one(row) for row in df[cols].itertuples(index=False, name=None)], index=df.index, dtype=object)
-
-
-def _described(df: pd.DataFrame, idx, extra: dict) -> dict:
-    row = df.loc[idx]
-    rec = {}
-    for c in ("indicator_id", "province_code", "province", "unit_set", "ref_year", "ref_date", "source_id"):
-        if c in df.columns:
-            rec[c] = None if pd.isna(row[c]) else row[c]
-    rec.update(extra)
-    return rec
+    """The key of every row as a JSON array, built column by column (no loop over rows)."""
+    out = pd.Series("[", index=df.index, dtype=object)
+    for i, c in enumerate(cols):
+        out = out + ("" if i == 0 else ", ") + _json_values(df[c])
+    return out + "]"
 
 
-def row_changes(table: str, old: pd.DataFrame | None, new: pd.DataFrame) -> list[dict]:
-    """Rows added, removed and changed in one table, compared on the columns both sides have."""
-    out: list[dict] = []
-    if old is None:
-        keys = key_columns(table, None, new)
-        new_keys = _key_strings(new, keys)
-        for i in new.index:
-            val = new.at[i, "value"] if "value" in new.columns else None
-            out.append(_described(new, i, {"table": table, "change": "added", "key": new_keys[i],
-                                           "new_value": None if pd.isna(val) else val}))
-        return out
-    common = [c for c in new.columns if c in old.columns]
-    keys = [c for c in key_columns(table, old, new) if c in common] or common
-    old_k = old.assign(__k=_key_strings(old, keys)).set_index("__k")
-    new_k = new.assign(__k=_key_strings(new, keys)).set_index("__k")
-    has_value = "value" in common
-    for k in [k for k in new_k.index if k not in old_k.index]:
-        out.append(_described(new_k, k, {"table": table, "change": "added", "key": k,
-                                         "new_value": _scalar(new_k.at[k, "value"]) if has_value else None}))
-    for k in [k for k in old_k.index if k not in new_k.index]:
-        out.append(_described(old_k, k, {"table": table, "change": "removed", "key": k,
-                                         "old_value": _scalar(old_k.at[k, "value"]) if has_value else None}))
-    both = [k for k in new_k.index if k in old_k.index]
-    if both:
-        a = old_k.loc[both, common]
-        b = new_k.loc[both, common]
-        differs = pd.DataFrame({c: ~_same(a[c], b[c]) for c in common if c not in keys}, index=b.index)
-        for k in differs.index[differs.any(axis=1)] if not differs.empty else []:
-            cols = [c for c in differs.columns if differs.at[k, c]]
-            kind = "metadata" if set(cols) <= METADATA_COLUMNS.get(table, frozenset()) else "changed"
-            out.append(_described(new_k, k, {
-                "table": table, "change": kind, "key": k, "columns": ",".join(cols),
-                "old_value": _scalar(a.at[k, "value"]) if has_value else None,
-                "new_value": _scalar(b.at[k, "value"]) if has_value else None,
-            }))
+DESCRIBED_COLUMNS = ("indicator_id", "province_code", "province", "unit_set", "ref_year", "ref_date", "source_id")
+
+
+def _described(df: pd.DataFrame, keys: pd.Series, **extra) -> pd.DataFrame:
+    """Change records for the rows of `df` (aligned with `keys`): their describing columns, key and `extra`."""
+    out = pd.DataFrame({c: df[c].to_numpy() for c in DESCRIBED_COLUMNS if c in df.columns}, index=range(len(df)))
+    out["key"] = keys.to_numpy()
+    for name, value in extra.items():
+        out[name] = value.to_numpy() if isinstance(value, pd.Series) else value
     return out
 
 
-def _scalar(v):
-    return None if pd.isna(v) else float(v)
+def row_changes_frame(table: str, old: pd.DataFrame | None, new: pd.DataFrame) -> pd.DataFrame:
+    """Rows added, removed and changed in one table, compared on the columns both sides have,
+    as change records (one per row), computed with joins on the key and column-wise comparisons."""
+    has_value = "value" in new.columns and (old is None or "value" in old.columns)
+
+    def values(df: pd.DataFrame) -> pd.Series | None:
+        return df["value"].astype("Float64") if has_value else None
+
+    if old is None:
+        keys = key_columns(table, None, new)
+        return _described(new, _key_strings(new, keys), table=table, change="added", new_value=values(new))
+    common = [c for c in new.columns if c in old.columns]
+    keys = [c for c in key_columns(table, old, new) if c in common] or common
+    old_k = old[common].set_axis(_key_strings(old, keys).to_numpy())
+    new_k = new[common].set_axis(_key_strings(new, keys).to_numpy())
+    added = new_k[~new_k.index.isin(old_k.index)]
+    removed = old_k[~old_k.index.isin(new_k.index)]
+    parts = [
+        _described(added, added.index.to_series(), table=table, change="added", new_value=values(added)),
+        _described(removed, removed.index.to_series(), table=table, change="removed", old_value=values(removed)),
+    ]
+    b = new_k[new_k.index.isin(old_k.index)]
+    a = old_k.loc[b.index]
+    compared = [c for c in common if c not in keys]
+    if len(b) and compared:
+        differs = pd.DataFrame({c: ~_same(a[c], b[c]).to_numpy() for c in compared}, index=b.index)
+        hit = differs.any(axis=1).to_numpy()
+        if hit.any():
+            differs, a, b = differs[hit], a[hit], b[hit]
+            names = pd.Series("", index=differs.index, dtype=object)
+            for c in compared:
+                names = names + np.where(differs[c].to_numpy(), c + ",", "")
+            metadata_only = frozenset(METADATA_COLUMNS.get(table, frozenset()))
+            data_cols = [c for c in compared if c not in metadata_only]
+            kind = np.where(differs[data_cols].any(axis=1).to_numpy() if data_cols else False, "changed", "metadata")
+            parts.append(_described(
+                b, b.index.to_series(), table=table, change=kind, columns=names.str.rstrip(","),
+                old_value=values(a), new_value=values(b),
+            ))
+    return pd.concat([p for p in parts if len(p)] or [parts[0]], ignore_index=True)
+
+
+def row_changes(table: str, old: pd.DataFrame | None, new: pd.DataFrame) -> list[dict]:
+    """`row_changes_frame` as a list of dicts (missing values as None)."""
+    df = row_changes_frame(table, old, new)
+    return df.astype(object).where(df.notna(), None).to_dict("records")
 
 
 def _same(a: pd.Series, b: pd.Series) -> pd.Series:
@@ -392,8 +427,18 @@ def _same(a: pd.Series, b: pd.Series) -> pd.Series:
     return eq | (a.isna() & b.isna())
 
 
-def changes_frame(records: list[dict]) -> pd.DataFrame:
-    df = pd.DataFrame.from_records(records, columns=list(CHANGE_COLUMNS))
+def _stack_changes(records: list[dict], frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """Schema change records and row change frames as one frame (empty parts left out)."""
+    parts = [pd.DataFrame(records, columns=list(CHANGE_COLUMNS)), *frames]
+    parts = [p.dropna(axis=1, how="all") for p in parts if len(p)]
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=list(CHANGE_COLUMNS))
+
+
+def changes_frame(records: list[dict] | pd.DataFrame) -> pd.DataFrame:
+    if isinstance(records, pd.DataFrame):
+        df = records.reindex(columns=list(CHANGE_COLUMNS))
+    else:
+        df = pd.DataFrame.from_records(records, columns=list(CHANGE_COLUMNS))
     for c, t in CHANGE_COLUMNS.items():
         df[c] = df[c].astype("Int64" if pa.types.is_integer(t) else "Float64" if pa.types.is_floating(t) else "string")
     order = {k: i for i, k in enumerate(CHANGE_KINDS_ORDER)}
@@ -636,8 +681,19 @@ def run_view_files(con: duckdb.DuckDBPyConnection, views_dir: Path) -> list[str]
     return created
 
 
-def build_duckdb(folder: Path, table_names: list[str], views_dir: Path = VIEWS_DIR) -> None:
-    """dx.duckdb from the Parquet files already in the folder, so both hold the same rows."""
+def duckdb_views(con: duckdb.DuckDBPyConnection, database: str) -> dict[str, dict]:
+    """Every view of a database with the sha256 of its SQL and its comment: what the descriptor
+    declares and `dxdata verify` compares."""
+    rows = con.execute(
+        "SELECT view_name, sql, comment FROM duckdb_views() WHERE database_name = ? AND NOT internal ORDER BY view_name",
+        [database],
+    ).fetchall()
+    return {name: {"sha256": hashlib.sha256((sql or "").encode()).hexdigest(), "comment": comment} for name, sql, comment in rows}
+
+
+def build_duckdb(folder: Path, table_names: list[str], views_dir: Path = VIEWS_DIR) -> dict[str, dict]:
+    """dx.duckdb from the Parquet files already in the folder, so both hold the same rows.
+    Returns its views (see duckdb_views)."""
     db_path = folder / DUCKDB_FILE
     con = duckdb.connect(":memory:")
     try:
@@ -674,8 +730,14 @@ def build_duckdb(folder: Path, table_names: list[str], views_dir: Path = VIEWS_D
         con.execute("CHECKPOINT rel")
         con.execute("USE memory")
         con.execute("DETACH rel")
+        # Read back from the file: DuckDB rewrites a view's SQL when it loads it, and the
+        # descriptor must declare the form any later reader (`dxdata verify`) sees.
+        con.execute(f"ATTACH {_sql_str(str(db_path))} AS rel (READ_ONLY)")
+        views = duckdb_views(con, "rel")
+        con.execute("DETACH rel")
     finally:
         con.close()
+    return views
 
 
 # --- notes ---------------------------------------------------------------------------------------
@@ -771,38 +833,10 @@ def _key_words(key) -> str:
 # --- publishing ----------------------------------------------------------------------------------
 
 
-@contextmanager
-def _publish_lock(releases_dir: Path) -> Iterator[None]:
-    """One publisher at a time, so two runs never pick the same version number."""
-    with (releases_dir / ".lock").open("a") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
-
-
-def write_text_atomic(path: Path, text: str) -> None:
-    tmp = path.with_name(f"{TMP_PREFIX}{path.name}.{uuid.uuid4().hex}")
-    try:
-        with tmp.open("w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
-def _fsync_tree(folder: Path) -> None:
-    for p in sorted(folder.iterdir()):
-        with p.open("rb") as fh:
-            os.fsync(fh.fileno())
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+def _publish_lock(releases_dir: Path, timeout: float | None = None):
+    """One publisher at a time on a releases folder, so two runs never pick the same version
+    number; a second run waits (bounded, saying for whom) or refuses, see durable.exclusive."""
+    return durable.exclusive(releases_dir / ".lock", f"publishing into {releases_dir}", timeout=timeout)
 
 
 def gate(tables: Mapping[str, pd.DataFrame], check_outcomes: Sequence[CheckOutcome]) -> None:
@@ -851,11 +885,14 @@ def publish_release(
     releases_dir: Path | None = None,
     check_outcomes: Sequence[CheckOutcome] = (),
     created: datetime | None = None,
+    lock_timeout: float | None = None,
 ) -> ReleaseOutcome:
     """Publish `tables` as the next release when every check passed and something changed.
+    Either way, leave LATEST, index.json and index.html naming the newest complete release.
 
     Raises ReleaseBlocked (nothing written) when a check outcome failed or a table does not
-    validate against its pandera model."""
+    validate against its pandera model, durable.LockBusy when another run is publishing into
+    the same folder for longer than `lock_timeout` seconds (default DXDATA_LOCK_TIMEOUT or 600)."""
     gate(tables, check_outcomes)
     releases_dir = Path(releases_dir) if releases_dir is not None else paths.releases_dir()
     releases_dir.mkdir(parents=True, exist_ok=True)
@@ -864,17 +901,21 @@ def publish_release(
 
     arrow_tables = {name: to_arrow(name, tables[name]) for name in sorted(tables)}
 
-    with _publish_lock(releases_dir):
+    from dxdata.site import reconcile_catalogue, write_catalogue
+
+    with _publish_lock(releases_dir, lock_timeout):
         _remove_stale_temp(releases_dir)
+        repaired = reconcile_catalogue(releases_dir)
+        if repaired:
+            log.warning("repaired the release catalogue (an earlier run was interrupted): %s", "; ".join(repaired))
         previous = load_previous(releases_dir)
         new_frames = {n: arrow_to_pandas(t) for n, t in arrow_tables.items()}
 
         if previous is None:
             records = [{"table": n, "change": "table_added", "detail": ",".join(key_columns(n, None, new_frames[n]))}
                        for n in arrow_tables]
-            for n in arrow_tables:
-                records += row_changes(n, None, new_frames[n])
-            changes = changes_frame(records)
+            rows = [row_changes_frame(n, None, new_frames[n]) for n in arrow_tables]
+            changes = changes_frame(_stack_changes(records, rows))
             version, bump = "1.0.0", "major"
             reason = "First release: every table and row is new."
         else:
@@ -882,14 +923,11 @@ def publish_release(
             old_schemas = {n: previous.schema(n) for n in old_names}
             new_schemas = {n: t.schema for n, t in arrow_tables.items()}
             records = schema_changes(old_schemas, new_schemas)
-            for n in arrow_tables:
-                records += row_changes(n, previous.frame(n) if n in old_schemas else None, new_frames[n])
+            rows = [row_changes_frame(n, previous.frame(n) if n in old_schemas else None, new_frames[n]) for n in arrow_tables]
             for n in [n for n in old_names if n not in arrow_tables]:
-                old_frame = previous.frame(n)
-                for rec in row_changes(n, None, old_frame):
-                    rec.update(change="removed", old_value=rec.pop("new_value", None))
-                    records.append(rec)
-            changes = changes_frame(records)
+                gone = row_changes_frame(n, None, previous.frame(n))
+                rows.append(gone.assign(change="removed").rename(columns={"new_value": "old_value"}))
+            changes = changes_frame(_stack_changes(records, rows))
             kinds = set(changes["change"])
             new_descriptor_meta = metadata_projection(_descriptor_without_files(arrow_tables, tables))
             meta_changed = new_descriptor_meta != metadata_projection(previous.descriptor)
@@ -900,10 +938,13 @@ def publish_release(
             elif "metadata" in kinds or meta_changed:
                 bump = "patch"
             else:
+                note = ("; LATEST, index.json and index.html were repaired to name it (an earlier run was interrupted)"
+                        if repaired else "")
                 return ReleaseOutcome(
                     None, None, None,
-                    f"no change against release {previous.version}: tables, schemas and metadata are identical; nothing published",
-                    changes,
+                    f"no change against release {previous.version}: tables, schemas and metadata are identical; "
+                    f"nothing published{note}",
+                    changes, repaired,
                 )
             version = bump_version(previous.version, bump)
             reason = _describe_bump(bump, changes) if len(changes) else f"{bump.capitalize()} release: descriptions or licences changed."
@@ -916,17 +957,21 @@ def publish_release(
         try:
             _build_folder(tmp, version, created_iso, bump, reason, previous.version if previous else None,
                           arrow_tables, tables, changes)
-            _fsync_tree(tmp)
+            # Power loss after the rename must not leave a renamed but empty folder: the files
+            # and both folders' entries reach the disk before the rename, the rename after it.
+            durable.fsync_tree(tmp)
+            durable.fsync_dir(releases_dir)
+            crash_point("release folder: synced")
             os.rename(tmp, final)
+            crash_point("release folder: renamed")
+            durable.fsync_dir(releases_dir)
+            crash_point("releases folder: synced")
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
-        write_text_atomic(releases_dir / LATEST, version + "\n")
-        from dxdata.site import write_catalogue
-
         write_catalogue(releases_dir)
     log.info("published release %s at %s (%s)", version, final, reason)
-    return ReleaseOutcome(version, final, bump, reason, changes)
+    return ReleaseOutcome(version, final, bump, reason, changes, repaired)
 
 
 def _remove_stale_temp(releases_dir: Path) -> None:
@@ -967,14 +1012,21 @@ def _build_folder(folder: Path, version: str, created: str, bump: str, reason: s
     for name, table in arrow_tables.items():
         path = folder / f"{name}.parquet"
         write_parquet(table, path)
+        crash_point(f"{path.name}: written")
         resources.append(resource_entry(name, path, table, names, table_description(TABLE_MODELS[name])))
     changes_table = changes_arrow(changes)
     changes_path = folder / f"{CHANGES_TABLE}.parquet"
     write_parquet(changes_table, changes_path)
+    crash_point(f"{changes_path.name}: written")
     resources.append(resource_entry(CHANGES_TABLE, changes_path, changes_table, names,
                                     f"Difference from the previous release{f' ({previous})' if previous else ' (first release: every row added)'}"))
     rows = {n: t.num_rows for n, t in arrow_tables.items()}
     (folder / CHANGES_MD).write_text(changes_markdown(version, created, previous, bump, reason, changes, rows), encoding="utf-8")
+    crash_point(f"{CHANGES_MD}: written")
+    # From the written Parquet files, so the database cannot disagree with them; before the
+    # descriptor, which records its hash and views.
+    views = build_duckdb(folder, list(arrow_tables))
+    crash_point(f"{DUCKDB_FILE}: written")
     descriptor = {
         "$schema": DATAPACKAGE_PROFILE,
         "name": PACKAGE_NAME,
@@ -990,9 +1042,10 @@ def _build_folder(folder: Path, version: str, created: str, bump: str, reason: s
             "bump": bump,
             "reason": reason,
             "changes": change_counts(changes, list(arrow_tables)),
-            "duckdb": {"path": DUCKDB_FILE, "storage_version": DUCKDB_STORAGE_VERSION},
+            "duckdb": {"path": DUCKDB_FILE, "storage_version": DUCKDB_STORAGE_VERSION, "views": views},
+            # The files that are not resources, so `dxdata verify` checks every file it ships.
+            "files": {n: f"sha256:{sha256_file(folder / n)}" for n in (CHANGES_MD, DUCKDB_FILE)},
         },
     }
     (folder / DATAPACKAGE).write_text(json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    # Last, and from the written Parquet files, so the database cannot disagree with them.
-    build_duckdb(folder, list(arrow_tables))
+    crash_point(f"{DATAPACKAGE}: written")

@@ -7,6 +7,7 @@ drawn here from the newest release's Parquet files.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 from collections.abc import Mapping
@@ -15,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 import pyarrow.parquet as pq
 
+from dxdata import durable
 from dxdata.model import FACT_TABLES
 
 INDEX_JSON = "index.json"
@@ -53,10 +55,24 @@ def release_entry(folder: Path) -> dict:
     }
 
 
+def recorded_entries(releases_dir: Path) -> dict[str, dict]:
+    """The entries index.json holds, by version ({} when it is missing or unreadable)."""
+    try:
+        index = json.loads((releases_dir / INDEX_JSON).read_text(encoding="utf-8"))
+        return {e["version"]: e for e in index["releases"] if isinstance(e, dict) and "files" in e}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+
+
 def build_index(releases_dir: Path, entries: list[dict] | None = None) -> dict:
+    """The catalogue of the complete release folders. An entry index.json already holds is kept
+    as recorded (its hashes are the record `dxdata verify` checks a folder against, so they are
+    never recomputed from a folder that may since have been changed); a folder it lacks gets a
+    new entry."""
     rel = _release_module()
     if entries is None:
-        entries = [release_entry(releases_dir / v) for v in rel.list_versions(releases_dir)]
+        recorded = recorded_entries(releases_dir)
+        entries = [recorded.get(v) or release_entry(releases_dir / v) for v in rel.list_versions(releases_dir)]
     entries = sorted(entries, key=lambda e: rel.parse_version(e["version"]), reverse=True)
     return {
         "name": rel.PACKAGE_NAME,
@@ -66,15 +82,68 @@ def build_index(releases_dir: Path, entries: list[dict] | None = None) -> dict:
     }
 
 
+INDEX_HASH_META = "dxdata-index-sha256"
+
+
+def _index_bytes(index: Mapping) -> bytes:
+    return (json.dumps(index, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
 def write_catalogue(releases_dir: Path) -> dict:
-    """Regenerate index.json and index.html of a releases folder (each replaced atomically)."""
+    """Regenerate index.html, index.json and LATEST from the complete release folders, each
+    replaced atomically and in that order: LATEST names a version only once the catalogue lists
+    it. The page carries the sha256 of the index.json it was made with, so a later run can tell
+    that the two belong together."""
     rel = _release_module()
     index = build_index(releases_dir)
     latest = index["latest"]
-    page = render_html(index, releases_dir / latest if latest else None)
+    body = _index_bytes(index)
+    page = render_html(index, releases_dir / latest if latest else None, index_sha256=hashlib.sha256(body).hexdigest())
     rel.write_text_atomic(releases_dir / INDEX_HTML, page)
-    rel.write_text_atomic(releases_dir / INDEX_JSON, json.dumps(index, ensure_ascii=False, indent=2) + "\n")
+    durable.write_bytes_atomic(releases_dir / INDEX_JSON, body)
+    if latest:
+        rel.write_text_atomic(releases_dir / rel.LATEST, latest + "\n")
     return index
+
+
+def catalogue_problems(releases_dir: Path) -> list[str]:
+    """How LATEST, index.json and index.html disagree with the complete release folders (empty
+    when they agree): which versions they list and name as the latest. Whether a folder's files
+    still match their recorded hashes is `dxdata verify`'s question, not this one's."""
+    rel = _release_module()
+    versions = rel.list_versions(releases_dir)
+    if not versions:
+        return []
+    latest = versions[-1]
+    problems = []
+    named = rel.read_latest(releases_dir)
+    if named != latest:
+        problems.append(f"{rel.LATEST} names {named!r}, the newest complete release is {latest}")
+    try:
+        body = (releases_dir / INDEX_JSON).read_bytes()
+        index = json.loads(body)
+        listed = [e["version"] for e in index["releases"]]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        return [*problems, f"{INDEX_JSON}: missing or unreadable ({type(exc).__name__}: {exc})"]
+    if index.get("latest") != latest or listed != versions[::-1]:
+        problems.append(f"{INDEX_JSON} lists {listed} with latest {index.get('latest')!r}, the folders hold {versions[::-1]}")
+    try:
+        page = (releases_dir / INDEX_HTML).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        page = ""
+    if f'<meta name="{INDEX_HASH_META}" content="{hashlib.sha256(body).hexdigest()}">' not in page:
+        problems.append(f"{INDEX_HTML} was not made from the current {INDEX_JSON}")
+    return problems
+
+
+def reconcile_catalogue(releases_dir: Path) -> list[str]:
+    """Rewrite LATEST, index.json and index.html when they disagree with the release folders
+    (after a run was killed between publishing a folder and updating them). Returns what was
+    wrong; nothing is written when nothing was. Call it under the publish lock."""
+    problems = catalogue_problems(releases_dir)
+    if problems:
+        write_catalogue(releases_dir)
+    return problems
 
 
 # --- charts --------------------------------------------------------------------------------------
@@ -213,12 +282,13 @@ def _e(text) -> str:
     return html.escape("" if text is None else str(text))
 
 
-def render_html(index: Mapping, latest_folder: Path | None) -> str:
+def render_html(index: Mapping, latest_folder: Path | None, index_sha256: str | None = None) -> str:
     rel = _release_module()
     latest = index.get("latest")
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
+        *([f'<meta name="{INDEX_HASH_META}" content="{index_sha256}">'] if index_sha256 else []),
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{_e(index.get('title'))}: releases</title>",
         f"<style>{_CSS}</style></head><body>",

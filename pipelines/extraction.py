@@ -1,21 +1,31 @@
-"""Facts from every source kind: per-article clean text and extraction (partitioned by
-source_id), and the transcribed official and press-reported DTI tables."""
+"""Facts from every source kind: per-article clean text and extraction (partitioned by shard of
+sources, see `pipelines.sources`), and the transcribed official and press-reported DTI tables."""
 
-import json
 import warnings
-from datetime import date
 
 import pandas as pd
 from dagster import AssetExecutionContext, AssetIn, BackfillPolicy, BetaWarning, Failure, MetadataValue, asset
 
-from dxdata.model import FACT_FIELDS, Article
+from dxdata.model import FACT_FIELDS
+from pipelines.cache import EXTRACT_STAGE, INGEST_STAGE, ResultCache, cached_map, ingest_version
 from pipelines.metadata import markdown_table
 from pipelines.resources import Warehouse
-from pipelines.sources import ARTICLE_PARTITIONS, article_files, article_path
+from pipelines.sources import (
+    ARTICLE_PARTITIONS,
+    NAMES_SHOWN,
+    article_files,
+    article_path,
+    by_shard,
+    membership_changes,
+    names,
+    scan_articles,
+    shard_digest,
+)
+from pipelines.tasks import TEXT_FIELDS, extract_source, ingest_source
 
 IO_MANAGER = "warehouse_io_manager"
 
-TEXT_COLUMNS = ["source_id", "title", "published", "clean_text", "metadata_json"]
+TEXT_COLUMNS = list(TEXT_FIELDS)
 # Stored extraction output: every Fact field plus what kind of finding the row is.
 EXTRACTION_COLUMNS = [*FACT_FIELDS, "kind"]
 _EXTRACTION_DTYPES = {
@@ -42,8 +52,8 @@ _EXTRACTION_DTYPES = {
 }
 
 
-def per_source_asset(**kwargs):
-    """`@asset` partitioned by article source, a backfill over many sources running as one run."""
+def per_shard_asset(**kwargs):
+    """`@asset` partitioned by shard of article sources, a run over many shards running as one step."""
     with warnings.catch_warnings():
         # Dagster 1.13 labels `backfill_policy` beta; we rely on it on purpose, and the notice on
         # every load of the code location tells an operator nothing.
@@ -64,131 +74,121 @@ def extraction_frame(result) -> pd.DataFrame:
     rows = []
     for kind, found in (("fact", result.facts), ("candidate", result.candidates), ("target", result.targets)):
         rows.extend({**f.to_row(), "kind": kind} for f in found)
-    df = pd.DataFrame(rows, columns=EXTRACTION_COLUMNS)
-    return df.astype(_EXTRACTION_DTYPES)
+    return extraction_rows_frame(rows)
 
 
-def _removed_frame(columns: list[str], key: str) -> pd.DataFrame:
-    df = pd.DataFrame(columns=columns).astype("string")
-    df.attrs = {"source_id": key, "removed": True}
-    return df
+def extraction_rows_frame(rows: list[dict]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=EXTRACTION_COLUMNS).astype(_EXTRACTION_DTYPES)
 
 
-def _article_of(row: pd.Series) -> Article:
-    published = row["published"]
-    return Article(
-        source_id=row["source_id"],
-        title=None if pd.isna(row["title"]) else row["title"],
-        clean_text=row["clean_text"],
-        published=date.fromisoformat(published) if isinstance(published, str) and published else None,
-        metadata=json.loads(row["metadata_json"]),
-    )
+def _why(previous: pd.DataFrame | None, members: dict[str, str]) -> dict[str, list[str]]:
+    """What changed in a shard since its stored output was built."""
+    return membership_changes(previous.attrs.get("sources") if previous is not None else None, members)
 
 
-@per_source_asset(
+@per_shard_asset(
     deps=[article_files],
+    code_version=ingest_version(),
     group_name="extraction",
     io_manager_key=IO_MANAGER,
     kinds={"python"},
-    description="Clean text of each article (NFC, page chrome removed), its metadata and its `sources` row. "
-    "Every quote offset refers to this text.",
+    description="Clean text of each article (NFC, page chrome removed), its metadata and its `sources` row, one file "
+    "per shard. Every quote offset refers to this text. Unchanged sources come from the cache, not ingested again.",
 )
 def article_text(context: AssetExecutionContext, warehouse: Warehouse) -> dict[str, pd.DataFrame]:
-    from dxdata.ingest import SourceError, load_article, source_fingerprint, source_record
-
+    shards = by_shard(scan_articles(warehouse.articles()))
+    keys = context.partition_keys
+    wanted = {source_id: fp for key in keys for source_id, fp in shards[key].items()}
+    root = str(warehouse.sources_root())
+    tasks = {source_id: (str(article_path(warehouse.articles(), source_id)), root) for source_id in wanted}
+    version = ingest_version()
+    with ResultCache(warehouse.cache_file()) as cache:
+        values, ingested = cached_map(cache, INGEST_STAGE, version, wanted, ingest_source, tasks)
+    errors = sorted(v["error"] for v in values.values() if "error" in v)
+    if errors:
+        raise Failure(description=f"Cannot ingest {len(errors)} source(s): " + "; ".join(errors))
+    ingested_set = set(ingested)
     out: dict[str, pd.DataFrame] = {}
-    for key in context.partition_keys:
-        path = article_path(warehouse.articles(), key)
-        if not path.exists():
-            # The partition outlived its file; the next release leaves the source out.
-            context.log.warning(f"{path}: source removed; partition {key} is empty and not released")
-            out[key] = _removed_frame(TEXT_COLUMNS, key)
-            continue
-        try:
-            article = load_article(path)
-        except SourceError as exc:
-            raise Failure(description=f"Cannot ingest source {key}: {exc}") from exc
-        record = source_record(article, sources_root=warehouse.sources_root())
-        df = pd.DataFrame(
-            [
-                {
-                    "source_id": article.source_id,
-                    "title": article.title,
-                    "published": article.published.isoformat() if article.published else None,
-                    "clean_text": article.clean_text,
-                    "metadata_json": json.dumps(article.metadata, ensure_ascii=False, sort_keys=True),
-                }
-            ],
-            columns=TEXT_COLUMNS,
-        ).astype("string")
-        df.attrs = {"source_id": key, "source_fingerprint": source_fingerprint(path), "source_record": record}
+    for key in keys:
+        members = shards[key]
+        df = pd.DataFrame([values[s] for s in members], columns=TEXT_COLUMNS).astype("string")
+        why = _why(warehouse.stored("article_text", key), members)
+        df.attrs = {"shard": key, "sources": members, "ingest_version": version}
+        fresh = [s for s in members if s in ingested_set]
         context.add_asset_metadata(
             {
-                "title": MetadataValue.text(article.title or ""),
-                "url": MetadataValue.url(record["url"]) if record.get("url") else MetadataValue.text("(none)"),
-                "published_at": MetadataValue.text(record.get("published_at") or ""),
-                "characters": MetadataValue.int(len(article.clean_text)),
-                "source_fingerprint": MetadataValue.text(df.attrs["source_fingerprint"]),
+                "sources": MetadataValue.int(len(members)),
+                "ingested": MetadataValue.int(len(fresh)),
+                "from_cache": MetadataValue.int(len(members) - len(fresh)),
+                "new_sources": MetadataValue.text(names(why["new"])),
+                "changed_sources": MetadataValue.text(names(why["changed"])),
+                "removed_sources": MetadataValue.text(names(why["removed"])),
+                "shard_digest": MetadataValue.text(shard_digest(members)),
+                "characters": MetadataValue.int(int(df["clean_text"].str.len().sum()) if len(df) else 0),
             },
             partition_key=key,
         )
         out[key] = df
+    context.log.info(f"ingested {len(ingested)} source(s); {len(wanted) - len(ingested)} from the cache")
     return out
 
 
-@per_source_asset(
+@per_shard_asset(
     ins={"article_text": AssetIn()},
     code_version=engine_version(),
     group_name="extraction",
     io_manager_key=IO_MANAGER,
     kinds={"python"},
     description="Catalogue facts extracted from each article, with candidates below the confidence threshold "
-    "and stated targets (column `kind`). A partition whose source fingerprint and engine version are "
-    "unchanged is reused, not extracted again.",
+    "and stated targets (column `kind`), one file per shard. A source whose fingerprint and engine version "
+    "are in the extraction cache is not extracted again.",
 )
 def article_facts(
     context: AssetExecutionContext, article_text: dict[str, pd.DataFrame], warehouse: Warehouse
 ) -> dict[str, pd.DataFrame]:
-    from dxdata.extract import ENGINE_VERSION, extract_article
+    from dxdata.extract import ENGINE_VERSION
 
+    keys = context.partition_keys
+    missing = [key for key in keys if key not in article_text]
+    if missing:
+        raise Failure(description=f"article_text has not been materialised for {missing}: materialise it first")
+    wanted: dict[str, str] = {}
+    inputs: dict[str, dict] = {}
+    for key in keys:
+        text = article_text[key]
+        wanted.update(text.attrs["sources"])
+        for row in text.astype(object).where(text.notna(), None).to_dict("records"):
+            inputs[row["source_id"]] = row
+    with ResultCache(warehouse.cache_file()) as cache:
+        values, extracted = cached_map(cache, EXTRACT_STAGE, ENGINE_VERSION, wanted, extract_source, inputs)
+    extracted_set = set(extracted)
     out: dict[str, pd.DataFrame] = {}
-    extracted, reused = [], []
-    for key in context.partition_keys:
-        text = article_text.get(key)
-        if text is None or text.attrs.get("removed"):
-            out[key] = _removed_frame(EXTRACTION_COLUMNS, key)
-            continue
-        fingerprint = text.attrs["source_fingerprint"]
-        previous = warehouse.stored("article_facts", key)
-        if (
-            previous is not None
-            and previous.attrs.get("source_fingerprint") == fingerprint
-            and previous.attrs.get("engine_version") == ENGINE_VERSION
-        ):
-            df = previous
-            reused.append(key)
-        else:
-            result = extract_article(_article_of(text.iloc[0]))
-            df = extraction_frame(result)
-            extracted.append(key)
-        df.attrs = {"source_id": key, "source_fingerprint": fingerprint, "engine_version": ENGINE_VERSION}
+    for key in keys:
+        members = article_text[key].attrs["sources"]
+        df = extraction_rows_frame([row for source_id in members for row in values[source_id]])
+        df.attrs = {"shard": key, "sources": members, "engine_version": ENGINE_VERSION}
+        fresh = [s for s in members if s in extracted_set]
         counts = df["kind"].value_counts()
         context.add_asset_metadata(
             {
+                "sources": MetadataValue.int(len(members)),
+                "extracted": MetadataValue.int(len(fresh)),
+                "reused": MetadataValue.int(len(members) - len(fresh)),
+                "extracted_sources": MetadataValue.text(names(fresh)),
                 "facts": MetadataValue.int(int(counts.get("fact", 0))),
                 "candidates": MetadataValue.int(int(counts.get("candidate", 0))),
                 "targets": MetadataValue.int(int(counts.get("target", 0))),
-                "extraction": MetadataValue.text("reused (source and engine unchanged)" if key in reused else "extracted"),
                 "engine_version": MetadataValue.text(ENGINE_VERSION),
-                "source_fingerprint": MetadataValue.text(fingerprint),
+                "shard_digest": MetadataValue.text(shard_digest(members)),
                 "preview": MetadataValue.md(
-                    markdown_table(df[df["kind"] == "fact"], columns=["indicator_id", "province", "ref_year", "value", "qualifier", "quote"])
+                    markdown_table(df[df["kind"] == "fact"], columns=["source_id", "indicator_id", "province", "ref_year", "value", "qualifier", "quote"])
                 ),
             },
             partition_key=key,
         )
         out[key] = df
-    context.log.info(f"extracted {len(extracted)} source(s) {extracted}; reused {len(reused)} unchanged {reused}")
+    shown = extracted if len(extracted) <= NAMES_SHOWN else f"{extracted[:NAMES_SHOWN]} ..."
+    context.log.info(f"extracted {len(extracted)} source(s) {shown}; reused {len(wanted) - len(extracted)} unchanged")
     return out
 
 

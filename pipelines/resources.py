@@ -54,10 +54,25 @@ class WarehousePaths:
     def releases(self) -> Path:
         return self.root() / "releases"
 
+    def cache_file(self) -> Path:
+        """The extraction cache (see `pipelines.cache`)."""
+        return self.root() / "cache" / "results.sqlite"
+
     def work_file(self, asset: str, partition_key: str | None = None) -> Path:
         """Where the warehouse IO manager keeps an asset's (or one partition's) latest output."""
         base = self.work()
-        return base / asset / f"{partition_key}.parquet" if partition_key is not None else base / f"{asset}.parquet"
+        if partition_key is None:
+            return base / f"{paths.safe_name(asset, 'asset name')}.parquet"
+        # Partition keys can be added through the UI or API: never let one leave the warehouse.
+        return base / paths.safe_name(asset, "asset name") / f"{paths.safe_name(partition_key)}.parquet"
+
+    def stored_attrs(self, asset: str, partition_key: str | None = None) -> dict | None:
+        """The `attrs` of a stored output, read from its Parquet footer only."""
+        path = self.work_file(asset, partition_key)
+        if not path.exists():
+            return None
+        raw = (pq.read_schema(path).metadata or {}).get(ATTRS_KEY)
+        return json.loads(raw) if raw else {}
 
     def stored(self, asset: str, partition_key: str | None = None) -> pd.DataFrame | None:
         path = self.work_file(asset, partition_key)

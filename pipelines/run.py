@@ -11,11 +11,13 @@ import logging
 import os
 import socket
 import sys
+import threading
 import time
+import uuid
 import warnings
 from pathlib import Path
 
-from dxdata import paths
+from dxdata import durable, paths
 from pipelines.steps import step_words
 
 MARKER = "# written by pipelines/run.py"
@@ -133,83 +135,172 @@ def progress_logger_def():
 
 PID_TAG = "dxdata/pid"
 HOST_TAG = "dxdata/host"
+# When the process started (clock ticks since boot, /proc/<pid>/stat): a pid reused by another
+# process after a kill does not make the dead run look alive.
+PID_START_TAG = "dxdata/pid_start"
+RUN_LOCK = ".release.lock"
 
 
-def _process_alive(pid: int) -> bool:
+class PoolBusy(RuntimeError):
+    """The DuckDB writer slot stayed held by a live run for longer than we wait."""
+
+
+def _process_start(pid: int) -> str | None:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    # Field 22, counted after the command name, which is in parentheses and may hold spaces.
+    return stat.rsplit(")", 1)[1].split()[19]
+
+
+def _process_alive(pid: int, started: str | None = None) -> bool:
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
-        return True
-    return True
+        pass
+    now = _process_start(pid)
+    return not (started and now and now != started)
+
+
+def _dead_run(instance, run_id: str) -> str | None:
+    """Why the run can no longer release a pool slot (it finished, or it is a `dxdata release`
+    run on this machine whose process is gone, which is then marked failed), or None when it
+    may still be running or is not a run of this instance."""
+    run = instance.get_run_by_id(run_id)
+    if run is None:
+        return None  # not a run of this instance: leave it to whoever claimed it
+    if run.is_finished:
+        return f"run {run_id} finished ({run.status.value}) without releasing it"
+    pid = run.tags.get(PID_TAG)
+    if pid and run.tags.get(HOST_TAG) == socket.gethostname() and not _process_alive(int(pid), run.tags.get(PID_START_TAG)):
+        instance.report_run_failed(run, f"the `dxdata release` process {pid} that ran it is gone")
+        return f"run {run_id}: its `dxdata release` process {pid} is gone"
+    return None
 
 
 def free_stale_pool_slots(instance, pool: str | None = None) -> list[str]:
-    """Free the pool slots of runs that can no longer release them: runs that have finished, and
-    `dxdata release` runs on this machine whose process is gone (killed mid-release), which are
-    marked failed. Without this, a killed run would keep the DuckDB writer slot and every later
-    release would wait for it forever. Returns the run ids whose slots were freed."""
+    """Free what runs that can no longer release it hold in the pool: claimed slots, and pending
+    steps (queued, or assigned a slot they never claimed: a run killed between the two would
+    otherwise block the pool for good). Returns the run ids freed."""
     from pipelines.release import DUCKDB_POOL
 
     pool = pool or DUCKDB_POOL
     storage = instance.event_log_storage
     if pool not in storage.get_concurrency_keys():
         return []
+    info = storage.get_concurrency_info(pool)
+    holders = {slot.run_id for slot in info.claimed_slots} | {step.run_id for step in info.pending_steps}
     freed = []
-    for run_id in sorted({slot.run_id for slot in storage.get_concurrency_info(pool).claimed_slots}):
-        run = instance.get_run_by_id(run_id)
-        if run is None:
-            continue  # not a run of this instance: leave it to whoever claimed it
-        if not run.is_finished:
-            pid = run.tags.get(PID_TAG)
-            if not (pid and run.tags.get(HOST_TAG) == socket.gethostname() and not _process_alive(int(pid))):
-                continue
-            instance.report_run_failed(run, f"the `dxdata release` process {pid} that ran it is gone")
-        storage.free_concurrency_slots_for_run(run_id)
-        freed.append(run_id)
+    for run_id in sorted(holders):
+        if _dead_run(instance, run_id) is not None:
+            storage.free_concurrency_slots_for_run(run_id)
+            freed.append(run_id)
     return freed
 
 
-def release_run_request(instance) -> tuple[dict[str, str], list | None]:
-    """Tags and asset selection for a run of release_job over every registered article."""
+def pool_holders(instance, pool: str | None = None, *, exclude: str | None = None) -> list[str]:
+    """What holds the pool or stands ahead in it: claimed slots and assigned pending steps."""
+    from pipelines.release import DUCKDB_POOL
+
+    pool = pool or DUCKDB_POOL
+    storage = instance.event_log_storage
+    if pool not in storage.get_concurrency_keys():
+        return []
+    info = storage.get_concurrency_info(pool)
+    claimed = {(s.run_id, s.step_key) for s in info.claimed_slots}
+    found = {(run_id, step, "holds") for run_id, step in claimed}
+    found |= {(p.run_id, p.step_key, "was assigned") for p in info.pending_steps
+              if p.assigned_timestamp is not None and (p.run_id, p.step_key) not in claimed}
+    out = []
+    for run_id, step, how in sorted(found):
+        if run_id == exclude:
+            continue
+        run = instance.get_run_by_id(run_id)
+        who = (f"run {run_id} ({run.status.value}" + (f", pid {run.tags[PID_TAG]} on {run.tags.get(HOST_TAG)}" if PID_TAG in run.tags else "")
+               + ")") if run is not None else f"{run_id} (not a run of this instance)"
+        out.append(f"{who} {how} it for step {step}")
+    return out
+
+
+def wait_for_pool(instance, *, timeout: float, echo=print, poll: float = 1.0) -> None:
+    """Before a run: free slots of dead runs, then wait up to `timeout` seconds for the DuckDB
+    writer pool to be free, saying what holds it; raise PoolBusy when it stays held."""
+    from pipelines.release import DUCKDB_POOL
+
+    deadline = time.monotonic() + timeout
+    said = None
+    while True:
+        freed = free_stale_pool_slots(instance)
+        if freed:
+            echo(f"freed the DuckDB writer slot held by runs that ended without releasing it: {freed}")
+        holders = pool_holders(instance)
+        if not holders:
+            return
+        text = "; ".join(holders)
+        if text != said:
+            echo(f"waiting up to {timeout:.0f} s for pool {DUCKDB_POOL}: {text}")
+            said = text
+        if time.monotonic() >= deadline:
+            raise PoolBusy(
+                f"pool {DUCKDB_POOL} is still held after {timeout:.0f} s: {text}. Not starting the release. If that run "
+                f"is dead, end it in the UI (Runs, Terminate) or free it with `dagster instance concurrency`; "
+                f"set {durable.LOCK_TIMEOUT_ENV} to wait longer."
+            )
+        time.sleep(poll)
+
+
+def release_run_request(warehouse=None, echo=None) -> tuple[dict[str, str], list | None, dict]:
+    """Tags and asset selection for a run of release_job over what changed: the range of shards
+    that are stale (their files, or the ingest or engine version, changed since they were built),
+    or only the tables and the release when no shard is. Returns (tags, selection, stale shards
+    -> the members they were built from)."""
+    from dxdata.extract import ENGINE_VERSION
+    from pipelines.cache import ingest_version
     from pipelines.jobs import UNPARTITIONED_KEYS
-    from pipelines.sources import ARTICLE_PARTITIONS, range_tags
+    from pipelines.resources import Warehouse
+    from pipelines.sources import SHARD_KEYS, by_shard, range_tags, scan_articles, spanning_range, stale_shards
 
-    keys = list(instance.get_dynamic_partitions(ARTICLE_PARTITIONS.name))
-    if keys:
-        return range_tags(keys[0], keys[-1]), None
-    return {}, UNPARTITIONED_KEYS
+    warehouse = warehouse or Warehouse()
+    shards = by_shard(scan_articles(warehouse.articles()))
+    stale = stale_shards(warehouse, shards, ENGINE_VERSION, ingest_version())
+    if echo is not None:
+        count = sum(len(m) for m in shards.values())
+        echo(f"sources: {count} article(s) in {warehouse.articles()}; {len(stale)} of {len(SHARD_KEYS)} shard(s) to rebuild")
+    if stale:
+        first, last = spanning_range(SHARD_KEYS, set(stale))
+        return range_tags(first, last), None, {key: (shards[key], before) for key, before in stale.items()}
+    return {}, UNPARTITIONED_KEYS, {}
 
 
-def run_release(instance=None, *, echo=print):
-    """Register every article as a partition, then run release_job in this process over all of
-    them. Returns the ExecuteInProcessResult."""
+def run_release(instance=None, *, echo=print, workers: int | None = None, extra_tags: dict[str, str] | None = None):
+    """Run release_job in this process over the shards of article sources that changed (all of
+    them the first time), then the tables and the release. Returns the ExecuteInProcessResult."""
     from dagster import DagsterInstance
 
+    from pipelines.cache import WORKERS_ENV
     from pipelines.definitions import defs
     from pipelines.jobs import RELEASE_JOB
-    from pipelines.sources import fingerprint_observation, scan_articles, sync_article_partitions
+    from pipelines.sources import shard_observation
 
     instance = instance or DagsterInstance.get()
-    folder = paths.articles_dir()
-    added, removed = sync_article_partitions(instance, folder)
-    current = scan_articles(folder)
-    for key, fingerprint in current.items():
-        instance.report_runless_asset_event(fingerprint_observation(key, fingerprint))
-    echo(
-        f"sources: {len(current)} article(s) in {folder}"
-        + (f"; registered {added}" if added else "")
-        + (f"; dropped {removed}" if removed else "")
-    )
+    if workers is not None:
+        os.environ[WORKERS_ENV] = str(workers)
+    tags, selection, stale = release_run_request(echo=echo)
+    # One observation per stale shard (not per source): its data version, and which sources are
+    # new, changed or removed, for the UI's staleness view.
+    for key, (members, before) in stale.items():
+        instance.report_runless_asset_event(shard_observation(key, members, before))
     freed = free_stale_pool_slots(instance)
     if freed:
         echo(f"freed the DuckDB writer slot held by runs that ended without releasing it: {freed}")
-    tags, selection = release_run_request(instance)
     job = defs.resolve_job_def(RELEASE_JOB)
     return job.execute_in_process(
         instance=instance,
-        tags={**tags, "dxdata/trigger": "cli", PID_TAG: str(os.getpid()), HOST_TAG: socket.gethostname()},
+        tags={**tags, **(extra_tags or {}), "dxdata/trigger": "cli", PID_TAG: str(os.getpid()), HOST_TAG: socket.gethostname(),
+              **({PID_START_TAG: start} if (start := _process_start(os.getpid())) else {})},
         asset_selection=selection,
         raise_on_error=False,
         run_config={"loggers": {"progress": {}}},
@@ -234,14 +325,23 @@ def release_summary(result) -> tuple[bool, str]:
     return True, text + ("" if "nothing published" in reason else "; nothing published.")
 
 
-def cli_release() -> int:
-    """`dxdata release`: exit 0 when a release was published or nothing changed, 1 on failure."""
+def cli_release(workers: int | None = None) -> int:
+    """`dxdata release`: exit 0 when a release was published or nothing changed, 1 on failure.
+
+    One release run per warehouse: a second one waits for the first (up to DXDATA_LOCK_TIMEOUT
+    seconds, default 600, saying for whom; 0 refuses at once), instead of interleaving with it
+    and failing on the other run's half-checked tables."""
     home = ensure_dagster_home()
     quiet_dagster_warnings()
     print(f"dagster instance: {home}")
     started = time.monotonic()
     try:
-        result = run_release()
+        with durable.exclusive(paths.warehouse_dir() / RUN_LOCK, "a release run (`dxdata release`)",
+                               on_wait=lambda text: print(text, flush=True)):
+            result = _locked_release(workers)
+    except (durable.LockBusy, PoolBusy) as exc:
+        print(f"Release not started: {exc}", file=sys.stderr)
+        return 1
     except Exception as exc:  # an error before the run starts (bad instance, definitions)
         print(f"Release failed before the run started: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
@@ -249,6 +349,67 @@ def cli_release() -> int:
     print(f"run {result.run_id} ({time.monotonic() - started:.1f} s), visible in the UI's run history")
     print(message, file=sys.stdout if ok else sys.stderr)
     return 0 if ok else 1
+
+
+def _locked_release(workers: int | None = None):
+    """The release run, under the warehouse's run lock."""
+    from dagster import DagsterInstance
+
+    from dxdata.release import _publish_lock
+    from dxdata.site import reconcile_catalogue
+
+    releases = paths.releases_dir()
+    if releases.is_dir():
+        # Every run repairs the catalogue, even one whose checks then block the release.
+        with _publish_lock(releases):
+            for problem in reconcile_catalogue(releases):
+                print(f"repaired the release catalogue (an earlier run was interrupted): {problem}")
+    instance = DagsterInstance.get()
+    timeout = durable.lock_timeout()
+    wait_for_pool(instance, timeout=timeout)
+    invocation = uuid.uuid4().hex
+    stop = threading.Event()
+    watchdog = threading.Thread(target=_watch_pool, args=(instance, invocation, timeout, stop), daemon=True)
+    watchdog.start()
+    try:
+        return run_release(instance, workers=workers, extra_tags={INVOCATION_TAG: invocation})
+    finally:
+        stop.set()
+        watchdog.join()
+
+
+INVOCATION_TAG = "dxdata/invocation"
+
+
+def _watch_pool(instance, invocation: str, timeout: float, stop: threading.Event, poll: float = 2.0) -> None:
+    """While a `dxdata release` run executes: keep freeing slots of runs that died, and if our
+    run's step has waited for the writer slot longer than `timeout`, say what holds it, mark the
+    run failed and exit (a wait on a pool never goes on without a bound)."""
+    from dagster import RunsFilter
+
+    from pipelines.release import DUCKDB_POOL
+
+    storage = instance.event_log_storage
+    waiting_since = None
+    while not stop.wait(poll):
+        free_stale_pool_slots(instance)
+        runs = instance.get_runs(filters=RunsFilter(tags={INVOCATION_TAG: invocation}), limit=1)
+        if not runs or DUCKDB_POOL not in storage.get_concurrency_keys():
+            continue
+        run_id = runs[0].run_id
+        info = storage.get_concurrency_info(DUCKDB_POOL)
+        waiting = any(p.run_id == run_id and p.assigned_timestamp is None for p in info.pending_steps)
+        if not waiting:
+            waiting_since = None
+            continue
+        waiting_since = waiting_since or time.monotonic()
+        if time.monotonic() - waiting_since >= timeout:
+            holders = "; ".join(pool_holders(instance, exclude=run_id)) or "nothing visible"
+            print(f"Release failed, nothing published: waited {timeout:.0f} s for pool {DUCKDB_POOL}, held by {holders}",
+                  file=sys.stderr, flush=True)
+            instance.report_run_failed(runs[0], f"gave up waiting {timeout:.0f} s for pool {DUCKDB_POOL}")
+            storage.free_concurrency_slots_for_run(run_id)
+            os._exit(1)
 
 
 def cli_ui(argv: list[str]) -> int:

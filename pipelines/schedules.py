@@ -1,10 +1,10 @@
-"""The weekly release: Monday 06:00 in Viet Nam, over every registered article partition.
+"""The weekly release: Monday 06:00 in Viet Nam, over every shard of article sources.
 Stopped until an operator turns it on in the UI (Automation tab)."""
 
 from dagster import DefaultScheduleStatus, RunRequest, ScheduleEvaluationContext, schedule
 
-from pipelines.jobs import UNPARTITIONED_KEYS, release_job
-from pipelines.sources import ARTICLE_PARTITIONS, range_tags
+from pipelines.jobs import release_job
+from pipelines.sources import ALL_SHARDS_TAGS
 
 
 @schedule(
@@ -16,8 +16,4 @@ from pipelines.sources import ARTICLE_PARTITIONS, range_tags
     "(unchanged sources are not re-extracted) and publishes a release when anything changed.",
 )
 def weekly_release_schedule(context: ScheduleEvaluationContext):
-    keys = list(context.instance.get_dynamic_partitions(ARTICLE_PARTITIONS.name))
-    tags = {"dxdata/trigger": "weekly_schedule"}
-    if keys:
-        return RunRequest(tags={**range_tags(keys[0], keys[-1]), **tags})
-    return RunRequest(asset_selection=UNPARTITIONED_KEYS, tags=tags)
+    return RunRequest(tags={**ALL_SHARDS_TAGS, "dxdata/trigger": "weekly_schedule"})

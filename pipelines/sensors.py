@@ -1,100 +1,70 @@
-"""The sources sensor: registers new or changed article files as partitions and requests the
-run that extracts them and publishes the release that follows.
+"""The sources sensor: notices new, changed and removed article files and requests the run that
+rebuilds their shards and publishes the release that follows.
 
-The cursor maps source_id -> content fingerprint (text + sidecar) as last seen, so a file whose
-modification time changes but whose content does not requests nothing."""
+The cursor maps shard -> digest of its members' content fingerprints (text + sidecar) as last
+seen, so a file whose modification time changes but whose content does not requests nothing.
+With no cursor for a shard (first tick, or a sensor reset), the shard's stored outputs decide:
+shards that `dxdata release` already built from the same content request nothing."""
 
 import hashlib
 import json
 
-from dagster import (
-    AssetKey,
-    AssetRecordsFilter,
-    DefaultSensorStatus,
-    RunRequest,
-    SensorEvaluationContext,
-    SensorResult,
-    SkipReason,
-    sensor,
+from dagster import DefaultSensorStatus, RunRequest, SensorEvaluationContext, SensorResult, SkipReason, sensor
+
+from pipelines.jobs import release_job
+from pipelines.resources import Warehouse
+from pipelines.sources import (
+    SHARD_KEYS,
+    by_shard,
+    range_tags,
+    scan_articles,
+    shard_digest,
+    shard_observation,
+    spanning_range,
+    stale_shards,
 )
 
-from pipelines.jobs import UNPARTITIONED_KEYS, release_job
-from pipelines.resources import Warehouse
-from pipelines.sources import ARTICLE_PARTITIONS, fingerprint_observation, range_tags, scan_articles, spanning_range
 
+def plan_shards(warehouse: Warehouse, shards: dict[str, dict[str, str]], cursor: dict[str, str]) -> dict[str, dict | None]:
+    """Shards to rebuild -> the members they were last built from (None when unknown)."""
+    from dxdata.extract import ENGINE_VERSION
+    from pipelines.cache import ingest_version
 
-
-def materialized_fingerprint(instance, source_id: str) -> str | None:
-    """The source fingerprint recorded by the latest materialisation of a partition's facts."""
-    result = instance.fetch_materializations(
-        AssetRecordsFilter(asset_key=AssetKey("article_facts"), asset_partitions=[source_id]), limit=1
-    )
-    if not result.records:
-        return None
-    value = result.records[0].asset_materialization.metadata.get("source_fingerprint")
-    return getattr(value, "value", None)
-
-
-def plan_sources(instance, current: dict[str, str], cursor: dict[str, str]) -> dict:
-    """Compare the files with the registered partitions and the cursor."""
-    registered = list(instance.get_dynamic_partitions(ARTICLE_PARTITIONS.name))
-    new = [key for key in current if key not in registered]
-    removed = [key for key in registered if key not in current]
-    changed = []
-    for key in registered:
-        if key not in current or key in new:
-            continue
-        seen = cursor.get(key)
-        if seen is None:
-            # Registered by another route (`dxdata release`, a previous sensor state): only a
-            # partition built from other content needs a run.
-            seen = materialized_fingerprint(instance, key)
-        if seen != current[key]:
-            changed.append(key)
-    order = [key for key in registered if key not in removed] + new
-    return {"new": new, "changed": changed, "removed": removed, "order": order}
+    unseen = {key: members for key, members in shards.items() if key not in cursor}
+    wanted = stale_shards(warehouse, unseen, ENGINE_VERSION, ingest_version())
+    for key, members in shards.items():
+        if key in cursor and cursor[key] != shard_digest(members):
+            wanted[key] = (warehouse.stored_attrs("article_text", key) or {}).get("sources")
+    return dict(sorted(wanted.items()))
 
 
 @sensor(
     job=release_job,
     minimum_interval_seconds=30,
     default_status=DefaultSensorStatus.STOPPED,
-    description="Watches the articles folder (DXDATA_SOURCES/articles): a new or changed file (by content hash) "
-    "becomes a partition and a run of release_job over it; a removed file loses its partition and the "
-    "release is rebuilt without it.",
+    description="Watches the articles folder (DXDATA_SOURCES/articles): a new, changed (by content hash) or removed "
+    "file makes its shard stale and requests a run of release_job over that shard; unchanged sources in it come "
+    "from the extraction cache.",
 )
 def article_sources_sensor(context: SensorEvaluationContext, warehouse: Warehouse):
     cursor = json.loads(context.cursor) if context.cursor else {}
-    current = scan_articles(warehouse.articles())
-    plan = plan_sources(context.instance, current, cursor)
-    wanted = plan["new"] + plan["changed"]
-    new_cursor = json.dumps(current, sort_keys=True)
+    shards = by_shard(scan_articles(warehouse.articles()))
+    digests = {key: shard_digest(members) for key, members in shards.items()}
+    new_cursor = json.dumps(digests, sort_keys=True)
+    wanted = plan_shards(warehouse, shards, cursor)
+    if not wanted:
+        count = sum(len(m) for m in shards.values())
+        return SensorResult(skip_reason=SkipReason(f"{count} source(s), none new, changed or removed"), cursor=new_cursor)
 
-    partition_requests = []
-    if plan["new"]:
-        partition_requests.append(ARTICLE_PARTITIONS.build_add_request(plan["new"]))
-    if plan["removed"]:
-        partition_requests.append(ARTICLE_PARTITIONS.build_delete_request(plan["removed"]))
-
-    # The run key names the content, and the state it was seen after, so a file reverted to an
-    # earlier content is picked up again.
+    # The run key names the content of the shards to build, and the state it was seen after, so
+    # a file reverted to an earlier content is picked up again.
     run_key = hashlib.sha256(
-        json.dumps({"wanted": {k: current[k] for k in wanted}, "removed": plan["removed"], "after": cursor}, sort_keys=True).encode()
+        json.dumps({"wanted": {k: digests[k] for k in wanted}, "after": cursor}, sort_keys=True).encode()
     ).hexdigest()[:16]
-    run_requests = []
-    if wanted:
-        first, last = spanning_range(plan["order"], set(wanted))
-        run_requests.append(RunRequest(run_key=run_key, tags={**range_tags(first, last), "dxdata/trigger": "sources_sensor"}))
-    elif plan["removed"]:
-        run_requests.append(RunRequest(run_key=run_key, asset_selection=UNPARTITIONED_KEYS, tags={"dxdata/trigger": "sources_sensor"}))
-
-    if not run_requests and not partition_requests:
-        return SensorResult(skip_reason=SkipReason(f"{len(current)} source(s), none new, changed or removed"), cursor=new_cursor)
-    context.log.info(f"new {plan['new']}, changed {plan['changed']}, removed {plan['removed']}")
-    observations = [fingerprint_observation(key, current[key]) for key in wanted]
+    first, last = spanning_range(SHARD_KEYS, set(wanted))
+    context.log.info(f"stale shards {list(wanted)}")
     return SensorResult(
-        run_requests=run_requests,
-        dynamic_partitions_requests=partition_requests,
-        asset_events=observations,
+        run_requests=[RunRequest(run_key=run_key, tags={**range_tags(first, last), "dxdata/trigger": "sources_sensor"})],
+        asset_events=[shard_observation(key, shards[key], before) for key, before in wanted.items()],
         cursor=new_cursor,
     )

@@ -1,9 +1,13 @@
 """The published tables, one unpartitioned asset each, built from every current source.
 
-Only partitions whose article file still exists are read, so a removed source disappears from
-the next release; a partition whose file changed after its extraction stops the build with a
-message saying which partition to materialise again.
+Article facts and texts are read from every shard, each shard required to hold exactly the
+article files of its shard as they are now: a removed source disappears from the next release,
+and a shard whose files changed after it was built stops the build with a message saying which
+shard to materialise again and what changed in it. Everything here works on whole frames
+(concatenation, masks, joins), never row by row.
 """
+
+import json
 
 import pandas as pd
 from dagster import (
@@ -19,11 +23,11 @@ from dagster import (
     multi_asset,
 )
 
-from dxdata.model import FACT_TABLES, ExtractionResult
-from pipelines.extraction import extraction_frame
+from dxdata.model import FACT_TABLES
+from pipelines.extraction import extraction_rows_frame
 from pipelines.metadata import definition_metadata, markdown_table, model_for, table_metadata, urls_of
 from pipelines.resources import Warehouse, write_frame
-from pipelines.sources import ARTICLE_PARTITIONS, scan_articles
+from pipelines.sources import by_shard, membership_changes, names, scan_articles
 
 IO_MANAGER = "warehouse_io_manager"
 REFERENCE_TABLES = ("provinces", "provinces_2025", "dti_editions")
@@ -62,35 +66,46 @@ def quarantine_path(warehouse: Warehouse):
     return warehouse.review() / "quarantined.parquet"
 
 
-def current_partitions(context: AssetExecutionContext, frames: dict[str, pd.DataFrame], warehouse: Warehouse, asset_name: str) -> dict[str, pd.DataFrame]:
-    """The stored partitions of `asset_name` that belong in a release: the article file still
-    exists, is registered, and has not changed since the partition was built."""
-    present = scan_articles(warehouse.articles())
-    registered = set(context.instance.get_dynamic_partitions(ARTICLE_PARTITIONS.name))
-    current, problems = {}, []
-    for key, fingerprint in present.items():
-        if key not in registered:
-            context.log.warning(
-                f"{key}: article file is not registered as a partition yet (turn on the sources sensor "
-                "or run `dxdata release`); it is not part of this build"
-            )
-            continue
+def current_shards(context: AssetExecutionContext, frames: dict[str, pd.DataFrame], warehouse: Warehouse, asset_name: str) -> list[pd.DataFrame]:
+    """The stored shards of `asset_name`, each required to hold exactly the article files of
+    its shard as they are now (a removed source is gone from the next release; a shard that
+    changed since it was built stops the build, naming the shard and what changed in it)."""
+    problems = []
+    current = []
+    for key, members in by_shard(scan_articles(warehouse.articles())).items():
         frame = frames.get(key)
-        if frame is None or frame.attrs.get("removed"):
-            problems.append(f"{key} has not been materialised")
-        elif frame.attrs.get("source_fingerprint") != fingerprint:
-            problems.append(f"{key} changed since it was materialised")
+        if frame is None:
+            if members:
+                problems.append(f"{key} has not been materialised")
+            continue
+        built = frame.attrs.get("sources")
+        if built != members:
+            why = membership_changes(built, members)
+            detail = ", ".join(f"{kind} {names(ids)}" for kind, ids in why.items() if ids)
+            problems.append(f"{key} changed since it was materialised ({detail})")
         else:
-            current[key] = frame
-    dropped = sorted(set(frames) - set(present))
-    if dropped:
-        context.log.info(f"left out partitions whose source file is gone: {dropped}")
+            current.append(frame)
     if problems:
         raise Failure(
-            description=f"{asset_name}: partitions out of date: {'; '.join(problems)}. "
+            description=f"{asset_name}: shards out of date: {'; '.join(problems)}. "
             f"Materialise {asset_name} for them (the sources sensor requests this; release_job does it for all)."
         )
     return current
+
+
+def stack(frames: list[pd.DataFrame], empty: pd.DataFrame) -> pd.DataFrame:
+    frames = [f for f in frames if not f.empty]
+    df = pd.concat(frames, ignore_index=True) if frames else empty.iloc[0:0]
+    df.attrs = {}
+    return df
+
+
+def typed_facts(df: pd.DataFrame) -> pd.DataFrame:
+    """Fact rows in the fact-table columns and dtypes (rows left valid by the quarantine)."""
+    from dxdata.tables import FACT_DTYPES, FACT_TABLE_COLUMNS
+
+    df = df[FACT_TABLE_COLUMNS].reset_index(drop=True)
+    return df.astype({c: t for c, t in FACT_DTYPES.items() if c in df.columns})
 
 
 @asset(
@@ -111,23 +126,21 @@ def facts(
     press_facts: pd.DataFrame,
     warehouse: Warehouse,
 ) -> pd.DataFrame:
-    from dxdata.tables import facts_frame
+    from dxdata.tables import FACT_TABLE_COLUMNS
     from pipelines.quarantine import split_quarantine
 
-    current = current_partitions(context, article_facts, warehouse, "article_facts")
-    article_rows = []
-    for frame in current.values():
-        found = frame[frame["kind"] == "fact"].drop(columns=["kind"])
-        article_rows.extend(found.astype(object).where(found.notna(), None).to_dict("records"))
-    articles, quarantined = split_quarantine(facts_frame(article_rows))
+    shards = current_shards(context, article_facts, warehouse, "article_facts")
+    found = stack(shards, extraction_rows_frame([]))
+    found = found[found["kind"] == "fact"].reset_index(drop=True)
+    articles, quarantined = split_quarantine(found[FACT_TABLE_COLUMNS])
     write_frame(quarantined, quarantine_path(warehouse))
-    parts = [df for df in (articles, official_facts, press_facts) if not df.empty]
+    articles = typed_facts(articles)
+    parts = [df for df in (articles, typed_facts(official_facts), typed_facts(press_facts)) if not df.empty]
     df = pd.concat(parts, ignore_index=True) if parts else articles
-    df = facts_frame(df.astype(object).where(df.notna(), None).to_dict("records"))
     context.add_output_metadata(
         {
             "dagster/row_count": MetadataValue.int(len(df)),
-            "article_sources": MetadataValue.int(len(current)),
+            "article_sources": MetadataValue.int(int(sum(len(f.attrs.get("sources", {})) for f in shards))),
             "article_facts": MetadataValue.int(len(articles)),
             "quarantined_article_facts": MetadataValue.int(len(quarantined)),
             "official_table_facts": MetadataValue.int(len(official_facts)),
@@ -146,11 +159,8 @@ def facts(
     "written to warehouse/review/candidates.parquet for an editor, never released.",
 )
 def review_candidates(context: AssetExecutionContext, article_facts: dict[str, pd.DataFrame], warehouse: Warehouse) -> MaterializeResult:
-    current = current_partitions(context, article_facts, warehouse, "article_facts")
-    frames = [frame[frame["kind"] != "fact"] for frame in current.values()]
-    frames = [f for f in frames if not f.empty]
-    df = pd.concat(frames, ignore_index=True) if frames else extraction_frame(ExtractionResult([], [], []))
-    df.attrs = {}
+    found = stack(current_shards(context, article_facts, warehouse, "article_facts"), extraction_rows_frame([]))
+    df = found[found["kind"] != "fact"].reset_index(drop=True)
     path = warehouse.review() / "candidates.parquet"
     write_frame(df, path)
     return MaterializeResult(
@@ -203,8 +213,8 @@ def sources(context: AssetExecutionContext, article_text: dict[str, pd.DataFrame
     from dxdata.official import table_source_records
     from dxdata.tables import frame_for
 
-    current = current_partitions(context, article_text, warehouse, "article_text")
-    rows = [frame.attrs["source_record"] for frame in current.values()] + list(table_source_records())
+    texts = stack(current_shards(context, article_text, warehouse, "article_text"), pd.DataFrame(columns=["source_record_json"]))
+    rows = [json.loads(record) for record in texts["source_record_json"]] + list(table_source_records())
     df = conform("sources", frame_for("sources", rows).sort_values("source_id", kind="mergesort"))
     context.add_output_metadata(table_metadata("sources", df, urls_of(df, df["source_id"])))
     return df

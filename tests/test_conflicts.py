@@ -122,3 +122,47 @@ def test_empty_input_gives_an_empty_typed_table():
 def test_facts_without_key_columns_are_refused():
     with pytest.raises(ValueError, match="lacks columns"):
         find_conflicts(pd.DataFrame({"indicator_id": ["dti.rank"]}))
+
+
+def _pairwise_reference(facts: pd.DataFrame) -> pd.DataFrame:
+    """The definition, written as loops over groups, dates and pairs: what the join must equal."""
+    from itertools import combinations
+
+    from dxdata.conflicts import CONFLICT_COLUMNS, GROUP, conflict_id
+
+    parts = []
+    usable = facts[facts["province_code"].notna()]
+    for key, group in usable.groupby(GROUP, sort=True):
+        undated = group["ref_date"].isna()
+        dates = sorted(group.loc[~undated, "ref_date"].unique())
+        sets = [(d, group[undated | (group["ref_date"] == d).fillna(False).astype(bool)]) for d in dates] or [(None, group)]
+        for ref_date, facts_set in sets:
+            rows = list(facts_set[["source_id", "value", "qualifier"]].itertuples(index=False))
+            if any(a.source_id != b.source_id and not values_agree(a.value, a.qualifier, b.value, b.qualifier) for a, b in combinations(rows, 2)):
+                parts.append(facts_set.assign(conflict_id=conflict_id(*key, ref_date)))
+    if not parts:
+        return pd.DataFrame(columns=CONFLICT_COLUMNS)
+    out = pd.concat(parts, ignore_index=True)[CONFLICT_COLUMNS]
+    return out.sort_values(["conflict_id", "source_id", "method"], kind="mergesort").reset_index(drop=True)
+
+
+def test_the_join_finds_exactly_the_pairwise_disagreements():
+    import random
+
+    rng = random.Random(12)
+    facts = []
+    for i in range(600):
+        indicator, unit = rng.choice([("dti.rank", "rank"), ("infra.agency_internet_lan_pct", "percent"), ("dti.score", "index")])
+        value = {"rank": lambda: rng.randint(1, 5), "percent": lambda: rng.choice([80, 80.4, 81, 95.25]), "index": lambda: rng.choice([0.32, 0.3215, 0.3216, 0.4])}[unit]()
+        facts.append(article_fact(
+            indicator, value, unit=unit, rank_of=63 if unit == "rank" else None,
+            province_code=rng.choice(["93", "94", "01"]), ref_year=rng.choice([2021, 2022]),
+            ref_date=rng.choice([None, None, "2022-05-05", "2022-06-01"]),
+            qualifier=rng.choice(["exact", "exact", "over", "under", "approx"]),
+            source_id=f"s{rng.randint(1, 12)}", unit_set=rng.choice([63, 63, 34]),
+        ))
+    frame = facts_frame(facts)
+    found = find_conflicts(frame)
+    expected = _pairwise_reference(frame)
+    assert len(found) > 50
+    pd.testing.assert_frame_equal(found.reset_index(drop=True), expected.astype(found.dtypes.to_dict()), check_dtype=True)

@@ -106,7 +106,7 @@ def test_release_command_publishes_once_then_reports_no_change(world, capsys):
 
 def test_second_source_extracts_only_its_partition_and_reaches_the_release(world, monkeypatch):
     from pipelines.run import run_release
-    from pipelines.sources import ARTICLE_PARTITIONS
+    from pipelines.sources import shard_of
 
     instance = DagsterInstance.ephemeral()
     first = run_release(instance, echo=lambda *_: None)
@@ -114,12 +114,11 @@ def test_second_source_extracts_only_its_partition_and_reaches_the_release(world
     assert _release_meta(first)["version"] == "1.0.0"
 
     write_article(world.articles, TEST_ID, TEST_ARTICLE)
-    instance.add_dynamic_partitions(ARTICLE_PARTITIONS.name, [TEST_ID])
     spy = ExtractionSpy(monkeypatch, world.extract)
-    second = _job().execute_in_process(instance=instance, partition_key=TEST_ID)
+    second = _job().execute_in_process(instance=instance, partition_key=shard_of(TEST_ID))
     assert second.success
     assert spy.calls == [TEST_ID]
-    assert _materialized_partitions(second, "article_facts") == [TEST_ID]
+    assert _materialized_partitions(second, "article_facts") == [shard_of(TEST_ID)]
     meta = _release_meta(second)
     assert meta["version"] == "1.1.0" and meta["bump"] == "minor"
 
@@ -144,29 +143,34 @@ def test_second_source_extracts_only_its_partition_and_reaches_the_release(world
     assert "workforce.it_staff_total" in metadata["preview"].value
     assert f"https://example.invalid/{TEST_ID}" in metadata["source_urls"].value
     # Every released article fact quotes the stored clean text of its source at its offsets.
-    stored_text = {
-        source_id: pd.read_parquet(world.warehouse / "work" / "article_text" / f"{source_id}.parquet")["clean_text"][0]
-        for source_id in (SEED_ID, TEST_ID)
-    }
+    texts = pd.concat(pd.read_parquet(p) for p in (world.warehouse / "work" / "article_text").iterdir())
+    stored_text = dict(zip(texts["source_id"], texts["clean_text"]))
+    assert set(stored_text) == {SEED_ID, TEST_ID}
     facts = pd.concat(pd.read_parquet(release / f"{t}.parquet") for t in ("infrastructure", "e_government", "workforce", "enterprises", "rankings"))
     article_facts = facts[facts["source_id"].isin(stored_text)]
     assert len(article_facts) > len(new_rows)
     for row in article_facts.itertuples():
         assert stored_text[row.source_id][row.quote_start : row.quote_end] == row.quote
-    # Per-partition outputs are files overwritten in place, one per source; candidates go to
+    # Per-partition outputs are files overwritten in place, one per shard; candidates go to
     # the review folder, never into a release.
     stored = sorted(p.name for p in (world.warehouse / "work" / "article_facts").iterdir())
-    assert stored == sorted([f"{SEED_ID}.parquet", f"{TEST_ID}.parquet"])
+    assert stored == sorted({f"{shard_of(SEED_ID)}.parquet", f"{shard_of(TEST_ID)}.parquet"})
     assert (world.warehouse / "review" / "candidates.parquet").exists()
     assert not any("candidates" in p.name for p in release.iterdir())
 
-    # A full run afterwards re-extracts nothing (sources and engine unchanged) and publishes nothing.
+    # A full run afterwards re-extracts nothing (sources and engine unchanged) and publishes
+    # nothing; `dxdata release` does not even rebuild a shard. A run over every shard (what a
+    # plain launch from the UI does) rebuilds them from the cache, still extracting nothing.
     spy.calls.clear()
     third = run_release(instance, echo=lambda *_: None)
     assert third.success
     assert spy.calls == []
-    assert _materialized_partitions(third, "article_facts") == sorted([SEED_ID, TEST_ID])
+    assert _materialized_partitions(third, "article_facts") == []
     assert _release_meta(third)["status"] == "no change"
+    fourth = _job().execute_in_process(instance=instance)
+    assert fourth.success and spy.calls == []
+    assert len(_materialized_partitions(fourth, "article_facts")) == 16
+    assert _release_meta(fourth)["status"] == "no change"
 
 
 def test_failing_check_reports_the_row_and_blocks_the_release(world, monkeypatch):
@@ -303,10 +307,12 @@ def test_definitions_declare_partitions_versions_and_the_writer_pool(extract_eng
     from pipelines.definitions import defs
     from pipelines.extraction import engine_version
 
+    from pipelines.sources import SHARD_KEYS
+
     graph = defs.resolve_asset_graph()
     for name in ("article_text", "article_facts"):
         node = graph.get(AssetKey(name))
-        assert node.partitions_def.name == "article_sources"
+        assert node.partitions_def.get_partition_keys() == SHARD_KEYS
         assert node.backfill_policy == BackfillPolicy.single_run()
     assert graph.get(AssetKey("article_facts")).code_version == engine_version() == extract_engine.ENGINE_VERSION
     assert defs.resolve_assets_def("release").op.pool == "duckdb_writer"

@@ -270,7 +270,8 @@ def test_latest_is_replaced_atomically(first, releases, monkeypatch):
     monkeypatch.setattr(rel.os, "replace", spy)
     publish_release(make_tables(with_value("workforce.it_staff_total", 626)), releases_dir=releases, created=CREATED)
     targets = [dst for _, dst in replaced]
-    assert targets[0] == "LATEST" and {"index.json", "index.html"} <= set(targets)
+    # LATEST last: it names a version only once the catalogue lists it.
+    assert targets == ["index.html", "index.json", "LATEST"]
     assert all(src.startswith(rel.TMP_PREFIX) for src, _ in replaced)
 
 

@@ -59,3 +59,24 @@ def test_null_ref_date_matches_null_and_note_change_is_a_change():
     assert row_changes("rankings", old, rankings(rows)) == []
     got = row_changes("rankings", old, rankings(rows_with_note))
     assert [(c["change"], c["province_code"], c["columns"]) for c in got] == [("changed", "01", "note")]
+
+
+def test_row_keys_are_json_arrays_built_column_by_column():
+    import json
+
+    import pandas as pd
+
+    from dxdata.release import _key_strings
+
+    df = pd.DataFrame({
+        "indicator_id": ["dti.rank", "dti.score", None],
+        "ref_year": pd.array([2022, None, 2020], dtype="Int64"),
+        "ref_date": pd.array([None, "2022-05-05", None], dtype="string"),
+        "value": [17.0, 0.3215, float("nan")],
+        "province": ["Hậu Giang", "Đà Nẵng", "Hà Nội"],
+    })
+    expected = [
+        json.dumps([None if pd.isna(v) else (v.item() if hasattr(v, "item") else v) for v in row], ensure_ascii=False)
+        for row in df.itertuples(index=False, name=None)
+    ]
+    assert list(_key_strings(df, list(df.columns))) == expected

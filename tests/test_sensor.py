@@ -6,7 +6,7 @@ import json
 import os
 
 import pandas as pd
-from dagster import AddDynamicPartitionsRequest, DagsterInstance, DeleteDynamicPartitionsRequest, build_schedule_context, build_sensor_context, instance_for_test
+from dagster import DagsterInstance, build_schedule_context, build_sensor_context, instance_for_test
 
 from test_pipeline_support import (  # noqa: F401  (fixtures)
     SEED_ID,
@@ -23,82 +23,67 @@ RANGE_END = "dagster/asset_partition_range_end"
 
 
 def tick(instance, cursor):
-    """Evaluate the sensor once and apply its partition requests, as the daemon would."""
+    """Evaluate the sensor once, as the daemon would."""
     from pipelines.resources import Warehouse
     from pipelines.sensors import article_sources_sensor
 
     context = build_sensor_context(instance=instance, cursor=cursor, resources={"warehouse": Warehouse()})
-    data = article_sources_sensor.evaluate_tick(context)
-    for request in data.dynamic_partitions_requests or []:
-        if isinstance(request, AddDynamicPartitionsRequest):
-            instance.add_dynamic_partitions(request.partitions_def_name, list(request.partition_keys))
-        elif isinstance(request, DeleteDynamicPartitionsRequest):
-            for key in request.partition_keys:
-                instance.delete_dynamic_partition(request.partitions_def_name, key)
-    return data
-
-
-def added(data):
-    return [k for r in data.dynamic_partitions_requests or [] if isinstance(r, AddDynamicPartitionsRequest) for k in r.partition_keys]
-
-
-def deleted(data):
-    return [k for r in data.dynamic_partitions_requests or [] if isinstance(r, DeleteDynamicPartitionsRequest) for k in r.partition_keys]
+    return article_sources_sensor.evaluate_tick(context)
 
 
 def ranges(data):
     return [(r.tags.get(RANGE_START), r.tags.get(RANGE_END)) for r in data.run_requests]
 
 
-def fingerprint_of(path):
+def shard_digest_of(*source_ids, world):
     from dxdata.ingest import source_fingerprint
+    from pipelines.sources import shard_digest
 
-    return source_fingerprint(path)
+    return shard_digest({s: source_fingerprint(world.articles / f"{s}.txt") for s in source_ids})
 
 
 def test_new_changed_unchanged_and_removed_files(world):
+    from pipelines.sources import shard_of
+
     instance = DagsterInstance.ephemeral()
+    seed, test = shard_of(SEED_ID), shard_of(TEST_ID)
+    assert seed != test  # the test below follows two shards
 
     first = tick(instance, None)
-    assert added(first) == [SEED_ID]
-    assert ranges(first) == [(SEED_ID, SEED_ID)]
-    assert json.loads(first.cursor) == {SEED_ID: fingerprint_of(world.articles / f"{SEED_ID}.txt")}
+    assert ranges(first) == [(seed, seed)]
+    assert json.loads(first.cursor)[seed] == shard_digest_of(SEED_ID, world=world)
+    assert [e.partition for e in first.asset_events] == [seed]  # the shard's data version is observed
 
     # Unchanged content, even with a new modification time: nothing to do.
     os.utime(world.articles / f"{SEED_ID}.txt")
     unchanged = tick(instance, first.cursor)
-    assert unchanged.run_requests == [] and added(unchanged) == [] and deleted(unchanged) == []
+    assert unchanged.run_requests == []
     assert unchanged.skip_message and "none new" in unchanged.skip_message
 
-    # A new file becomes a partition and a run over that partition only.
+    # A new file makes its shard stale: a run over that shard only, whose observation names it.
     write_article(world.articles, TEST_ID, TEST_ARTICLE)
     new = tick(instance, unchanged.cursor)
-    assert added(new) == [TEST_ID]
-    assert ranges(new) == [(TEST_ID, TEST_ID)]
-    assert instance.get_dynamic_partitions("article_sources") == [SEED_ID, TEST_ID]
-    assert [e.partition for e in new.asset_events] == [TEST_ID]  # its fingerprint is observed
+    assert ranges(new) == [(test, test)]
+    [observation] = new.asset_events
+    assert observation.partition == test and TEST_ID in observation.metadata["new_sources"].value
 
-    # Changed content: a run for that partition, no new partition.
+    # Changed content: a run for that shard again, under another run key.
     write_article(world.articles, TEST_ID, TEST_ARTICLE.replace("412", "413"))
     changed = tick(instance, new.cursor)
-    assert added(changed) == []
-    assert ranges(changed) == [(TEST_ID, TEST_ID)]
+    assert ranges(changed) == [(test, test)]
     assert changed.run_requests[0].run_key != new.run_requests[0].run_key
 
-    # A removed file loses its partition; the release is rebuilt without it (no partition to extract).
+    # A removed file: its shard is rebuilt without it.
     (world.articles / f"{TEST_ID}.txt").unlink()
     (world.articles / f"{TEST_ID}.json").unlink()
     removed = tick(instance, changed.cursor)
-    assert deleted(removed) == [TEST_ID]
-    [request] = removed.run_requests
-    assert RANGE_START not in request.tags
-    assert "release" in {k.to_user_string() for k in request.asset_selection}
-    assert instance.get_dynamic_partitions("article_sources") == [SEED_ID]
+    assert ranges(removed) == [(test, test)]
 
 
 def test_sensor_runs_add_a_new_source_to_the_release_then_drop_it_when_removed(world):
     from pipelines.definitions import defs
     from pipelines.run import run_release
+    from pipelines.sources import shard_of
 
     instance = DagsterInstance.ephemeral()
     assert run_release(instance, echo=lambda *_: None).success
@@ -110,11 +95,13 @@ def test_sensor_runs_add_a_new_source_to_the_release_then_drop_it_when_removed(w
     [request] = data.run_requests
     result = defs.resolve_job_def(request.job_name or "release_job").execute_in_process(instance=instance, tags=request.tags)
     assert result.success
-    assert sorted(m.partition for m in result.asset_materializations_for_node("article_facts")) == [TEST_ID]
+    [materialization] = result.asset_materializations_for_node("article_facts")
+    assert materialization.partition == shard_of(TEST_ID)
+    assert materialization.metadata["extracted_sources"].value == TEST_ID
     workforce = pd.read_parquet(world.releases / "1.1.0" / "workforce.parquet")
     assert TEST_IT_STAFF in set(workforce.loc[workforce["source_id"] == TEST_ID, "value"])
 
-    # The file is removed: its partition goes, and the run rebuilds the release without it.
+    # The file is removed: its shard is rebuilt without it (nothing to extract), and so is the release.
     (world.articles / f"{TEST_ID}.txt").unlink()
     (world.articles / f"{TEST_ID}.json").unlink()
     data = tick(instance, data.cursor)
@@ -122,7 +109,8 @@ def test_sensor_runs_add_a_new_source_to_the_release_then_drop_it_when_removed(w
     job = defs.resolve_job_def(request.job_name or "release_job")
     result = job.execute_in_process(instance=instance, tags=request.tags, asset_selection=request.asset_selection)
     assert result.success
-    assert not result.asset_materializations_for_node("article_facts")  # nothing to extract
+    [materialization] = result.asset_materializations_for_node("article_facts")
+    assert materialization.metadata["extracted"].value == 0
     latest = world.releases / "1.2.0"
     assert TEST_ID not in set(pd.read_parquet(latest / "workforce.parquet")["source_id"])
     assert TEST_ID not in set(pd.read_parquet(latest / "sources.parquet")["source_id"])
@@ -138,10 +126,9 @@ def test_weekly_schedule_covers_every_registered_source_in_viet_nam_time(world):
     assert weekly_release_schedule.cron_schedule == "0 6 * * 1"
     assert weekly_release_schedule.default_status == DefaultScheduleStatus.STOPPED
 
+    from pipelines.sources import SHARD_KEYS
+
     with instance_for_test() as instance:
         [request] = weekly_release_schedule.evaluate_tick(build_schedule_context(instance=instance)).run_requests
-        assert "release" in {k.to_user_string() for k in request.asset_selection}  # no article yet
-
-        instance.add_dynamic_partitions("article_sources", [SEED_ID, TEST_ID])
-        [request] = weekly_release_schedule.evaluate_tick(build_schedule_context(instance=instance)).run_requests
-        assert (request.tags[RANGE_START], request.tags[RANGE_END]) == (SEED_ID, TEST_ID)
+        # Every shard; unchanged sources come from the extraction cache.
+        assert (request.tags[RANGE_START], request.tags[RANGE_END]) == (SHARD_KEYS[0], SHARD_KEYS[-1])

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from test_pipeline_support import REPO, SEED_ID, extract_engine, world  # noqa: F401  (fixtures)
+from test_pipeline_support import REPO, TEST_ARTICLE, TEST_ID, extract_engine, world, write_article  # noqa: F401  (fixtures)
 
 START_TIMEOUT = 120
 RUN_TIMEOUT = 240
@@ -52,17 +52,6 @@ query Workspace {
 }
 """
 
-ADD_PARTITION = """
-mutation Add($selector: RepositorySelector!, $name: String!, $key: String!) {
-  addDynamicPartition(repositorySelector: $selector, partitionsDefName: $name, partitionKey: $key) {
-    __typename
-    ... on AddDynamicPartitionSuccess { partitionKey }
-    ... on PythonError { message }
-    ... on UnauthorizedError { message }
-  }
-}
-"""
-
 LAUNCH = """
 mutation Launch($params: ExecutionParams!) {
   launchRun(executionParams: $params) {
@@ -90,6 +79,15 @@ query Schedule($selector: ScheduleSelector!) {
   scheduleOrError(scheduleSelector: $selector) {
     __typename
     ... on Schedule { scheduleState { status } }
+  }
+}
+"""
+
+RUN_LOGS = """
+query Logs($id: ID!) {
+  logsForRun(runId: $id) {
+    __typename
+    ... on EventConnection { events { __typename ... on MessageEvent { message stepKey } } }
   }
 }
 """
@@ -188,22 +186,28 @@ def test_ui_lists_the_code_location_and_runs_the_release_job(server, world):
     assert started["__typename"] == "ScheduleStateResult", started
     status = server.graphql(SCHEDULE_STATUS, {"selector": schedule_selector})["scheduleOrError"]["scheduleState"]["status"]
     assert status == "RUNNING"
-    added = server.graphql(ADD_PARTITION, {"selector": selector, "name": "article_sources", "key": SEED_ID})
-    assert added["addDynamicPartition"]["__typename"] == "AddDynamicPartitionSuccess", added
+    # A plain launch of the job, naming no partition (the launchpad's default, issue 11): every
+    # registered source is built and released.
+    params = {"selector": {**selector, "jobName": "release_job"}}
+    run_id = launch(server, params)
+    assert (world.releases / "LATEST").read_text().strip() == "1.0.0"
 
-    params = {
-        "selector": {**selector, "jobName": "release_job"},
-        "executionMetadata": {
-            "tags": [
-                {"key": "dagster/asset_partition_range_start", "value": SEED_ID},
-                {"key": "dagster/asset_partition_range_end", "value": SEED_ID},
-            ]
-        },
-    }
+    # A new article, and the same plain launch: the new source reaches the release, the others
+    # are not extracted again (they come from the extraction cache).
+    write_article(world.articles, TEST_ID, TEST_ARTICLE)
+    run_id = launch(server, params)
+    assert (world.releases / "LATEST").read_text().strip() == "1.1.0"
+    messages = [e.get("message") or "" for e in server.graphql(RUN_LOGS, {"id": run_id})["logsForRun"]["events"]]
+    [extracted] = [m for m in messages if m.startswith("extracted ")]
+    assert extracted.startswith(f"extracted 1 source(s) ['{TEST_ID}']"), extracted
+    assert "reused 1 unchanged" in extracted
+
+
+def launch(server, params) -> str:
+    """Launch a run as the UI does and wait for it to succeed; returns its id."""
     launched = server.graphql(LAUNCH, {"params": params})["launchRun"]
     assert launched["__typename"] == "LaunchRunSuccess", launched
     run_id = launched["run"]["runId"]
-
     deadline = time.monotonic() + RUN_TIMEOUT
     status = None
     while time.monotonic() < deadline:
@@ -212,4 +216,4 @@ def test_ui_lists_the_code_location_and_runs_the_release_job(server, world):
             break
         time.sleep(2)
     assert status == "SUCCESS", f"run {run_id} ended {status}:\n{server.log_tail()}"
-    assert (world.releases / "LATEST").read_text().strip() == "1.0.0"
+    return run_id
