@@ -128,7 +128,7 @@ def _pairwise_reference(facts: pd.DataFrame) -> pd.DataFrame:
     """The definition, written as loops over groups, dates and pairs: what the join must equal."""
     from itertools import combinations
 
-    from dxdata.conflicts import CONFLICT_COLUMNS, GROUP, conflict_id
+    from dxdata.conflicts import CONFLICT_COLUMNS, GROUP, conflict_id, mark_held_out
 
     parts = []
     usable = facts[facts["province_code"].notna()]
@@ -142,7 +142,8 @@ def _pairwise_reference(facts: pd.DataFrame) -> pd.DataFrame:
                 parts.append(facts_set.assign(conflict_id=conflict_id(*key, ref_date)))
     if not parts:
         return pd.DataFrame(columns=CONFLICT_COLUMNS)
-    out = pd.concat(parts, ignore_index=True)[CONFLICT_COLUMNS]
+    # Which rows are held out is decided on the finished conflicts, the same way for both.
+    out = mark_held_out(pd.concat(parts, ignore_index=True))[CONFLICT_COLUMNS]
     return out.sort_values(["conflict_id", "source_id", "method"], kind="mergesort").reset_index(drop=True)
 
 
