@@ -6,13 +6,10 @@ from __future__ import annotations
 import json
 import shutil
 
-import pytest
 from click.testing import CliRunner
 
 from dxdata import paths
 from dxdata.cli import main
-
-validate = pytest.importorskip("dxdata.validate", reason="dxdata.validate (the input checks) is not merged yet")
 
 
 def test_bad_sidecar_is_reported_before_dagster_starts(tmp_path, monkeypatch):
