@@ -415,7 +415,10 @@ def _watch_pool(instance, invocation: str, timeout: float, stop: threading.Event
 def cli_ui(argv: list[str]) -> int:
     """`python -m pipelines.run ui [dagster dev options]`: the UI on this instance."""
     ensure_dagster_home()
-    args = [sys.executable, "-m", "dagster", "dev", "-w", str(paths.REPO_ROOT / "workspace.yaml"), *argv]
+    # An installed package has no workspace.yaml beside it: name the code location's module.
+    workspace = paths.REPO_ROOT / "workspace.yaml"
+    target = ["-w", str(workspace)] if workspace.is_file() else ["-m", "pipelines.definitions"]
+    args = [sys.executable, "-m", "dagster", "dev", *target, *argv]
     os.execv(sys.executable, args)
     return 0  # not reached
 
