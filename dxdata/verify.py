@@ -35,7 +35,7 @@ from dxdata.site import INDEX_JSON
 
 # DuckDB column types as the Frictionless types the descriptor declares.
 _DUCKDB_TYPES = {"VARCHAR": "string", "BIGINT": "integer", "DOUBLE": "number", "BOOLEAN": "boolean", "DATE": "date",
-                 "TIMESTAMP": "datetime"}
+                 "TIMESTAMP": "datetime", "TIMESTAMP WITH TIME ZONE": "datetime"}
 
 
 def _column_comment(field: dict) -> str:

@@ -77,3 +77,10 @@ def test_frictionless_finds_bad_data(release_dir, tmp_path):
     report = validate(str(copy / "datapackage.json"))
     assert not report.valid
     assert any(e.type == "constraint-error" for t in report.tasks if t.name == "provinces" for e in t.errors)
+
+
+def test_release_with_timestamped_sources_verifies(release_dir):
+    # published_at is TIMESTAMP WITH TIME ZONE in dx.duckdb and "datetime" in the descriptor.
+    from dxdata.verify import verify_release
+
+    assert verify_release(release_dir) == []
