@@ -2705,13 +2705,11 @@ def article_from_file(path: Path, published: date | None = None) -> Article:
     if str(path) == "-":
         path = Path("stdin")
         raw = sys.stdin.buffer.read()
-        if not raw.strip():
-            raise SourceFileError("stdin: no text on standard input")
-        return article_from_text(_decoded(raw, path), source_id="stdin", published=published)
-    try:
-        raw = Path(path).read_bytes()
-    except OSError as exc:
-        raise SourceFileError(f"{path}: cannot read the file ({exc.strerror or exc})") from exc
+    else:
+        try:
+            raw = Path(path).read_bytes()
+        except OSError as exc:
+            raise SourceFileError(f"{path}: cannot read the file ({exc.strerror or exc})") from exc
     from dxdata.ingest import text_problems
 
     problems = text_problems(Path(path), raw)
