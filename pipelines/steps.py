@@ -20,7 +20,7 @@ STEP_WORDS = {
     "fact_tables": "split the facts into the five tables",
     "schema_checks": "check tables against their schemas",
     "conflicts_sources_agree": "check that sources agree",
-    "facts_article_rows_valid": "check the extracted rows (rows breaking a rule are set aside)",
+    "facts_article_rows_valid": "check the extracted rows, setting aside any that break a rule",
     "release": "publish the release",
 }
 
