@@ -18,7 +18,7 @@ import warnings
 from pathlib import Path
 
 from dxdata import durable, paths
-from pipelines.steps import step_words
+from pipelines.steps import check_words, step_words
 
 MARKER = "# written by pipelines/run.py"
 DAGSTER_YAML = f"""{MARKER}: the Dagster instance of dxdata (runs, schedules, sensor cursors).
@@ -100,8 +100,9 @@ class ProgressHandler(logging.Handler):
             evaluation = event.event_specific_data
             self.checked.setdefault(step, []).append(evaluation.asset_key.to_user_string())
             if not evaluation.passed:
-                name = f"{evaluation.asset_key.to_user_string()}.{evaluation.check_name}"
-                self.stream.write(f"  check {name}: {'failed' if evaluation.severity.value == 'ERROR' else 'warning'}\n")
+                words = check_words(evaluation.asset_key.to_user_string(), evaluation.check_name,
+                                    evaluation.severity.value == "ERROR")
+                self.stream.write(f"  check {words}\n")
         elif kind == "ENGINE_EVENT" and "pool" in (event.message or "").lower():
             self.stream.write(f"  wait  {step}: {event.message}\n")
         self.stream.flush()

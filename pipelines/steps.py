@@ -25,6 +25,19 @@ STEP_WORDS = {
 }
 
 
+# A check that did not pass -> what that means, for the progress line naming it.
+CHECK_WORDS = {
+    "pandera_schema": "does not match its schema; nothing is published (the check's page lists the rows)",
+    "sources_agree": "sources disagree on some values: see table conflicts; a value contradicting an official table is left out of the views",
+    "article_rows_valid": "some extracted rows break a rule and were set aside (review/quarantined.parquet)",
+}
+
+
+def check_words(table: str, check: str, failed: bool) -> str:
+    """'conflicts: sources disagree on some values: ... (warning)' for a check that did not pass."""
+    return f"{table}: {CHECK_WORDS.get(check, check)} ({'failed' if failed else 'warning'})"
+
+
 def step_words(step_key: str | None, checked: list[str] | tuple[str, ...] = ()) -> str:
     """'check tables against their schemas (sources, indicators)' for 'schema_checks_2' with
     the tables it checked; an unknown step keeps its key."""
