@@ -35,7 +35,8 @@ from dxdata.site import INDEX_JSON
 
 # DuckDB column types as the Frictionless types the descriptor declares.
 _DUCKDB_TYPES = {"VARCHAR": "string", "BIGINT": "integer", "DOUBLE": "number", "BOOLEAN": "boolean", "DATE": "date",
-                 "TIMESTAMP": "datetime", "TIMESTAMP WITH TIME ZONE": "datetime"}
+                 "TIMESTAMP": "datetime", "TIMESTAMP WITH TIME ZONE": "datetime", "TIMESTAMP_NS": "datetime",
+                 "TIMESTAMP_MS": "datetime", "TIMESTAMP_S": "datetime"}
 
 
 def _column_comment(field: dict) -> str:
