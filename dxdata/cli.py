@@ -63,15 +63,29 @@ def _report_captures(results) -> int:
 @click.option("--province", "provinces", multiple=True, help="Province the page is about (repeatable); recorded in the sidecar.")
 @click.option("--refresh", is_flag=True, help="Fetch pages captured before again; a changed page becomes a new source, the old one is kept.")
 @click.option("--timeout", default=20.0, show_default=True, help="Seconds to wait for a server.")
-def add(targets: tuple[str, ...], published: str | None, provinces: tuple[str, ...], refresh: bool, timeout: float) -> None:
+@click.option("--feed", is_flag=True, help="The URLs are RSS/Atom feeds: add them to sources/watch.csv and capture the articles they list.")
+def add(targets: tuple[str, ...], published: str | None, provinces: tuple[str, ...], refresh: bool, timeout: float, feed: bool) -> None:
     """Capture web pages (URLs) or saved pages (FILE.html) as article sources.
 
     Writes sources/articles/<id>.txt and .json, keeps the raw page under the warehouse's
-    snapshots/, and prints the title, date, length and how many facts the engine sees."""
+    snapshots/, and prints the title, date, length and how many facts the engine sees.
+    With --feed, each URL is a feed kept on the watch list (`dxdata watch` and the daily
+    capture schedule read it again later)."""
     from datetime import date
 
     from dxdata import paths
-    from dxdata.capture import CaptureSettings, add as add_pages
+    from dxdata.capture import CaptureError, CaptureSettings, add as add_pages, add_to_watch_list, capture_watch_list
+
+    if feed:
+        for url in targets:
+            try:
+                listed = add_to_watch_list(paths.watch_list_path(), url, kind="feed", province=provinces[0] if provinces else "")
+            except CaptureError as exc:
+                raise click.BadParameter(str(exc), param_hint="URL") from None
+            click.echo(f"{url}: {'added to' if listed else 'already on'} the watch list {paths.watch_list_path()}")
+        results = capture_watch_list(paths.watch_list_path(), articles=paths.articles_dir(), snapshots=paths.snapshots_dir(),
+                                     settings=CaptureSettings(timeout=timeout))
+        sys.exit(_report_captures(results))
 
     day = None
     if published:

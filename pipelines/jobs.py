@@ -5,8 +5,9 @@ costs about two seconds each, which is most of the run."""
 
 from __future__ import annotations
 
-from dagster import AssetKey, AssetSelection, define_asset_job, in_process_executor
+from dagster import AssetKey, AssetSelection, define_asset_job
 
+from pipelines.executors import release_executor
 from pipelines.sources import ALL_SHARDS_TAGS
 
 RELEASE_JOB = "release_job"
@@ -37,7 +38,8 @@ release_job = define_asset_job(
     name=RELEASE_JOB,
     # Capturing the web is its own job (pipelines/capture.py): a release never waits on a portal.
     selection=AssetSelection.all() - AssetSelection.groups("capture"),
-    executor_def=in_process_executor,
+    # In process unless DXDATA_EXECUTOR says otherwise (pipelines/executors.py).
+    executor_def=release_executor(),
     # A launch that names no partition (the UI's launchpad, "Materialize all") covers every
     # shard; unchanged sources then come from the extraction cache. A run request or a launch
     # naming a partition or range overrides these tags.

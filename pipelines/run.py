@@ -283,6 +283,7 @@ def run_release(instance=None, *, echo=print, workers: int | None = None, extra_
 
     from pipelines.cache import WORKERS_ENV
     from pipelines.definitions import defs
+    from pipelines.executors import executor_name, reconstructable_release_job
     from pipelines.jobs import RELEASE_JOB
     from pipelines.sources import shard_observation
 
@@ -297,15 +298,20 @@ def run_release(instance=None, *, echo=print, workers: int | None = None, extra_
     freed = free_stale_pool_slots(instance)
     if freed:
         echo(f"freed the DuckDB writer slot held by runs that ended without releasing it: {freed}")
+    start = _process_start(os.getpid())
+    tags = {**tags, **(extra_tags or {}), "dxdata/trigger": "cli", PID_TAG: str(os.getpid()), HOST_TAG: socket.gethostname(),
+            **({PID_START_TAG: start} if start else {})}
+    run_config = {"loggers": {"progress": {}}}
+    if executor_name() != "in_process":
+        # Steps run in other processes (or on a cluster), which rebuild the job from its module.
+        from dagster import execute_job
+
+        return execute_job(
+            reconstructable_release_job(), instance=instance, tags=tags, asset_selection=selection,
+            run_config=run_config, raise_on_error=False,
+        )
     job = defs.resolve_job_def(RELEASE_JOB)
-    return job.execute_in_process(
-        instance=instance,
-        tags={**tags, **(extra_tags or {}), "dxdata/trigger": "cli", PID_TAG: str(os.getpid()), HOST_TAG: socket.gethostname(),
-              **({PID_START_TAG: start} if (start := _process_start(os.getpid())) else {})},
-        asset_selection=selection,
-        raise_on_error=False,
-        run_config={"loggers": {"progress": {}}},
-    )
+    return job.execute_in_process(instance=instance, tags=tags, asset_selection=selection, raise_on_error=False, run_config=run_config)
 
 
 def release_summary(result) -> tuple[bool, str]:

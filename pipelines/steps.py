@@ -23,6 +23,11 @@ STEP_WORDS = {
     "facts_article_rows_valid": "check the extracted rows, setting aside any that break a rule",
     "release": "publish the release",
 }
+# One blocking schema check step per published table (pipelines/checks.py); the progress line
+# names the table in brackets.
+STEP_WORDS.update({f"{table}_pandera_schema": "check the table against its schema" for table in (
+    "infrastructure", "e_government", "workforce", "enterprises", "rankings", "sources", "indicators",
+    "provinces", "provinces_2025", "dti_editions", "conflicts")})
 
 
 # A check that did not pass -> what that means, for the progress line naming it.

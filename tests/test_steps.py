@@ -13,6 +13,7 @@ from pipelines.steps import STEP_WORDS, step_words
 def test_split_check_steps_say_what_they_checked():
     assert step_words("schema_checks_3", ["sources", "indicators"]) == "check tables against their schemas (indicators, sources)"
     assert step_words("article_facts") == "extract facts from the articles"
+    assert step_words("workforce_pandera_schema", ["workforce"]) == "check the table against its schema (workforce)"
     assert step_words("some_new_step_2") == "some_new_step_2"
 
 
