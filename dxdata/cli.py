@@ -175,10 +175,8 @@ def release(sources: Path | None, warehouse: Path | None, workers: int | None) -
 def _source_problems() -> str | None:
     """Every problem of the sources folder, as text, from the input checks (dxdata.validate);
     None when there is none."""
-    try:
-        from dxdata.validate import report, validate_sources
-    except ImportError:  # HOOK: dxdata.validate (worker `input`) is not merged yet; Dagster's run reports problems
-        return None
+    from dxdata.validate import report, validate_sources
+
     problems = validate_sources()
     return report(problems) if problems else None
 

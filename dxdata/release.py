@@ -76,7 +76,7 @@ PARQUET_OPTIONS = {
     "version": "2.6",
 }
 DUCKDB_STORAGE_VERSION = "v1.0.0"
-NULL_AS_PANDAS_PRINTS = ["", "nan", "NaT"]
+NULL_AS_PANDAS_PRINTS = ["", "nan"]
 # Packaged with the schemas package (pyproject package-data), so installed copies find them too.
 VIEWS_DIR = paths.views_dir()
 
@@ -502,9 +502,9 @@ def table_schema(name: str, table: pa.Table) -> dict:
         constraints = _constraints(model, f.name) if model is not None else ({} if f.nullable else {"required": True})
         if constraints:
             entry["constraints"] = constraints
-        if f.nullable and entry["type"] in ("integer", "number", "datetime"):
+        if f.nullable and entry["type"] in ("integer", "number"):
             # Readers that go through pandas (frictionless's own Parquet reader among them) turn
-            # a null of a numeric or time column into NaN or NaT, which they then print as such.
+            # a null of a numeric column into the float NaN, which they then print as "nan".
             entry["missingValues"] = NULL_AS_PANDAS_PRINTS
         fields.append(entry)
     schema: dict = {"$schema": TABLESCHEMA_PROFILE, "fields": fields}

@@ -18,7 +18,7 @@ import warnings
 from pathlib import Path
 
 from dxdata import durable, paths
-from pipelines.steps import step_words
+from pipelines.steps import check_words, step_words
 
 MARKER = "# written by pipelines/run.py"
 DAGSTER_YAML = f"""{MARKER}: the Dagster instance of dxdata (runs, schedules, sensor cursors).
@@ -116,8 +116,9 @@ class ProgressHandler(logging.Handler):
             evaluation = event.event_specific_data
             self.checked.setdefault(step, []).append(evaluation.asset_key.to_user_string())
             if not evaluation.passed:
-                name = f"{evaluation.asset_key.to_user_string()}.{evaluation.check_name}"
-                self.stream.write(f"  check {name}: {'failed' if evaluation.severity.value == 'ERROR' else 'warning'}\n")
+                words = check_words(evaluation.asset_key.to_user_string(), evaluation.check_name,
+                                    evaluation.severity.value == "ERROR")
+                self.stream.write(f"  check {words}\n")
         elif kind == "ENGINE_EVENT" and "pool" in (event.message or "").lower():
             self.stream.write(f"  wait  {step}: {event.message}\n")
         self.stream.flush()
@@ -468,7 +469,10 @@ def _watch_pool(instance, invocation: str, timeout: float, stop: threading.Event
 def cli_ui(argv: list[str]) -> int:
     """`python -m pipelines.run ui [dagster dev options]`: the UI on this instance."""
     ensure_dagster_home()
-    args = [sys.executable, "-m", "dagster", "dev", "-w", str(paths.REPO_ROOT / "workspace.yaml"), *argv]
+    # An installed package has no workspace.yaml beside it: name the code location's module.
+    workspace = paths.REPO_ROOT / "workspace.yaml"
+    target = ["-w", str(workspace)] if workspace.is_file() else ["-m", "pipelines.definitions"]
+    args = [sys.executable, "-m", "dagster", "dev", *target, *argv]
     os.execv(sys.executable, args)
     return 0  # not reached
 

@@ -44,3 +44,15 @@ def test_progress_line_of_a_split_check_step_names_its_tables(capsys):
         handler.emit(record)
     line = out.getvalue()
     assert "check tables against their schemas (sources)" in line and "schema_checks_3" not in line
+
+
+def test_failed_check_line_says_what_it_means():
+    import io
+
+    out = io.StringIO()
+    handler = ProgressHandler(out)
+    evaluation = SimpleNamespace(asset_key=SimpleNamespace(to_user_string=lambda: "conflicts"), passed=False,
+                                 check_name="sources_agree", severity=SimpleNamespace(value="WARN"))
+    handler.emit(_record("ASSET_CHECK_EVALUATION", "conflicts_sources_agree", evaluation))
+    line = out.getvalue()
+    assert "check conflicts: sources disagree on some values: see table conflicts" in line and line.rstrip().endswith("(warning)")
