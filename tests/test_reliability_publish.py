@@ -19,9 +19,7 @@ from test_publish_s3 import _keys, s3, s3_endpoint  # noqa: F401  (fixtures)
 @pytest.fixture(scope="module")
 def template(tmp_path_factory):
     releases = tmp_path_factory.mktemp("publish") / "warehouse" / "releases"
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)
-        publish_release(make_tables(), releases_dir=releases)
+    publish_release(make_tables(), releases_dir=releases)
     return releases
 
 
