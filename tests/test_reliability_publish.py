@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import warnings
 
 import moto.server  # noqa: F401  (a test dependency: fail, never skip, when it is missing)
 import pytest
