@@ -66,3 +66,8 @@ def test_schema_changes_see_nullability_and_name_the_added_column_type():
         {"table": "t", "change": "column_added", "columns": "b", "detail": "string"},
         {"table": "t", "change": "column_retyped", "columns": "a", "detail": "int64 -> int64 not null"},
     ]
+
+
+def test_an_unknown_bump_is_named():
+    with pytest.raises(ValueError, match="unknown bump 'huge'"):
+        rel.bump_version("1.2.3", "huge")
