@@ -21,7 +21,7 @@ ENGINE_ATTEMPT := .build/engine.attempted
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[test,compile]"
+	$(PY) -m pip install --quiet -e ".[test,compile,deploy]"
 	touch $(STAMP)
 
 $(ENGINE_ATTEMPT): $(ENGINE_SOURCES) $(STAMP)

@@ -498,6 +498,24 @@ def feed_entries(fetched: Fetched) -> list[str]:
     return [entry.link for entry in parsed.entries if entry.get("link", "").startswith(("http://", "https://"))]
 
 
+def add_to_watch_list(watch: Path, url: str, *, kind: str = "feed", province: str = "", note: str = "") -> bool:
+    """Append a page or feed to the watch list (created with its header if missing). False when
+    the address is listed already."""
+    check_url(url)
+    watch = Path(watch)
+    rows = read_watch_list(watch)
+    if any(normal_url(row["url"]) == normal_url(url) for row in rows):
+        return False
+    new_file = not watch.exists()
+    watch.parent.mkdir(parents=True, exist_ok=True)
+    with watch.open("a", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        if new_file:
+            writer.writerow(WATCH_COLUMNS)
+        writer.writerow([url, kind, province, note])
+    return True
+
+
 def capture_watch_list(
     watch: Path, *, articles: Path, snapshots: Path, settings: CaptureSettings = CaptureSettings(), client=None
 ) -> list[Captured | CaptureError]:

@@ -43,7 +43,7 @@ from dxdata.text import fold, fold_pattern, normalise, split_sentences, unify_an
 
 # Bump when the rules in this module change; the hash of the catalogue and its companion files
 # (nicknames, indicator groups) is appended, so editing any of them changes the version.
-RULES_REVISION = "7"
+RULES_REVISION = "8"
 DEFAULT_THRESHOLD = 0.6
 
 
@@ -601,6 +601,9 @@ class _SentenceInfo:
 
 
 _TOWARD_BEFORE = _fc(r"(?:đến|vào|trước|tới)\s+(?:cuối\s+|hết\s+)?$")
+# "Tính đến hết năm 2018": the figure reached by then, never a target's year, even when the
+# page has no publication date to compare the year with.
+_RECKONED_BEFORE = _fc(r"tính\s+$")
 _PLAN_AFTER = _fc(r"\s*,?\s*(?:tỉnh|thành phố|địa phương)?\s*(?:sẽ|phấn đấu|dự kiến)")
 
 
@@ -630,7 +633,8 @@ _CONTEXT_LITERALS: dict[str, frozenset[str]] = {
         ("singular", _words_of(_SINGULAR_UNIT)),
         ("institution", _words_of(_INSTITUTION)),
         # Checked with _has_any (declared below, with the checks they serve).
-        ("sentence_words", frozenset({"tháng", "quý", "nửa", "này", "đó", "trên", "tương ứng", "nhưng", "trong khi", "song", "tuy nhiên", "còn"})),
+        # Folded like the text: folding writes "quý" as "qúy".
+        ("sentence_words", frozenset(fold_pattern(w) for w in ("tháng", "quý", "nửa", "này", "đó", "trên", "tương ứng", "nhưng", "trong khi", "song", "tuy nhiên", "còn"))),
         # _ADMIN_UNIT matches the case-kept text; these are its unit words as folded text has them.
         ("admin", frozenset({"huyện", "quận", "thị xã", "thị trấn", "phường", "xã", "tp", "thành phố", "đặc khu"})),
     )
@@ -653,9 +657,10 @@ def _marks(ctx: "_Ctx", s: _Sentence, name: str, regex: re.Pattern, text: str | 
 
 # Words whose absence lets a sentence skip whole checks. They are found with every other word in
 # the article's one Aho-Corasick pass (see _CONTEXT_LITERALS), so a check is a set lookup.
-_PERIOD_WORDS = frozenset({"tháng", "quý", "nửa"})
-_REFERS_BACK_WORDS = frozenset({"này", "đó", "trên", "tương ứng"})
-_CONTRAST_WORDS = frozenset({"nhưng", "trong khi", "song", "tuy nhiên", "còn"})
+_QUY = fold_pattern("quý")  # folded text writes "qúy"
+_PERIOD_WORDS = frozenset({"tháng", _QUY, "nửa"})
+_REFERS_BACK_WORDS = frozenset(fold_pattern(w) for w in ("này", "đó", "trên", "tương ứng"))
+_CONTRAST_WORDS = frozenset(fold_pattern(w) for w in ("nhưng", "trong khi", "song", "tuy nhiên", "còn"))
 
 
 def _has_any(ctx: "_Ctx", s: "_Sentence", words: frozenset[str]) -> bool:
@@ -693,7 +698,9 @@ def _info(ctx: "_Ctx", s: _Sentence) -> _SentenceInfo:
         # Years that can mark a target: "đến năm 2025" (toward) or "năm 2024 tỉnh sẽ ...".
         toward_target = _TOWARD_BEFORE.search(f, max(a, ms - 16), ms)
         if toward_target:
-            future_years.append((toward_target.start(), me, year, True))
+            reckoned = _RECKONED_BEFORE.search(f, max(a, toward_target.start() - 8), toward_target.start()) is not None
+            if not (reckoned and (ctx.published is None or year <= ctx.published.year)):
+                future_years.append((toward_target.start(), me, year, True))
         elif _PLAN_AFTER.match(f, me, b):
             future_years.append((ms, me, year, False))
     target_ends = [m.end() for m in _marks(ctx, s, "target", TARGET_MARKERS)]
@@ -1357,6 +1364,7 @@ _NEXT_ITEM = re.compile(r"[,;]|(?<!\w)(?:và|còn|trong khi|nhưng|rồi)(?!\w)"
 
 
 _MONTH_YEAR = _fc(r"(?:đến|tới|tính đến|hết|cuối|trong)\s+(?:hết\s+|cuối\s+)?tháng\s+\d{1,2}\s*/\s*((?:19|20)\d\d)(?!\d)")
+_QUARTER_YEAR = _fc(r"(?<!\w)quý\s+(?:i|ii|iii|iv|1|2|3|4)\s*/\s*((?:19|20)\d\d)(?!\d)")
 _PART_OF_YEAR = _fc(r"(?<!\w)(?:\d{1,2}|ba|sáu|chín) tháng(?: đầu năm| cuối năm| qua| năm)?(?!\w)(?! \d)|nửa đầu năm|(?<!\w)quý (?:i|ii|iii|iv|1|2|3|4)(?!\w)")
 _PRESENT_AFTER_FIRST = frozenset("vhđt")  # vào, hiện nay / hiện tại, đến nay, thời điểm hiện tại
 _PRESENT_AFTER = _fc(r"\s*(?:vào\s+)?(?:hiện nay|hiện tại|thời điểm hiện tại|đến nay)(?!\w)")
@@ -1387,12 +1395,19 @@ def _period(ctx: _Ctx, s: _Sentence, q: Quantity, clause_end: int) -> tuple[int 
             pass
     if month is not None and (ctx.published is None or int(month.group(1)) <= ctx.published.year):
         return int(month.group(1)), None, "stated month"
+    # "Quý I/2023, tỷ lệ ... đạt 45,2%": a stated quarter dates the figure to its year.
+    if period_words and ctx.folded.find(_QUY, own_part, q.start) >= 0:
+        quarter = None
+        for quarter in _QUARTER_YEAR.finditer(ctx.folded, own_part, q.start):
+            pass
+        if quarter is not None and (ctx.published is None or int(quarter.group(1)) <= ctx.published.year):
+            return int(quarter.group(1)), None, "stated quarter"
     # "Cũng trong 6 tháng, tỷ lệ ... đạt 97,8%": a figure for part of the year, with no year
     # stated in the sentence, belongs to the publication year; it has no date of its own. The
     # period must be named in the number's own part of the sentence (after any ";").
     if (
         ctx.published is not None
-        and (has_month or (period_words and (ctx.folded.find("quý", own_part, q.start) >= 0 or ctx.folded.find("nửa", own_part, q.start) >= 0)))
+        and (has_month or (period_words and (ctx.folded.find(_QUY, own_part, q.start) >= 0 or ctx.folded.find("nửa", own_part, q.start) >= 0)))
         and _PART_OF_YEAR.search(ctx.folded, own_part, q.start)
         and not any(a < q.start and not ignored for a, _e, _y, ignored, _ok in info.years)
         and not any(p < q.start for p in info.period_present)
@@ -2699,25 +2714,40 @@ def fact_json(f: Fact, path: str | None = None) -> dict:
 
 def article_from_file(path: Path, published: date | None = None) -> Article:
     """A plain-text article file (UTF-8, first line the title) as an Article; clear errors.
-    The path "-" reads standard input, so a page can be piped in."""
-    from dxdata.ingest import article_from_text
+    The path "-" reads standard input, so a page can be piped in. With a JSON sidecar beside the
+    file (a bundled source), the article is read as the pipeline reads it: the sidecar's
+    published_at dates it when `published` is not given, and a sidecar without a date, or
+    otherwise invalid, is an error."""
+    from dxdata.ingest import SourceError, article_from_text, read_metadata
 
     if str(path) == "-":
         path = Path("stdin")
         raw = sys.stdin.buffer.read()
         if not raw.strip():
             raise SourceFileError("stdin: no text on standard input")
+        _refuse_unreadable(path, raw)
         return article_from_text(_decoded(raw, path), source_id="stdin", published=published)
     try:
         raw = Path(path).read_bytes()
     except OSError as exc:
         raise SourceFileError(f"{path}: cannot read the file ({exc.strerror or exc})") from exc
+    _refuse_unreadable(Path(path), raw)
+    if Path(path).with_suffix(".json").exists():
+        try:
+            meta = read_metadata(Path(path))
+        except SourceError as exc:
+            raise SourceFileError(str(exc)) from exc
+        return article_from_text(_decoded(raw, path), source_id=meta["source_id"], published=published, metadata=meta)
+    return article_from_text(_decoded(raw, path), source_id=Path(path).stem, published=published)
+
+
+def _refuse_unreadable(path: Path, raw: bytes) -> None:
+    """The ingest rules for article text (control characters, empty text), on a file or stdin."""
     from dxdata.ingest import text_problems
 
-    problems = text_problems(Path(path), raw)
+    problems = text_problems(path, raw)
     if problems:
         raise SourceFileError("; ".join(problems))
-    return article_from_text(_decoded(raw, path), source_id=Path(path).stem, published=published)
 
 
 def _decoded(raw: bytes, path: Path) -> str:

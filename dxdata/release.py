@@ -27,11 +27,11 @@ import os
 import re
 import shutil
 import uuid
-import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 import numpy as np
@@ -43,6 +43,9 @@ from dxdata import durable, paths
 from dxdata.durable import TMP_PREFIX, crash_point, write_text_atomic  # noqa: F401  (re-exported)
 from dxdata.model import FACT_TABLES
 from schemas.tables import FACT_KEY, TABLE_MODELS, CheckOutcome, describe_columns, table_description, validate_table
+
+if TYPE_CHECKING:
+    from dxdata.policy import PublicationPolicy
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +76,7 @@ PARQUET_OPTIONS = {
     "version": "2.6",
 }
 DUCKDB_STORAGE_VERSION = "v1.0.0"
-NULL_AS_PANDAS_PRINTS = ["", "nan", "NaT"]
+NULL_AS_PANDAS_PRINTS = ["", "nan"]
 # Packaged with the schemas package (pyproject package-data), so installed copies find them too.
 VIEWS_DIR = paths.views_dir()
 
@@ -499,9 +502,9 @@ def table_schema(name: str, table: pa.Table) -> dict:
         constraints = _constraints(model, f.name) if model is not None else ({} if f.nullable else {"required": True})
         if constraints:
             entry["constraints"] = constraints
-        if f.nullable and entry["type"] in ("integer", "number", "datetime"):
+        if f.nullable and entry["type"] in ("integer", "number"):
             # Readers that go through pandas (frictionless's own Parquet reader among them) turn
-            # a null of a numeric or time column into NaN or NaT, which they then print as such.
+            # a null of a numeric column into the float NaN, which they then print as "nan".
             entry["missingValues"] = NULL_AS_PANDAS_PRINTS
         fields.append(entry)
     schema: dict = {"$schema": TABLESCHEMA_PROFILE, "fields": fields}
@@ -576,6 +579,10 @@ def metadata_projection(descriptor: dict) -> dict:
         "description": descriptor.get("description"),
         "licenses": descriptor.get("licenses"),
         "sources": descriptor.get("sources"),
+        # The policy's settings and rules; its counts of facts follow the rows, which are compared apart.
+        "publication_policy": {
+            k: v for k, v in ((descriptor.get("dxdata") or {}).get("publication_policy") or {}).items() if k != "facts_by_review"
+        },
         "resources": {
             r["name"]: {"description": r.get("description"), "schema": r.get("schema")}
             for r in descriptor.get("resources", [])
@@ -658,8 +665,9 @@ def wide_view_sql(theme: str, indicator_ids: list[str]) -> str:
 
 
 def run_view_files(con: duckdb.DuckDBPyConnection, views_dir: Path) -> list[str]:
-    """Execute every *.sql file in name order; a file whose tables are missing is skipped with a
-    warning, any other error names the file."""
+    """Execute every *.sql file in name order. Every view is part of the release's contract, so a
+    file whose tables are missing is an error naming the file and the missing table, never a
+    release without that view; any other error names the file too."""
     created = []
     for sql_file in sorted(views_dir.glob("*.sql")) if views_dir.is_dir() else []:
         sql = sql_file.read_text(encoding="utf-8")
@@ -669,10 +677,7 @@ def run_view_files(con: duckdb.DuckDBPyConnection, views_dir: Path) -> list[str]
         except duckdb.CatalogException as exc:
             con.execute("ROLLBACK")
             first_line = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            message = f"{sql_file.name}: view skipped, it needs a table or view this release lacks ({first_line})"
-            warnings.warn(message, stacklevel=2)
-            log.warning(message)
-            continue
+            raise ReleaseError(f"{sql_file}: the view needs a table or view this release lacks ({first_line})") from exc
         except duckdb.Error as exc:
             con.execute("ROLLBACK")
             raise ReleaseError(f"{sql_file}: {exc}") from exc
@@ -715,10 +720,9 @@ def build_duckdb(folder: Path, table_names: list[str], views_dir: Path = VIEWS_D
                     con.execute(f"ALTER TABLE {_ident(name)} ALTER COLUMN {_ident(f.name)} SET NOT NULL")
         created = run_view_files(con, views_dir)
         if "indicators" in table_names and not any(name.endswith("current_facts") for name in created):
-            message = "wide views skipped: they read current_facts, which this release lacks"
-            warnings.warn(message, stacklevel=2)
-            log.warning(message)
-        elif "indicators" in table_names:
+            # A release without its views is incomplete: an error, as for the view files.
+            raise ReleaseError(f"{views_dir}: the wide views read current_facts, which no view file creates")
+        if "indicators" in table_names:
             catalogue = con.execute("SELECT indicator_id, theme FROM indicators").fetchall()
             for theme in [t for t in FACT_TABLES if t in table_names]:
                 ids = [i for i, th in catalogue if th == theme]
@@ -885,6 +889,7 @@ def publish_release(
     releases_dir: Path | None = None,
     check_outcomes: Sequence[CheckOutcome] = (),
     created: datetime | None = None,
+    policy: "PublicationPolicy | None" = None,
     lock_timeout: float | None = None,
 ) -> ReleaseOutcome:
     """Publish `tables` as the next release when every check passed and something changed.
@@ -893,7 +898,10 @@ def publish_release(
     Raises ReleaseBlocked (nothing written) when a check outcome failed or a table does not
     validate against its pandera model, durable.LockBusy when another run is publishing into
     the same folder for longer than `lock_timeout` seconds (default DXDATA_LOCK_TIMEOUT or 600)."""
+    from dxdata.policy import current_policy
+
     gate(tables, check_outcomes)
+    policy_text = (policy or current_policy()).describe()
     releases_dir = Path(releases_dir) if releases_dir is not None else paths.releases_dir()
     releases_dir.mkdir(parents=True, exist_ok=True)
     created_dt = (created or datetime.now(timezone.utc)).astimezone(timezone.utc)
@@ -929,7 +937,7 @@ def publish_release(
                 rows.append(gone.assign(change="removed").rename(columns={"new_value": "old_value"}))
             changes = changes_frame(_stack_changes(records, rows))
             kinds = set(changes["change"])
-            new_descriptor_meta = metadata_projection(_descriptor_without_files(arrow_tables, tables))
+            new_descriptor_meta = metadata_projection(_descriptor_without_files(arrow_tables, tables, policy_text))
             meta_changed = new_descriptor_meta != metadata_projection(previous.descriptor)
             if kinds & {"table_added", "table_removed", "column_added", "column_removed", "column_retyped"}:
                 bump = "major"
@@ -956,7 +964,7 @@ def publish_release(
         tmp.mkdir()
         try:
             _build_folder(tmp, version, created_iso, bump, reason, previous.version if previous else None,
-                          arrow_tables, tables, changes)
+                          arrow_tables, tables, changes, policy_text)
             # Power loss after the rename must not leave a renamed but empty folder: the files
             # and both folders' entries reach the disk before the rename, the rename after it.
             durable.fsync_tree(tmp)
@@ -974,6 +982,17 @@ def publish_release(
     return ReleaseOutcome(version, final, bump, reason, changes, repaired)
 
 
+def review_counts(tables: Mapping[str, pd.DataFrame]) -> dict[str, int]:
+    """Published fact rows per review status (reviewed, automatic, transcribed), over the fact tables."""
+    counts: dict[str, int] = {}
+    for name in FACT_TABLES:
+        df = tables.get(name)
+        if df is not None and "review" in df.columns:
+            for status, n in df["review"].value_counts().items():
+                counts[str(status)] = counts.get(str(status), 0) + int(n)
+    return dict(sorted(counts.items()))
+
+
 def _remove_stale_temp(releases_dir: Path) -> None:
     # Under the publish lock no other build is running, so any temp folder is a crash's leftover.
     for p in releases_dir.glob(f"{TMP_PREFIX}*"):
@@ -983,9 +1002,10 @@ def _remove_stale_temp(releases_dir: Path) -> None:
             p.unlink(missing_ok=True)
 
 
-def _descriptor_without_files(arrow_tables: Mapping[str, pa.Table], tables: Mapping[str, pd.DataFrame]) -> dict:
+def _descriptor_without_files(arrow_tables: Mapping[str, pa.Table], tables: Mapping[str, pd.DataFrame], policy: dict) -> dict:
     names = set(arrow_tables)
     return {
+        "dxdata": {"publication_policy": policy},
         "title": PACKAGE_TITLE,
         "description": PACKAGE_DESCRIPTION,
         "licenses": LICENSES,
@@ -1006,7 +1026,8 @@ def _with_fks(schema: dict, name: str, names: set[str]) -> dict:
 
 
 def _build_folder(folder: Path, version: str, created: str, bump: str, reason: str, previous: str | None,
-                  arrow_tables: Mapping[str, pa.Table], tables: Mapping[str, pd.DataFrame], changes: pd.DataFrame) -> None:
+                  arrow_tables: Mapping[str, pa.Table], tables: Mapping[str, pd.DataFrame], changes: pd.DataFrame,
+                  policy: dict) -> None:
     names = set(arrow_tables)
     resources = []
     for name, table in arrow_tables.items():
@@ -1045,6 +1066,7 @@ def _build_folder(folder: Path, version: str, created: str, bump: str, reason: s
             "duckdb": {"path": DUCKDB_FILE, "storage_version": DUCKDB_STORAGE_VERSION, "views": views},
             # The files that are not resources, so `dxdata verify` checks every file it ships.
             "files": {n: f"sha256:{sha256_file(folder / n)}" for n in (CHANGES_MD, DUCKDB_FILE)},
+            "publication_policy": {**policy, "facts_by_review": review_counts(tables)},
         },
     }
     (folder / DATAPACKAGE).write_text(json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

@@ -290,9 +290,10 @@ def problems_of_article(txt_path: Path, *, sources_root: Path | None = None, tod
     published = model.published_at.astimezone(VN_TZ).date()
     if model.captured_on is not None and model.captured_on > today:
         problems.append(Problem(sidecar, "captured_on", f"{model.captured_on} is after the run date {today}"))
-    captured = min(model.captured_on or today, today)
-    if published > captured:
-        problems.append(Problem(sidecar, "published_at", f"{published} is after the {'capture' if model.captured_on else 'run'} date {captured}"))
+    by_capture = model.captured_on is not None and model.captured_on <= today
+    limit = model.captured_on if by_capture else today
+    if published > limit:
+        problems.append(Problem(sidecar, "published_at", f"{published} is after the {'capture' if by_capture else 'run'} date {limit}"))
     if table_ids is None and sources_root is not None:
         table_ids = table_source_ids(sources_root)
     if table_ids and model.source_id in table_ids:

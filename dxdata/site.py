@@ -282,6 +282,26 @@ def _e(text) -> str:
     return html.escape("" if text is None else str(text))
 
 
+def policy_html(descriptor: Mapping) -> list[str]:
+    """The publication policy of a release (datapackage.json, dxdata.publication_policy): which
+    facts are published, the automatic threshold and how many rows each rule gave."""
+    policy = (descriptor.get("dxdata") or {}).get("publication_policy")
+    if not policy:
+        return []
+    counts = policy.get("facts_by_review") or {}
+    out = [
+        '<h2 id="publication-policy">Publication policy</h2>',
+        "<p>Column <code>review</code> of every fact table says how a fact was checked. Automatic threshold: "
+        f"<strong>{_e(policy.get('automatic_threshold'))}</strong> (setting <code>{_e(policy.get('automatic_threshold_setting'))}</code>, "
+        f"default {_e(policy.get('automatic_threshold_default'))}).</p>",
+        "<table><thead><tr><th>review</th><th>rule</th><th>facts in this release</th></tr></thead><tbody>",
+    ]
+    for status, rule in (policy.get("rules") or {}).items():
+        out.append(f'<tr><td><code>{_e(status)}</code></td><td>{_e(rule)}</td><td class="num">{int(counts.get(status, 0))}</td></tr>')
+    out.append("</tbody></table>")
+    return out
+
+
 def render_html(index: Mapping, latest_folder: Path | None, index_sha256: str | None = None) -> str:
     rel = _release_module()
     latest = index.get("latest")
@@ -312,6 +332,9 @@ def render_html(index: Mapping, latest_folder: Path | None, index_sha256: str | 
         if charts:
             parts.append(f"<h2>Release {_e(latest)} at a glance</h2>")
             parts.extend(charts)
+
+    if latest_folder is not None and (latest_folder / rel.DATAPACKAGE).exists():
+        parts.extend(policy_html(json.loads((latest_folder / rel.DATAPACKAGE).read_text(encoding="utf-8"))))
 
     parts.append("<h2>Releases</h2>")
     parts.append("<table><thead><tr><th>version</th><th>published</th><th>change</th><th>rows</th><th>size</th><th>files</th></tr></thead><tbody>")

@@ -34,17 +34,30 @@ FACT_DTYPES = {
     "method": "str",
     "confidence": "float64",
     "note": "string",
+    "review": "str",
 }
 
 
 def facts_frame(facts: Iterable[Fact | dict]) -> pd.DataFrame:
     """All facts as one frame with the published fact-table columns and dtypes."""
     rows = [f.to_row() if isinstance(f, Fact) else dict(f) for f in facts]
+    for row in rows:
+        if row.get("review") is None:
+            row["review"] = default_review(row.get("method"))
     df = pd.DataFrame(rows, columns=FACT_TABLE_COLUMNS) if rows else pd.DataFrame(columns=FACT_TABLE_COLUMNS)
     df = df[FACT_TABLE_COLUMNS]
     for col, dtype in FACT_DTYPES.items():
         df[col] = df[col].astype(dtype)
     return df
+
+
+def default_review(method: str | None) -> str:
+    """The review status of a fact that did not pass through the publication policy
+    (dxdata.policy): a transcribed table's, else an automatic extraction's."""
+    from dxdata.model import METHOD_OFFICIAL_TABLE, METHOD_PRESS_TABLE
+    from dxdata.policy import AUTOMATIC, TRANSCRIBED
+
+    return TRANSCRIBED if method in (METHOD_OFFICIAL_TABLE, METHOD_PRESS_TABLE) else AUTOMATIC
 
 
 def split_fact_tables(facts: pd.DataFrame) -> dict[str, pd.DataFrame]:

@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 
 from dxdata import paths
+from dxdata.ingest import discover_articles
 from dxdata.sidecar import Problem, TableSidecar, problems_of_article, read_sidecar, table_source_ids
 
 
@@ -42,7 +43,7 @@ def validate_sources(folder: Path | None = None, *, today: date | None = None) -
     if not root.is_dir():
         return [Problem(root, None, "sources folder not found")]
     tables = table_source_ids(root)  # read once for the whole folder
-    texts = sorted(p for p in articles.glob("*.txt") if p.is_file()) if articles.is_dir() else []
+    texts = discover_articles(articles) if articles.is_dir() else []
     for txt in texts:
         model, _data, sidecar_problems = read_sidecar(txt.with_suffix(".json"))
         problems += sidecar_problems

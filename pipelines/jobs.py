@@ -5,12 +5,13 @@ costs about two seconds each, which is most of the run."""
 
 from __future__ import annotations
 
-from dagster import AssetKey, AssetSelection, define_asset_job, in_process_executor
+from dagster import AssetKey, AssetSelection, define_asset_job
 
+from pipelines.executors import release_executor
 from pipelines.sources import ALL_SHARDS_TAGS
 
 RELEASE_JOB = "release_job"
-PARTITIONED_ASSETS = ("article_text", "article_facts")
+PARTITIONED_ASSETS = ("article_text", "article_facts", "source_facts")
 # What a run needs when no article partition has to be built (a source was removed, or no
 # article is registered): everything downstream of the articles, plus the table sources.
 UNPARTITIONED_ASSETS = (
@@ -18,6 +19,7 @@ UNPARTITIONED_ASSETS = (
     "press_facts",
     "facts",
     "review_candidates",
+    "review_queue",
     "infrastructure",
     "e_government",
     "workforce",
@@ -37,7 +39,8 @@ release_job = define_asset_job(
     name=RELEASE_JOB,
     # Capturing the web is its own job (pipelines/capture.py): a release never waits on a portal.
     selection=AssetSelection.all() - AssetSelection.groups("capture"),
-    executor_def=in_process_executor,
+    # In process unless DXDATA_EXECUTOR says otherwise (pipelines/executors.py).
+    executor_def=release_executor(),
     # A launch that names no partition (the UI's launchpad, "Materialize all") covers every
     # shard; unchanged sources then come from the extraction cache. A run request or a launch
     # naming a partition or range overrides these tags.

@@ -11,6 +11,7 @@ at once.
 import pandas as pd
 from dagster import AssetCheckKey, AssetExecutionContext, AssetIn, AssetKey, Failure, MaterializeResult, MetadataValue, asset
 
+from pipelines.executors import release_pool
 from pipelines.checks import SCHEMA_CHECK
 from pipelines.metadata import markdown_table
 from pipelines.resources import Warehouse
@@ -59,7 +60,7 @@ def checked_outcomes(instance, tables: dict[str, pd.DataFrame]):
 
 @asset(
     ins={name: AssetIn() for name in PUBLISHED_TABLES},
-    pool=DUCKDB_POOL,
+    pool=release_pool(DUCKDB_POOL),
     group_name="release",
     kinds={"duckdb", "parquet"},
     description="A versioned, immutable release of every published table (Parquet, dx.duckdb, datapackage.json), "

@@ -18,7 +18,7 @@ import warnings
 from pathlib import Path
 
 from dxdata import durable, paths
-from pipelines.steps import step_words
+from pipelines.steps import check_words, step_words
 
 MARKER = "# written by pipelines/run.py"
 DAGSTER_YAML = f"""{MARKER}: the Dagster instance of dxdata (runs, schedules, sensor cursors).
@@ -116,8 +116,9 @@ class ProgressHandler(logging.Handler):
             evaluation = event.event_specific_data
             self.checked.setdefault(step, []).append(evaluation.asset_key.to_user_string())
             if not evaluation.passed:
-                name = f"{evaluation.asset_key.to_user_string()}.{evaluation.check_name}"
-                self.stream.write(f"  check {name}: {'failed' if evaluation.severity.value == 'ERROR' else 'warning'}\n")
+                words = check_words(evaluation.asset_key.to_user_string(), evaluation.check_name,
+                                    evaluation.severity.value == "ERROR")
+                self.stream.write(f"  check {words}\n")
         elif kind == "ENGINE_EVENT" and "pool" in (event.message or "").lower():
             self.stream.write(f"  wait  {step}: {event.message}\n")
         self.stream.flush()
@@ -298,6 +299,7 @@ def run_release(instance=None, *, echo=print, workers: int | None = None, extra_
 
     from pipelines.cache import WORKERS_ENV
     from pipelines.definitions import defs
+    from pipelines.executors import executor_name, reconstructable_release_job
     from pipelines.jobs import RELEASE_JOB
     from pipelines.sources import shard_observation
 
@@ -312,15 +314,20 @@ def run_release(instance=None, *, echo=print, workers: int | None = None, extra_
     freed = free_stale_pool_slots(instance)
     if freed:
         echo(f"freed the DuckDB writer slot held by runs that ended without releasing it: {freed}")
+    start = _process_start(os.getpid())
+    tags = {**tags, **(extra_tags or {}), "dxdata/trigger": "cli", PID_TAG: str(os.getpid()), HOST_TAG: socket.gethostname(),
+            **({PID_START_TAG: start} if start else {})}
+    run_config = {"loggers": {"progress": {}}}
+    if executor_name() != "in_process":
+        # Steps run in other processes (or on a cluster), which rebuild the job from its module.
+        from dagster import execute_job
+
+        return execute_job(
+            reconstructable_release_job(), instance=instance, tags=tags, asset_selection=selection,
+            run_config=run_config, raise_on_error=False,
+        )
     job = defs.resolve_job_def(RELEASE_JOB)
-    return job.execute_in_process(
-        instance=instance,
-        tags={**tags, **(extra_tags or {}), "dxdata/trigger": "cli", PID_TAG: str(os.getpid()), HOST_TAG: socket.gethostname(),
-              **({PID_START_TAG: start} if (start := _process_start(os.getpid())) else {})},
-        asset_selection=selection,
-        raise_on_error=False,
-        run_config={"loggers": {"progress": {}}},
-    )
+    return job.execute_in_process(instance=instance, tags=tags, asset_selection=selection, raise_on_error=False, run_config=run_config)
 
 
 def release_summary(result) -> tuple[bool, str]:
@@ -417,41 +424,55 @@ def _locked_release(workers: int | None = None, unchanged=lambda: None):
 INVOCATION_TAG = "dxdata/invocation"
 
 
-def _watch_pool(instance, invocation: str, timeout: float, stop: threading.Event, poll: float = 2.0) -> None:
-    """While a `dxdata release` run executes: keep freeing slots of runs that died, and if our
-    run's step has waited for the writer slot longer than `timeout`, say what holds it, mark the
-    run failed and exit (a wait on a pool never goes on without a bound)."""
+def pool_wait_check(instance, invocation: str, timeout: float, waiting_since: float | None) -> tuple[float | None, str | None]:
+    """One look at the run tagged `invocation`: (since when its step has waited for the writer
+    slot, or None when it is not waiting; a message when it has waited `timeout` seconds or more,
+    after marking the run failed and freeing its place in the pool)."""
     from dagster import RunsFilter
 
     from pipelines.release import DUCKDB_POOL
 
     storage = instance.event_log_storage
+    free_stale_pool_slots(instance)
+    runs = instance.get_runs(filters=RunsFilter(tags={INVOCATION_TAG: invocation}), limit=1)
+    if not runs or DUCKDB_POOL not in storage.get_concurrency_keys():
+        return None, None
+    run_id = runs[0].run_id
+    info = storage.get_concurrency_info(DUCKDB_POOL)
+    if not any(p.run_id == run_id and p.assigned_timestamp is None for p in info.pending_steps):
+        return None, None
+    waiting_since = waiting_since if waiting_since is not None else time.monotonic()
+    if time.monotonic() - waiting_since < timeout:
+        return waiting_since, None
+    holders = "; ".join(pool_holders(instance, exclude=run_id)) or "nothing visible"
+    instance.report_run_failed(runs[0], f"gave up waiting {timeout:.0f} s for pool {DUCKDB_POOL}")
+    storage.free_concurrency_slots_for_run(run_id)
+    return waiting_since, f"Release failed, nothing published: waited {timeout:.0f} s for pool {DUCKDB_POOL}, held by {holders}"
+
+
+def _watch_pool(instance, invocation: str, timeout: float, stop: threading.Event, poll: float = 2.0) -> None:
+    """While a `dxdata release` run executes: keep freeing slots of runs that died, and if our
+    run's step has waited for the writer slot longer than `timeout`, say what holds it, mark the
+    run failed and exit (a wait on a pool never goes on without a bound)."""
     waiting_since = None
     while not stop.wait(poll):
-        free_stale_pool_slots(instance)
-        runs = instance.get_runs(filters=RunsFilter(tags={INVOCATION_TAG: invocation}), limit=1)
-        if not runs or DUCKDB_POOL not in storage.get_concurrency_keys():
+        try:
+            waiting_since, message = pool_wait_check(instance, invocation, timeout, waiting_since)
+        except Exception as exc:  # a storage hiccup must not stop the watch, nor the run
+            print(f"  !     pool watch: {type(exc).__name__}: {exc}", file=sys.stderr, flush=True)
             continue
-        run_id = runs[0].run_id
-        info = storage.get_concurrency_info(DUCKDB_POOL)
-        waiting = any(p.run_id == run_id and p.assigned_timestamp is None for p in info.pending_steps)
-        if not waiting:
-            waiting_since = None
-            continue
-        waiting_since = waiting_since or time.monotonic()
-        if time.monotonic() - waiting_since >= timeout:
-            holders = "; ".join(pool_holders(instance, exclude=run_id)) or "nothing visible"
-            print(f"Release failed, nothing published: waited {timeout:.0f} s for pool {DUCKDB_POOL}, held by {holders}",
-                  file=sys.stderr, flush=True)
-            instance.report_run_failed(runs[0], f"gave up waiting {timeout:.0f} s for pool {DUCKDB_POOL}")
-            storage.free_concurrency_slots_for_run(run_id)
+        if message:
+            print(message, file=sys.stderr, flush=True)
             os._exit(1)
 
 
 def cli_ui(argv: list[str]) -> int:
     """`python -m pipelines.run ui [dagster dev options]`: the UI on this instance."""
     ensure_dagster_home()
-    args = [sys.executable, "-m", "dagster", "dev", "-w", str(paths.REPO_ROOT / "workspace.yaml"), *argv]
+    # An installed package has no workspace.yaml beside it: name the code location's module.
+    workspace = paths.REPO_ROOT / "workspace.yaml"
+    target = ["-w", str(workspace)] if workspace.is_file() else ["-m", "pipelines.definitions"]
+    args = [sys.executable, "-m", "dagster", "dev", *target, *argv]
     os.execv(sys.executable, args)
     return 0  # not reached
 

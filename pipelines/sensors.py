@@ -13,6 +13,7 @@ from dagster import DefaultSensorStatus, RunRequest, SensorEvaluationContext, Se
 
 from pipelines.jobs import release_job
 from pipelines.resources import Warehouse
+from pipelines.review import review_fingerprints, stale_review_shards
 from pipelines.sources import (
     SHARD_KEYS,
     by_shard,
@@ -35,6 +36,9 @@ def plan_shards(warehouse: Warehouse, shards: dict[str, dict[str, str]], cursor:
     for key, members in shards.items():
         if key in cursor and cursor[key] != shard_digest(members):
             wanted[key] = (warehouse.stored_attrs("article_text", key) or {}).get("sources")
+    # A review file written, changed or removed since its shard's publication was decided.
+    for key, members in stale_review_shards(warehouse, shards).items():
+        wanted.setdefault(key, members)
     return dict(sorted(wanted.items()))
 
 
@@ -43,8 +47,8 @@ def plan_shards(warehouse: Warehouse, shards: dict[str, dict[str, str]], cursor:
     minimum_interval_seconds=30,
     default_status=DefaultSensorStatus.STOPPED,
     description="Watches the articles folder (DXDATA_SOURCES/articles): a new, changed (by content hash) or removed "
-    "file makes its shard stale and requests a run of release_job over that shard; unchanged sources in it come "
-    "from the extraction cache.",
+    "file makes its shard stale and requests a run of release_job over that shard, as does a review file "
+    "(sources/reviews) written, changed or removed since; unchanged sources in it come from the extraction cache.",
 )
 def article_sources_sensor(context: SensorEvaluationContext, warehouse: Warehouse):
     cursor = json.loads(context.cursor) if context.cursor else {}
@@ -58,8 +62,9 @@ def article_sources_sensor(context: SensorEvaluationContext, warehouse: Warehous
 
     # The run key names the content of the shards to build, and the state it was seen after, so
     # a file reverted to an earlier content is picked up again.
+    reviews = {k: review_fingerprints(warehouse, shards[k]) for k in wanted}
     run_key = hashlib.sha256(
-        json.dumps({"wanted": {k: digests[k] for k in wanted}, "after": cursor}, sort_keys=True).encode()
+        json.dumps({"wanted": {k: digests[k] for k in wanted}, "reviews": reviews, "after": cursor}, sort_keys=True).encode()
     ).hexdigest()[:16]
     first, last = spanning_range(SHARD_KEYS, set(wanted))
     context.log.info(f"stale shards {list(wanted)}")

@@ -150,6 +150,8 @@ def stale_shards(warehouse, shards: dict[str, dict[str, str]], engine: str, inge
     """Shards whose stored text or facts do not hold exactly their current members, or were
     built by another ingest or engine version -> the members they were built from (None when
     never built). A shard that is empty and was never built is not stale."""
+    from pipelines.review import publication_stale
+
     stale = {}
     for key, members in shards.items():
         text = warehouse.stored_attrs("article_text", key)
@@ -163,6 +165,7 @@ def stale_shards(warehouse, shards: dict[str, dict[str, str]], engine: str, inge
             or found.get("sources") != members
             or text.get("ingest_version") != ingest
             or found.get("engine_version") != engine
+            or publication_stale(warehouse, key, members)
         ):
             stale[key] = (text or {}).get("sources")
     return stale

@@ -14,15 +14,36 @@ STEP_WORDS = {
     "reference_tables": "read the province registers and DTI editions",
     "indicators": "read the indicator catalogue",
     "sources": "list the sources",
+    "source_facts": "apply the publication policy (editor reviews, automatic threshold)",
     "facts": "gather every fact",
+    "review_queue": "list the facts waiting for an editor",
+    "review_queue_review_queue_empty": "check that no fact waits for an editor",
     "review_candidates": "set aside uncertain findings for review",
     "conflicts": "find values on which sources disagree",
     "fact_tables": "split the facts into the five tables",
     "schema_checks": "check tables against their schemas",
     "conflicts_sources_agree": "check that sources agree",
-    "facts_article_rows_valid": "check the extracted rows (rows breaking a rule are set aside)",
+    "facts_article_rows_valid": "check the extracted rows, setting aside any that break a rule",
     "release": "publish the release",
 }
+# One blocking schema check step per published table (pipelines/checks.py); the progress line
+# names the table in brackets.
+STEP_WORDS.update({f"{table}_pandera_schema": "check the table against its schema" for table in (
+    "infrastructure", "e_government", "workforce", "enterprises", "rankings", "sources", "indicators",
+    "provinces", "provinces_2025", "dti_editions", "conflicts")})
+
+
+# A check that did not pass -> what that means, for the progress line naming it.
+CHECK_WORDS = {
+    "pandera_schema": "does not match its schema; nothing is published (the check's page lists the rows)",
+    "sources_agree": "sources disagree on some values: see table conflicts; a value contradicting an official table is left out of the views",
+    "article_rows_valid": "some extracted rows break a rule and were set aside (review/quarantined.parquet)",
+}
+
+
+def check_words(table: str, check: str, failed: bool) -> str:
+    """'conflicts: sources disagree on some values: ... (warning)' for a check that did not pass."""
+    return f"{table}: {CHECK_WORDS.get(check, check)} ({'failed' if failed else 'warning'})"
 
 
 def step_words(step_key: str | None, checked: list[str] | tuple[str, ...] = ()) -> str:

@@ -110,28 +110,36 @@ def typed_facts(df: pd.DataFrame) -> pd.DataFrame:
 
 @asset(
     ins={
-        "article_facts": AssetIn(partition_mapping=ALL_PARTITIONS),
+        "source_facts": AssetIn(partition_mapping=ALL_PARTITIONS),
         "official_facts": AssetIn(),
         "press_facts": AssetIn(),
     },
     group_name="tables",
     io_manager_key=IO_MANAGER,
     kinds={"pandas"},
-    description="Every fact from every current source (articles, official and press tables), before the split by theme.",
+    description="Every published fact from every current source (articles under the publication policy, official "
+    "and press tables), before the split by theme.",
 )
 def facts(
     context: AssetExecutionContext,
-    article_facts: dict[str, pd.DataFrame],
+    source_facts: dict[str, pd.DataFrame],
     official_facts: pd.DataFrame,
     press_facts: pd.DataFrame,
     warehouse: Warehouse,
 ) -> pd.DataFrame:
     from dxdata.tables import FACT_TABLE_COLUMNS
     from pipelines.quarantine import split_quarantine
+    from pipelines.review import policy_frame, stale_reviews
 
-    shards = current_shards(context, article_facts, warehouse, "article_facts")
-    found = stack(shards, extraction_rows_frame([]))
-    found = found[found["kind"] == "fact"].reset_index(drop=True)
+    shards = current_shards(context, source_facts, warehouse, "source_facts")
+    stale = stale_reviews(shards, warehouse)
+    if stale:
+        raise Failure(
+            description=f"source_facts: the review file of {names(stale)} changed since its shard was built; "
+            "materialise source_facts for its shard (the sources sensor requests this; release_job does it for all)."
+        )
+    found = stack(shards, policy_frame([]))
+    found = found[found["review"] != "queued"].reset_index(drop=True)
     articles, quarantined = split_quarantine(found[FACT_TABLE_COLUMNS])
     write_frame(quarantined, quarantine_path(warehouse))
     articles = typed_facts(articles)
@@ -142,6 +150,8 @@ def facts(
             "dagster/row_count": MetadataValue.int(len(df)),
             "article_sources": MetadataValue.int(int(sum(len(f.attrs.get("sources", {})) for f in shards))),
             "article_facts": MetadataValue.int(len(articles)),
+            "reviewed_facts": MetadataValue.int(int((articles["review"] == "reviewed").sum())),
+            "automatic_facts": MetadataValue.int(int((articles["review"] == "automatic").sum())),
             "quarantined_article_facts": MetadataValue.int(len(quarantined)),
             "official_table_facts": MetadataValue.int(len(official_facts)),
             "press_table_facts": MetadataValue.int(len(press_facts)),

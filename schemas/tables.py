@@ -113,6 +113,12 @@ class FactTable(pa.DataFrameModel):
     method: Series[str] = pa.Field(description="What produced the row: an extraction rule id, official_table or press_table")
     confidence: Series[float] = pa.Field(ge=0, le=1, description="Extraction confidence from 0 to 1 (1 for transcribed tables)")
     note: Series[pd.StringDtype] = pa.Field(nullable=True, description="Why a value was interpreted as it was, when not obvious")
+    review: Series[str] = pa.Field(
+        isin=["reviewed", "automatic", "transcribed"],
+        description="How the fact was checked: reviewed (in the source's editor review, sources/reviews/), automatic "
+        "(extracted from an unreviewed source at or above the automatic confidence threshold; see the publication "
+        "policy in datapackage.json), transcribed (copied by hand from an official or press table)",
+    )
 
     class Config:
         strict = True

@@ -54,7 +54,7 @@ ENGINE_MODULES = ("extract", "numbers", "text", "model", "provinces", "editions"
 CHECK_GLOBS = (
     (REPO_ROOT.parent / "shared" / "seed", "*.txt"),
     (REPO_ROOT.parent / "shared" / "devset", "*.txt"),
-    (REPO_ROOT / "tests", "*/*.txt"),
+    (REPO_ROOT / "tests" / "devsets", "*/*.txt"),
 )
 
 MYPY_MESSAGE = re.compile(r"^(?P<path>[^\s:]+\.pyi?):(?P<line>\d+):(?:\d+:)? (?P<kind>error|note): (?P<text>.*)$")

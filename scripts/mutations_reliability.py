@@ -18,6 +18,8 @@ MUTS = {
  "no_dir_fsync_after_rename": ("dxdata/release.py", '            crash_point("release folder: renamed")\n            durable.fsync_dir(releases_dir)', '            crash_point("release folder: renamed")', "tests/test_reliability_release.py -k fsync"),
  "no_run_lock": ("pipelines/run.py", '''        with durable.exclusive(paths.warehouse_dir() / RUN_LOCK, "a release run (`dxdata release`)",
                                on_wait=lambda text: print(text, flush=True)):''', "        if True:", "tests/test_reliability_runs.py -k second_release"),
+ "run_no_repair": ("pipelines/run.py", "            for problem in reconcile_catalogue(releases):", "            for problem in []:",
+               "tests/test_reliability_runs.py -k repairs"),
  "no_key_check": ("pipelines/resources.py", 'f"{paths.safe_name(partition_key)}.parquet"', 'f"{partition_key}.parquet"', "tests/test_reliability_runs.py -k unsafe"),
  "verify_no_index": ("dxdata/verify.py", "    index_problems, indexed = _check_index(path, index)", "    index_problems, indexed = [], False", "tests/test_reliability_release.py -k 'descriptor_flips_fail or index_hashes'"),
  "verify_no_extra": ("dxdata/verify.py", "        problems.append(f\"{extra}: not part of the release (not listed in {DATAPACKAGE})\")", "        pass", "tests/test_reliability_release.py -k extra_unlisted"),

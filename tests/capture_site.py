@@ -2,8 +2,8 @@
 them (menus, breadcrumbs, share buttons, bylines, related-article blocks, footers, and a dozen
 ways of stating the date), a feed, a redirect, a slow page, server errors and a PDF.
 
-Each page wraps the text of an article file (title on line 1; a dateline on line 2 is dropped,
-the page states its own date). The server listens on 127.0.0.1 only."""
+Each page wraps the text of a real article of the bundled corpus (title on line 1; a dateline
+near the top is dropped, the page states its own date). The server listens on 127.0.0.1 only."""
 
 from __future__ import annotations
 

@@ -5,8 +5,12 @@ tmp_path)."""
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import pandas as pd
 
+from dxdata.conflicts import find_conflicts
+from dxdata.official import reference_tables
 from dxdata.tables import facts_frame, frame_for, indicators_frame, split_fact_tables
 
 ARTICLE_ID = "000_test_article"
@@ -61,16 +65,22 @@ def sources_frame(citation_suffix: str = "") -> pd.DataFrame:
     ]).astype({"original_outlet": "string", "url": "string"})
 
 
-def make_tables(facts: list[dict] | None = None, *, citation_suffix: str = "") -> dict[str, pd.DataFrame]:
-    """The eight core tables (five fact tables, sources, indicators, conflicts) from the given
-    fact rows; the current views of dx.duckdb need conflicts (held-out values)."""
-    from dxdata.conflicts import find_conflicts
+@lru_cache(maxsize=1)
+def _reference_tables() -> dict[str, pd.DataFrame]:
+    return reference_tables()
 
-    all_facts = facts_frame(base_facts() if facts is None else facts)
-    tables = split_fact_tables(all_facts)
-    tables["conflicts"] = find_conflicts(all_facts)
+
+def make_tables(facts: list[dict] | None = None, *, citation_suffix: str = "") -> dict[str, pd.DataFrame]:
+    """Every table a release holds, as the pipeline publishes it: the five fact tables from the
+    given fact rows, sources, indicators, the province registers, the DTI editions and the
+    conflicts among the facts (the current views read them). A release missing any of them
+    loses a view, which is an error, so the fixtures are complete like the pipeline's."""
+    facts_df = facts_frame(base_facts() if facts is None else facts)
+    tables = split_fact_tables(facts_df)
     tables["sources"] = sources_frame(citation_suffix)
     tables["indicators"] = indicators_frame()
+    tables.update({name: df.copy() for name, df in _reference_tables().items()})
+    tables["conflicts"] = find_conflicts(facts_df).reset_index(drop=True)
     return tables
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from pipelines.cache import EXTRACT_STAGE, ResultCache, cached_map, parallel_map
 from pipelines.tasks import extract_source
 
-PASSAGES = sorted((Path(__file__).parent / "devset").glob("*.txt"))[:24]
+PASSAGES = sorted((Path(__file__).parent / "devsets" / "passages-100").glob("*.txt"))[:24]
 
 
 def text_rows() -> dict[str, dict]:

@@ -19,20 +19,35 @@ from dxdata.extract import extract_article
 from dxdata.ingest import VN_TZ, article_from_text, load_article
 from tests.capture_site import FURNITURE, Site
 
-SHARED_DEVSET = paths.REPO_ROOT.parent / "shared" / "devset"
-SEED = paths.REPO_ROOT / "sources" / "articles" / "000_a63f0aa6a1ed3e39.txt"
+ARTICLES = paths.REPO_ROOT / "sources" / "articles"
+REVIEWS = paths.REPO_ROOT / "sources" / "reviews"
+SEED = ARTICLES / "000_a63f0aa6a1ed3e39.txt"
 FAST = CaptureSettings(timeout=2.0, attempts=2, backoff=0.01)
+GOLD_DECISIONS = {"accepted", "corrected", "missed"}
+
+
+def gold_quotes(txt: Path) -> list[str]:
+    """The words every reviewed fact of a bundled source rests on (sources/reviews)."""
+    review = REVIEWS / f"{txt.stem}.csv"
+    if not review.exists():
+        return []
+    with review.open(encoding="utf-8", newline="") as fh:
+        return [row["quote"] for row in csv.DictReader(fh) if row["decision"] in GOLD_DECISIONS]
 
 
 def _articles() -> list[Path]:
-    devset = sorted(SHARED_DEVSET.glob("0*.txt"))[:11] if SHARED_DEVSET.is_dir() else []
-    return [SEED, *devset]
+    """The seed and eleven real pages of the corpus with reviewed facts: real article text for
+    the test site to wrap in page furniture."""
+    real = [
+        txt for txt in sorted(ARTICLES.glob("r-*.txt"))
+        if gold_quotes(txt) and not any(word in txt.read_text(encoding="utf-8") for word in FURNITURE)
+    ]
+    return [SEED, *real[:11]]
 
 
 @pytest.fixture(scope="module")
 def site():
-    if len(_articles()) < 12:
-        pytest.skip("needs ../shared/devset beside the clone for eleven of the twelve page texts")
+    assert len(_articles()) == 12, "the corpus should hold eleven reviewed real pages for the capture tests"
     s = Site(_articles(), datetime(2023, 5, 1, tzinfo=VN_TZ)).start()
     yield s
     s.stop()
@@ -67,9 +82,11 @@ def test_every_page_is_captured_with_its_text_date_and_facts(site, folders):
         # The date the page states, whichever way it states it.
         assert meta["published_at"][:10] == page.published.date().isoformat(), (page.style, meta["published_at_from"])
         assert meta["title"] == page.title
-        # Every sentence of the article is kept, no page furniture is.
-        for paragraph in page.paragraphs:
-            assert _squash(paragraph) in _squash(text), (page.style, paragraph[:60])
+        # Every sentence a reviewed fact rests on is kept, no page furniture is.
+        quotes = gold_quotes(page.source)
+        assert quotes, page.source.name
+        for quote in quotes:
+            assert _squash(quote) in _squash(text), (page.style, page.source.name, quote[:60])
         for word in FURNITURE:
             assert word not in text, (page.style, word)
         # The engine reads the captured source as it reads the article file itself.
@@ -88,8 +105,8 @@ def test_the_seed_page_yields_every_gold_fact(site, folders):
     seed_path = next(p for p, page in site.pages.items() if page.source == SEED)
     [result] = add([site.url(seed_path)], articles=articles, snapshots=snapshots, settings=FAST)
     got = {(f.indicator_id, f.province, f.value) for f in extract_article(load_article(articles / f"{result.source_id}.txt")).facts}
-    with open(paths.REPO_ROOT.parent / "shared" / "seed" / "000_a63f0aa6a1ed3e39.gold.csv", encoding="utf-8") as fh:
-        gold = {(r["indicator_id"], r["province"], float(r["value"])) for r in csv.DictReader(fh)}
+    with open(REVIEWS / f"{SEED.stem}.csv", encoding="utf-8") as fh:
+        gold = {(r["indicator_id"], r["province"], float(r["value"])) for r in csv.DictReader(fh) if r["decision"] in GOLD_DECISIONS}
     assert gold <= got
 
 
@@ -275,3 +292,21 @@ def test_dxdata_add_prints_what_it_found(site, tmp_path, monkeypatch):
     assert bad.exit_code == 1 and "not an HTML page" in bad.output
     wrong = runner.invoke(main, ["add", site.url(page.path), "--published", "5/5/2022"])
     assert wrong.exit_code == 2 and "is not a date YYYY-MM-DD" in wrong.output
+
+
+def test_dxdata_add_feed_lists_it_and_captures_its_entries(site, tmp_path, monkeypatch):
+    from dxdata.cli import main
+
+    monkeypatch.setenv("DXDATA_SOURCES", str(tmp_path / "sources"))
+    monkeypatch.setenv("DXDATA_WAREHOUSE", str(tmp_path / "wh"))
+    pages = list(site.pages)
+    site.bodies["/feed.xml"] = (200, "application/rss+xml", site.feed(pages[10:12]))
+    runner = CliRunner()
+    first = runner.invoke(main, ["add", "--feed", site.url("/feed.xml"), "--province", "Hậu Giang"])
+    assert first.exit_code == 0, first.output
+    assert "added to the watch list" in first.output and first.output.count("added w-") == 2
+    rows = read_watch_list(tmp_path / "sources" / "watch.csv")
+    assert [(r["url"], r["kind"], r["province"]) for r in rows] == [(site.url("/feed.xml"), "feed", "Hậu Giang")]
+    again = runner.invoke(main, ["add", "--feed", site.url("/feed.xml")])
+    assert again.exit_code == 0 and "already on the watch list" in again.output and "added w-" not in again.output
+    assert len(read_watch_list(tmp_path / "sources" / "watch.csv")) == 1

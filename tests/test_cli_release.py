@@ -6,13 +6,10 @@ from __future__ import annotations
 import json
 import shutil
 
-import pytest
 from click.testing import CliRunner
 
 from dxdata import paths
 from dxdata.cli import main
-
-validate = pytest.importorskip("dxdata.validate", reason="dxdata.validate (the input checks) is not merged yet")
 
 
 def test_bad_sidecar_is_reported_before_dagster_starts(tmp_path, monkeypatch):
@@ -30,8 +27,25 @@ def test_bad_sidecar_is_reported_before_dagster_starts(tmp_path, monkeypatch):
         raise AssertionError("the Dagster run was started")
 
     monkeypatch.setattr(pipelines.run, "cli_release", started)
+    # The command exports its --sources and --warehouse to the process environment; registering
+    # them here makes monkeypatch restore the environment afterwards, for the tests that follow.
+    monkeypatch.setenv("DXDATA_SOURCES", str(sources))
+    monkeypatch.setenv("DXDATA_WAREHOUSE", str(tmp_path / "wh"))
     result = CliRunner().invoke(main, ["release", "--sources", str(sources), "--warehouse", str(tmp_path / "wh")])
     assert result.exit_code == 2
     assert "000_a63f0aa6a1ed3e39.json" in result.output and "published_at" in result.output
     assert "Nothing was run" in result.output
     assert not (tmp_path / "wh").exists()
+
+
+def test_ui_without_a_checkout_loads_the_code_location_by_module(tmp_path, monkeypatch):
+    import pipelines.run
+
+    calls = []
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster"))
+    monkeypatch.setattr(pipelines.run.os, "execv", lambda exe, args: calls.append(args))
+    pipelines.run.cli_ui(["-p", "3999"])
+    assert calls[-1][-4:] == ["-w", str(paths.REPO_ROOT / "workspace.yaml"), "-p", "3999"]
+    monkeypatch.setattr(pipelines.run.paths, "REPO_ROOT", tmp_path)  # as in site-packages
+    pipelines.run.cli_ui([])
+    assert calls[-1][-2:] == ["-m", "pipelines.definitions"]

@@ -27,7 +27,7 @@ EXT_SUFFIX = sysconfig.get_config_var("EXT_SUFFIX")
 PASSAGE_GLOBS = [
     (SHARED / "seed", "*.txt"),
     (SHARED / "devset", "*.txt"),
-    *((REPO_ROOT / "tests" / name, "*.txt") for name in ("devset", "holdout", "blind", "blind2")),
+    *((REPO_ROOT / "tests" / "devsets" / name, "*.txt") for name in ("passages-100", "articles-200", "passages-300", "passages-400")),
 ]
 GENERATED_ARTICLES = 200
 

@@ -1,9 +1,11 @@
-"""The dev sets' files are well formed: the shared one (../shared/devset) and ours (tests/devset).
+"""The dev sets' files are well formed: the shared one (../shared/devset) and ours (tests/devsets/).
 
 `dxdata evaluate` scores the engine against these gold files, so a malformed gold row (an alias
 instead of the register name, "1.860" instead of 1860, an unknown qualifier) would silently turn
 into a miss or a false fact. `check_devset` lists every problem as "<file>: <problem>"; the tests
-below run it on both sets and prove, on corrupted copies, that it can fail.
+below run it on the shared set and on passages-100 and prove, on corrupted copies, that it can
+fail. tests/test_devsets.py runs it on every set of tests/devsets/. The rules it checks are
+written in docs/gold-convention.md.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from dxdata.model import QUALIFIERS
 from dxdata.provinces import load_register
 from dxdata.paths import REPO_ROOT
 
-OWN_DEVSET = Path(__file__).resolve().parent / "devset"
+OWN_DEVSET = Path(__file__).resolve().parent / "devsets" / "passages-100"
 SHARED_DEVSET = REPO_ROOT.parent / "shared" / "devset"
 SHARED_SPEC = REPO_ROOT.parent / "shared" / "spec" / "indicators.csv"
 
@@ -41,6 +43,14 @@ _DATELINE_PATTERNS = [
     (re.compile(r"[Nn]gày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})"), ("d", "m", "y")),
     (re.compile(r"(?<!\d)(\d{1,2})[/-](\d{1,2})[/-](\d{4})(?!\d)"), ("d", "m", "y")),
 ]
+
+# The two shapes of passage (docs/gold-convention.md): a "passages" set follows the shared format
+# (a title without figures, 3 to 12 sentences); an "articles" set holds text as outlets print it,
+# headlines with figures and whole pages included, so only its lower bound on sentences applies.
+KINDS = ("passages", "articles")
+# The 2024 DTI edition has a 63-unit and a 34-unit ranking; a passage quoting both for one name
+# gives two rows with one key (docs/gold-convention.md, "Two rankings").
+_TWO_RANKINGS = re.compile(r"/\s?34(?!\d)|(?<!\d)34 (?:tỉnh|địa phương|đơn vị)")
 
 # Tokens after which a full stop does not end a sentence ("TP. Cần Thơ", "TS. Nguyễn").
 _NON_FINAL_ABBREVIATIONS = {"TP", "Tp", "TS", "ThS", "PGS", "GS", "BS", "KS", "Th", "St", "Q", "P"}
@@ -85,7 +95,7 @@ def _decode(path: Path, problems: list[str]) -> str | None:
         return None
 
 
-def _check_passage(path: Path, problems: list[str]) -> date | None:
+def _check_passage(path: Path, problems: list[str], kind: str = "passages") -> date | None:
     text = _decode(path, problems)
     if text is None:
         return None
@@ -97,15 +107,17 @@ def _check_passage(path: Path, problems: list[str]) -> date | None:
     if not title:
         problems.append(f"{path}: line 1 (title) is empty")
     # "4G" or "2G" names a technology; a number standing alone is a figure.
-    for figure in re.findall(r"(?<!\w)\d+(?:[.,]\d+)*(?!\w)", title):
+    for figure in re.findall(r"(?<!\w)\d+(?:[.,]\d+)*(?!\w)", title) if kind == "passages" else ():
         if not re.fullmatch(r"(?:19|20)\d\d", figure):
             problems.append(f"{path}: title holds a figure {figure!r} (titles may name a year only)")
     published = publication_date(dateline)
     if published is None:
         problems.append(f"{path}: line 2 {dateline!r} is not a dateline with a valid date")
     sentences = count_sentences(body)
-    if not 3 <= sentences <= 12:
+    if kind == "passages" and not 3 <= sentences <= 12:
         problems.append(f"{path}: body has {sentences} sentence(s); expected 3 to 12")
+    elif sentences < 3:
+        problems.append(f"{path}: body has {sentences} sentence(s); expected at least 3")
     return published
 
 
@@ -130,7 +142,7 @@ def _check_value(where: str, unit: str, raw: str, problems: list[str]) -> None:
         problems.append(f"{where}: rank {raw!r} is outside 1..63")
 
 
-def _check_gold(path: Path, published: date | None, problems: list[str]) -> list[dict]:
+def _check_gold(path: Path, published: date | None, problems: list[str], two_rankings: bool = False) -> list[dict]:
     text = _decode(path, problems)
     if text is None:
         return []
@@ -143,7 +155,7 @@ def _check_gold(path: Path, published: date | None, problems: list[str]) -> list
     if header != GOLD_HEADER:
         problems.append(f"{path}: header is {header}, expected {','.join(GOLD_HEADER)}")
         return []
-    rows, seen = [], set()
+    rows, seen = [], {}
     for line_no, fields in enumerate(reader, start=2):
         where = f"{path}:{line_no}"
         if not fields:
@@ -188,14 +200,25 @@ def _check_gold(path: Path, published: date | None, problems: list[str]) -> list
                 if published and ref_date > published:
                     problems.append(f"{where}: ref_date {ref_date} is after the publication date {published}")
         key = (row["indicator_id"], row["province"], row["ref_year"], row["ref_date"])
-        if key in seen:
+        if key in seen and not _other_ranking(key, seen[key], row["value"], two_rankings):
             problems.append(f"{where}: duplicate fact {key}")
-        seen.add(key)
+        seen.setdefault(key, []).append(row["value"])
     return rows
 
 
-def check_devset(folder: Path) -> list[str]:
-    """Every problem in a dev-set folder, as '<file>: <problem>'; empty when it is well formed."""
+def _other_ranking(key: tuple, values: list[str], value: str, two_rankings: bool) -> bool:
+    """A second row for one key is the province's figure in the other 2024 DTI ranking: allowed
+    once, with a different value, when the passage names the 34-unit ranking."""
+    indicator, _, ref_year, ref_date = key
+    return (two_rankings and indicator.startswith("dti.") and ref_year == "2024" and not ref_date
+            and len(values) == 1 and values[0] != value)
+
+
+def check_devset(folder: Path, kind: str = "passages") -> list[str]:
+    """Every problem in a dev-set folder, as '<file>: <problem>'; empty when it is well formed.
+    `kind` is the shape of its passages, one of KINDS."""
+    if kind not in KINDS:
+        raise ValueError(f"kind {kind!r} is not one of {KINDS}")
     problems: list[str] = []
     passages = sorted(folder.glob("*.txt"))
     if not passages:
@@ -209,12 +232,13 @@ def check_devset(folder: Path) -> list[str]:
             problems.append(f"{txt}: number {m.group(1)} is also used by {numbers[m.group(1)].name}")
         else:
             numbers[m.group(1)] = txt
-        published = _check_passage(txt, problems)
+        published = _check_passage(txt, problems, kind)
         gold = txt.with_name(txt.name[: -len(".txt")] + ".gold.csv")
         if not gold.exists():
             problems.append(f"{txt}: no gold file {gold.name}")
             continue
-        _check_gold(gold, published, problems)
+        text = unicodedata.normalize("NFC", txt.read_bytes().decode("utf-8", errors="replace"))
+        _check_gold(gold, published, problems, two_rankings=bool(_TWO_RANKINGS.search(text)))
     for gold in sorted(folder.glob("*.gold.csv")):
         if not gold.with_name(gold.name[: -len(".gold.csv")] + ".txt").exists():
             problems.append(f"{gold}: no passage for this gold file")
@@ -401,3 +425,44 @@ def test_publication_date_of_dateline_styles(dateline, expected):
 def test_sentence_count_ignores_abbreviations():
     assert count_sentences("TP. Cần Thơ có 9 quận. Sở TT&TT cho biết vậy. Hết.") == 3
     assert count_sentences("Tỷ lệ đạt 98,5%. Năm 2022 tăng 2.5 lần.") == 2
+
+
+# --- kinds of set and the two 2024 rankings --------------------------------------------------------
+
+LONG_TXT = (
+    "Hậu Giang: 40 doanh nghiệp CNTT\n"
+    "Thứ năm, 05/05/2022 21:48\n"
+    + " ".join(f"Câu thứ {i} của bài viết dài." for i in range(1, 14))
+    + " Đến nay, Hậu Giang có 1.860 DVCTT. Tỉnh hiện có 40 doanh nghiệp CNTT. Năm 2021, doanh thu đạt khoảng 300 tỉ đồng.\n"
+)
+
+
+def test_articles_may_have_headline_figures_and_long_bodies_passages_may_not(tmp_path):
+    _write(tmp_path, txt=LONG_TXT)
+    assert check_devset(tmp_path, "articles") == []
+    problems = check_devset(tmp_path, "passages")
+    assert any("title holds a figure '40'" in p for p in problems) and any("expected 3 to 12" in p for p in problems)
+    with pytest.raises(ValueError, match="kind"):
+        check_devset(tmp_path, "pages")
+
+
+TWO_RANKINGS_TXT = (
+    "Đà Nẵng sau hợp nhất\n"
+    "Thứ năm, 23/10/2025 21:48\n"
+    "Theo DTI 2024, Đà Nẵng xếp thứ 17/34 tỉnh, thành phố. Xét theo 63 đơn vị cũ, Đà Nẵng xếp thứ 2. "
+    "Kết quả được công bố ngày 21/10.\n"
+)
+TWO_RANKINGS_GOLD = "indicator_id,province,value,qualifier,ref_year,ref_date\ndti.rank,Đà Nẵng,17,exact,2024,\ndti.rank,Đà Nẵng,2,exact,2024,\n"
+
+
+@pytest.mark.parametrize("case, txt, gold, duplicate", [
+    ("both rankings named", TWO_RANKINGS_TXT, TWO_RANKINGS_GOLD, False),
+    ("no 34-unit ranking in the text", TWO_RANKINGS_TXT.replace("17/34 tỉnh, thành phố", "thứ 17"), TWO_RANKINGS_GOLD, True),
+    ("same value twice", TWO_RANKINGS_TXT, TWO_RANKINGS_GOLD.replace(",2,", ",17,"), True),
+    ("a third row", TWO_RANKINGS_TXT, TWO_RANKINGS_GOLD + "dti.rank,Đà Nẵng,5,exact,2024,\n", True),
+    ("another year", TWO_RANKINGS_TXT, TWO_RANKINGS_GOLD.replace("2024", "2023"), True),
+])
+def test_one_key_twice_only_for_the_two_2024_rankings(tmp_path, case, txt, gold, duplicate):
+    _write(tmp_path, txt=txt, gold=gold)
+    problems = [p for p in check_devset(tmp_path) if "duplicate fact" in p]
+    assert bool(problems) is duplicate, (case, problems)

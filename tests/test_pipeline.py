@@ -92,6 +92,11 @@ def test_release_command_publishes_once_then_reports_no_change(world, capsys):
             "SELECT value FROM workforce WHERE indicator_id = 'workforce.it_staff_total' AND province_code = '93'"
         ).fetchall()
     assert values == [(625.0,)]
+    # The pipeline's release holds every file it declares, against its index.json too.
+    from dxdata.site import catalogue_problems
+    from dxdata.verify import verify_release
+
+    assert verify_release(release) == [] and catalogue_problems(world.releases) == []
     before = sorted(p.name for p in world.releases.iterdir())
 
     assert cli_release() == 0

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import socket
-import warnings
+import uuid
 from datetime import datetime, timezone
 
 import boto3
@@ -15,9 +14,10 @@ from click.testing import CliRunner
 from dxdata.cli import main
 from dxdata.publish import PublishError, cli_publish, parse_target, upload_release
 from dxdata.release import publish_release
+from ci_requirements import require_module
 from release_fixtures import make_tables, with_value
 
-moto_server = pytest.importorskip("moto.server", reason="moto[server] is a test dependency (pyproject [test])")
+moto_server = require_module("moto.server", "moto[server] is a test dependency (pyproject [test])")
 
 
 def _free_port() -> int:
@@ -36,7 +36,7 @@ def s3_endpoint():
 
 
 @pytest.fixture
-def s3(s3_endpoint, monkeypatch, request):
+def s3(s3_endpoint, monkeypatch):
     # Fake credentials: boto3 must never find real ones, and nothing leaves loopback.
     for var, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
                        "AWS_SESSION_TOKEN": "testing", "AWS_DEFAULT_REGION": "us-east-1"}.items():
@@ -45,7 +45,9 @@ def s3(s3_endpoint, monkeypatch, request):
     monkeypatch.setenv("AWS_CONFIG_FILE", "/dev/null")
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
     client = boto3.client("s3", endpoint_url=s3_endpoint)
-    bucket = "dx-" + hashlib.sha1(request.node.name.encode()).hexdigest()[:12]
+    # A fresh bucket per test run: the server lives for the session, and a runner may run a test
+    # twice in one process (mutmut does), which must not find the previous run's objects.
+    bucket = "dx-" + uuid.uuid4().hex[:12]
     client.create_bucket(Bucket=bucket)
     return client, bucket
 
@@ -54,9 +56,7 @@ def s3(s3_endpoint, monkeypatch, request):
 def warehouse(tmp_path, monkeypatch):
     monkeypatch.setenv("DXDATA_WAREHOUSE", str(tmp_path / "warehouse"))
     releases = tmp_path / "warehouse" / "releases"
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)
-        publish_release(make_tables(), releases_dir=releases, created=datetime(2026, 1, 2, tzinfo=timezone.utc))
+    publish_release(make_tables(), releases_dir=releases, created=datetime(2026, 1, 2, tzinfo=timezone.utc))
     return releases
 
 
@@ -96,9 +96,7 @@ def test_cli_publish_uploads_identical_files_and_a_remote_index(s3, s3_endpoint,
 def test_second_release_is_added_to_the_remote_index(s3, s3_endpoint, warehouse):
     client, bucket = s3
     assert cli_publish(f"s3://{bucket}/p", endpoint_url=s3_endpoint) == 0
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)
-        publish_release(make_tables(with_value("workforce.it_staff_total", 626)), releases_dir=warehouse)
+    publish_release(make_tables(with_value("workforce.it_staff_total", 626)), releases_dir=warehouse)
     result = CliRunner().invoke(main, ["publish", "--to", f"s3://{bucket}/p", "--endpoint-url", s3_endpoint])
     assert result.exit_code == 0, result.output
     index = json.loads(client.get_object(Bucket=bucket, Key="p/index.json")["Body"].read())
@@ -115,9 +113,7 @@ def test_a_different_release_under_the_same_version_is_refused(s3, warehouse, tm
     client, bucket = s3
     upload_release(client, bucket, "", warehouse / "1.0.0")
     other = tmp_path / "other" / "releases"
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)
-        publish_release(make_tables(with_value("workforce.it_staff_total", 999)), releases_dir=other)
+    publish_release(make_tables(with_value("workforce.it_staff_total", 999)), releases_dir=other)
     with pytest.raises(PublishError, match="never overwritten"):
         upload_release(client, bucket, "", other / "1.0.0")
 

@@ -17,11 +17,13 @@ import pytest
 from dxdata import release as rel
 from dxdata.release import ReleaseBlocked, ReleaseOutcome, publish_release, schema_changes
 from release_fixtures import base_facts, fact, make_tables, with_value
-from schemas.tables import CheckOutcome
+import pandera.pandas as pa_model
+from pandera.typing import Series
+
+from schemas.reference import DtiEditionsTable
+from schemas.tables import TABLE_MODELS, CheckOutcome
 
 CREATED = datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
-# The fixture has no province registers, so the facts_current_units view is skipped (tested elsewhere).
-pytestmark = pytest.mark.filterwarnings("ignore:.*view skipped:UserWarning")
 
 
 def snapshot(folder: Path) -> dict[str, tuple[str, int]]:
@@ -163,6 +165,28 @@ def test_column_retyped_is_major(first, releases, monkeypatch):
         ["workforce", "confidence", "double not null -> string not null"]]
 
 
+class _EditionsWithReviewer(DtiEditionsTable):
+    """The dti_editions model with one more column, as a schema change would add it."""
+
+    reviewer: Series[pd.StringDtype] = pa_model.Field(nullable=True, description="Who checked the edition's dates")
+
+
+def test_column_added_then_removed_is_major_each_time(first, releases, monkeypatch):
+    """A column added to, then removed from, a published table, with no row changed otherwise:
+    each is a major release on its own (a reader's SELECT of that column breaks)."""
+    monkeypatch.setitem(TABLE_MODELS, "dti_editions", _EditionsWithReviewer)
+    tables = make_tables()
+    tables["dti_editions"] = tables["dti_editions"].assign(reviewer=pd.Series([None] * len(tables["dti_editions"]), dtype="string"))
+    added = publish_release(tables, releases_dir=releases, created=CREATED)
+    assert (added.version, added.bump) == ("2.0.0", "major")
+    assert added.changes[["table", "change", "columns"]].values.tolist() == [["dti_editions", "column_added", "reviewer"]]
+
+    monkeypatch.setitem(TABLE_MODELS, "dti_editions", DtiEditionsTable)
+    removed = publish_release(make_tables(), releases_dir=releases, created=CREATED)
+    assert (removed.version, removed.bump) == ("3.0.0", "major")
+    assert removed.changes[["table", "change", "columns"]].values.tolist() == [["dti_editions", "column_removed", "reviewer"]]
+
+
 def test_schema_changes_names_added_removed_and_retyped_columns():
     old = {"t": pa.schema([("a", pa.string()), ("b", pa.int64()), ("c", pa.float64())]), "gone": pa.schema([("x", pa.int64())])}
     new = {"t": pa.schema([("a", pa.string()), ("b", pa.float64()), ("d", pa.string())]), "new": pa.schema([("y", pa.int64())])}
@@ -177,7 +201,7 @@ def test_same_inputs_give_byte_identical_parquet(tmp_path):
     a = publish_release(make_tables(), releases_dir=tmp_path / "a", created=CREATED)
     b = publish_release(make_tables(), releases_dir=tmp_path / "b", created=datetime(2030, 6, 1, tzinfo=timezone.utc))
     parquet = sorted(p.name for p in a.path.glob("*.parquet"))
-    assert len(parquet) == 9  # the eight tables of make_tables and changes
+    assert len(parquet) == len(make_tables()) + 1  # every table and changes.parquet
     for name in parquet:
         assert (a.path / name).read_bytes() == (b.path / name).read_bytes(), name
     # The creation time lives in datapackage.json only.

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import warnings
 from datetime import datetime, timezone
 from html.parser import HTMLParser
 
@@ -20,11 +19,9 @@ CREATED = datetime(2026, 1, 2, tzinfo=timezone.utc)
 @pytest.fixture(scope="module")
 def releases(tmp_path_factory):
     root = tmp_path_factory.mktemp("w") / "releases"
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)
-        publish_release(make_tables(), releases_dir=root, created=CREATED)
-        publish_release(make_tables(with_value("workforce.it_staff_total", 626)), releases_dir=root,
-                        created=datetime(2026, 2, 1, tzinfo=timezone.utc))
+    publish_release(make_tables(), releases_dir=root, created=CREATED)
+    publish_release(make_tables(with_value("workforce.it_staff_total", 626)), releases_dir=root,
+                    created=datetime(2026, 2, 1, tzinfo=timezone.utc))
     return root
 
 

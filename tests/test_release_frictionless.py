@@ -3,7 +3,6 @@ by frictionless itself, not only the descriptor (issue 11, item 2)."""
 
 from __future__ import annotations
 
-import warnings
 from datetime import datetime, timezone
 
 import pytest
@@ -16,11 +15,17 @@ from release_fixtures import TABLE_ID, base_facts, make_tables, with_value
 
 
 def _all_tables(facts):
-    tables = make_tables(facts)
-    tables.update(reference_tables())
-    merged = [t for name, t in tables.items() if name in ("infrastructure", "e_government", "workforce", "enterprises", "rankings")]
     import pandas as pd
 
+    from dxdata.official import table_source_records
+    from dxdata.tables import frame_for
+
+    tables = make_tables(facts)
+    tables.update(reference_tables())
+    # The bundled table sources too: pages dated to the month or year, and sources without a date.
+    tables["sources"] = pd.concat([tables["sources"], frame_for("sources", table_source_records())], ignore_index=True)
+    assert tables["sources"]["published_at"].isna().any()
+    merged = [t for name, t in tables.items() if name in ("infrastructure", "e_government", "workforce", "enterprises", "rankings")]
     tables["conflicts"] = find_conflicts(pd.concat(merged, ignore_index=True))
     return tables
 
@@ -35,10 +40,8 @@ def release_dir(tmp_path_factory):
         dict(first[-2], source_id="000_test_article", method="cue:dti#1", rank_of=63, value=27.0,
              quote="Hậu Giang xếp thứ 27/63", quote_end=10 + len("Hậu Giang xếp thứ 27/63"))
     ]
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)
-        publish_release(_all_tables(first), releases_dir=root, created=datetime(2026, 1, 2, tzinfo=timezone.utc))
-        publish_release(_all_tables(second), releases_dir=root, created=datetime(2026, 2, 1, tzinfo=timezone.utc))
+    publish_release(_all_tables(first), releases_dir=root, created=datetime(2026, 1, 2, tzinfo=timezone.utc))
+    publish_release(_all_tables(second), releases_dir=root, created=datetime(2026, 2, 1, tzinfo=timezone.utc))
     return root / "1.1.0"
 
 
@@ -71,3 +74,10 @@ def test_frictionless_finds_bad_data(release_dir, tmp_path):
     report = validate(str(copy / "datapackage.json"))
     assert not report.valid
     assert any(e.type == "constraint-error" for t in report.tasks if t.name == "provinces" for e in t.errors)
+
+
+def test_release_with_timestamped_sources_verifies(release_dir):
+    # published_at is TIMESTAMP WITH TIME ZONE in dx.duckdb and "datetime" in the descriptor.
+    from dxdata.verify import verify_release
+
+    assert verify_release(release_dir) == []

@@ -326,6 +326,14 @@ def test_nul_inside_a_number_is_never_read_as_the_digits_after_it(tmp_path):
         article_from_file(path, date(2022, 5, 5))
 
 
+def test_control_characters_on_standard_input_are_refused(monkeypatch):
+    import io
+
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO("Tiêu đề\nHậu Giang có 3\x008 điểm cầu.\n".encode())))
+    with pytest.raises(SourceFileError, match=r"stdin: control character U\+0000 at line 2 column 15"):
+        article_from_file(Path("-"), date(2022, 5, 5))
+
+
 def test_text_not_utf8(tmp_path):
     txt = write_source(tmp_path, text="Hậu Giang có 98 điểm cầu.".encode("utf-16"))
     refused(tmp_path, txt, r"a1\.txt: not UTF-8 text")

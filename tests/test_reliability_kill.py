@@ -40,7 +40,6 @@ from dxdata.verify import verify_release
 from release_fixtures import make_tables, with_value
 
 CREATED = datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
-pytestmark = pytest.mark.filterwarnings("ignore:.*view skipped:UserWarning")
 
 SCENARIOS = {
     # name: (state to start from, tables to publish, version the run publishes)
@@ -104,29 +103,59 @@ def _check_after_kill(releases: Path, where: str) -> None:
         assert {e["version"] for e in index["releases"]} <= set(versions), where
 
 
-def _campaign(scenario: str, start_states, tmp_path: Path, first_point: str | None = None) -> int:
-    """Kill at every point (from `first_point` on, when given); returns how many ran."""
+def _kill_and_recover(scenario: str, n: int, name: str, total: int, start_states, tmp_path: Path) -> None:
+    """One kill point: kill a publishing child at point n, check, run again, check."""
     start, tables, expected = SCENARIOS[scenario]
+    where = f"{scenario}: kill {n} of {total} ({name})"
+    releases = tmp_path / f"{scenario}-{n}" / "releases"
+    if start:
+        shutil.copytree(start_states[start], releases)
+    status = _in_child(releases, tables(), {durable.KILL_AT_ENV: str(n)})
+    assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL, where
+    _check_after_kill(releases, where)
+    # The next run: publishes what the killed one did not, or repairs the catalogue.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        publish_release(tables(), releases_dir=releases, created=CREATED)
+    assert list_versions(releases)[-1] == expected, where
+    assert read_latest(releases) == expected, where
+    assert catalogue_problems(releases) == [], where
+    assert verify_release(releases / expected) == [], where
+    assert not any(p.name.startswith(durable.TMP_PREFIX) for p in releases.iterdir()), where
+    shutil.rmtree(releases.parent)
+
+
+def _campaign(scenario: str, start_states, tmp_path: Path, first_point: str | None = None) -> int:
+    """Kill at every point (from `first_point` on, when given), a few points at a time (each in
+    its own forked worker, one per core); returns how many ran. Fails listing every point whose
+    checks failed."""
     points = _kill_points(scenario, start_states, tmp_path)
     skip = points.index(first_point) if first_point else 0
-    for n, name in list(enumerate(points, start=1))[skip:]:
-        where = f"{scenario}: kill {n} of {len(points)} ({name})"
-        releases = tmp_path / f"{scenario}-{n}" / "releases"
-        if start:
-            shutil.copytree(start_states[start], releases)
-        status = _in_child(releases, tables(), {durable.KILL_AT_ENV: str(n)})
-        assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL, where
-        _check_after_kill(releases, where)
-        # The next run: publishes what the killed one did not, or repairs the catalogue.
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            publish_release(tables(), releases_dir=releases, created=CREATED)
-        assert list_versions(releases)[-1] == expected, where
-        assert read_latest(releases) == expected, where
-        assert catalogue_problems(releases) == [], where
-        assert verify_release(releases / expected) == [], where
-        assert not any(p.name.startswith(durable.TMP_PREFIX) for p in releases.iterdir()), where
-        shutil.rmtree(releases.parent)
+    todo = list(enumerate(points, start=1))[skip:]
+    jobs = max(1, min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1))
+    running: dict[int, tuple[int, str, Path]] = {}
+    failures = []
+    while todo or running:
+        while todo and len(running) < jobs:
+            n, name = todo.pop(0)
+            report = tmp_path / f"failure-{scenario}-{n}.txt"
+            pid = os.fork()
+            if pid == 0:  # worker: never returns into pytest
+                code = 0
+                try:
+                    _kill_and_recover(scenario, n, name, len(points), start_states, tmp_path)
+                except BaseException as exc:  # noqa: BLE001 (reported by the parent)
+                    report.write_text(f"{type(exc).__name__}: {exc}")
+                    code = 1
+                os._exit(code)
+            running[pid] = (n, name, report)
+        pid, status = os.waitpid(-1, 0)
+        if pid not in running:
+            continue
+        n, name, report = running.pop(pid)
+        if status != 0:
+            failures.append(report.read_text() if report.exists() else f"kill {n} ({name}): worker status {status}")
+    assert not failures, "\n".join(failures)
     return len(points) - skip
 
 
@@ -203,3 +232,28 @@ def test_strace_kills_an_update_at_every_rename(start_states, tmp_path):
             publish_release(make_tables(with_value("workforce.it_staff_total", 626)), releases_dir=releases, created=CREATED)
         assert read_latest(releases) == "1.1.0" and catalogue_problems(releases) == []
         assert verify_release(releases / "1.1.0") == []
+
+
+def test_two_publishers_at_once_get_distinct_versions(start_states, tmp_path, no_gate):
+    """Two processes publish different tables into one releases folder at the same time: the
+    publish lock makes one wait for the other, so both publish, under 1.1.0 and 1.2.0."""
+    releases = shutil.copytree(start_states["1.0.0"], tmp_path / "releases")
+    children = []
+    for value in (626, 627):
+        pid = os.fork()
+        if pid == 0:
+            code = 0
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    publish_release(make_tables(with_value("workforce.it_staff_total", value)), releases_dir=releases,
+                                    created=CREATED)
+            except BaseException:  # noqa: BLE001
+                code = 3
+            os._exit(code)
+        children.append(pid)
+    statuses = [os.waitpid(pid, 0)[1] for pid in children]
+    assert all(os.WIFEXITED(s) and os.WEXITSTATUS(s) == 0 for s in statuses)
+    assert list_versions(releases) == ["1.0.0", "1.1.0", "1.2.0"]
+    assert read_latest(releases) == "1.2.0" and catalogue_problems(releases) == []
+    assert all(verify_release(releases / v) == [] for v in list_versions(releases))

@@ -21,7 +21,6 @@ from dxdata.verify import verify_release
 from release_fixtures import make_tables, with_value
 
 CREATED = datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
-pytestmark = pytest.mark.filterwarnings("ignore:.*view skipped:UserWarning")
 CATALOGUE = ("LATEST", "index.json", "index.html")
 
 

@@ -115,3 +115,53 @@ def test_unsafe_partition_keys_never_become_paths(world, key):
 def test_safe_keys_pass_unchanged():
     for key in ("000_a63f0aa6a1ed3e39", "101_ha-noi-dti-2022", "x.y"):
         assert safe_name(key) == key
+
+
+def test_a_run_waiting_for_the_slot_past_the_timeout_is_failed_and_says_why(pool):
+    from pipelines.run import INVOCATION_TAG, pool_wait_check
+
+    storage = pool.event_log_storage
+    holder = _run(pool, os.getpid())
+    assert storage.claim_concurrency_slot(DUCKDB_POOL, holder.run_id, "release").slot_status.value == "CLAIMED"
+    ours = _run(pool, os.getpid(), **{INVOCATION_TAG: "abc"})
+    assert storage.claim_concurrency_slot(DUCKDB_POOL, ours.run_id, "release").slot_status.value == "BLOCKED"
+    since, message = pool_wait_check(pool, "abc", 3600, None)
+    assert since is not None and message is None  # waiting, within the bound
+    since, message = pool_wait_check(pool, "abc", 0, since)
+    assert message == (f"Release failed, nothing published: waited 0 s for pool {DUCKDB_POOL}, held by run "
+                       f"{holder.run_id} (STARTED, pid {os.getpid()} on {socket.gethostname()}) holds it for step release")
+    assert pool.get_run_by_id(ours.run_id).status == DagsterRunStatus.FAILURE
+    assert [p.run_id for p in storage.get_concurrency_info(DUCKDB_POOL).pending_steps] == [holder.run_id]
+    # A run that is not waiting is left alone.
+    assert pool_wait_check(pool, "no-such-invocation", 0, None) == (None, None)
+
+
+def test_every_release_run_repairs_the_catalogue_even_when_the_run_then_fails(world, monkeypatch, capsys):
+    """A kill between the rename of 1.1.0 and the catalogue update left LATEST and index.json on
+    1.0.0; the next `dxdata release` repairs them before running, whatever the run then does."""
+    import shutil
+    import warnings
+
+    import pipelines.run as run
+    from dxdata.release import publish_release, read_latest
+    from dxdata.site import catalogue_problems
+    from release_fixtures import make_tables, with_value
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        publish_release(make_tables(), releases_dir=world.releases)
+        saved = {n: (world.releases / n).read_bytes() for n in ("LATEST", "index.json", "index.html")}
+        publish_release(make_tables(with_value("workforce.it_staff_total", 626)), releases_dir=world.releases)
+    for name, body in saved.items():
+        (world.releases / name).write_bytes(body)
+    assert read_latest(world.releases) == "1.0.0"
+
+    def broken_run(*args, **kwargs):
+        raise RuntimeError("the run could not start")
+
+    monkeypatch.setattr(run, "run_release", broken_run)
+    assert run.cli_release() == 1
+    out = capsys.readouterr().out
+    assert "repaired the release catalogue" in out and "LATEST names '1.0.0'" in out
+    assert read_latest(world.releases) == "1.1.0" and catalogue_problems(world.releases) == []
+    shutil.rmtree(world.releases)

@@ -13,6 +13,7 @@ from pipelines.steps import STEP_WORDS, step_words
 def test_split_check_steps_say_what_they_checked():
     assert step_words("schema_checks_3", ["sources", "indicators"]) == "check tables against their schemas (indicators, sources)"
     assert step_words("article_facts") == "extract facts from the articles"
+    assert step_words("workforce_pandera_schema", ["workforce"]) == "check the table against its schema (workforce)"
     assert step_words("some_new_step_2") == "some_new_step_2"
 
 
@@ -43,3 +44,15 @@ def test_progress_line_of_a_split_check_step_names_its_tables(capsys):
         handler.emit(record)
     line = out.getvalue()
     assert "check tables against their schemas (sources)" in line and "schema_checks_3" not in line
+
+
+def test_failed_check_line_says_what_it_means():
+    import io
+
+    out = io.StringIO()
+    handler = ProgressHandler(out)
+    evaluation = SimpleNamespace(asset_key=SimpleNamespace(to_user_string=lambda: "conflicts"), passed=False,
+                                 check_name="sources_agree", severity=SimpleNamespace(value="WARN"))
+    handler.emit(_record("ASSET_CHECK_EVALUATION", "conflicts_sources_agree", evaluation))
+    line = out.getvalue()
+    assert "check conflicts: sources disagree on some values: see table conflicts" in line and line.rstrip().endswith("(warning)")

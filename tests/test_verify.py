@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import warnings
 from datetime import datetime, timezone
 
 import duckdb
@@ -19,10 +18,8 @@ from release_fixtures import make_tables
 
 @pytest.fixture(scope="module")
 def template(tmp_path_factory):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)
-        out = publish_release(make_tables(), releases_dir=tmp_path_factory.mktemp("w") / "releases",
-                              created=datetime(2026, 1, 2, tzinfo=timezone.utc))
+    out = publish_release(make_tables(), releases_dir=tmp_path_factory.mktemp("w") / "releases",
+                          created=datetime(2026, 1, 2, tzinfo=timezone.utc))
     return out.path
 
 
