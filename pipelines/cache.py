@@ -101,9 +101,9 @@ class ResultCache:
         out, fresh = {}, []
         now = time.time_ns()
         for path in paths:
-            stat = _stat_of(path)
+            stat, newest = _stat_of(path)
             entry = known.get(str(path))
-            if entry is not None and entry[0] == stat and _newest_mtime(path) < entry[1] - _RACY_NS:
+            if entry is not None and entry[0] == stat and newest < entry[1] - _RACY_NS:
                 out[path] = entry[2]
             else:
                 out[path] = compute(path)
@@ -138,26 +138,18 @@ class ResultCache:
             )
 
 
-def _stat_of(path: Path) -> str:
-    """Size, inode and modification time of an article and its sidecar."""
-    parts = []
+def _stat_of(path: Path) -> tuple[str, int]:
+    """Size, inode and modification time of an article and its sidecar, and the later mtime."""
+    parts, newest = [], 0
     for p in (path, path.with_suffix(".json")):
         try:
-            st = p.stat()
-            parts.append(f"{st.st_size}:{st.st_ino}:{st.st_mtime_ns}")
+            st = os.stat(p)
         except OSError:
             parts.append("-")
-    return "|".join(parts)
-
-
-def _newest_mtime(path: Path) -> int:
-    newest = 0
-    for p in (path, path.with_suffix(".json")):
-        try:
-            newest = max(newest, p.stat().st_mtime_ns)
-        except OSError:
-            pass
-    return newest
+            continue
+        parts.append(f"{st.st_size}:{st.st_ino}:{st.st_mtime_ns}")
+        newest = max(newest, st.st_mtime_ns)
+    return "|".join(parts), newest
 
 
 def cached_map(

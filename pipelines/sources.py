@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from pathlib import Path
 
 from dagster import AssetObservation, AssetSpec, StaticPartitionsDefinition
@@ -42,9 +43,14 @@ def scan_articles(folder: Path, cache_file: Path | None = None) -> dict[str, str
     """source_id -> content fingerprint of every article file in a folder, in name order.
 
     With a cache file (`Warehouse.cache_file()`), only files whose stat changed are read again."""
-    found = discover_articles(folder)
     if cache_file is None:
-        return {path.stem: source_fingerprint(path) for path in found}
+        return {path.stem: source_fingerprint(path) for path in discover_articles(folder)}
+    # The same files as discover_articles (*.txt files, in name order), listed without
+    # building and sorting a Path per file: this runs several times per release run.
+    folder = Path(folder)
+    with os.scandir(folder) as listing:
+        names = sorted(e.name for e in listing if e.name.endswith(".txt") and e.is_file())
+    found = [folder / name for name in names]
     from pipelines.cache import ResultCache
 
     with ResultCache(cache_file) as cache:

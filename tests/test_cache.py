@@ -98,3 +98,18 @@ def test_fingerprints_are_read_again_only_for_files_whose_stat_changed(tmp_path)
         hashed.clear()
         cache.fingerprints(paths, fingerprint)
         assert hashed == ["a.txt"]
+
+
+def test_a_scan_with_the_fingerprint_cache_lists_what_discover_articles_lists(tmp_path):
+    from pipelines.sources import scan_articles
+
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for name in ("b", "a", ".hidden", "Z"):
+        (folder / f"{name}.txt").write_text(f"text {name}", encoding="utf-8")
+        (folder / f"{name}.json").write_text("{}", encoding="utf-8")
+    (folder / "notes.md").write_text("not an article", encoding="utf-8")
+    (folder / "folder.txt").mkdir()
+    plain = scan_articles(folder)
+    cached = scan_articles(folder, tmp_path / "cache.sqlite")
+    assert list(cached.items()) == list(plain.items()) and len(plain) == 4

@@ -128,7 +128,7 @@ def _pairwise_reference(facts: pd.DataFrame) -> pd.DataFrame:
     """The definition, written as loops over groups, dates and pairs: what the join must equal."""
     from itertools import combinations
 
-    from dxdata.conflicts import CONFLICT_COLUMNS, GROUP, conflict_id, mark_held_out
+    from dxdata.conflicts import CONFLICT_COLUMNS, GROUP, conflict_id, contradicts_official
 
     parts = []
     usable = facts[facts["province_code"].notna()]
@@ -139,11 +139,12 @@ def _pairwise_reference(facts: pd.DataFrame) -> pd.DataFrame:
         for ref_date, facts_set in sets:
             rows = list(facts_set[["source_id", "value", "qualifier"]].itertuples(index=False))
             if any(a.source_id != b.source_id and not values_agree(a.value, a.qualifier, b.value, b.qualifier) for a, b in combinations(rows, 2)):
-                parts.append(facts_set.assign(conflict_id=conflict_id(*key, ref_date)))
+                # Held out: within the conflict, contradicting one of its official-table values
+                # (the definition, row by row; the join computes it as a merge).
+                parts.append(facts_set.assign(conflict_id=conflict_id(*key, ref_date), held_out=contradicts_official(facts_set)))
     if not parts:
         return pd.DataFrame(columns=CONFLICT_COLUMNS)
-    # Which rows are held out is decided on the finished conflicts, the same way for both.
-    out = mark_held_out(pd.concat(parts, ignore_index=True))[CONFLICT_COLUMNS]
+    out = pd.concat(parts, ignore_index=True)[CONFLICT_COLUMNS]
     return out.sort_values(["conflict_id", "source_id", "method"], kind="mergesort").reset_index(drop=True)
 
 
