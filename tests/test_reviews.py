@@ -522,7 +522,6 @@ def test_reviewed_facts_carry_quote_offsets_and_the_ranking_size_from_the_quote(
     assert {f.method for f in facts} == {"review:accepted"} and {f.confidence for f in facts} == {1.0}
 
 
-@pytest.mark.filterwarnings("ignore:.*view skipped:UserWarning")
 def test_the_policy_is_in_datapackage_json_and_a_new_threshold_alone_is_a_patch_release(tmp_path):
     import json
 
