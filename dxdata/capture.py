@@ -22,7 +22,6 @@ import csv
 import gzip
 import hashlib
 import json
-import os
 import re
 import time
 import unicodedata
@@ -32,6 +31,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from dxdata import __version__ as DXDATA_VERSION
+from dxdata.durable import write_bytes_atomic
 from dxdata.ingest import VN_TZ, find_dateline, nfc
 
 USER_AGENT = f"dxdata/{DXDATA_VERSION} (open-data capture of public news pages about digital transformation; one request per page)"
@@ -348,17 +348,8 @@ def write_snapshot(snapshots: Path, body: bytes) -> tuple[str, Path]:
     target = Path(snapshots) / f"{digest}.html.gz"
     if not target.exists():
         target.parent.mkdir(parents=True, exist_ok=True)
-        _atomic_write(target, gzip.compress(body, mtime=0))
+        write_bytes_atomic(target, gzip.compress(body, mtime=0))
     return digest, target
-
-
-def _atomic_write(target: Path, data: bytes) -> None:
-    tmp = target.with_name(f".{target.name}.tmp")
-    with open(tmp, "wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, target)
 
 
 def capture(
@@ -413,8 +404,8 @@ def capture(
         meta["supersedes"] = previous
     articles = Path(articles)
     articles.mkdir(parents=True, exist_ok=True)
-    _atomic_write(articles / f"{source_id}.json", (json.dumps(meta, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
-    _atomic_write(articles / f"{source_id}.txt", data)
+    write_bytes_atomic(articles / f"{source_id}.json", (json.dumps(meta, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+    write_bytes_atomic(articles / f"{source_id}.txt", data)
     index.by_text[text_sha] = source_id
     for url in {fetched.url, fetched.final_url}:
         index.by_url.setdefault(normal_url(url), []).append((fetched.fetched_at, source_id))
