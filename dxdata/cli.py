@@ -197,11 +197,12 @@ def verify(path: Path, index: Path | None) -> None:
 @click.option("--to", "target", required=True, help="s3://bucket/prefix")
 @click.option("--version", "version", default=None, help="Release version to upload (default: LATEST).")
 @click.option("--endpoint-url", default=None, envvar="DXDATA_S3_ENDPOINT", help="S3-compatible endpoint.")
-def publish(target: str, version: str | None, endpoint_url: str | None) -> None:
+@click.option("--with-snapshots", "snapshots", is_flag=True, help="Also upload the raw pages `dxdata add` captured (warehouse/snapshots/).")
+def publish(target: str, version: str | None, endpoint_url: str | None, snapshots: bool) -> None:
     """Upload a release to S3-compatible object storage, data files first and index.json last."""
     from dxdata.publish import cli_publish
 
-    sys.exit(cli_publish(target, version=version, endpoint_url=endpoint_url))
+    sys.exit(cli_publish(target, version=version, endpoint_url=endpoint_url, snapshots=snapshots))
 
 
 if __name__ == "__main__":

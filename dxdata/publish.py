@@ -153,6 +153,25 @@ def upload_release(client, bucket: str, prefix: str, release_dir: Path) -> list[
     return written
 
 
+def upload_snapshots(client, bucket: str, prefix: str, snapshots: Path) -> list[str]:
+    """Upload the raw pages captured by `dxdata add` (`<warehouse>/snapshots/<sha256>.html.gz`)
+    under `<prefix>snapshots/`. A snapshot is named by its hash, so one already there is kept;
+    one there with other bytes is refused, never overwritten. Returns the keys written."""
+    written = []
+    remote = _remote_objects(client, bucket, f"{prefix}snapshots/")
+    for path in sorted(Path(snapshots).glob("*.html.gz")) if Path(snapshots).is_dir() else []:
+        key = f"{prefix}snapshots/{path.name}"
+        if path.name in remote:
+            problem = _differs(client, bucket, key, path)
+            if problem:
+                raise PublishError(f"s3://{bucket}/{key} already holds other bytes ({problem}); refusing to overwrite a snapshot")
+            continue
+        client.put_object(Bucket=bucket, Key=key, Body=path.read_bytes(), ContentType="application/gzip",
+                          Metadata={"sha256": sha256_file(path)})
+        written.append(key)
+    return written
+
+
 def make_client(endpoint_url: str | None = None):
     import boto3
     from botocore.config import Config
@@ -185,7 +204,7 @@ def choose_release(releases: Path, version: str | None) -> Path:
     return release_dir
 
 
-def cli_publish(target: str, version: str | None = None, endpoint_url: str | None = None) -> int:
+def cli_publish(target: str, version: str | None = None, endpoint_url: str | None = None, snapshots: bool = False) -> int:
     releases = paths.releases_dir()
     try:
         bucket, prefix = parse_target(target)
@@ -203,6 +222,9 @@ def cli_publish(target: str, version: str | None = None, endpoint_url: str | Non
             raise PublishError(f"{release_dir} does not verify, refusing to upload it: " + "; ".join(problems))
         client = make_client(endpoint_url)
         keys = upload_release(client, bucket, prefix, release_dir)
+        if snapshots:
+            pages = upload_snapshots(client, bucket, prefix, paths.snapshots_dir())
+            print(f"uploaded {len(pages)} new page snapshot(s) to s3://{bucket}/{prefix}snapshots/")
     except (PublishError, LockBusy) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -213,4 +235,4 @@ def cli_publish(target: str, version: str | None = None, endpoint_url: str | Non
     return 0
 
 
-__all__ = ["cli_publish", "upload_release", "parse_target", "PublishError"]
+__all__ = ["cli_publish", "upload_release", "upload_snapshots", "parse_target", "PublishError"]

@@ -18,6 +18,7 @@ from dxdata.capture import Captured, CaptureError, CaptureSettings, add, capture
 from dxdata.extract import extract_article
 from dxdata.ingest import VN_TZ, article_from_text, load_article
 from tests.capture_site import FURNITURE, Site
+from test_publish_s3 import s3, s3_endpoint, warehouse  # noqa: F401  (fixtures: moto S3 on 127.0.0.1, a published release)
 
 ARTICLES = paths.REPO_ROOT / "sources" / "articles"
 REVIEWS = paths.REPO_ROOT / "sources" / "reviews"
@@ -310,3 +311,23 @@ def test_dxdata_add_feed_lists_it_and_captures_its_entries(site, tmp_path, monke
     again = runner.invoke(main, ["add", "--feed", site.url("/feed.xml")])
     assert again.exit_code == 0 and "already on the watch list" in again.output and "added w-" not in again.output
     assert len(read_watch_list(tmp_path / "sources" / "watch.csv")) == 1
+
+
+def test_snapshots_are_uploaded_with_the_releases_and_never_overwritten(site, folders, s3, s3_endpoint, warehouse):
+    """`dxdata publish --with-snapshots` sends the captured raw pages beside the releases."""
+    from dxdata.publish import PublishError, cli_publish, upload_snapshots
+    from test_publish_s3 import _keys
+
+    client, bucket = s3
+    articles, _ = folders
+    snapshots = warehouse.parent / "snapshots"  # the warehouse fixture's DXDATA_WAREHOUSE
+    add([site.url(p) for p in list(site.pages)[:2]], articles=articles, snapshots=snapshots, settings=FAST)
+    names = sorted(p.name for p in snapshots.glob("*.html.gz"))
+    assert len(names) == 2
+    assert cli_publish(f"s3://{bucket}/p", endpoint_url=s3_endpoint, snapshots=True) == 0
+    assert {f"p/snapshots/{n}" for n in names} <= _keys(client, bucket)
+    # Again: nothing new to send. A snapshot name holding other bytes remotely is refused.
+    assert upload_snapshots(client, bucket, "p/", snapshots) == []
+    client.put_object(Bucket=bucket, Key=f"p/snapshots/{names[0]}", Body=b"other bytes")
+    with pytest.raises(PublishError, match="refusing to overwrite a snapshot"):
+        upload_snapshots(client, bucket, "p/", snapshots)
