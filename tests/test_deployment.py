@@ -14,7 +14,6 @@ import glob
 import hashlib
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -23,6 +22,7 @@ import time
 from pathlib import Path
 
 import pytest
+from test_pipeline_support import stop_process_group
 
 REPO = Path(__file__).resolve().parent.parent
 IN_CI = os.environ.get("CI", "").lower() not in ("", "0", "false")
@@ -137,16 +137,6 @@ def _start(args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen:
     return subprocess.Popen(args, env=env, cwd=REPO, stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True)
 
 
-def _stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=10)
-
-
 def test_the_daemon_on_postgres_publishes_the_same_release(postgres, default_release, tmp_path):
     _sources(tmp_path)
     home = tmp_path / "dagster_home"
@@ -169,7 +159,7 @@ def test_the_daemon_on_postgres_publishes_the_same_release(postgres, default_rel
         while not (release / "datapackage.json").exists() and time.monotonic() < deadline and daemon.poll() is None:
             time.sleep(2)
     finally:
-        _stop(daemon)
+        stop_process_group(daemon)
     log = (tmp_path / "daemon.log").read_text(errors="replace")
     assert (release / "datapackage.json").exists(), log[-4000:]
     assert _parquet_hashes(release) == default_release

@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
+import signal
+import subprocess
 import types
 from pathlib import Path
 
@@ -89,3 +92,15 @@ class ExtractionSpy:
             return real(article)
 
         monkeypatch.setattr(module, "extract_article", spy)
+
+
+def stop_process_group(process: subprocess.Popen) -> None:
+    """Stop a server started in its own process group (webserver, daemon, code servers, run
+    workers): SIGTERM to the group, SIGKILL if it has not gone within 30 s."""
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -18,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from test_pipeline_support import REPO, TEST_ARTICLE, TEST_ID, extract_engine, world, write_article  # noqa: F401  (fixtures)
+from test_pipeline_support import REPO, TEST_ARTICLE, TEST_ID, extract_engine, stop_process_group, world, write_article  # noqa: F401  (fixtures)
 
 START_TIMEOUT = 120
 RUN_TIMEOUT = 240
@@ -171,12 +170,7 @@ def server(world, tmp_path):
                 time.sleep(1)
         yield running
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=10)
+        stop_process_group(process)
 
 
 def test_ui_lists_the_code_location_and_runs_the_release_job(server, world):
