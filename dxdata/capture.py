@@ -437,9 +437,11 @@ def add(
     refresh: bool = False,
     settings: CaptureSettings = CaptureSettings(),
     client=None,
+    index: SourceIndex | None = None,
 ) -> list[Captured | CaptureError]:
-    """Capture URLs and saved pages; one result (or error) per target, in order."""
-    index = SourceIndex.scan(articles)
+    """Capture URLs and saved pages; one result (or error) per target, in order. `index` (what
+    the articles folder holds) is scanned here unless the caller already has it."""
+    index = index or SourceIndex.scan(articles)
     results: list[Captured | CaptureError] = []
     for target in targets:
         try:
@@ -512,6 +514,8 @@ def capture_watch_list(
 ) -> list[Captured | CaptureError]:
     """Every page of the watch list, and every article its feeds list, not captured before."""
     results: list[Captured | CaptureError] = []
+    # One scan of the sidecars for the whole list; `capture` keeps it up to date as pages are added.
+    index = SourceIndex.scan(articles)
     for row in read_watch_list(watch):
         provinces = [row["province"]] if row.get("province") else None
         urls = [row["url"]]
@@ -521,5 +525,6 @@ def capture_watch_list(
             except CaptureError as exc:
                 results.append(exc)
                 continue
-        results.extend(add(urls, articles=articles, snapshots=snapshots, provinces=provinces, settings=settings, client=client))
+        results.extend(add(urls, articles=articles, snapshots=snapshots, provinces=provinces, settings=settings,
+                           client=client, index=index))
     return results
