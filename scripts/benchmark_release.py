@@ -1,7 +1,7 @@
 """Benchmark of `dxdata release` at scale (issue 12), printed as a table.
 
 For each N, N synthetic articles are written to a temporary folder (never into sources/): copies
-of the test passages (tests/devset, tests/blind*, tests/holdout), each under its own source_id,
+of the test passages (tests/devsets/*), each under its own source_id,
 publication date and sidecar. Then, side by side in the same run:
 
   extract w=K  ingest, then extraction alone with K worker processes (K = 1 and 2);
@@ -38,13 +38,14 @@ from pathlib import Path
 import psutil  # installed with Dagster
 
 REPO = Path(__file__).resolve().parent.parent
-PASSAGE_DIRS = ["devset", "holdout", *sorted(p.name for p in (REPO / "tests").glob("blind*"))]
+DEVSETS = REPO / "tests" / "devsets"
 
 
 def passages() -> list[str]:
+    """The texts of every dev set (tests/devsets/<kind>-<number>/*.txt), in a fixed order."""
     found = []
-    for name in PASSAGE_DIRS:
-        found += sorted((REPO / "tests" / name).glob("*.txt"))
+    for folder in sorted(p for p in DEVSETS.iterdir() if p.is_dir()):
+        found += sorted(folder.glob("*.txt"))
     return [p.read_text(encoding="utf-8") for p in found]
 
 
