@@ -42,7 +42,7 @@ import pyarrow.parquet as pq
 from dxdata import durable, paths
 from dxdata.durable import TMP_PREFIX, crash_point, write_text_atomic  # noqa: F401  (re-exported)
 from dxdata.model import FACT_TABLES
-from schemas.tables import FACT_KEY, TABLE_MODELS, CheckOutcome, describe_columns, table_description, validate_table
+from schemas.tables import FACT_KEY, TABLE_MODELS, CheckOutcome, describe_columns, frame_digest, table_description, validate_table
 
 if TYPE_CHECKING:
     from dxdata.policy import PublicationPolicy
@@ -843,10 +843,17 @@ def _publish_lock(releases_dir: Path, timeout: float | None = None):
     return durable.exclusive(releases_dir / ".lock", f"publishing into {releases_dir}", timeout=timeout)
 
 
-def gate(tables: Mapping[str, pd.DataFrame], check_outcomes: Sequence[CheckOutcome]) -> None:
-    """Raise ReleaseBlocked naming every failed check and every table that does not validate."""
+def gate(tables: Mapping[str, pd.DataFrame], check_outcomes: Sequence[CheckOutcome],
+         validated: Mapping[str, str] | None = None) -> list[str]:
+    """Raise ReleaseBlocked naming every failed check and every table that does not validate.
+
+    `validated` maps a table to the digest (`schemas.tables.frame_digest`) of a frame that
+    passed its model elsewhere (the pipeline's schema check): a table whose frame has that
+    digest is not validated again. Returns the tables validated here."""
     problems: list[str] = []
     failed: list[str] = []
+    checked: list[str] = []
+    validated = validated or {}
     for outcome in check_outcomes:
         if not outcome.passed:
             n = len(outcome.failing_rows) if outcome.failing_rows is not None else 0
@@ -861,6 +868,9 @@ def gate(tables: Mapping[str, pd.DataFrame], check_outcomes: Sequence[CheckOutco
             failed.append(name)
             problems.append(f"table {name!r} has no pandera model in schemas.tables.TABLE_MODELS")
             continue
+        if name in validated and frame_digest(df) == validated[name]:
+            continue
+        checked.append(name)
         outcome = validate_table(name, df)
         if not outcome.passed:
             checks = sorted({str(c) for c in outcome.failures.get("check", pd.Series(dtype=str))})
@@ -870,6 +880,7 @@ def gate(tables: Mapping[str, pd.DataFrame], check_outcomes: Sequence[CheckOutco
         problems.append("no tables given")
     if problems:
         raise ReleaseBlocked("release blocked, nothing published: " + "; ".join(problems), failed=sorted(set(failed)))
+    return checked
 
 
 def _describe_bump(bump: str, changes: pd.DataFrame) -> str:
@@ -888,6 +899,7 @@ def publish_release(
     *,
     releases_dir: Path | None = None,
     check_outcomes: Sequence[CheckOutcome] = (),
+    validated: Mapping[str, str] | None = None,
     created: datetime | None = None,
     policy: "PublicationPolicy | None" = None,
     lock_timeout: float | None = None,
@@ -896,11 +908,12 @@ def publish_release(
     Either way, leave LATEST, index.json and index.html naming the newest complete release.
 
     Raises ReleaseBlocked (nothing written) when a check outcome failed or a table does not
-    validate against its pandera model, durable.LockBusy when another run is publishing into
+    validate against its pandera model (a table whose frame has the digest `validated` gives
+    for it passed its model already and is not validated again, see `gate`), durable.LockBusy when another run is publishing into
     the same folder for longer than `lock_timeout` seconds (default DXDATA_LOCK_TIMEOUT or 600)."""
     from dxdata.policy import current_policy
 
-    gate(tables, check_outcomes)
+    gate(tables, check_outcomes, validated)
     policy_text = (policy or current_policy()).describe()
     releases_dir = Path(releases_dir) if releases_dir is not None else paths.releases_dir()
     releases_dir.mkdir(parents=True, exist_ok=True)
