@@ -61,12 +61,13 @@ def validate_sources(folder: Path | None = None, *, today: date | None = None, c
     today = today or datetime.now(VN_TZ).date()
     tables = table_source_ids(root)  # read once for the whole folder
     names = _listing(articles)
-    texts = sorted(n for n in names if n.endswith(".txt") and os.path.isfile(os.path.join(articles, n)))
+    texts = sorted(n for n, is_file in names.items() if n.endswith(".txt") and is_file)
     record = _CleanRecord(clean_record, _check_context(root, tables, today)) if clean_record is not None else None
+    prefix = os.path.join(articles, "")
     for name in texts:
-        txt = articles / name
-        if record is not None and record.is_clean(txt):
+        if record is not None and record.is_clean(prefix + name):
             continue
+        txt = articles / name
         model, _data, sidecar_problems = read_sidecar(txt.with_suffix(".json"))
         found = list(sidecar_problems)
         if model is not None:
@@ -87,12 +88,13 @@ def validate_sources(folder: Path | None = None, *, today: date | None = None, c
     return problems
 
 
-def _listing(folder: Path) -> list[str]:
+def _listing(folder: Path) -> dict[str, bool]:
+    """Name -> is it a file (following links), for each entry of a folder."""
     try:
         with os.scandir(folder) as entries:
-            return [e.name for e in entries]
+            return {e.name: e.is_file() for e in entries}
     except (FileNotFoundError, NotADirectoryError):
-        return []
+        return {}
 
 
 def _check_context(root: Path, tables: dict[str, Path], today: date) -> str:
@@ -117,10 +119,11 @@ def _check_context(root: Path, tables: dict[str, Path], today: date) -> str:
     return digest.hexdigest()
 
 
-def _stat_of(txt: Path) -> tuple[str, int]:
-    """Size, inode and modification time of an article's text and sidecar, and the later mtime."""
+def _stat_of(txt: str) -> tuple[str, int]:
+    """Size, inode and modification time of an article's text and sidecar (paths as text: this
+    runs for every article), and the later mtime."""
     parts, newest = [], 0
-    for p in (txt, txt.with_suffix(".json")):
+    for p in (txt, txt[:-4] + ".json"):
         try:
             st = os.stat(p)
         except OSError:
@@ -149,8 +152,8 @@ class _CleanRecord:
         except (OSError, sqlite3.Error):
             self.known = {}  # no record: every article is checked, as without one
 
-    def is_clean(self, txt: Path) -> bool:
-        entry = self.known.get(str(txt))
+    def is_clean(self, txt: str) -> bool:
+        entry = self.known.get(txt)
         if entry is None:
             return False
         stat, newest = _stat_of(txt)
@@ -158,7 +161,7 @@ class _CleanRecord:
 
     def add(self, txt: Path) -> None:
         # The stat taken after the checks read the files: a write during them shows as racy or changed.
-        self.fresh.append((str(txt), _stat_of(txt)[0], self.now, self.context))
+        self.fresh.append((str(txt), _stat_of(str(txt))[0], self.now, self.context))
 
     def save(self) -> None:
         if not self.fresh:
