@@ -944,7 +944,8 @@ def publish_release(
             old_schemas = {n: previous.schema(n) for n in old_names}
             new_schemas = {n: t.schema for n, t in arrow_tables.items()}
             records = schema_changes(old_schemas, new_schemas)
-            rows = [row_changes_frame(n, previous.frame(n) if n in old_schemas else None, new_frames[n]) for n in arrow_tables]
+            rows = [_table_row_changes(previous, n, arrow_tables[n], new_frames[n]) if n in old_schemas
+                    else row_changes_frame(n, None, new_frames[n]) for n in arrow_tables]
             for n in [n for n in old_names if n not in arrow_tables]:
                 gone = row_changes_frame(n, None, previous.frame(n))
                 rows.append(gone.assign(change="removed").rename(columns={"new_value": "old_value"}))
@@ -993,6 +994,16 @@ def publish_release(
         write_catalogue(releases_dir)
     log.info("published release %s at %s (%s)", version, final, reason)
     return ReleaseOutcome(version, final, bump, reason, changes, repaired)
+
+
+def _table_row_changes(previous: PreviousRelease, name: str, table: pa.Table, frame: pd.DataFrame) -> pd.DataFrame:
+    """`row_changes_frame` of one table against the previous release; none, without comparing
+    row by row, when the table's column names, types and values are those of the previous one
+    (most tables of a run that added or changed a few sources)."""
+    old = previous._read(name, pq.read_table)
+    if old.schema.names == table.schema.names and old.equals(table, check_metadata=False):
+        return row_changes_frame(name, None, frame.iloc[0:0])
+    return row_changes_frame(name, arrow_to_pandas(old), frame)
 
 
 def review_counts(tables: Mapping[str, pd.DataFrame]) -> dict[str, int]:
