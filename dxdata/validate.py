@@ -52,7 +52,8 @@ def validate_sources(folder: Path | None = None, *, today: date | None = None, c
     With `clean_record` (an SQLite file; `dxdata release` keeps it in the warehouse's cache), an
     article found without problems is recorded by the stat of its text and sidecar, and is not
     checked again while neither file, the run date, the table sources' ids, the package's code
-    or the registers change. Articles with problems are always checked again."""
+    or the registers change. Articles with problems are always checked again, and the record is
+    written only when the whole folder passes."""
     root = Path(folder) if folder is not None else paths.sources_dir()
     articles = root / "articles"
     problems: list[Problem] = []
@@ -77,14 +78,15 @@ def validate_sources(folder: Path | None = None, *, today: date | None = None, c
         if not found and record is not None:
             record.add(txt)
         problems += found
-    if record is not None:
-        record.save()
     problems += _table_problems(root)
     stems = {n[:-4] for n in texts}
     for name in sorted(n for n in names if n.endswith(".json")):
         if name[:-5] not in stems:
             sidecar = articles / name
             problems.append(Problem(sidecar, None, f"sidecar without its text file {sidecar.with_suffix('.txt').name}"))
+    if record is not None and not problems:
+        # Only a folder that passes is recorded: a run refused for a bad file writes nothing.
+        record.save()
     return problems
 
 
@@ -142,13 +144,16 @@ class _CleanRecord:
         self.context = context
         self.fresh: list[tuple[str, str, int, str]] = []
         self.now = time.time_ns()
+        self.known: dict[str, tuple[str, int]] = {}
+        if not self.path.is_file():
+            return
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
             con = sqlite3.connect(self.path, timeout=60)
-            with con:
-                con.execute("CREATE TABLE IF NOT EXISTS clean (path TEXT PRIMARY KEY, stat TEXT, recorded_ns INTEGER, context TEXT)")
-                self.known = {p: (st, rec) for p, st, rec in con.execute("SELECT path, stat, recorded_ns FROM clean WHERE context = ?", (context,))}
-            con.close()
+            try:
+                rows = con.execute("SELECT path, stat, recorded_ns FROM clean WHERE context = ?", (context,))
+                self.known = {p: (st, rec) for p, st, rec in rows}
+            finally:
+                con.close()
         except (OSError, sqlite3.Error):
             self.known = {}  # no record: every article is checked, as without one
 
@@ -167,8 +172,10 @@ class _CleanRecord:
         if not self.fresh:
             return
         try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
             con = sqlite3.connect(self.path, timeout=60)
             with con:
+                con.execute("CREATE TABLE IF NOT EXISTS clean (path TEXT PRIMARY KEY, stat TEXT, recorded_ns INTEGER, context TEXT)")
                 con.execute("DELETE FROM clean WHERE context != ?", (self.context,))
                 con.executemany("INSERT OR REPLACE INTO clean VALUES (?, ?, ?, ?)", self.fresh)
             con.close()

@@ -184,3 +184,17 @@ def test_clean_articles_are_not_checked_again_until_they_change(tmp_path, monkey
     read.clear()
     validate.validate_sources(root, today=today, clean_record=record)
     assert read == ["a2"]
+
+
+def test_a_folder_with_a_problem_records_nothing(tmp_path):
+    from datetime import date
+
+    from dxdata.validate import validate_sources
+
+    root = tmp_path / "sources"
+    write_article(root, "a1")
+    write_article(root, "a2", TEXT + "\x00")
+    age(root)
+    record = tmp_path / "cache" / "clean.sqlite"
+    assert len(validate_sources(root, today=date(2026, 12, 7), clean_record=record)) == 1
+    assert not record.parent.exists()  # a refused run writes nothing in the warehouse
