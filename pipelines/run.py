@@ -7,7 +7,6 @@ queued runs to one at a time."""
 
 from __future__ import annotations
 
-import atexit
 import logging
 import os
 import socket
@@ -67,40 +66,12 @@ def fewer_history_syncs() -> None:
     from sqlalchemy import event
     from sqlalchemy.engine import Engine
 
-    if not event.contains(Engine, "connect", _on_sqlite_connect):
-        event.listen(Engine, "connect", _on_sqlite_connect)
+    def on_connect(dbapi_connection, _record) -> None:
+        if type(dbapi_connection).__module__.startswith("sqlite3"):
+            dbapi_connection.execute("PRAGMA synchronous=NORMAL")
 
-
-def _close_kept_open() -> None:
-    """At exit: the last connection of each file checkpoints it and removes its log."""
-    while _KEPT_OPEN:
-        _KEPT_OPEN.popitem()[1].close()
-
-
-# One idle connection per SQLite file of the run history, open for the life of the process.
-_KEPT_OPEN: dict[str, object] = {}
-
-
-def _on_sqlite_connect(dbapi_connection, _record) -> None:
-    """Dagster opens and closes a connection for each event it stores; closing the last
-    connection to a WAL database checkpoints it (copies the log into the file and waits for the
-    disk), about 200 times a run. Keeping one idle connection open per file leaves that to
-    SQLite's automatic checkpoints and to the end of the process; the idle connection holds no
-    lock and starts no transaction."""
-    if not type(dbapi_connection).__module__.startswith("sqlite3"):
-        return
-    dbapi_connection.execute("PRAGMA synchronous=NORMAL")
-    import sqlite3
-
-    try:
-        files = [row[2] for row in dbapi_connection.execute("PRAGMA database_list") if row[1] == "main" and row[2]]
-        for path in files:
-            if path not in _KEPT_OPEN:
-                if not _KEPT_OPEN:
-                    atexit.register(_close_kept_open)
-                _KEPT_OPEN[path] = sqlite3.connect(path, check_same_thread=False)
-    except sqlite3.Error:
-        pass  # only a saving: without the idle connection each close checkpoints, as before
+    if not event.contains(Engine, "connect", on_connect):
+        event.listen(Engine, "connect", on_connect)
 
 
 def quiet_dagster_warnings() -> None:
