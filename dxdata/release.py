@@ -531,7 +531,9 @@ def package_sources(sources: pd.DataFrame | None) -> list[dict]:
     if sources is None:
         return []
     out = []
-    for row in sources.to_dict("records"):
+    # Only the columns read below: turning all of them into dicts cost more than the loop.
+    used = [c for c in ("title", "url", "path", "citation", "source_id") if c in sources.columns]
+    for row in sources[used].to_dict("records"):
         url = row.get("url")
         first_url = str(url).split()[0] if isinstance(url, str) and url.strip() else None
         entry = {"title": row["title"], "path": first_url or f"sources/{row['path']}"}
