@@ -911,8 +911,9 @@ def publish_release(
 
     Raises ReleaseBlocked (nothing written) when a check outcome failed or a table does not
     validate against its pandera model (a table whose frame has the digest `validated` gives
-    for it passed its model already and is not validated again, see `gate`), durable.LockBusy when another run is publishing into
-    the same folder for longer than `lock_timeout` seconds (default DXDATA_LOCK_TIMEOUT or 600)."""
+    for it passed its model already and is not validated again, see `gate`), durable.LockBusy
+    when another run is publishing into the same folder for longer than `lock_timeout` seconds
+    (default DXDATA_LOCK_TIMEOUT or 600)."""
     from dxdata.policy import current_policy
 
     gate(tables, check_outcomes, validated)
