@@ -35,7 +35,7 @@ from pathlib import Path
 
 from dxdata import paths
 from dxdata.catalogue import load_catalogue
-from dxdata.editions import edition_for
+from dxdata.editions import edition_for, load_editions
 from dxdata.model import FIRST_REF_YEAR, LAST_REF_YEAR, Article, ExtractionResult, Fact
 from dxdata.numbers import ORDINAL_WORDS, Quantity, is_whole, number_style, parse_number, scan_quantities
 from dxdata.provinces import Province, load_register
@@ -2375,8 +2375,12 @@ def _emit(ctx: _Ctx, s: _Sentence, q: Quantity, match: _Match, article, norm, fa
         targets.append(_make_fact(article, norm, ctx, s, rule, match.value, qualifier, province, year, None,
                                   method.replace("cue:", "target:"), confidence, "target or plan", vspan, rank_of))
         return None
+    if rule.theme == "rankings" and _other_index(ctx, s, q, clause_end, rule):
+        return None
     if rule.theme == "rankings":
         quoted = _dti_year(ctx, s, q)
+        if _before_first_edition(quoted, ctx.published):
+            return None  # "năm 2019, Tây Ninh xếp hạng 25/63": no DTI existed; another index's rank
         choice = edition_for(quoted, ctx.published)
         ref_year, ref_date = choice.year, None
         if choice.note:
@@ -2407,6 +2411,65 @@ def _emit(ctx: _Ctx, s: _Sentence, q: Quantity, match: _Match, article, norm, fa
         if tied is not None and (province is None or tied.code != province.code):
             _emit(ctx, s, q, match, article, norm, facts, targets, clause_end, forced=tied)
     return (q, match, province)
+
+
+def _before_first_edition(quoted: int | None, published: date | None) -> bool:
+    """A ranking quoted for a year before the first DTI edition, or in an article published
+    before that edition was announced, is another index's (the ICT Index, the PAR Index)."""
+    editions = load_editions()
+    if not editions:
+        return False
+    first = editions[0]
+    if quoted is not None and quoted < first.year:
+        return True
+    return published is not None and first.announced_on is not None and published < first.announced_on
+
+
+# Other indices and rankings that articles report beside the DTI, with the same verbs and
+# denominators: named in the title or the sentence, they own a rank whose sentence does not name
+# the DTI itself ("Tây Ninh tăng 8 bậc trong bảng xếp hạng ICT Index" over "năm 2019, Tây Ninh
+# xếp hạng 25/63"; "về tỷ lệ nộp hồ sơ trực tuyến, Nghệ An đạt 72%, xếp thứ 20/34").
+_OTHER_INDEX = _fc(
+    r"ict index|vietnam ict|\bpci\b|\bpapi\b|par index|\bsipas\b|\bpgi\b|năng lực cạnh tranh|cải cách hành chính"
+    r"|hiệu quả quản trị|sẵn sàng cho phát triển|phục vụ người dân|chính phủ điện tử|hài lòng"
+)
+_DTI_NAMED = _fc(r"chuyển đổi số|\bdti\b|digital transformation")
+# The ministries' ranking ("Bộ Kế hoạch và Đầu tư dẫn đầu các bộ, ngành", "Bộ này đứng đầu").
+_MINISTRY_RANKING = _fc(r"(?<!\w)(?:các|những|\d+) bộ(?: cung cấp| có|,\s*(?:ngành|cơ quan)|(?!\w))|(?<!\w)bộ này(?!\w)|cơ quan ngang bộ")
+
+
+_PROVINCES_CITIES_AFTER = _fc(r",\s*thành(?: phố)?(?!\w)")
+
+
+def _other_index(ctx: _Ctx, s: _Sentence, q: Quantity, clause_end: int, rule: Rule) -> bool:
+    folded = ctx.folded
+    lo = max(s.start, q.start - 120)
+    if _MINISTRY_RANKING.search(folded, lo, clause_end):
+        return True
+    # "xếp hạng 17/63 tỉnh, thành phố về chỉ số phục vụ người dân": the comma of "tỉnh, thành
+    # phố" does not end the rank's clause.
+    end = clause_end
+    if folded.endswith("tỉnh", s.start, end) and _PROVINCES_CITIES_AFTER.match(folded, end, s.end):
+        end = _clause_end(folded, end + 1, s.end)
+    contrast = _CONTRAST_AFTER.search(folded, q.end, end)
+    if contrast is not None:
+        end = contrast.start()  # "..., nhưng trong bảng xếp hạng PCI lại đứng thứ 38": another clause
+    if _OTHER_INDEX.search(folded, max(s.start, q.start - 60), end):
+        return True
+    if _DTI_NAMED.search(folded, s.start, s.end):
+        return False
+    # The sentence does not name the DTI: another index named in it or in the title owns the
+    # figure, and so does another measure named before a rank ("về tỷ lệ ...", "đạt 72,35%, xếp
+    # thứ 20/34").
+    return (
+        _OTHER_INDEX.search(folded, s.start, end) is not None
+        or (rule.number == "rank" and (_PERCENT_BEFORE.search(folded, s.start, q.start) or _OTHER_TOPIC.search(folded, s.start, q.start)) is not None)
+        or _OTHER_INDEX.search(ctx.title_folded) is not None
+    )
+
+
+_PERCENT_BEFORE = re.compile(r"\d\s*%")
+_OTHER_TOPIC = _fc(r"(?<!\w)về (?:tỷ lệ|số lượng|số |doanh thu|thu hút|kết quả thực hiện)")
 
 
 # "Thanh Hóa xếp thứ 15, đồng hạng với Yên Bái": the province tied with holds the same rank.

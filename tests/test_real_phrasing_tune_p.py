@@ -39,3 +39,42 @@ def test_bottom_group_listed_after_gives_no_last_rank():
 def test_a_single_province_leading_or_last_keeps_its_rank():
     assert ("dti.rank", "Quảng Ninh", 1.0) in facts("Về DTI 2022, Quảng Ninh đứng đầu cả nước.")
     assert ("dti.rank", "Lai Châu", 63.0) in facts("Về chuyển đổi số năm 2022, Lai Châu xếp cuối bảng.")
+
+
+# --- other indices and rankings read as the DTI --------------------------------------------
+
+
+def test_service_quality_index_rank_is_not_the_dti_rank():
+    got = facts("Với xếp hạng 12/63 tỉnh, thành phố về chỉ số phục vụ người dân, doanh nghiệp, Yên Bái tiếp tục đẩy mạnh chuyển đổi số.")
+    assert not ranks(got)
+
+
+def test_rank_in_an_article_on_the_ict_index_is_not_the_dti_rank():
+    got = facts("Với 0,5012 điểm, năm 2019, Phú Thọ xếp hạng 30/63 tỉnh, thành phố, tăng 5 bậc.",
+                title="Phú Thọ tăng 5 bậc trong bảng xếp hạng ICT Index 2019", published=date(2019, 9, 1))
+    assert not {g for g in got if g[0].startswith("dti.")}
+
+
+def test_no_dti_rank_before_the_first_edition_existed():
+    got = facts("Năm 2019, Phú Thọ xếp hạng 30/63 tỉnh, thành phố trong bảng xếp hạng.", published=date(2020, 3, 1))
+    assert not ranks(got)
+
+
+def test_the_ministries_ranking_is_not_a_province_rank():
+    got = facts("Trong nhóm các bộ, ngành có dịch vụ công, Bộ Tư pháp xếp thứ nhất. Đây là năm thứ 2 liên tiếp Bộ này dẫn đầu bảng xếp hạng chuyển đổi số của các bộ.",
+                title="Bắc Ninh xếp thứ 5 về chuyển đổi số")
+    assert ("dti.rank", "Bắc Ninh", 1.0) not in got
+    got = facts("Đối với các bộ, cơ quan ngang bộ có giá trị trung bình DTI 2022 là 0,51, Bộ Tài chính đứng đầu về DTI của các bộ cung cấp dịch vụ công.",
+                title="Vĩnh Phúc và chuyển đổi số")
+    assert not ranks(got)
+
+
+def test_a_rank_on_another_measure_in_the_34_unit_list_is_not_the_dti_rank():
+    got = facts("Tính đến ngày 01/8/2025, về tỷ lệ nộp hồ sơ trực tuyến, Thanh Hóa đạt 70,5% (1.200/1.702 hồ sơ), xếp thứ 21/34 tỉnh, thành.",
+                published=date(2025, 8, 10))
+    assert not ranks(got)
+
+
+def test_a_pci_rank_after_a_contrast_leaves_the_dti_rank():
+    got = facts("Năm 2022, Phú Yên xếp thứ 50/63 về chỉ số chuyển đổi số cấp tỉnh nhưng trong bảng xếp hạng PCI lại đứng thứ 30.")
+    assert ranks(got) == {("dti.rank", "Phú Yên", 50.0)}
