@@ -330,7 +330,7 @@ AS_OF_YEAR = _fc(r"(?:tính\s+)?(?:đến|tới)\s+(?:hết|cuối)\s+năm\s+((?
 PERIOD_PRESENT = _fc(r"đến nay|hiện nay|hiện tại|" + HIEN)
 DTI_YEAR = _fc(r"(?:dti|chuyển đổi số)(?!\w)[^.;]{0,30}?\b(?:năm\s+)?((?:19|20)\d\d)\b")
 # "cao nhất cả nước", "đứng đầu cả nước" compare the province with the country: its own figure.
-NATIONAL = _fc(r"cả nước(?<!nhất cả nước)(?<!đầu cả nước)|cả vùng|toàn vùng|các tỉnh trong vùng|toàn quốc|bình quân|trung bình chung|mức trung bình|việt nam(?!\w)|các tỉnh, thành phố")
+NATIONAL = _fc(r"cả nước(?<!nhất cả nước)(?<!đầu cả nước)|cả vùng|toàn vùng|các tỉnh trong vùng|toàn quốc|bình quân|trung bình chung|mức trung bình|việt nam(?!\w)|các tỉnh, thành phố|đối với cấp tỉnh|dti quốc gia|giá trị trung bình|trung bình cộng")
 # "đứng thứ ba cả nước", "xếp hạng 5 trong cả nước": the province's place in the country, its
 # own figure (like "cao nhất cả nước").
 _RANK_BEFORE_NATIONAL = _fc(r"(?:thứ|hạng)\s+(?:\d+(?:/\d+)?|nhất|nhì|hai|ba|tư|bốn|năm|sáu|bảy|tám|chín|mười)\s+(?:trong\s+|của\s+)?$")
@@ -776,6 +776,7 @@ class _Ctx:
     # "tỷ lệ này ..." and "các con số tương ứng ..." in the next sentence refer back to them.
     last_matches: list[tuple[_Match, int | None]] = field(default_factory=list)
     last_matches_para: int = -1
+    national_sentences: dict[int, bool] = field(default_factory=dict)  # sentence index -> see _national_sentence
 
 
 def _distinct(provs: list[Province]) -> list[Province]:
@@ -1357,7 +1358,44 @@ def _is_national(ctx: _Ctx, s: _Sentence, q: Quantity) -> bool:
             break
         if not any(e <= r < q.start for r in info.local_resets):
             return True
+    if not info.mentions and not info.national:
+        # "Đối với cấp tỉnh, giá trị DTI năm 2024 đạt 0,6961. Cả ba trụ cột đều ...: Chính quyền
+        # số đạt 0,7582": a sentence naming no province goes on with the country's (or the
+        # provinces' average) figures of the sentence before it in the paragraph.
+        i = bisect_left(ctx.sentence_starts, s.start) - 1
+        if i >= 0 and ctx.sentences[i].para == s.para and _national_sentence(ctx, i):
+            return not (LOCAL_RESET.search(ctx.folded, s.start, q.start) or _PROVINCE_SCOPE.search(ctx.folded, s.start, q.start))
     return False
+
+
+_DIGIT = re.compile(r"\d")
+_COMPARED_BEFORE_MARK = _fc(r"(?:so với|hơn|vượt|gấp|kém)(?!\w)")
+
+
+def _national_sentence(ctx: _Ctx, i: int) -> bool:
+    """Does sentence i speak of the country (or of all provinces together) and name no province,
+    itself or by going on from such a sentence before it in its paragraph?"""
+    known = ctx.national_sentences.get(i)
+    if known is not None:
+        return known
+    s = ctx.sentences[i]
+    info = _info(ctx, s)
+    if info.mentions:
+        out = False
+    elif info.national:
+        # The marker must lead a figure of its own ("DTI quốc gia năm 2024 đạt 0,7955"), not close
+        # a comparison ("cao hơn mức bình quân cả nước.").
+        a, e = info.national[0]
+        folded = ctx.folded
+        out = (
+            _DIGIT.search(folded, e, s.end) is not None
+            and not LOCAL_RESET.search(folded, e, s.end)
+            and not _COMPARED_BEFORE_MARK.search(folded, max(s.start, a - 30), a)
+        )
+    else:
+        out = i > 0 and ctx.sentences[i - 1].para == s.para and _national_sentence(ctx, i - 1)
+    ctx.national_sentences[i] = out
+    return out
 
 
 _NEXT_ITEM = re.compile(r"[,;]|(?<!\w)(?:và|còn|trong khi|nhưng|rồi)(?!\w)")

@@ -78,3 +78,31 @@ def test_a_rank_on_another_measure_in_the_34_unit_list_is_not_the_dti_rank():
 def test_a_pci_rank_after_a_contrast_leaves_the_dti_rank():
     got = facts("Năm 2022, Phú Yên xếp thứ 50/63 về chỉ số chuyển đổi số cấp tỉnh nhưng trong bảng xếp hạng PCI lại đứng thứ 30.")
     assert ranks(got) == {("dti.rank", "Phú Yên", 50.0)}
+
+
+# --- national or all-province averages credited to the article's province --------------------
+
+
+def test_pillar_averages_after_the_provincial_average_are_not_the_title_province():
+    got = facts(
+        "Đối với cấp tỉnh, giá trị DTI năm 2022 đạt 0,5335, tăng 3% so với năm trước. "
+        "Cả ba trụ cột đều tăng: Chính quyền số đạt 0,61, Kinh tế số đạt 0,42; Xã hội số đạt 0,47.",
+        title="Quảng Ninh dẫn đầu chuyển đổi số",
+    )
+    assert not {g for g in got if g[0].startswith("dti.score")}
+
+
+def test_a_province_named_again_takes_its_own_figures_after_a_national_sentence():
+    got = facts(
+        "DTI quốc gia năm 2022 đạt 0,65. Quảng Ninh đạt 0,7024 điểm chỉ số chuyển đổi số.",
+        title="Quảng Ninh dẫn đầu chuyển đổi số",
+    )
+    assert ("dti.score", "Quảng Ninh", 0.7024) in got
+
+
+def test_a_comparison_with_the_national_average_does_not_make_the_next_sentence_national():
+    got = facts(
+        "Năm 2022, tỷ lệ hồ sơ trực tuyến đạt 58,7%, cao hơn mức bình quân cả nước. Trên địa bàn hiện có 112 doanh nghiệp công nghệ thông tin.",
+        title="Hòa Bình hiện đại hóa hành chính",
+    )
+    assert ("ent.it_enterprises", "Hoà Bình", 112.0) in got
