@@ -391,6 +391,9 @@ _ADMIN_UNIT = re.compile(
 _UNIT_DESCRIPTOR = re.compile(r"(?:biên giới|miền núi|vùng cao|vùng sâu|vùng xa|ven biển|nghèo|đảo|trung tâm|nông thôn|đặc biệt khó khăn)\s+")
 _NAME_AFTER_UNIT = re.compile(r"\w[\w-]*(?:\s+\w[\w-]*){0,3}")
 _INSTITUTION = re.compile(r"(?:Bệnh viện|Trường|Công ty|Tập đoàn|Ngân hàng|Trung tâm Y tế)(?!\w)")
+# A network operator's provincial branch ("Viettel Kiên Giang có hơn 2.000 trạm BTS"): one
+# company's figures, not the province's; the province named in the branch's name is part of it.
+_OPERATOR = re.compile(r"(?:Viettel|VNPT|MobiFone|Mobifone|VinaPhone|Vinaphone|Vietnamobile|FPT Telecom)(?!\w)")
 _SINGULAR_UNIT = _fc(
     r"(?:của|tại)\s+(?:huyện|quận|thị xã|bệnh viện|công ty|trường)(?=\s*[.,;)]|\s+(?:đạt|là|có|được|đã|hiện|trên|chỉ))"
 )
@@ -568,7 +571,17 @@ def _subunit_starts(ctx: "_Ctx", s: "_Sentence") -> list[int]:
             out.append(m.start())
     out += [m.start() for m in _marks(ctx, s, "institution", _INSTITUTION, cased) if not (m.start() and (cased[m.start() - 1].isalnum() or cased[m.start() - 1] == "."))]
     out += [m.start() for m in _marks(ctx, s, "singular", _SINGULAR_UNIT)]
+    for m in _marks(ctx, s, "operator", _OPERATOR, cased):
+        out.append(m.start())
+        after = m.end() + 1
+        if cased[m.end() : after] == " " and any(x.start == after for x in _info_mentions(ctx, s)):
+            s.unit_names.add(after)
     return out
+
+
+def _info_mentions(ctx: "_Ctx", s: "_Sentence") -> list[Mention]:
+    lo, hi = bisect_left(ctx.mention_starts, s.start), bisect_left(ctx.mention_starts, s.end)
+    return ctx.mentions[lo:hi]
 
 
 # --- the engine --------------------------------------------------------------------------------
@@ -632,6 +645,7 @@ _CONTEXT_LITERALS: dict[str, frozenset[str]] = {
         ("period_present", _words_of(PERIOD_PRESENT)),
         ("singular", _words_of(_SINGULAR_UNIT)),
         ("institution", _words_of(_INSTITUTION)),
+        ("operator", _words_of(_OPERATOR)),
         # Checked with _has_any (declared below, with the checks they serve).
         # Folded like the text: folding writes "quý" as "qúy".
         ("sentence_words", frozenset(fold_pattern(w) for w in ("tháng", "quý", "nửa", "này", "đó", "trên", "tương ứng", "nhưng", "trong khi", "song", "tuy nhiên", "còn"))),
@@ -1998,6 +2012,8 @@ def _scan_sentence(ctx: _Ctx, s: _Sentence, quants: list[Quantity], prev_folded:
             or (_next_char_in(folded, q.end, s.end, _GROWTH_AFTER_FIRST) and GROWTH_AFTER.match(folded, q.end, s.end))
             or _is_national(ctx, s, q)
             or _in_subunit_scope(ctx, s, q, clause_end)
+            or (match.rule.number == "count" and _per_unit(folded, q, floor, pre_end))
+            or _earlier_undated(ctx, s, q, pre_end, clause_end)
         ):
             group = [respective_prov[i]] if i in respective_prov else _group_subject(ctx, s, q.start)
             if group:
@@ -2017,6 +2033,34 @@ def _scan_sentence(ctx: _Ctx, s: _Sentence, quants: list[Quantity], prev_folded:
         prev = q
     if emitted:
         ctx.last_matches, ctx.last_matches_para = emitted, s.para
+
+
+# "ở mỗi xã, phường, thị trấn ít nhất 03 tổ": a count for each unit, not the province's total.
+_PER_UNIT_BEFORE = _fc(
+    r"(?<!\w)(?:mỗi|từng)\s+(?:xã|phường|thị trấn|thôn|bản|ấp|tổ dân phố|huyện|quận|thị xã|đơn vị|cơ quan|sở|trường|hộ|doanh nghiệp)(?!\w)"
+)
+
+
+def _per_unit(folded: str, q: Quantity, floor: int, pre_end: int) -> bool:
+    return folded.find("mỗi", floor, pre_end) + folded.find("từng", floor, pre_end) > -2 and (
+        _PER_UNIT_BEFORE.search(folded, max(floor, pre_end - 80), pre_end) is not None
+    )
+
+
+# "Từ 20 trạm BTS ban đầu, đến nay ... có hơn 2.000 trạm": the starting value of a change that
+# runs to the present, with no year of its own. Not the base of a plan ("tăng từ 700 lên 900
+# doanh nghiệp vào năm 2020": 700 is today's figure), nor a dated one ("từ 18,4% năm 2021").
+_FROM_START_BEFORE = _fc(r"(?<!\w)từ\s+(?:chỗ\s+)?(?:chỉ\s+)?(?:có\s+)?$")
+_FROM_THEN_NOW_AFTER = _fc(r"(?<!\w)(?:ban đầu|đến nay|tới nay|hiện nay|nay đã|nay có)(?!\w)")
+
+
+def _earlier_undated(ctx: _Ctx, s: _Sentence, q: Quantity, pre_end: int, clause_end: int) -> bool:
+    folded = ctx.folded
+    if q.kind == "range" or folded.find("từ", max(s.start, pre_end - 20), pre_end) < 0:
+        return False
+    if not _FROM_START_BEFORE.search(folded, max(s.start, pre_end - 20), pre_end):
+        return False
+    return YEAR.search(folded, q.end, clause_end) is None and _FROM_THEN_NOW_AFTER.search(folded, q.end, s.end) is not None
 
 
 _ORDINAL = r"(\d{1,2}|nhất|nhì|hai|ba|tư|bốn|năm|sáu|bảy|tám|chín|mười)"

@@ -106,3 +106,24 @@ def test_a_comparison_with_the_national_average_does_not_make_the_next_sentence_
         title="Hòa Bình hiện đại hóa hành chính",
     )
     assert ("ent.it_enterprises", "Hoà Bình", 112.0) in got
+
+
+# --- a part credited as the whole: one operator, one unit each, a starting value ------------
+
+
+def test_an_operators_branch_count_is_not_the_provinces():
+    got = facts("Đến nay VNPT Cà Mau có hơn 900 trạm BTS phủ sóng khắp các xã.", title="Viễn thông ở Cà Mau", published=date(2022, 6, 1))
+    assert not {g for g in got if g[0] == "infra.bts_stations"}
+    got = facts("Đến nay Cà Mau có 1.850 trạm BTS.", title="Viễn thông ở Cà Mau", published=date(2022, 6, 1))
+    assert ("infra.bts_stations", "Cà Mau", 1850.0) in got
+
+
+def test_the_starting_value_of_a_change_to_today_is_not_a_fact():
+    got = facts("Từ 15 trạm BTS ban đầu, đến nay Cà Mau có 1.850 trạm BTS.", title="Viễn thông ở Cà Mau", published=date(2022, 6, 1))
+    assert {g for g in got if g[0] == "infra.bts_stations"} == {("infra.bts_stations", "Cà Mau", 1850.0)}
+
+
+def test_a_count_for_each_commune_is_not_the_provinces_total():
+    got = facts("Thành lập Tổ công nghệ số cộng đồng ở mỗi xã, phường, thị trấn ít nhất 03 tổ.",
+                title="Yên Bái thành lập Tổ công nghệ số cộng đồng", published=date(2022, 9, 1))
+    assert not {g for g in got if g[0] == "workforce.community_tech_teams"}
