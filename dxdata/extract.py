@@ -827,7 +827,7 @@ def extract_article(article: Article, *, threshold: float = DEFAULT_THRESHOLD) -
 
 def _extract_article(article: Article, threshold: float) -> ExtractionResult:
     # Imported here: dxdata.ingest is light, and importing it at the top would tie import order.
-    from dxdata.ingest import find_dateline, parse_dateline
+    from dxdata.ingest import find_dateline, parse_dateline, published_month_only
 
     if article.published is None:
         # An Article built without ingest (tests, other callers): the same dateline reading.
@@ -888,7 +888,9 @@ def _extract_article(article: Article, threshold: float) -> ExtractionResult:
     ctx.mention_starts = [m.start for m in mentions]
     for m, mpara in zip(mentions, ctx.mention_paras):
         ctx.mentions_by_para.setdefault(mpara, []).append(m)
-    ctx.published_iso = article.published.isoformat() if article.published else None
+    # A page dated by month only gives its present-state facts a year and no day.
+    day_known = article.published is not None and not published_month_only(article.metadata.get("published_at"))
+    ctx.published_iso = article.published.isoformat() if day_known else None
     ctx.statement_rules = [r for r in rules if r.number == "boolean"]
 
     # Where each cue's and context pattern's words occur, found in one pass.
