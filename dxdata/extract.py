@@ -35,7 +35,7 @@ from pathlib import Path
 
 from dxdata import paths
 from dxdata.catalogue import load_catalogue
-from dxdata.editions import edition_for
+from dxdata.editions import edition_for, load_editions
 from dxdata.model import FIRST_REF_YEAR, LAST_REF_YEAR, Article, ExtractionResult, Fact
 from dxdata.numbers import ORDINAL_WORDS, Quantity, is_whole, number_style, parse_number, scan_quantities
 from dxdata.provinces import Province, load_register
@@ -43,7 +43,7 @@ from dxdata.text import fold, fold_pattern, normalise, split_sentences, unify_an
 
 # Bump when the rules in this module change; the hash of the catalogue and its companion files
 # (nicknames, indicator groups) is appended, so editing any of them changes the version.
-RULES_REVISION = "8"
+RULES_REVISION = "9"
 DEFAULT_THRESHOLD = 0.6
 
 
@@ -330,7 +330,7 @@ AS_OF_YEAR = _fc(r"(?:tính\s+)?(?:đến|tới)\s+(?:hết|cuối)\s+năm\s+((?
 PERIOD_PRESENT = _fc(r"đến nay|hiện nay|hiện tại|" + HIEN)
 DTI_YEAR = _fc(r"(?:dti|chuyển đổi số)(?!\w)[^.;]{0,30}?\b(?:năm\s+)?((?:19|20)\d\d)\b")
 # "cao nhất cả nước", "đứng đầu cả nước" compare the province with the country: its own figure.
-NATIONAL = _fc(r"cả nước(?<!nhất cả nước)(?<!đầu cả nước)|cả vùng|toàn vùng|các tỉnh trong vùng|toàn quốc|bình quân|trung bình chung|mức trung bình|việt nam(?!\w)|các tỉnh, thành phố")
+NATIONAL = _fc(r"cả nước(?<!nhất cả nước)(?<!đầu cả nước)|cả vùng|toàn vùng|các tỉnh trong vùng|toàn quốc|bình quân|trung bình chung|mức trung bình|việt nam(?!\w)|các tỉnh, thành phố|đối với cấp tỉnh(?=\s*,)")
 # "đứng thứ ba cả nước", "xếp hạng 5 trong cả nước": the province's place in the country, its
 # own figure (like "cao nhất cả nước").
 _RANK_BEFORE_NATIONAL = _fc(r"(?:thứ|hạng)\s+(?:\d+(?:/\d+)?|nhất|nhì|hai|ba|tư|bốn|năm|sáu|bảy|tám|chín|mười)\s+(?:trong\s+|của\s+)?$")
@@ -2327,6 +2327,8 @@ def _parallel_match(ctx: _Ctx, q: Quantity, floor: int, pre_end: int, assigned) 
         return _Match(pm.rule, pm.cue, 0.5, "+compared", value, 0.85 * conf, year=pm.year) if value is not None else None
     if TRANSITION_SHAPE.match(between):
         value, conf = _accepts(pm.rule.number, q, ctx.folded)
+        if value is None and pm.rule.number == "rank" and pq.kind in ("rank", "fraction") and q.kind == "number" and is_whole(q.value) and 1 <= q.value <= (pq.denominator or 63):
+            value, conf = q.value, 1.0  # "từ vị trí 30 lên 22": the place moved to is a rank too
         return _Match(pm.rule, pm.cue, 0.5, "+parallel", value, 0.9 * conf) if value is not None else None
     series = YEAR_SERIES_SHAPE.match(between)
     if series:
@@ -2383,6 +2385,11 @@ def _emit(ctx: _Ctx, s: _Sentence, q: Quantity, match: _Match, article, norm, fa
             notes.append(choice.note)
         if not choice.certain:
             confidence *= 0.8
+        if ref_year is not None and q.kind == "rank" and _previous_place(ctx, s, q):
+            ref_year -= 1
+            notes.append("the place before a move (\"từ vị trí 30 lên 22\"): the edition before")
+            if ref_year < _first_edition():
+                confidence = min(confidence, 0.3)  # no DTI edition before the first
     elif match.year is not None:
         ref_year, ref_date = match.year, None
     else:
@@ -2518,7 +2525,28 @@ def _province_right_after(ctx: _Ctx, s: _Sentence, pos: int, pattern: re.Pattern
 
 
 _YEAR_AFTER_RANK = _fc(r"\s*(?:của\s+|trong\s+|vào\s+)?năm\s+((?:19|20)\d\d)(?!\d)")
-_PAREN_YEAR_RANK = _fc(r"năm\s+((?:19|20)\d\d)\s*\(\s*(?:(?:xếp|đứng)\s+)?(?:thứ|hạng)\s*$")
+# "so với năm 2020 (xếp thứ 40/63)", "so với DTI 2020 (52/63)", "so với năm 2022 (0,5878 điểm)":
+# the figure in parentheses right after a year is that year's.
+_PAREN_YEAR_RANK = _fc(r"(?:năm|dti)\s+((?:19|20)\d\d)\s*\(\s*(?:(?:xếp|đứng)\s+)?(?:(?:ở\s+)?vị trí\s+|hạng\s+|thứ\s*)*$")
+# "tăng 26 bậc so với năm 2021 xếp thứ 53/63": the place held in the edition compared with (no
+# comma: "..., so với năm 2021, xếp thứ 27" starts a clause of its own).
+_COMPARED_YEAR_RANK = _fc(r"bậc\s+so với\s+(?:dti\s+)?(?:năm\s+)?((?:19|20)\d\d)\s+(?:xếp|đứng)\s+(?:ở\s+)?(?:vị trí\s+|hạng\s+|thứ\s*)*$")
+# "tăng 8 bậc, từ vị trí 30 lên 22": the place before the move is the previous edition's.
+_FROM_PLACE_BEFORE = _fc(r"(?<!\w)từ\s+(?:(?:vị trí|hạng|thứ)\s+)+$")
+_MOVE_AFTER = _fc(r"\s*(?:lên|xuống|vươn lên|tụt xuống|leo lên|rơi xuống)(?!\w)")
+
+
+def _previous_place(ctx: _Ctx, s: _Sentence, q: Quantity) -> bool:
+    folded = ctx.folded
+    return (
+        _FROM_PLACE_BEFORE.search(folded, max(s.start, q.start - 30), q.start) is not None
+        and _MOVE_AFTER.match(folded, q.end, s.end) is not None
+    )
+
+
+@lru_cache(maxsize=1)
+def _first_edition() -> int:
+    return min((e.year for e in load_editions()), default=2020)
 
 
 def _para_of(s: _Sentence) -> int:
@@ -2575,7 +2603,7 @@ def _dti_year(ctx: _Ctx, s: _Sentence, q: Quantity) -> int | None:
     pub = ctx.published.year if ctx.published else 9999
     # "tăng 3 bậc so với năm 2020 (xếp thứ 15)": the rank in parentheses is that year's, even
     # though a year after "so với" is otherwise only a comparison base.
-    m = _PAREN_YEAR_RANK.search(folded, max(s.start, q.start - 40), q.start)
+    m = _PAREN_YEAR_RANK.search(folded, max(s.start, q.start - 40), q.start) or _COMPARED_YEAR_RANK.search(folded, max(s.start, q.start - 60), q.start)
     if m and int(m.group(1)) <= pub:
         return int(m.group(1))
     # "tăng 5 bậc so với vị trí thứ 26 của năm 2022": the year stated right after the rank.

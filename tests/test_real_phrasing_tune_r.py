@@ -52,3 +52,56 @@ def test_operations_rank_is_not_the_pillar_rank():
 
 def test_main_index_name_outside_dti_context_gives_no_rank():
     assert facts("Hạ tầng số của Phú Yên được đầu tư mạnh, số trạm BTS xếp thứ 9 khu vực.", title="Phú Yên đầu tư hạ tầng") == set()
+
+
+# --- DTI scores stated with "giá trị" / "chỉ số đánh giá" -----------------------------------
+
+def test_score_as_the_value_of_the_index():
+    assert ("dti.score", "Quảng Trị", 0.4123) in facts("Năm 2022, chỉ số đánh giá chuyển đổi số của tỉnh Quảng Trị đạt giá trị 0,4123.")
+    assert ("dti.score", "Quảng Trị", 0.5512) in facts("Quảng Trị có giá trị DTI năm 2022 đạt 0,5512, xếp thứ 30/63.")
+    assert ("dti.score", "Quảng Trị", 0.7012) in facts("Quảng Trị dẫn đầu khu vực với giá trị DTI đạt 0,7012 trong năm 2022.")
+
+
+def test_provincial_level_value_is_not_a_province_score():
+    got = facts("Theo DTI 2022, Quảng Trị xếp thứ 30/63. Đối với cấp tỉnh, giá trị DTI năm 2022 đạt 0,6012, tăng 3% so với năm trước.")
+    assert got == {("dti.rank", "Quảng Trị", 30.0)}
+
+
+def test_range_with_qualified_bounds_is_no_value():
+    got = facts("Theo DTI 2022, ba địa phương cuối bảng với giá trị DTI đạt từ khoảng 0,4 đến gần 0,5 là Lai Châu, Hà Giang và Điện Biên.")
+    assert not any(i == "dti.score" for i, _, _ in got)
+
+
+# --- Previous-edition ranks and scores in comparisons ---------------------------------------
+
+def test_rank_of_the_year_compared_with():
+    got = dated("Năm 2022, Phú Thọ xếp thứ 20/63, tăng 25 bậc so với năm 2021 xếp thứ 45/63.")
+    assert got == {("dti.rank", "Phú Thọ", 20.0, "exact", 2022), ("dti.rank", "Phú Thọ", 45.0, "exact", 2021)}
+
+
+def test_comma_after_the_compared_year_starts_the_current_rank():
+    got = dated("Phú Thọ có giá trị DTI năm 2022 đạt 0,5600, tăng 40% so với năm 2021, xếp thứ 20/63.")
+    assert ("dti.rank", "Phú Thọ", 20.0, "exact", 2022) in got
+
+
+def test_bare_rank_in_parentheses_after_the_compared_edition():
+    got = dated("Theo DTI 2022, Phú Thọ xếp hạng 20/63, tăng 25 bậc so với DTI 2021 (45/63).")
+    assert got == {("dti.rank", "Phú Thọ", 20.0, "exact", 2022), ("dti.rank", "Phú Thọ", 45.0, "exact", 2021)}
+
+
+def test_score_in_parentheses_after_the_compared_year():
+    got = dated("Với 0,6100 điểm, Phú Thọ tăng 25 bậc trong bảng xếp hạng chuyển đổi số năm 2022 so với năm 2021 (0,4800 điểm).")
+    assert got == {("dti.score", "Phú Thọ", 0.61, "exact", 2022), ("dti.score", "Phú Thọ", 0.48, "exact", 2021)}
+
+
+def test_place_before_a_move_is_the_previous_edition():
+    for body in (
+        "Theo DTI 2022, Phú Thọ tăng 8 bậc, từ vị trí 30 lên 22.",
+        "Theo DTI 2022, Phú Thọ tăng 8 bậc, từ vị trí thứ 30 lên vị trí thứ 22.",
+        "Theo DTI 2022, Phú Thọ đã vươn từ hạng 30/63 lên 22/63.",
+    ):
+        assert dated(body) == {("dti.rank", "Phú Thọ", 30.0, "exact", 2021), ("dti.rank", "Phú Thọ", 22.0, "exact", 2022)}, body
+
+
+def test_place_before_the_first_edition_is_not_a_fact():
+    assert dated("Theo DTI 2020, Phú Thọ tăng 8 bậc, từ vị trí 30 lên 22.") == {("dti.rank", "Phú Thọ", 22.0, "exact", 2020)}
