@@ -1723,6 +1723,8 @@ _PAIR_BETWEEN = _fc(
     r"^\s*(?:điểm)?\s*(?:,|và|-|–|\()?\s*(?:(?:cùng|đều|qua đó|theo đó)\s+)?(?:(?:xếp|đứng|giữ|vươn lên|tụt xuống)\s+(?:ở\s+)?(?:vị trí\s+)?(?:hạng\s+)?(?:thứ\s*)?|xếp hạng\s+(?:thứ\s*)?|hạng\s+(?:thứ\s*)?|vị trí\s+(?:thứ\s*|số\s*)?|thứ\s*)$"
 )
 _PAIR_SHARED = _fc(r"(?:cùng|đều)\s")
+_GROWTH_LEAD = _fc(r"\s*(?:điểm)?\s*,\s*(?:tăng|giảm)(?:\s+thêm)?\s*")
+_GROWTH_TAIL = _fc(r"\s*(?:điểm(?:\s+phần trăm)?|lần)?\s*(?:so với\s+(?:cùng kỳ\s+)?(?:dti\s+)?(?:năm\s+)?(?:(?:19|20)\d\d|trước))?")
 _PAIR_JOIN = _fc(r"^\s*(?:điểm)?\s*(?:,|và)\s*[^\d,;.]{0,40}?$")
 
 
@@ -1773,15 +1775,28 @@ def _pair_matches(ctx: _Ctx, q: Quantity, prev: Quantity | None, assigned: list)
     (declared as "pair:" cues); several when the rank is shared ("kinh tế số đạt 0,37 điểm và xã
     hội số đạt 0,41 điểm, cùng xếp thứ 2"). [] when the score has no rank partner (a sub-index
     rank, never the overall rank); None when the construction does not apply."""
-    if prev is None or q.kind != "rank" or not assigned or assigned[-1] is None:
+    if prev is None or q.kind != "rank" or not assigned:
         return None
     folded = ctx.folded
+    pre_end = q.qualifier_start if q.qualifier_start is not None else q.start
+    if assigned[-1] is None:
+        # "Chính quyền số đạt 0,6787, tăng 93,03% so với năm 2021, xếp thứ 24/63": a growth
+        # figure between the score and its rank.
+        if len(assigned) < 2 or assigned[-2] is None or assigned[-2][1].rule.number != "index":
+            return None
+        pq = assigned[-2][0]
+        lead = prev.qualifier_start if prev.qualifier_start is not None else prev.start
+        tail = _GROWTH_TAIL.match(folded, prev.end, pre_end)
+        if not _GROWTH_LEAD.fullmatch(folded, pq.end, lead) or tail is None or not _PAIR_BETWEEN.match(folded[tail.end() : pre_end]):
+            return None
+        assigned = assigned[:-1]
+        between = folded[tail.end() : pre_end]
+    else:
+        between = folded[assigned[-1][0].end : pre_end]
+        if not _PAIR_BETWEEN.match(between):
+            return None
     pq, pm, _ = assigned[-1]
     if pm.rule.number != "index":
-        return None
-    pre_end = q.qualifier_start if q.qualifier_start is not None else q.start
-    between = folded[pq.end : pre_end]
-    if not _PAIR_BETWEEN.match(between):
         return None
     pairs = _rank_pairs()
     chain = [pm]
@@ -2168,6 +2183,9 @@ def _respective_run(ctx: _Ctx, s: _Sentence, quants: list[Quantity], at: int) ->
 
 
 _RANK_VERB_BEFORE_RESPECTIVE = _fc(r"(?:xếp hạng|xếp thứ|đứng thứ|xếp|đứng|hạng)\s*$")
+# "Thứ hạng về chính quyền số, kinh tế số, xã hội số của tỉnh lần lượt là 22, 9, 13": the
+# subject of the list is a ranking, so its numbers are places.
+_RANK_NOUN_BEFORE_RESPECTIVE = _fc(r"(?<!\w)(?:thứ hạng|xếp hạng|vị trí)(?!\w)[^.;\d]{0,100}?\s(?:lần lượt)?\s*$")
 
 
 def _rank_run_as_ranks(ctx: _Ctx, s: _Sentence, quants: list[Quantity], at: int) -> list[Quantity]:
@@ -2176,7 +2194,10 @@ def _rank_run_as_ranks(ctx: _Ctx, s: _Sentence, quants: list[Quantity], at: int)
     _, run = _respective_run(ctx, s, quants, at)
     if not run:
         return quants
-    ranked_before = _RANK_VERB_BEFORE_RESPECTIVE.search(ctx.folded, max(s.start, at - 20), at) is not None
+    ranked_before = (
+        _RANK_VERB_BEFORE_RESPECTIVE.search(ctx.folded, max(s.start, at - 20), at) is not None
+        or _RANK_NOUN_BEFORE_RESPECTIVE.search(ctx.folded, max(s.start, at - 120), at) is not None
+    )
     if quants[run[0]].kind != "rank" and not ranked_before:
         return quants
     out = list(quants)

@@ -105,3 +105,44 @@ def test_place_before_a_move_is_the_previous_edition():
 
 def test_place_before_the_first_edition_is_not_a_fact():
     assert dated("Theo DTI 2020, Phú Thọ tăng 8 bậc, từ vị trí 30 lên 22.") == {("dti.rank", "Phú Thọ", 22.0, "exact", 2020)}
+
+
+# --- "lần lượt" lists whose subject is a ranking --------------------------------------------
+
+def test_respective_list_after_a_ranking_noun_takes_plain_numbers_as_ranks():
+    got = facts("Năm 2022, thứ hạng về chính quyền số, kinh tế số, xã hội số của Yên Bái so với cả nước lần lượt là 31, 12, 40.")
+    assert got == {
+        ("dti.rank_digital_government", "Yên Bái", 31.0),
+        ("dti.rank_digital_economy", "Yên Bái", 12.0),
+        ("dti.rank_digital_society", "Yên Bái", 40.0),
+    }
+
+
+def test_respective_list_of_main_index_ranks():
+    got = facts("Theo DTI 2022, các chỉ số nhận thức số, thể chế số và hạ tầng số của Yên Bái lần lượt xếp thứ 5, 17 và 44.")
+    assert got == {
+        ("dti.rank_digital_awareness", "Yên Bái", 5.0),
+        ("dti.rank_digital_institutions", "Yên Bái", 17.0),
+        ("dti.rank_digital_infrastructure", "Yên Bái", 44.0),
+    }
+
+
+def test_respective_scores_are_not_made_ranks():
+    got = facts("Năm 2022, xếp hạng chuyển đổi số của Yên Bái: điểm chính quyền số, kinh tế số, xã hội số lần lượt là 0,51, 0,42 và 0,47.")
+    assert not any(i.startswith("dti.rank") for i, _, _ in got)
+
+
+# --- A growth figure between a pillar score and its rank ------------------------------------
+
+def test_rank_after_score_and_growth_takes_the_pillar():
+    got = facts(
+        "Năm 2022, Cà Mau có giá trị DTI đạt 0,5500. Trong đó: Chính quyền số đạt 0,6100, tăng 40,5% so với năm 2021, "
+        "xếp thứ 30/63 tỉnh, thành phố; Xã hội số đạt 0,5200, tăng 12% so với năm 2021, xếp thứ 41/63."
+    )
+    assert got == {
+        ("dti.score", "Cà Mau", 0.55),
+        ("dti.score_pillar_government", "Cà Mau", 0.61),
+        ("dti.rank_digital_government", "Cà Mau", 30.0),
+        ("dti.score_pillar_society", "Cà Mau", 0.52),
+        ("dti.rank_digital_society", "Cà Mau", 41.0),
+    }
