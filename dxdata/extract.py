@@ -43,7 +43,7 @@ from dxdata.text import fold, fold_pattern, normalise, split_sentences, unify_an
 
 # Bump when the rules in this module change; the hash of the catalogue and its companion files
 # (nicknames, indicator groups) is appended, so editing any of them changes the version.
-RULES_REVISION = "8"
+RULES_REVISION = "9"
 DEFAULT_THRESHOLD = 0.6
 
 
@@ -330,7 +330,7 @@ AS_OF_YEAR = _fc(r"(?:tính\s+)?(?:đến|tới)\s+(?:hết|cuối)\s+năm\s+((?
 PERIOD_PRESENT = _fc(r"đến nay|hiện nay|hiện tại|" + HIEN)
 DTI_YEAR = _fc(r"(?:dti|chuyển đổi số)(?!\w)[^.;]{0,30}?\b(?:năm\s+)?((?:19|20)\d\d)\b")
 # "cao nhất cả nước", "đứng đầu cả nước" compare the province with the country: its own figure.
-NATIONAL = _fc(r"cả nước(?<!nhất cả nước)(?<!đầu cả nước)|cả vùng|toàn vùng|các tỉnh trong vùng|toàn quốc|bình quân|trung bình chung|mức trung bình|việt nam(?!\w)|các tỉnh, thành phố|đối với cấp tỉnh|dti quốc gia|giá trị trung bình|trung bình cộng")
+NATIONAL = _fc(r"cả nước(?<!nhất cả nước)(?<!đầu cả nước)|cả vùng|toàn vùng|các tỉnh trong vùng|toàn quốc|bình quân|trung bình chung|mức trung bình|việt nam(?!\w)|các tỉnh, thành phố|đối với cấp tỉnh(?=\s*,)|dti quốc gia|giá trị trung bình|trung bình cộng")
 # "đứng thứ ba cả nước", "xếp hạng 5 trong cả nước": the province's place in the country, its
 # own figure (like "cao nhất cả nước").
 _RANK_BEFORE_NATIONAL = _fc(r"(?:thứ|hạng)\s+(?:\d+(?:/\d+)?|nhất|nhì|hai|ba|tư|bốn|năm|sáu|bảy|tám|chín|mười)\s+(?:trong\s+|của\s+)?$")
@@ -1777,6 +1777,8 @@ _PAIR_BETWEEN = _fc(
     r"^\s*(?:điểm)?\s*(?:,|và|-|–|\()?\s*(?:(?:cùng|đều|qua đó|theo đó)\s+)?(?:(?:xếp|đứng|giữ|vươn lên|tụt xuống)\s+(?:ở\s+)?(?:vị trí\s+)?(?:hạng\s+)?(?:thứ\s*)?|xếp hạng\s+(?:thứ\s*)?|hạng\s+(?:thứ\s*)?|vị trí\s+(?:thứ\s*|số\s*)?|thứ\s*)$"
 )
 _PAIR_SHARED = _fc(r"(?:cùng|đều)\s")
+_GROWTH_LEAD = _fc(r"\s*(?:điểm)?\s*,\s*(?:tăng|giảm)(?:\s+thêm)?\s*")
+_GROWTH_TAIL = _fc(r"\s*(?:điểm(?:\s+phần trăm)?|lần)?\s*(?:so với\s+(?:cùng kỳ\s+)?(?:dti\s+)?(?:năm\s+)?(?:(?:19|20)\d\d|trước))?")
 _PAIR_JOIN = _fc(r"^\s*(?:điểm)?\s*(?:,|và)\s*[^\d,;.]{0,40}?$")
 
 
@@ -1827,15 +1829,28 @@ def _pair_matches(ctx: _Ctx, q: Quantity, prev: Quantity | None, assigned: list)
     (declared as "pair:" cues); several when the rank is shared ("kinh tế số đạt 0,37 điểm và xã
     hội số đạt 0,41 điểm, cùng xếp thứ 2"). [] when the score has no rank partner (a sub-index
     rank, never the overall rank); None when the construction does not apply."""
-    if prev is None or q.kind != "rank" or not assigned or assigned[-1] is None:
+    if prev is None or q.kind != "rank" or not assigned:
         return None
     folded = ctx.folded
+    pre_end = q.qualifier_start if q.qualifier_start is not None else q.start
+    if assigned[-1] is None:
+        # "Chính quyền số đạt 0,6787, tăng 93,03% so với năm 2021, xếp thứ 24/63": a growth
+        # figure between the score and its rank.
+        if len(assigned) < 2 or assigned[-2] is None or assigned[-2][1].rule.number != "index":
+            return None
+        pq = assigned[-2][0]
+        lead = prev.qualifier_start if prev.qualifier_start is not None else prev.start
+        tail = _GROWTH_TAIL.match(folded, prev.end, pre_end)
+        if not _GROWTH_LEAD.fullmatch(folded, pq.end, lead) or tail is None or not _PAIR_BETWEEN.match(folded[tail.end() : pre_end]):
+            return None
+        assigned = assigned[:-1]
+        between = folded[tail.end() : pre_end]
+    else:
+        between = folded[assigned[-1][0].end : pre_end]
+        if not _PAIR_BETWEEN.match(between):
+            return None
     pq, pm, _ = assigned[-1]
     if pm.rule.number != "index":
-        return None
-    pre_end = q.qualifier_start if q.qualifier_start is not None else q.start
-    between = folded[pq.end : pre_end]
-    if not _PAIR_BETWEEN.match(between):
         return None
     pairs = _rank_pairs()
     chain = [pm]
@@ -2252,6 +2267,9 @@ def _respective_run(ctx: _Ctx, s: _Sentence, quants: list[Quantity], at: int) ->
 
 
 _RANK_VERB_BEFORE_RESPECTIVE = _fc(r"(?:xếp hạng|xếp thứ|đứng thứ|xếp|đứng|hạng)\s*$")
+# "Thứ hạng về chính quyền số, kinh tế số, xã hội số của tỉnh lần lượt là 22, 9, 13": the
+# subject of the list is a ranking, so its numbers are places.
+_RANK_NOUN_BEFORE_RESPECTIVE = _fc(r"(?<!\w)(?:thứ hạng|xếp hạng|vị trí)(?!\w)[^.;\d]{0,100}?\s(?:lần lượt)?\s*$")
 
 
 def _rank_run_as_ranks(ctx: _Ctx, s: _Sentence, quants: list[Quantity], at: int) -> list[Quantity]:
@@ -2260,7 +2278,10 @@ def _rank_run_as_ranks(ctx: _Ctx, s: _Sentence, quants: list[Quantity], at: int)
     _, run = _respective_run(ctx, s, quants, at)
     if not run:
         return quants
-    ranked_before = _RANK_VERB_BEFORE_RESPECTIVE.search(ctx.folded, max(s.start, at - 20), at) is not None
+    ranked_before = (
+        _RANK_VERB_BEFORE_RESPECTIVE.search(ctx.folded, max(s.start, at - 20), at) is not None
+        or _RANK_NOUN_BEFORE_RESPECTIVE.search(ctx.folded, max(s.start, at - 120), at) is not None
+    )
     if quants[run[0]].kind != "rank" and not ranked_before:
         return quants
     out = list(quants)
@@ -2411,6 +2432,8 @@ def _parallel_match(ctx: _Ctx, q: Quantity, floor: int, pre_end: int, assigned) 
         return _Match(pm.rule, pm.cue, 0.5, "+compared", value, 0.85 * conf, year=pm.year) if value is not None else None
     if TRANSITION_SHAPE.match(between):
         value, conf = _accepts(pm.rule.number, q, ctx.folded)
+        if value is None and pm.rule.number == "rank" and pq.kind in ("rank", "fraction") and q.kind == "number" and is_whole(q.value) and 1 <= q.value <= (pq.denominator or 63):
+            value, conf = q.value, 1.0  # "từ vị trí 30 lên 22": the place moved to is a rank too
         return _Match(pm.rule, pm.cue, 0.5, "+parallel", value, 0.9 * conf) if value is not None else None
     series = YEAR_SERIES_SHAPE.match(between)
     if series:
@@ -2471,6 +2494,11 @@ def _emit(ctx: _Ctx, s: _Sentence, q: Quantity, match: _Match, article, norm, fa
             notes.append(choice.note)
         if not choice.certain:
             confidence *= 0.8
+        if ref_year is not None and q.kind == "rank" and _previous_place(ctx, s, q):
+            ref_year -= 1
+            notes.append("the place before a move (\"từ vị trí 30 lên 22\"): the edition before")
+            if ref_year < _first_edition():
+                confidence = min(confidence, 0.3)  # no DTI edition before the first
     elif match.year is not None:
         ref_year, ref_date = match.year, None
     else:
@@ -2547,12 +2575,17 @@ def _other_index(ctx: _Ctx, s: _Sentence, q: Quantity, clause_end: int, rule: Ru
     # thứ 20/34").
     return (
         _OTHER_INDEX.search(folded, s.start, end) is not None
-        or (rule.number == "rank" and (_PERCENT_BEFORE.search(folded, s.start, q.start) or _OTHER_TOPIC.search(folded, s.start, q.start)) is not None)
+        or (rule.indicator_id == "dti.rank" and (_rate_before(folded, s.start, q.start) or _OTHER_TOPIC.search(folded, s.start, q.start) is not None))
         or _OTHER_INDEX.search(ctx.title_folded) is not None
     )
 
 
-_PERCENT_BEFORE = re.compile(r"\d\s*%")
+_PERCENT_BEFORE = re.compile(r"(?<![\d.,])\d+(?:[.,]\d+)?\s*%")
+
+
+def _rate_before(folded: str, lo: int, hi: int) -> bool:
+    """A percentage stated before hi that is a rate of its own, not a growth ("tăng 40,5%")."""
+    return any(not _growth_before(folded, max(lo, m.start() - 20), m.start()) for m in _PERCENT_BEFORE.finditer(folded, lo, hi))
 _OTHER_TOPIC = _fc(r"(?<!\w)về (?:tỷ lệ|số lượng|số |doanh thu|thu hút|kết quả thực hiện)")
 
 
@@ -2665,7 +2698,28 @@ def _province_right_after(ctx: _Ctx, s: _Sentence, pos: int, pattern: re.Pattern
 
 
 _YEAR_AFTER_RANK = _fc(r"\s*(?:của\s+|trong\s+|vào\s+)?năm\s+((?:19|20)\d\d)(?!\d)")
-_PAREN_YEAR_RANK = _fc(r"năm\s+((?:19|20)\d\d)\s*\(\s*(?:(?:xếp|đứng)\s+)?(?:thứ|hạng)\s*$")
+# "so với năm 2020 (xếp thứ 40/63)", "so với DTI 2020 (52/63)", "so với năm 2022 (0,5878 điểm)":
+# the figure in parentheses right after a year is that year's.
+_PAREN_YEAR_RANK = _fc(r"(?:năm|dti)\s+((?:19|20)\d\d)\s*\(\s*(?:(?:xếp|đứng)\s+)?(?:(?:ở\s+)?vị trí\s+|hạng\s+|thứ\s*)*$")
+# "tăng 26 bậc so với năm 2021 xếp thứ 53/63": the place held in the edition compared with (no
+# comma: "..., so với năm 2021, xếp thứ 27" starts a clause of its own).
+_COMPARED_YEAR_RANK = _fc(r"bậc\s+so với\s+(?:dti\s+)?(?:năm\s+)?((?:19|20)\d\d)\s+(?:xếp|đứng)\s+(?:ở\s+)?(?:vị trí\s+|hạng\s+|thứ\s*)*$")
+# "tăng 8 bậc, từ vị trí 30 lên 22": the place before the move is the previous edition's.
+_FROM_PLACE_BEFORE = _fc(r"(?<!\w)từ\s+(?:(?:vị trí|hạng|thứ)\s+)+$")
+_MOVE_AFTER = _fc(r"\s*(?:lên|xuống|vươn lên|tụt xuống|leo lên|rơi xuống)(?!\w)")
+
+
+def _previous_place(ctx: _Ctx, s: _Sentence, q: Quantity) -> bool:
+    folded = ctx.folded
+    return (
+        _FROM_PLACE_BEFORE.search(folded, max(s.start, q.start - 30), q.start) is not None
+        and _MOVE_AFTER.match(folded, q.end, s.end) is not None
+    )
+
+
+@lru_cache(maxsize=1)
+def _first_edition() -> int:
+    return min((e.year for e in load_editions()), default=2020)
 
 
 def _para_of(s: _Sentence) -> int:
@@ -2722,7 +2776,7 @@ def _dti_year(ctx: _Ctx, s: _Sentence, q: Quantity) -> int | None:
     pub = ctx.published.year if ctx.published else 9999
     # "tăng 3 bậc so với năm 2020 (xếp thứ 15)": the rank in parentheses is that year's, even
     # though a year after "so với" is otherwise only a comparison base.
-    m = _PAREN_YEAR_RANK.search(folded, max(s.start, q.start - 40), q.start)
+    m = _PAREN_YEAR_RANK.search(folded, max(s.start, q.start - 40), q.start) or _COMPARED_YEAR_RANK.search(folded, max(s.start, q.start - 60), q.start)
     if m and int(m.group(1)) <= pub:
         return int(m.group(1))
     # "tăng 5 bậc so với vị trí thứ 26 của năm 2022": the year stated right after the rank.

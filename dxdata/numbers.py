@@ -358,7 +358,40 @@ def scan_quantities(folded: str, start: int = 0, end: int | None = None, *, styl
         q.qualifier, q.qualifier_start = qualifier_before(folded, q.start, start)
         if q.kind == "range":
             q.qualifier = "approx"
+    if len(found) > 1 and folded.find("từ ", start, end) >= 0:
+        found = _qualified_ranges(folded, found, start)
     return found
+
+
+# "từ khoảng 0,5 đến gần 0,6", "từ 60% đến hơn 70%": a range whose bounds carry qualifiers (the
+# plain "từ 75% đến 80%" is read as one token run by _classify).
+_QUALIFIED_RANGE_JOIN = re.compile(r"\s*(?:đến|tới|-|–)\s*")
+
+
+def _qualified_ranges(folded: str, found: list[Quantity], floor: int) -> list[Quantity]:
+    out: list[Quantity] = []
+    i = 0
+    while i < len(found):
+        q = found[i]
+        if i + 1 < len(found) and q.kind in ("number", "percent") and (q.qualifier_start is not None or found[i + 1].qualifier_start is not None):
+            r = found[i + 1]
+            lead = q.qualifier_start if q.qualifier_start is not None else q.start
+            r_lead = r.qualifier_start if r.qualifier_start is not None else r.start
+            low = scaled(q.value, r.scale) if q.scale == 1.0 and r.scale != 1.0 else q.value
+            if (
+                folded.endswith("từ ", max(floor, lead - 3), lead)
+                and (r.kind == q.kind or (q.kind == "number" and r.kind == "percent"))
+                and low < r.value
+                and not q.money
+                and _QUALIFIED_RANGE_JOIN.fullmatch(folded, q.end, r_lead)
+            ):
+                out.append(Quantity(q.start, r.end, low, "range", "approx", q.qualifier_start, r.scale, high=r.value,
+                                    money=r.money, percent=r.percent, text=folded[q.start : r.end]))
+                i += 2
+                continue
+        out.append(q)
+        i += 1
+    return out
 
 
 def _rank_word_matches(folded: str, start: int, end: int) -> list[re.Match]:

@@ -1,0 +1,148 @@
+"""Phrasings from real news text that the engine missed on the dev split (tuning session 4,
+helper tune-r, focus recall). Each test sentence is written for the test, not copied from a
+page; the error kind it covers is named in the test's docstring or name."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from dxdata.extract import extract_article
+from dxdata.model import Article
+
+
+def run(body: str, title: str = "Kết quả chuyển đổi số", published: date = date(2023, 9, 1)):
+    text = f"{title}\n{body}\n"
+    return extract_article(Article(source_id="t", title=title, clean_text=text, published=published))
+
+
+def facts(body: str, title: str = "Kết quả chuyển đổi số", published: date = date(2023, 9, 1)) -> set[tuple]:
+    return {(f.indicator_id, f.province, f.value) for f in run(body, title, published).facts}
+
+
+def dated(body: str, title: str = "Kết quả chuyển đổi số", published: date = date(2023, 9, 1)) -> set[tuple]:
+    return {(f.indicator_id, f.province, f.value, f.qualifier, f.ref_year) for f in run(body, title, published).facts}
+
+
+# --- The eight DTI main-index ranks ---------------------------------------------------------
+
+def test_main_index_ranks_listed_after_the_overall_rank():
+    got = facts(
+        "Theo DTI 2022, Phú Yên xếp thứ 40/63. Ở các chỉ số chính, thể chế số xếp hạng 12/63, "
+        "nhận thức số 20/63, nhân lực số 35/63, hạ tầng số 44/63, an toàn thông tin mạng 50/63."
+    )
+    assert got == {
+        ("dti.rank", "Phú Yên", 40.0),
+        ("dti.rank_digital_institutions", "Phú Yên", 12.0),
+        ("dti.rank_digital_awareness", "Phú Yên", 20.0),
+        ("dti.rank_digital_workforce", "Phú Yên", 35.0),
+        ("dti.rank_digital_infrastructure", "Phú Yên", 44.0),
+        ("dti.rank_cybersecurity", "Phú Yên", 50.0),
+    }
+
+
+def test_main_index_rank_with_the_index_named_before_the_verb():
+    got = facts("Theo DTI 2022, chỉ số về an toàn thông tin mạng của Hà Tĩnh xếp thứ 7/63.")
+    assert got == {("dti.rank_cybersecurity", "Hà Tĩnh", 7.0)}
+
+
+def test_operations_rank_is_not_the_pillar_rank():
+    got = facts("Theo DTI 2022, chỉ số hoạt động kinh tế số của Nam Định xếp thứ 11/63, trụ cột kinh tế số xếp thứ 18/63.")
+    assert got == {("dti.rank_digital_economy_ops", "Nam Định", 11.0), ("dti.rank_digital_economy", "Nam Định", 18.0)}
+
+
+def test_main_index_name_outside_dti_context_gives_no_rank():
+    assert facts("Hạ tầng số của Phú Yên được đầu tư mạnh, số trạm BTS xếp thứ 9 khu vực.", title="Phú Yên đầu tư hạ tầng") == set()
+
+
+# --- DTI scores stated with "giá trị" / "chỉ số đánh giá" -----------------------------------
+
+def test_score_as_the_value_of_the_index():
+    assert ("dti.score", "Quảng Trị", 0.4123) in facts("Năm 2022, chỉ số đánh giá chuyển đổi số của tỉnh Quảng Trị đạt giá trị 0,4123.")
+    assert ("dti.score", "Quảng Trị", 0.5512) in facts("Quảng Trị có giá trị DTI năm 2022 đạt 0,5512, xếp thứ 30/63.")
+    assert ("dti.score", "Quảng Trị", 0.7012) in facts("Quảng Trị dẫn đầu khu vực với giá trị DTI đạt 0,7012 trong năm 2022.")
+
+
+def test_provincial_level_value_is_not_a_province_score():
+    got = facts("Theo DTI 2022, Quảng Trị xếp thứ 30/63. Đối với cấp tỉnh, giá trị DTI năm 2022 đạt 0,6012, tăng 3% so với năm trước.")
+    assert got == {("dti.rank", "Quảng Trị", 30.0)}
+
+
+def test_range_with_qualified_bounds_is_no_value():
+    got = facts("Theo DTI 2022, ba địa phương cuối bảng với giá trị DTI đạt từ khoảng 0,4 đến gần 0,5 là Lai Châu, Hà Giang và Điện Biên.")
+    assert not any(i == "dti.score" for i, _, _ in got)
+
+
+# --- Previous-edition ranks and scores in comparisons ---------------------------------------
+
+def test_rank_of_the_year_compared_with():
+    got = dated("Năm 2022, Phú Thọ xếp thứ 20/63, tăng 25 bậc so với năm 2021 xếp thứ 45/63.")
+    assert got == {("dti.rank", "Phú Thọ", 20.0, "exact", 2022), ("dti.rank", "Phú Thọ", 45.0, "exact", 2021)}
+
+
+def test_comma_after_the_compared_year_starts_the_current_rank():
+    got = dated("Phú Thọ có giá trị DTI năm 2022 đạt 0,5600, tăng 40% so với năm 2021, xếp thứ 20/63.")
+    assert ("dti.rank", "Phú Thọ", 20.0, "exact", 2022) in got
+
+
+def test_bare_rank_in_parentheses_after_the_compared_edition():
+    got = dated("Theo DTI 2022, Phú Thọ xếp hạng 20/63, tăng 25 bậc so với DTI 2021 (45/63).")
+    assert got == {("dti.rank", "Phú Thọ", 20.0, "exact", 2022), ("dti.rank", "Phú Thọ", 45.0, "exact", 2021)}
+
+
+def test_score_in_parentheses_after_the_compared_year():
+    got = dated("Với 0,6100 điểm, Phú Thọ tăng 25 bậc trong bảng xếp hạng chuyển đổi số năm 2022 so với năm 2021 (0,4800 điểm).")
+    assert got == {("dti.score", "Phú Thọ", 0.61, "exact", 2022), ("dti.score", "Phú Thọ", 0.48, "exact", 2021)}
+
+
+def test_place_before_a_move_is_the_previous_edition():
+    for body in (
+        "Theo DTI 2022, Phú Thọ tăng 8 bậc, từ vị trí 30 lên 22.",
+        "Theo DTI 2022, Phú Thọ tăng 8 bậc, từ vị trí thứ 30 lên vị trí thứ 22.",
+        "Theo DTI 2022, Phú Thọ đã vươn từ hạng 30/63 lên 22/63.",
+    ):
+        assert dated(body) == {("dti.rank", "Phú Thọ", 30.0, "exact", 2021), ("dti.rank", "Phú Thọ", 22.0, "exact", 2022)}, body
+
+
+def test_place_before_the_first_edition_is_not_a_fact():
+    assert dated("Theo DTI 2020, Phú Thọ tăng 8 bậc, từ vị trí 30 lên 22.") == {("dti.rank", "Phú Thọ", 22.0, "exact", 2020)}
+
+
+# --- "lần lượt" lists whose subject is a ranking --------------------------------------------
+
+def test_respective_list_after_a_ranking_noun_takes_plain_numbers_as_ranks():
+    got = facts("Năm 2022, thứ hạng về chính quyền số, kinh tế số, xã hội số của Yên Bái so với cả nước lần lượt là 31, 12, 40.")
+    assert got == {
+        ("dti.rank_digital_government", "Yên Bái", 31.0),
+        ("dti.rank_digital_economy", "Yên Bái", 12.0),
+        ("dti.rank_digital_society", "Yên Bái", 40.0),
+    }
+
+
+def test_respective_list_of_main_index_ranks():
+    got = facts("Theo DTI 2022, các chỉ số nhận thức số, thể chế số và hạ tầng số của Yên Bái lần lượt xếp thứ 5, 17 và 44.")
+    assert got == {
+        ("dti.rank_digital_awareness", "Yên Bái", 5.0),
+        ("dti.rank_digital_institutions", "Yên Bái", 17.0),
+        ("dti.rank_digital_infrastructure", "Yên Bái", 44.0),
+    }
+
+
+def test_respective_scores_are_not_made_ranks():
+    got = facts("Năm 2022, xếp hạng chuyển đổi số của Yên Bái: điểm chính quyền số, kinh tế số, xã hội số lần lượt là 0,51, 0,42 và 0,47.")
+    assert not any(i.startswith("dti.rank") for i, _, _ in got)
+
+
+# --- A growth figure between a pillar score and its rank ------------------------------------
+
+def test_rank_after_score_and_growth_takes_the_pillar():
+    got = facts(
+        "Năm 2022, Cà Mau có giá trị DTI đạt 0,5500. Trong đó: Chính quyền số đạt 0,6100, tăng 40,5% so với năm 2021, "
+        "xếp thứ 30/63 tỉnh, thành phố; Xã hội số đạt 0,5200, tăng 12% so với năm 2021, xếp thứ 41/63."
+    )
+    assert got == {
+        ("dti.score", "Cà Mau", 0.55),
+        ("dti.score_pillar_government", "Cà Mau", 0.61),
+        ("dti.rank_digital_government", "Cà Mau", 30.0),
+        ("dti.score_pillar_society", "Cà Mau", 0.52),
+        ("dti.rank_digital_society", "Cà Mau", 41.0),
+    }
