@@ -1361,7 +1361,25 @@ def _is_target(ctx: _Ctx, s: _Sentence, q: Quantity, clause_end: int) -> tuple[b
     folded = ctx.folded
     if (folded.find("sẽ", q.end, clause_end) >= 0 or folded.find("dự kiến", q.end, clause_end) >= 0) and _FUTURE_AFTER.search(folded, q.end, clause_end):
         return True, target_year
+    if last_present < 0 and folded.startswith("về ", s.start) and _TOPIC_ITEM.match(folded, s.start, s.end) and _target_list_before(ctx, s):
+        return True, None
     return False, None
+
+
+# "Mục tiêu cụ thể năm 2023 về hạ tầng số, tỉnh phấn đấu 70% ... . Về chính quyền số, 100% ...;
+# tỷ lệ ... đạt 60%": the next item of a list of targets by topic is a target too.
+_TOPIC_ITEM = _fc(r"về [^,.;:\d]{1,40}[,:]")
+
+
+def _target_list_before(ctx: _Ctx, s: _Sentence) -> bool:
+    i = bisect_left(ctx.sentence_starts, s.start) - 1
+    if i < 0:
+        return False
+    o = ctx.sentences[i]
+    info = _info(ctx, o)
+    if not info.target_ends or ctx.folded.find("về ", o.start, o.end) < 0:
+        return False
+    return max(info.target_ends) > max(info.present_ends, default=-1)
 
 
 _FUTURE_AFTER = re.compile(r"\bsẽ\b|dự kiến")
@@ -2030,6 +2048,7 @@ def _scan_sentence(ctx: _Ctx, s: _Sentence, quants: list[Quantity], prev_folded:
             or _is_national(ctx, s, q)
             or _in_subunit_scope(ctx, s, q, clause_end)
             or (match.rule.number == "count" and _per_unit(folded, q, floor, pre_end))
+            or _one_level(ctx, match.rule, q, floor, pre_end)
             or _earlier_undated(ctx, s, q, pre_end, clause_end)
         ):
             group = [respective_prov[i]] if i in respective_prov else _group_subject(ctx, s, q.start)
@@ -2062,6 +2081,27 @@ def _per_unit(folded: str, q: Quantity, floor: int, pre_end: int) -> bool:
     return folded.find("mỗi", floor, pre_end) + folded.find("từng", floor, pre_end) > -2 and (
         _PER_UNIT_BEFORE.search(folded, max(floor, pre_end - 80), pre_end) is not None
     )
+
+
+# "tỷ lệ hồ sơ trực tuyến cấp tỉnh đạt 47,75%": the share of one administrative level (the
+# provincial agencies), not of the province with its districts and communes. Indicators that
+# are of one level themselves ("UBND cấp xã có hệ thống họp trực tuyến") keep it.
+_ONE_LEVEL_BEFORE = _fc(r"(?<!các )(?<!cả )(?<!\w)(?:ở |tại |của )?cấp (?:tỉnh|huyện|xã)\s*(?:đạt|là|chiếm|ước đạt|đạt tỷ lệ)\s*(?:khoảng|gần|hơn|trên)?\s*$")
+
+
+@lru_cache(maxsize=1)
+def _level_indicators() -> frozenset[str]:
+    """Indicators of one administrative level (their label names it: "UBND cấp xã ...")."""
+    return frozenset(i for i, row in load_catalogue().items() if "cấp" in (row.get("label_vi") or ""))
+
+
+def _one_level(ctx: _Ctx, rule: Rule, q: Quantity, floor: int, pre_end: int) -> bool:
+    folded = ctx.folded
+    if rule.theme == "rankings" or folded.find("cấp", max(floor, pre_end - 40), pre_end) < 0:
+        return False
+    if rule.indicator_id in _level_indicators():
+        return False
+    return _ONE_LEVEL_BEFORE.search(folded, max(floor, pre_end - 40), pre_end) is not None
 
 
 # "Từ 20 trạm BTS ban đầu, đến nay ... có hơn 2.000 trạm": the starting value of a change that

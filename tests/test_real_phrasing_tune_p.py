@@ -127,3 +127,32 @@ def test_a_count_for_each_commune_is_not_the_provinces_total():
     got = facts("Thành lập Tổ công nghệ số cộng đồng ở mỗi xã, phường, thị trấn ít nhất 03 tổ.",
                 title="Yên Bái thành lập Tổ công nghệ số cộng đồng", published=date(2022, 9, 1))
     assert not {g for g in got if g[0] == "workforce.community_tech_teams"}
+
+
+def test_the_share_of_one_administrative_level_is_not_the_provinces():
+    got = facts("Đến nay, toàn tỉnh cung cấp 1.200 dịch vụ công trực tuyến, tỷ lệ hồ sơ trực tuyến cấp tỉnh đạt 52,5%.",
+                title="Gia Lai đẩy mạnh dịch vụ công", published=date(2022, 4, 20))
+    assert not {g for g in got if g[0] == "egov.online_dossier_pct"}
+    got = facts("Đến nay, tỷ lệ hồ sơ trực tuyến của tỉnh đạt 52,5%.", title="Gia Lai đẩy mạnh dịch vụ công", published=date(2022, 4, 20))
+    assert ("egov.online_dossier_pct", "Gia Lai", 52.5) in got
+
+
+# --- plan targets read as results ------------------------------------------------------------
+
+
+def test_the_next_topic_of_a_list_of_targets_is_a_target():
+    body = (
+        "Theo kế hoạch của Sở, mục tiêu năm 2023 về hạ tầng số, tỉnh phấn đấu 80% hộ gia đình có cáp quang.\n\n"
+        "Về chính quyền số, tỷ lệ hồ sơ thủ tục hành chính xử lý trực tuyến toàn trình đạt 65%."
+    )
+    got = facts(body, title="Bình Định đẩy mạnh chuyển đổi số", published=date(2023, 4, 1))
+    assert not {g for g in got if g[0] == "egov.online_dossier_pct"}
+
+
+def test_a_topic_after_results_is_a_result():
+    body = (
+        "Năm 2022, về hạ tầng số, tỉnh đã có 80% hộ gia đình có cáp quang.\n\n"
+        "Về chính quyền số, tỷ lệ hồ sơ thủ tục hành chính xử lý trực tuyến đạt 65%."
+    )
+    got = facts(body, title="Bình Định đẩy mạnh chuyển đổi số", published=date(2023, 4, 1))
+    assert ("egov.online_dossier_pct", "Bình Định", 65.0) in got
