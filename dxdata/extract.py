@@ -907,6 +907,7 @@ def _extract_article(article: Article, threshold: float) -> ExtractionResult:
     candidates: list[Fact] = []
     prev_sentence_folded = ""
     prev_para = -1
+    para_sentences = 0  # sentences read so far in the current paragraph
     # Rows of a table flattened into text are read as rows (header cell -> indicator), not as
     # sentences: a row's first cell is a row number, not a rank.
     table_rows = _scan_tables(ctx, body, article, norm, facts) if ("|" in text or "\t" in text) else set()
@@ -915,7 +916,13 @@ def _extract_article(article: Article, threshold: float) -> ExtractionResult:
             continue
         fs = folded[s.start : s.end]
         if s.para != prev_para:
-            prev_sentence_folded = ""
+            # Pages that give each sentence its own line go on from the line before ("... 100% văn
+            # bản ... dạng điện tử." / "Tỉ lệ sử dụng chữ ký số đạt 98%"); a paragraph of several
+            # sentences starts afresh.
+            if para_sentences != 1:
+                prev_sentence_folded = ""
+            para_sentences = 0
+        para_sentences += 1
         prev_para = s.para
         try:
             lo, hi = bisect_left(starts, s.start), bisect_left(starts, s.end)

@@ -156,3 +156,18 @@ def test_a_topic_after_results_is_a_result():
     )
     got = facts(body, title="Bình Định đẩy mạnh chuyển đổi số", published=date(2023, 4, 1))
     assert ("egov.online_dossier_pct", "Bình Định", 65.0) in got
+
+
+# --- the wrong indicator ---------------------------------------------------------------------
+
+
+def test_signature_use_after_a_line_on_documents_is_the_signed_documents_share():
+    body = "Phú Yên đạt 100% văn bản hành chính được phát hành dưới dạng điện tử.\n\nTỉ lệ sử dụng chữ ký số công vụ đạt 97%."
+    got = facts(body, title="Phú Yên xây dựng chính quyền số", published=date(2025, 11, 1))
+    assert ("egov.signed_docs_pct", "Phú Yên", 97.0) in got
+    assert not {g for g in got if g[0] == "infra.digital_signature_pct"}
+
+
+def test_signature_issued_to_officials_stays_the_signature_share():
+    got = facts("Tỷ lệ cán bộ, công chức được cấp chữ ký số đạt 95%.", title="Phú Yên xây dựng chính quyền số", published=date(2025, 11, 1))
+    assert ("infra.digital_signature_pct", "Phú Yên", 95.0) in got
