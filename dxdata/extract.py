@@ -2559,7 +2559,9 @@ def _emit(ctx: _Ctx, s: _Sentence, q: Quantity, match: _Match, article, norm, fa
         notes.append(f"no province attributable ({how_prov})")
     fact = _make_fact(article, norm, ctx, s, rule, match.value, qualifier, province, ref_year, ref_date, method,
                       confidence, "; ".join(notes) or None, vspan, rank_of)
-    if rule.theme == "rankings" and province is not None and ref_year is not None and ref_year >= 2024 and _ranks_34_units(ctx, s, q):
+    if rule.theme == "rankings" and province is not None and ref_year is not None and ref_year >= 2024 and (
+        _ranks_34_units(ctx, s, q) or _article_ranks_34_units(ctx, s, rule, province, ref_year)
+    ):
         merged = _merged_unit(province)
         if merged is not None:
             fact.unit_set, fact.province_code, fact.province = 34, merged.code, merged.name
@@ -2657,6 +2659,34 @@ def _ranks_34_units(ctx: _Ctx, s: _Sentence, q: Quantity) -> bool:
         return False
     folded = ctx.folded
     return _UNITS_34.search(folded, s.start, s.end) is not None and _UNITS_63.search(folded, s.start, s.end) is None
+
+
+# The article reports the ranking of the merged units: "Kết quả DTI của tỉnh/TP sau sáp nhập
+# được tính toán, xếp hạng ...", "trong số 34 tỉnh, thành phố".
+_MERGED_RANKING = _fc(r"sau (?:sáp nhập|hợp nhất)|(?<!\d)34 (?:tỉnh|địa phương|đơn vị)|/34(?!\d)")
+_MERGER_DAY = date(2025, 7, 1)
+
+
+def _article_ranks_34_units(ctx: _Ctx, s: _Sentence, rule: Rule, province: Province, ref_year: int) -> bool:
+    """A 2024-edition figure in an article published after the merger that reports the ranking
+    of the merged units and never the 63-unit one ("Hà Nội dẫn đầu cả nước ... 0,8241", "Tiếp
+    theo là ... Hải Phòng (0,7857)"): a rank is a place among the 34; a score is the merged
+    unit's when the unit was formed from several provinces (a unit formed from one keeps the
+    province's own score)."""
+    if ref_year != 2024 or ctx.published is None or ctx.published < _MERGER_DAY:
+        return False
+    folded = ctx.folded
+    if _MERGED_RANKING.search(folded) is None or _UNITS_63.search(folded) is not None:
+        return False
+    return rule.number == "rank" or _formed_from_several(province)
+
+
+@lru_cache(maxsize=128)
+def _formed_from_several(province: Province) -> bool:
+    code = getattr(province, "merged_into_2025_code", None)
+    if not code:
+        return False
+    return sum(1 for p in load_register().provinces if getattr(p, "merged_into_2025_code", None) == code) > 1
 
 
 @lru_cache(maxsize=128)
