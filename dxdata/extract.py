@@ -376,7 +376,7 @@ AS_OF_YEAR = _fc(r"(?:tính\s+)?(?:đến|tới)\s+(?:hết|cuối)\s+năm\s+((?
 PERIOD_PRESENT = _fc(r"đến nay|hiện nay|hiện tại|" + HIEN)
 DTI_YEAR = _fc(r"(?:dti|chuyển đổi số)(?!\w)[^.;]{0,30}?\b(?:năm\s+)?((?:19|20)\d\d)\b")
 # "cao nhất cả nước", "đứng đầu cả nước" compare the province with the country: its own figure.
-NATIONAL = _fc(r"cả nước(?<!nhất cả nước)(?<!đầu cả nước)|cả vùng|toàn vùng|các tỉnh trong vùng|toàn quốc|bình quân|trung bình chung|mức trung bình|việt nam(?!\w)|các tỉnh, thành phố|đối với cấp tỉnh(?=\s*,)")
+NATIONAL = _fc(r"cả nước(?<!nhất cả nước)(?<!đầu cả nước)|cả vùng|toàn vùng|các tỉnh trong vùng|toàn quốc|bình quân|trung bình chung|mức trung bình|việt nam(?!\w)|các tỉnh, thành phố|đối với cấp tỉnh(?=\s*,)|dti quốc gia|giá trị trung bình|trung bình cộng")
 # "đứng thứ ba cả nước", "xếp hạng 5 trong cả nước": the province's place in the country, its
 # own figure (like "cao nhất cả nước").
 _RANK_BEFORE_NATIONAL = _fc(r"(?:thứ|hạng)\s+(?:\d+(?:/\d+)?|nhất|nhì|hai|ba|tư|bốn|năm|sáu|bảy|tám|chín|mười)\s+(?:trong\s+|của\s+)?$")
@@ -437,6 +437,9 @@ _ADMIN_UNIT = re.compile(
 _UNIT_DESCRIPTOR = re.compile(r"(?:biên giới|miền núi|vùng cao|vùng sâu|vùng xa|ven biển|nghèo|đảo|trung tâm|nông thôn|đặc biệt khó khăn)\s+")
 _NAME_AFTER_UNIT = re.compile(r"\w[\w-]*(?:\s+\w[\w-]*){0,3}")
 _INSTITUTION = re.compile(r"(?:Bệnh viện|Trường|Công ty|Tập đoàn|Ngân hàng|Trung tâm Y tế)(?!\w)")
+# A network operator's provincial branch ("Viettel Kiên Giang có hơn 2.000 trạm BTS"): one
+# company's figures, not the province's; the province named in the branch's name is part of it.
+_OPERATOR = re.compile(r"(?:Viettel|VNPT|MobiFone|Mobifone|VinaPhone|Vinaphone|Vietnamobile|FPT Telecom)(?!\w)")
 _SINGULAR_UNIT = _fc(
     r"(?:của|tại)\s+(?:huyện|quận|thị xã|bệnh viện|công ty|trường)(?=\s*[.,;)]|\s+(?:đạt|là|có|được|đã|hiện|trên|chỉ))"
 )
@@ -614,7 +617,17 @@ def _subunit_starts(ctx: "_Ctx", s: "_Sentence") -> list[int]:
             out.append(m.start())
     out += [m.start() for m in _marks(ctx, s, "institution", _INSTITUTION, cased) if not (m.start() and (cased[m.start() - 1].isalnum() or cased[m.start() - 1] == "."))]
     out += [m.start() for m in _marks(ctx, s, "singular", _SINGULAR_UNIT)]
+    for m in _marks(ctx, s, "operator", _OPERATOR, cased):
+        out.append(m.start())
+        after = m.end() + 1
+        if cased[m.end() : after] == " " and any(x.start == after for x in _info_mentions(ctx, s)):
+            s.unit_names.add(after)
     return out
+
+
+def _info_mentions(ctx: "_Ctx", s: "_Sentence") -> list[Mention]:
+    lo, hi = bisect_left(ctx.mention_starts, s.start), bisect_left(ctx.mention_starts, s.end)
+    return ctx.mentions[lo:hi]
 
 
 # --- the engine --------------------------------------------------------------------------------
@@ -678,6 +691,7 @@ _CONTEXT_LITERALS: dict[str, frozenset[str]] = {
         ("period_present", _words_of(PERIOD_PRESENT)),
         ("singular", _words_of(_SINGULAR_UNIT)),
         ("institution", _words_of(_INSTITUTION)),
+        ("operator", _words_of(_OPERATOR)),
         # Checked with _has_any (declared below, with the checks they serve).
         # Folded like the text: folding writes "quý" as "qúy".
         ("sentence_words", frozenset(fold_pattern(w) for w in ("tháng", "quý", "nửa", "này", "đó", "trên", "tương ứng", "nhưng", "trong khi", "song", "tuy nhiên", "còn"))),
@@ -822,6 +836,7 @@ class _Ctx:
     # "tỷ lệ này ..." and "các con số tương ứng ..." in the next sentence refer back to them.
     last_matches: list[tuple[_Match, int | None]] = field(default_factory=list)
     last_matches_para: int = -1
+    national_sentences: dict[int, bool] = field(default_factory=dict)  # sentence index -> see _national_sentence
 
 
 def _distinct(provs: list[Province]) -> list[Province]:
@@ -858,7 +873,7 @@ def extract_article(article: Article, *, threshold: float = DEFAULT_THRESHOLD) -
 
 def _extract_article(article: Article, threshold: float) -> ExtractionResult:
     # Imported here: dxdata.ingest is light, and importing it at the top would tie import order.
-    from dxdata.ingest import find_dateline, parse_dateline
+    from dxdata.ingest import find_dateline, parse_dateline, published_month_only
 
     if article.published is None:
         # An Article built without ingest (tests, other callers): the same dateline reading.
@@ -919,7 +934,9 @@ def _extract_article(article: Article, threshold: float) -> ExtractionResult:
     ctx.mention_starts = [m.start for m in mentions]
     for m, mpara in zip(mentions, ctx.mention_paras):
         ctx.mentions_by_para.setdefault(mpara, []).append(m)
-    ctx.published_iso = article.published.isoformat() if article.published else None
+    # A page dated by month only gives its present-state facts a year and no day.
+    day_known = article.published is not None and not published_month_only(article.metadata.get("published_at"))
+    ctx.published_iso = article.published.isoformat() if day_known else None
     ctx.statement_rules = [r for r in rules if r.number == "boolean"]
 
     # Where each cue's and context pattern's words occur, found in one pass.
@@ -1417,7 +1434,44 @@ def _is_national(ctx: _Ctx, s: _Sentence, q: Quantity) -> bool:
             break
         if not any(e <= r < q.start for r in info.local_resets):
             return True
+    if not info.mentions and not info.national:
+        # "Đối với cấp tỉnh, giá trị DTI năm 2024 đạt 0,6961. Cả ba trụ cột đều ...: Chính quyền
+        # số đạt 0,7582": a sentence naming no province goes on with the country's (or the
+        # provinces' average) figures of the sentence before it in the paragraph.
+        i = bisect_left(ctx.sentence_starts, s.start) - 1
+        if i >= 0 and ctx.sentences[i].para == s.para and _national_sentence(ctx, i):
+            return not (LOCAL_RESET.search(ctx.folded, s.start, q.start) or _PROVINCE_SCOPE.search(ctx.folded, s.start, q.start))
     return False
+
+
+_DIGIT = re.compile(r"\d")
+_COMPARED_BEFORE_MARK = _fc(r"(?:so với|hơn|vượt|gấp|kém)(?!\w)")
+
+
+def _national_sentence(ctx: _Ctx, i: int) -> bool:
+    """Does sentence i speak of the country (or of all provinces together) and name no province,
+    itself or by going on from such a sentence before it in its paragraph?"""
+    known = ctx.national_sentences.get(i)
+    if known is not None:
+        return known
+    s = ctx.sentences[i]
+    info = _info(ctx, s)
+    if info.mentions:
+        out = False
+    elif info.national:
+        # The marker must lead a figure of its own ("DTI quốc gia năm 2024 đạt 0,7955"), not close
+        # a comparison ("cao hơn mức bình quân cả nước.").
+        a, e = info.national[0]
+        folded = ctx.folded
+        out = (
+            _DIGIT.search(folded, e, s.end) is not None
+            and not LOCAL_RESET.search(folded, e, s.end)
+            and not _COMPARED_BEFORE_MARK.search(folded, max(s.start, a - 30), a)
+        )
+    else:
+        out = i > 0 and ctx.sentences[i - 1].para == s.para and _national_sentence(ctx, i - 1)
+    ctx.national_sentences[i] = out
+    return out
 
 
 _NEXT_ITEM = re.compile(r"[,;]|(?<!\w)(?:và|còn|trong khi|nhưng|rồi)(?!\w)")
@@ -2035,6 +2089,8 @@ def _scan_sentence(ctx: _Ctx, s: _Sentence, quants: list[Quantity], prev_folded:
             or (_next_char_in(folded, q.end, s.end, _GROWTH_AFTER_FIRST) and GROWTH_AFTER.match(folded, q.end, s.end))
             or _is_national(ctx, s, q)
             or _in_subunit_scope(ctx, s, q, clause_end)
+            or (match.rule.number == "count" and _per_unit(folded, q, floor, pre_end))
+            or _earlier_undated(ctx, s, q, pre_end, clause_end)
         ):
             group = [respective_prov[i]] if i in respective_prov else _group_subject(ctx, s, q.start)
             if group:
@@ -2054,6 +2110,34 @@ def _scan_sentence(ctx: _Ctx, s: _Sentence, quants: list[Quantity], prev_folded:
         prev = q
     if emitted:
         ctx.last_matches, ctx.last_matches_para = emitted, s.para
+
+
+# "ở mỗi xã, phường, thị trấn ít nhất 03 tổ": a count for each unit, not the province's total.
+_PER_UNIT_BEFORE = _fc(
+    r"(?<!\w)(?:mỗi|từng)\s+(?:xã|phường|thị trấn|thôn|bản|ấp|tổ dân phố|huyện|quận|thị xã|đơn vị|cơ quan|sở|trường|hộ|doanh nghiệp)(?!\w)"
+)
+
+
+def _per_unit(folded: str, q: Quantity, floor: int, pre_end: int) -> bool:
+    return folded.find("mỗi", floor, pre_end) + folded.find("từng", floor, pre_end) > -2 and (
+        _PER_UNIT_BEFORE.search(folded, max(floor, pre_end - 80), pre_end) is not None
+    )
+
+
+# "Từ 20 trạm BTS ban đầu, đến nay ... có hơn 2.000 trạm": the starting value of a change that
+# runs to the present, with no year of its own. Not the base of a plan ("tăng từ 700 lên 900
+# doanh nghiệp vào năm 2020": 700 is today's figure), nor a dated one ("từ 18,4% năm 2021").
+_FROM_START_BEFORE = _fc(r"(?<!\w)từ\s+(?:chỗ\s+)?(?:chỉ\s+)?(?:có\s+)?$")
+_FROM_THEN_NOW_AFTER = _fc(r"(?<!\w)(?:ban đầu|đến nay|tới nay|hiện nay|nay đã|nay có)(?!\w)")
+
+
+def _earlier_undated(ctx: _Ctx, s: _Sentence, q: Quantity, pre_end: int, clause_end: int) -> bool:
+    folded = ctx.folded
+    if q.kind == "range" or folded.find("từ", max(s.start, pre_end - 20), pre_end) < 0:
+        return False
+    if not _FROM_START_BEFORE.search(folded, max(s.start, pre_end - 20), pre_end):
+        return False
+    return YEAR.search(folded, q.end, clause_end) is None and _FROM_THEN_NOW_AFTER.search(folded, q.end, s.end) is not None
 
 
 _ORDINAL = r"(\d{1,2}|nhất|nhì|hai|ba|tư|bốn|năm|sáu|bảy|tám|chín|mười)"
@@ -2458,8 +2542,12 @@ def _emit(ctx: _Ctx, s: _Sentence, q: Quantity, match: _Match, article, norm, fa
         targets.append(_make_fact(article, norm, ctx, s, rule, match.value, qualifier, province, year, None,
                                   method.replace("cue:", "target:"), confidence, "target or plan", vspan, rank_of))
         return None
+    if rule.theme == "rankings" and _other_index(ctx, s, q, clause_end, rule):
+        return None
     if rule.theme == "rankings":
         quoted = _dti_year(ctx, s, q)
+        if _before_first_edition(quoted, ctx.published):
+            return None  # "năm 2019, Tây Ninh xếp hạng 25/63": no DTI existed; another index's rank
         choice = edition_for(quoted, ctx.published)
         ref_year, ref_date = choice.year, None
         if choice.note:
@@ -2495,6 +2583,70 @@ def _emit(ctx: _Ctx, s: _Sentence, q: Quantity, match: _Match, article, norm, fa
         if tied is not None and (province is None or tied.code != province.code):
             _emit(ctx, s, q, match, article, norm, facts, targets, clause_end, forced=tied)
     return (q, match, province)
+
+
+def _before_first_edition(quoted: int | None, published: date | None) -> bool:
+    """A ranking quoted for a year before the first DTI edition, or in an article published
+    before that edition was announced, is another index's (the ICT Index, the PAR Index)."""
+    editions = load_editions()
+    if not editions:
+        return False
+    first = editions[0]
+    if quoted is not None and quoted < first.year:
+        return True
+    return published is not None and first.announced_on is not None and published < first.announced_on
+
+
+# Other indices and rankings that articles report beside the DTI, with the same verbs and
+# denominators: named in the title or the sentence, they own a rank whose sentence does not name
+# the DTI itself ("Tây Ninh tăng 8 bậc trong bảng xếp hạng ICT Index" over "năm 2019, Tây Ninh
+# xếp hạng 25/63"; "về tỷ lệ nộp hồ sơ trực tuyến, Nghệ An đạt 72%, xếp thứ 20/34").
+_OTHER_INDEX = _fc(
+    r"ict index|vietnam ict|\bpci\b|\bpapi\b|par index|\bsipas\b|\bpgi\b|năng lực cạnh tranh|cải cách hành chính"
+    r"|hiệu quả quản trị|sẵn sàng cho phát triển|phục vụ người dân|chính phủ điện tử|hài lòng"
+)
+_DTI_NAMED = _fc(r"chuyển đổi số|\bdti\b|digital transformation")
+# The ministries' ranking ("Bộ Kế hoạch và Đầu tư dẫn đầu các bộ, ngành", "Bộ này đứng đầu").
+_MINISTRY_RANKING = _fc(r"(?<!\w)(?:các|những|\d+) bộ(?: cung cấp| có|,\s*(?:ngành|cơ quan)|(?!\w))|(?<!\w)bộ này(?!\w)|cơ quan ngang bộ")
+
+
+_PROVINCES_CITIES_AFTER = _fc(r",\s*thành(?: phố)?(?!\w)")
+
+
+def _other_index(ctx: _Ctx, s: _Sentence, q: Quantity, clause_end: int, rule: Rule) -> bool:
+    folded = ctx.folded
+    lo = max(s.start, q.start - 120)
+    if _MINISTRY_RANKING.search(folded, lo, clause_end):
+        return True
+    # "xếp hạng 17/63 tỉnh, thành phố về chỉ số phục vụ người dân": the comma of "tỉnh, thành
+    # phố" does not end the rank's clause.
+    end = clause_end
+    if folded.endswith("tỉnh", s.start, end) and _PROVINCES_CITIES_AFTER.match(folded, end, s.end):
+        end = _clause_end(folded, end + 1, s.end)
+    contrast = _CONTRAST_AFTER.search(folded, q.end, end)
+    if contrast is not None:
+        end = contrast.start()  # "..., nhưng trong bảng xếp hạng PCI lại đứng thứ 38": another clause
+    if _OTHER_INDEX.search(folded, max(s.start, q.start - 60), end):
+        return True
+    if _DTI_NAMED.search(folded, s.start, s.end):
+        return False
+    # The sentence does not name the DTI: another index named in it or in the title owns the
+    # figure, and so does another measure named before a rank ("về tỷ lệ ...", "đạt 72,35%, xếp
+    # thứ 20/34").
+    return (
+        _OTHER_INDEX.search(folded, s.start, end) is not None
+        or (rule.indicator_id == "dti.rank" and (_rate_before(folded, s.start, q.start) or _OTHER_TOPIC.search(folded, s.start, q.start) is not None))
+        or _OTHER_INDEX.search(ctx.title_folded) is not None
+    )
+
+
+_PERCENT_BEFORE = re.compile(r"(?<![\d.,])\d+(?:[.,]\d+)?\s*%")
+
+
+def _rate_before(folded: str, lo: int, hi: int) -> bool:
+    """A percentage stated before hi that is a rate of its own, not a growth ("tăng 40,5%")."""
+    return any(not _growth_before(folded, max(lo, m.start() - 20), m.start()) for m in _PERCENT_BEFORE.finditer(folded, lo, hi))
+_OTHER_TOPIC = _fc(r"(?<!\w)về (?:tỷ lệ|số lượng|số |doanh thu|thu hút|kết quả thực hiện)")
 
 
 # "Thanh Hóa xếp thứ 15, đồng hạng với Yên Bái": the province tied with holds the same rank.

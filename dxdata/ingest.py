@@ -212,13 +212,26 @@ def _title_of(text: str) -> str | None:
     return None
 
 
+# A page that shows only the month it appeared in ("Tháng 11/2022", ".../202211/...") is dated by
+# year and month in its sidecar: its present-state facts get the year and no day.
+_YEAR_MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
+
+
+def published_month_only(value: object) -> bool:
+    """Is this sidecar `published_at` a year and month only ("2022-11")?"""
+    return isinstance(value, str) and _YEAR_MONTH.fullmatch(value) is not None
+
+
 def article_from_text(raw: str, *, source_id: str, published: date | None = None, metadata: dict | None = None) -> Article:
     """An `Article` from plain text (first line the title). The publication date comes from
     `published`, else the metadata's published_at, else a dateline near the top."""
     text = clean_text(raw)
     metadata = dict(metadata or {})
     if published is None and metadata.get("published_at"):
-        published = datetime.fromisoformat(metadata["published_at"]).astimezone(VN_TZ).date()
+        stated = metadata["published_at"]
+        # A year-month date ("2022-11") is read as the month's first day; the engine dates no fact
+        # by that day (it checks the metadata too: `dxdata.sidecar.published_month_only`).
+        published = date.fromisoformat(stated + "-01") if published_month_only(stated) else datetime.fromisoformat(stated).astimezone(VN_TZ).date()
     if published is None:
         found = find_dateline(text)
         published = found.date() if found else None

@@ -100,7 +100,10 @@ _FIRST_PLACE = re.compile(
 )
 # Not "ba địa phương xếp cuối bảng là ...": a group of the last places, listed after it.
 _LAST_PLACE = re.compile(r"(?<!\w)(?:xếp|đứng|nằm)\s+(cuối cùng|cuối bảng|chót bảng|bét bảng)(?!\w)(?!\s+(?:khu vực|vùng|miền|nhóm|là|gồm|thuộc về))")
-_COUNTED_GROUP = re.compile(r"(?<![\d.,])\d+\s+(?:huyện|xã|tỉnh|địa phương|đơn vị|thành phố|quận|doanh nghiệp|sở|cơ quan|trường)(?:\s+[^\W\d]+)?\s+$")  # "3 huyện đứng đầu": a group of leaders
+# "3 huyện đứng đầu", "Top 10 tỉnh, thành phố đứng đầu về DTI", "3 địa phương đứng cuối bảng":
+# a group of leaders (or of the last places), not one province's place.
+_COUNTED_GROUP = re.compile(r"(?:(?<![\d.,])\d+|(?<!\w)(?:hai|ba|bốn|năm|sáu|bảy|tám|chín|mười))\s+(?:huyện|xã|tỉnh|địa phương|đơn vị|thành phố|quận|doanh nghiệp|sở|cơ quan|trường)(?:\s*,\s*thành(?: phố)?)?(?:\s+[^\W\d]+)?\s+$")
+_TOP_GROUP = re.compile(r"(?<!\w)(?:top|tốp|nhóm)\s*\d*(?!\w)")
 # "412 trên tổng số 460 xã": a part of a whole, read like "412/460".
 _OF_TOTAL_AFTER = re.compile(r"\s+trên\s+tổng\s+số\s+(\d+(?:\.\d{3})*)(?![\d,.]\d)")
 _RANK_OF_AFTER = re.compile(r"\s+(?:trong|trên)\s+(?:tổng\s+số\s+)?(?:cả\s+nước\s+)?(\d{1,3})\s+(?:tỉnh|địa phương)")
@@ -340,13 +343,14 @@ def scan_quantities(folded: str, start: int = 0, end: int | None = None, *, styl
     if folded.find("cuối", start, end) >= 0:
         # "Bắc Kạn xếp cuối cùng", "đứng cuối bảng": the last place of the 63.
         for m in _LAST_PLACE.finditer(folded, start, end):
-            if "nhóm" not in folded[max(start, m.start() - 40) : m.start()]:
+            before = folded[max(start, m.start() - 40) : m.start()]
+            if not _TOP_GROUP.search(before) and not _COUNTED_GROUP.search(before):
                 found.append(Quantity(m.start(1), m.end(1), 63.0, "rank", denominator=63, text=m.group(1)))
         found.sort(key=lambda q: q.start)
     if folded.find("đứng đầu", start, end) >= 0 or folded.find("dẫn đầu", start, end) >= 0 or folded.find("ngôi đầu", start, end) >= 0:
         for m in _FIRST_PLACE.finditer(folded, start, end):
             before = folded[max(start, m.start() - 40) : m.start()]
-            if "nhóm" not in before and "tốp" not in before and not _COUNTED_GROUP.search(before):
+            if not _TOP_GROUP.search(before) and not _COUNTED_GROUP.search(before):
                 g = m.lastindex or 1
                 found.append(Quantity(m.start(g), m.end(g), 1.0, "rank", text="đầu"))
         found.sort(key=lambda q: q.start)

@@ -41,7 +41,7 @@ from pydantic import (
     ValidationError,
 )
 
-from dxdata.ingest import VN_TZ
+from dxdata.ingest import VN_TZ, published_month_only
 from dxdata.model import FIRST_REF_YEAR, LAST_REF_YEAR, THEMES
 
 SOURCE_ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,99}")
@@ -71,6 +71,13 @@ def _no_controls(value: str) -> str:
     if unicodedata.normalize("NFC", value) != value:
         raise ValueError("is not in Unicode normal form NFC")
     return value
+
+
+def _publication(value: object) -> object:
+    """published_at as a date-time string; a year and month stands for its first moment."""
+    if published_month_only(value):
+        return f"{value}-01T00:00:00+07:00"
+    return _iso_string(value)
 
 
 def _iso_string(value: object) -> object:
@@ -116,7 +123,8 @@ class ArticleSidecar(BaseModel):
     original_outlet: OptionalText = None
     outlet_credit: OptionalText = None
     # Not strict: the string _iso_string lets through is parsed (strict mode takes only datetimes).
-    published_at: Annotated[AwareDatetime, Field(strict=False), BeforeValidator(_iso_string), AfterValidator(_within_fact_years)]
+    # A date-time with its UTC offset, or a year and month ("2022-11") when the page gives no day.
+    published_at: Annotated[AwareDatetime, Field(strict=False), BeforeValidator(_publication), AfterValidator(_within_fact_years)]
     published_at_from: OptionalText = None  # how the date was established ("dateline in the text", ...)
     url: HttpUrl | None = None
     language: Annotated[str, AfterValidator(_language)]

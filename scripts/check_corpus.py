@@ -98,8 +98,12 @@ def check_source(txt: Path, catalogue, names, slugs, problems):
     if side.get("published_at_from") not in DATE_FROM:
         bad(side_path, f"published_at_from {side.get('published_at_from')!r} not one of {sorted(DATE_FROM)}")
     pub = str(side.get("published_at") or "")
-    if not re.match(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+07:00$", pub):
-        bad(side_path, f"published_at {pub!r} is not YYYY-MM-DDTHH:MM:SS+07:00")
+    # A page that shows only its month is dated "YYYY-MM" and its id carries yyyymm.
+    if re.match(r"^\d{4}-(0[1-9]|1[0-2])$", pub):
+        if f"-{pub.replace('-', '')}-" not in sid:
+            bad(side_path, "published_at month differs from the yyyymm in source_id")
+    elif not re.match(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+07:00$", pub):
+        bad(side_path, f"published_at {pub!r} is not YYYY-MM-DDTHH:MM:SS+07:00 (or YYYY-MM when the page gives only the month)")
     elif pub[:10].replace("-", "") != sid.split("-")[-1] and pub[:10].replace("-", "") not in sid:
         bad(side_path, "published_at date differs from the date in source_id")
     if not str(side.get("url") or "").startswith(("http://", "https://")):

@@ -1,0 +1,129 @@
+"""Precision on real-text phrasing (session 4, tune-p): kinds of false fact the editor reviews
+of the dev split found, each with short sentences written for the test (not page text)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from dxdata.extract import extract_article
+from dxdata.model import Article
+
+
+def facts(body: str, title: str = "Chuyển đổi số ở địa phương", published: date = date(2023, 9, 1)) -> set[tuple]:
+    text = f"{title}\n{body}\n"
+    result = extract_article(Article(source_id="t", title=title, clean_text=text, published=published))
+    return {(f.indicator_id, f.province, f.value) for f in result.facts}
+
+
+def ranks(got: set[tuple]) -> set[tuple]:
+    return {g for g in got if g[0] == "dti.rank"}
+
+
+# --- a group at the top or bottom of a table is membership, not a rank ----------------------
+
+
+def test_top_ten_list_gives_no_rank_to_its_first_member():
+    got = facts("Nhóm 10 tỉnh, thành phố dẫn đầu về DTI 2022 gồm: Quảng Ninh, Đà Nẵng, Bắc Ninh và Hải Phòng.")
+    assert not ranks(got)
+    got = facts("Top 10 tỉnh, thành phố đứng đầu về DTI 2022 gồm: Quảng Ninh, Đà Nẵng, Bắc Ninh và Hải Phòng.")
+    assert not ranks(got)
+
+
+def test_bottom_group_listed_after_gives_no_last_rank():
+    got = facts("Ba địa phương đứng cuối bảng DTI 2022 là Điện Biên, Lai Châu và Hà Giang.")
+    assert not ranks(got)
+    got = facts("3 địa phương đứng cuối bảng với giá trị DTI dưới 0,4 là Điện Biên, Lai Châu và Hà Giang.")
+    assert not ranks(got)
+
+
+def test_a_single_province_leading_or_last_keeps_its_rank():
+    assert ("dti.rank", "Quảng Ninh", 1.0) in facts("Về DTI 2022, Quảng Ninh đứng đầu cả nước.")
+    assert ("dti.rank", "Lai Châu", 63.0) in facts("Về chuyển đổi số năm 2022, Lai Châu xếp cuối bảng.")
+
+
+# --- other indices and rankings read as the DTI --------------------------------------------
+
+
+def test_service_quality_index_rank_is_not_the_dti_rank():
+    got = facts("Với xếp hạng 12/63 tỉnh, thành phố về chỉ số phục vụ người dân, doanh nghiệp, Yên Bái tiếp tục đẩy mạnh chuyển đổi số.")
+    assert not ranks(got)
+
+
+def test_rank_in_an_article_on_the_ict_index_is_not_the_dti_rank():
+    got = facts("Với 0,5012 điểm, năm 2019, Phú Thọ xếp hạng 30/63 tỉnh, thành phố, tăng 5 bậc.",
+                title="Phú Thọ tăng 5 bậc trong bảng xếp hạng ICT Index 2019", published=date(2019, 9, 1))
+    assert not {g for g in got if g[0].startswith("dti.")}
+
+
+def test_no_dti_rank_before_the_first_edition_existed():
+    got = facts("Năm 2019, Phú Thọ xếp hạng 30/63 tỉnh, thành phố trong bảng xếp hạng.", published=date(2020, 3, 1))
+    assert not ranks(got)
+
+
+def test_the_ministries_ranking_is_not_a_province_rank():
+    got = facts("Trong nhóm các bộ, ngành có dịch vụ công, Bộ Tư pháp xếp thứ nhất. Đây là năm thứ 2 liên tiếp Bộ này dẫn đầu bảng xếp hạng chuyển đổi số của các bộ.",
+                title="Bắc Ninh xếp thứ 5 về chuyển đổi số")
+    assert ("dti.rank", "Bắc Ninh", 1.0) not in got
+    got = facts("Đối với các bộ, cơ quan ngang bộ có giá trị trung bình DTI 2022 là 0,51, Bộ Tài chính đứng đầu về DTI của các bộ cung cấp dịch vụ công.",
+                title="Vĩnh Phúc và chuyển đổi số")
+    assert not ranks(got)
+
+
+def test_a_rank_on_another_measure_in_the_34_unit_list_is_not_the_dti_rank():
+    got = facts("Tính đến ngày 01/8/2025, về tỷ lệ nộp hồ sơ trực tuyến, Thanh Hóa đạt 70,5% (1.200/1.702 hồ sơ), xếp thứ 21/34 tỉnh, thành.",
+                published=date(2025, 8, 10))
+    assert not ranks(got)
+
+
+def test_a_pci_rank_after_a_contrast_leaves_the_dti_rank():
+    got = facts("Năm 2022, Phú Yên xếp thứ 50/63 về chỉ số chuyển đổi số cấp tỉnh nhưng trong bảng xếp hạng PCI lại đứng thứ 30.")
+    assert ranks(got) == {("dti.rank", "Phú Yên", 50.0)}
+
+
+# --- national or all-province averages credited to the article's province --------------------
+
+
+def test_pillar_averages_after_the_provincial_average_are_not_the_title_province():
+    got = facts(
+        "Đối với cấp tỉnh, giá trị DTI năm 2022 đạt 0,5335, tăng 3% so với năm trước. "
+        "Cả ba trụ cột đều tăng: Chính quyền số đạt 0,61, Kinh tế số đạt 0,42; Xã hội số đạt 0,47.",
+        title="Quảng Ninh dẫn đầu chuyển đổi số",
+    )
+    assert not {g for g in got if g[0].startswith("dti.score")}
+
+
+def test_a_province_named_again_takes_its_own_figures_after_a_national_sentence():
+    got = facts(
+        "DTI quốc gia năm 2022 đạt 0,65. Quảng Ninh đạt 0,7024 điểm chỉ số chuyển đổi số.",
+        title="Quảng Ninh dẫn đầu chuyển đổi số",
+    )
+    assert ("dti.score", "Quảng Ninh", 0.7024) in got
+
+
+def test_a_comparison_with_the_national_average_does_not_make_the_next_sentence_national():
+    got = facts(
+        "Năm 2022, tỷ lệ hồ sơ trực tuyến đạt 58,7%, cao hơn mức bình quân cả nước. Trên địa bàn hiện có 112 doanh nghiệp công nghệ thông tin.",
+        title="Hòa Bình hiện đại hóa hành chính",
+    )
+    assert ("ent.it_enterprises", "Hoà Bình", 112.0) in got
+
+
+# --- a part credited as the whole: one operator, one unit each, a starting value ------------
+
+
+def test_an_operators_branch_count_is_not_the_provinces():
+    got = facts("Đến nay VNPT Cà Mau có hơn 900 trạm BTS phủ sóng khắp các xã.", title="Viễn thông ở Cà Mau", published=date(2022, 6, 1))
+    assert not {g for g in got if g[0] == "infra.bts_stations"}
+    got = facts("Đến nay Cà Mau có 1.850 trạm BTS.", title="Viễn thông ở Cà Mau", published=date(2022, 6, 1))
+    assert ("infra.bts_stations", "Cà Mau", 1850.0) in got
+
+
+def test_the_starting_value_of_a_change_to_today_is_not_a_fact():
+    got = facts("Từ 15 trạm BTS ban đầu, đến nay Cà Mau có 1.850 trạm BTS.", title="Viễn thông ở Cà Mau", published=date(2022, 6, 1))
+    assert {g for g in got if g[0] == "infra.bts_stations"} == {("infra.bts_stations", "Cà Mau", 1850.0)}
+
+
+def test_a_count_for_each_commune_is_not_the_provinces_total():
+    got = facts("Thành lập Tổ công nghệ số cộng đồng ở mỗi xã, phường, thị trấn ít nhất 03 tổ.",
+                title="Yên Bái thành lập Tổ công nghệ số cộng đồng", published=date(2022, 9, 1))
+    assert not {g for g in got if g[0] == "workforce.community_tech_teams"}
