@@ -2856,9 +2856,11 @@ def _dti_year(ctx: _Ctx, s: _Sentence, q: Quantity) -> int | None:
                 year = int(m.group(1))
                 break
     if year is None:
-        m = DTI_YEAR.search(folded, s.start, s.end)
-        if m:
-            year = int(m.group(1))
+        for m in DTI_YEAR.finditer(folded, s.start, s.end):
+            # "tăng 20 bậc so với DTI 2020 (52/63)": the edition compared with is not this one's.
+            if not YEAR_IGNORE_BEFORE.search(folded, max(s.start, m.start() - 20), m.start()):
+                year = int(m.group(1))
+                break
     if year is None:
         # "Theo Báo cáo DTI năm 2021 ... Theo đó, Ninh Bình đứng thứ 6": the edition named earlier
         # in the paragraph, else in the title.

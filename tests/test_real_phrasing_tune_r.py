@@ -173,3 +173,8 @@ def test_a_plan_without_a_starting_figure_stays_a_target():
 def test_reckoned_to_a_year_dates_the_figure():
     got = dated("Tính đến năm 2022 toàn tỉnh Quảng Bình có khoảng 400 doanh nghiệp công nghệ thông tin.", published=date(2023, 6, 1))
     assert got == {("ent.it_enterprises", "Quảng Bình", 400.0, "approx", 2022)}
+
+
+def test_edition_compared_with_does_not_date_the_current_rank():
+    got = dated("Phú Thọ xếp hạng 20/63, tăng 12 bậc so với DTI 2021 (32/63).", title="Kết quả chuyển đổi số năm 2022")
+    assert got == {("dti.rank", "Phú Thọ", 20.0, "exact", 2022), ("dti.rank", "Phú Thọ", 32.0, "exact", 2021)}
