@@ -1978,6 +1978,20 @@ _PAST_PLACE_BEFORE = _fc(r"(?<!\w)từng(?!\w)[^,;.\d]{0,40}$")
 _BARE_UNIT_CUE = 5  # an after-cue match this short is a unit word ("điểm", "tổ"), not a name
 
 
+_BREAKDOWN_START = _fc(r"\s*trong đó(?!\w)")
+
+
+def _part_of_earlier_total(ctx: _Ctx, s: _Sentence, match: _Match) -> bool:
+    """"... đã thành lập 1.459 tổ ... Trong đó, có 204 tổ cấp xã và 1.255 tổ cấp thôn": a count
+    in a sentence that breaks down a count of the same indicator stated just before is a part."""
+    return (
+        match.rule.number == "count"
+        and ctx.last_matches_para == s.para
+        and _BREAKDOWN_START.match(ctx.folded, s.start) is not None
+        and any(m.rule is match.rule for m, _ in ctx.last_matches)
+    )
+
+
 def _scan_sentence(ctx: _Ctx, s: _Sentence, quants: list[Quantity], prev_folded: str, article: Article, norm, facts, targets, candidates) -> None:
     folded = ctx.folded
     active = _active_cues(ctx, s, prev_folded)
@@ -2091,6 +2105,7 @@ def _scan_sentence(ctx: _Ctx, s: _Sentence, quants: list[Quantity], prev_folded:
             or _in_subunit_scope(ctx, s, q, clause_end)
             or (match.rule.number == "count" and _per_unit(folded, q, floor, pre_end))
             or _earlier_undated(ctx, s, q, pre_end, clause_end)
+            or _part_of_earlier_total(ctx, s, match)
         ):
             group = [respective_prov[i]] if i in respective_prov else _group_subject(ctx, s, q.start)
             if group:

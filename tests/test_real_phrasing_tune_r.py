@@ -178,3 +178,23 @@ def test_reckoned_to_a_year_dates_the_figure():
 def test_edition_compared_with_does_not_date_the_current_rank():
     got = dated("Phú Thọ xếp hạng 20/63, tăng 12 bậc so với DTI 2021 (32/63).", title="Kết quả chuyển đổi số năm 2022")
     assert got == {("dti.rank", "Phú Thọ", 20.0, "exact", 2022), ("dti.rank", "Phú Thọ", 32.0, "exact", 2021)}
+
+
+# --- Community digital-technology teams under their other names -----------------------------
+
+def test_community_teams_called_digital_transformation_teams():
+    got = facts("Đến nay, tỉnh Điện Biên đã thành lập 980 tổ chuyển đổi số cộng đồng với 5.120 thành viên.")
+    assert got == {("workforce.community_tech_teams", "Điện Biên", 980.0), ("workforce.community_tech_members", "Điện Biên", 5120.0)}
+
+
+def test_community_teams_abbreviated():
+    got = facts("Toàn tỉnh Điện Biên hiện có 130 Tổ CNSCĐ với 900 thành viên.")
+    assert got == {("workforce.community_tech_teams", "Điện Biên", 130.0), ("workforce.community_tech_members", "Điện Biên", 900.0)}
+
+
+def test_breakdown_after_a_total_gives_no_second_count():
+    got = facts(
+        "Đến tháng 6/2023, tỉnh Điện Biên đã thành lập 980 tổ chuyển đổi số cộng đồng. "
+        "Trong đó, có 120 tổ cấp xã và 860 tổ cấp thôn, bản."
+    )
+    assert got == {("workforce.community_tech_teams", "Điện Biên", 980.0)}
