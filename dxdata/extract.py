@@ -288,7 +288,7 @@ def load_rules(path: Path | None = None) -> tuple[Rule, ...]:
                 cues.append(Cue(iid, n, where, None, pattern.strip(), None))
                 continue
             try:
-                regex = re.compile(fold_pattern(pattern)) if pattern else None
+                regex = re.compile(abbreviation_tolerant(fold_pattern(pattern))) if pattern else None
             except re.error as exc:
                 raise RuleError(f"{path}: {iid}: cue {n} is not a valid regular expression ({exc})") from exc
             folded_pattern = fold_pattern(pattern)
@@ -301,6 +301,52 @@ def load_rules(path: Path | None = None) -> tuple[Rule, ...]:
         number = row.get("number") or row["unit"]
         rules.append(Rule(iid, row["theme"], row["unit"], number, cues, requires, exclusions))
     return tuple(rules)
+
+
+# "gần 200 doanh nghiệp (DN) CNTT", "7.000 DN công nghệ thông tin (CNTT)": an abbreviation in
+# parentheses may follow any word of a cue phrase.
+_ABBREVIATION = r"(?: \([^\W\d_]{2,8}\))?"
+
+
+def abbreviation_tolerant(pattern: str) -> str:
+    """`pattern` with an optional parenthesised abbreviation allowed at each plain space between
+    two words of a cue phrase. Spaces inside character classes, lookarounds (whose width must
+    stay fixed) or under a quantifier are left alone."""
+    out: list[str] = []
+    stack: list[bool] = []  # per open group: is it a lookaround?
+    in_class = False
+    i, n = 0, len(pattern)
+    while i < n:
+        c = pattern[i]
+        if c == "\\":
+            out.append(pattern[i : i + 2])
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]" or (i > 0 and pattern[i - 1] == "[")
+            out.append(c)
+            i += 1
+            continue
+        if c == "[":
+            in_class = True
+        elif c == "(":
+            stack.append(pattern.startswith(("(?=", "(?!", "(?<=", "(?<!"), i))
+        elif c == ")" and stack:
+            stack.pop()
+        elif (
+            c == " "
+            and not any(stack)
+            and i > 0
+            and (pattern[i - 1].isalpha() or (pattern[i - 1] == ")" and pattern[i - 2 : i] != "\\)"))
+            and i + 1 < n
+            and (pattern[i + 1].isalpha() or (pattern[i + 1] == "(" and not pattern.startswith("(?", i + 1)))
+        ):
+            out.append(_ABBREVIATION + " ")
+            i += 1
+            continue
+        out.append(c)
+        i += 1
+    return "".join(out)
 
 
 # --- context vocabularies (folded text) --------------------------------------------------------
@@ -326,7 +372,7 @@ YEAR = _fc(r"năm\s+((?:19|20)\d\d)")
 _INDEX_YEAR_BEFORE = _fc(r"(?:chuyển đổi số|\bdti|\bpci|\bpapi|par index|sipas|ict index)(?:\s+cấp tỉnh)?\s*(?:\(\s*\w+\s*\)\s*)?$")
 YEAR_IGNORE_BEFORE = _fc(r"(?:so với|so cùng kỳ|từ|giai đoạn|sau|trước|kể từ|cùng kỳ)\s*(?:cùng kỳ\s+)?(?:cuối\s+|hết\s+|đầu\s+)?$")
 AS_OF_DATE = _fc(r"(?:đến|tới)\s+(?:hết\s+)?ngày\s+(\d{1,2})/(\d{1,2})/((?:19|20)\d\d)")
-AS_OF_YEAR = _fc(r"(?:tính\s+)?(?:đến|tới)\s+(?:hết|cuối)\s+năm\s+((?:19|20)\d\d)")
+AS_OF_YEAR = _fc(r"(?:tính\s+)?(?:đến|tới)\s+(?:hết|cuối)\s+năm\s+((?:19|20)\d\d)|tính\s+(?:đến|tới)\s+năm\s+((?:19|20)\d\d)")
 PERIOD_PRESENT = _fc(r"đến nay|hiện nay|hiện tại|" + HIEN)
 DTI_YEAR = _fc(r"(?:dti|chuyển đổi số)(?!\w)[^.;]{0,30}?\b(?:năm\s+)?((?:19|20)\d\d)\b")
 # "cao nhất cả nước", "đứng đầu cả nước" compare the province with the country: its own figure.
@@ -1349,6 +1395,8 @@ def _is_target(ctx: _Ctx, s: _Sentence, q: Quantity, clause_end: int) -> tuple[b
     target word ("phấn đấu", "dự kiến", "sẽ") rather than a present one ("đến nay", "đã"), or the
     clause names a year after the publication year ("đến năm 2025")."""
     info = _info(ctx, s)
+    if info.target_ends and _is_baseline(ctx, s, q, clause_end):
+        return False, None
     last_target = max((e for e in info.target_ends if e <= q.start), default=-1) if info.target_ends else -1
     last_present = max((e for e in info.present_ends if e <= q.start), default=-1) if info.present_ends else -1
     pub_year = ctx.published.year if ctx.published else None
@@ -1390,6 +1438,18 @@ def _target_list_before(ctx: _Ctx, s: _Sentence) -> bool:
 
 
 _FUTURE_AFTER = re.compile(r"\bsẽ\b|dự kiến")
+# "phấn đấu tăng số lượng doanh nghiệp CNTT từ 700 lên 900 doanh nghiệp vào năm 2020": the
+# figure the plan starts from is the present one, not a target.
+_BASELINE_BEFORE = _fc(r"(?:tăng|nâng)(?!\w)[^.;\d]{0,80}?(?<!\w)từ\s+(?:mức\s+)?$")
+_BASELINE_AFTER = _fc(r"[^.;\d]{0,40}?(?<!\w)(?:lên|đến|tới)\s+(?:mức\s+)?(?:khoảng\s+|gần\s+|hơn\s+|trên\s+)?\d")
+
+
+def _is_baseline(ctx: _Ctx, s: _Sentence, q: Quantity, clause_end: int) -> bool:
+    folded = ctx.folded
+    pre_end = q.qualifier_start if q.qualifier_start is not None else q.start
+    if not folded.endswith(("từ ", "mức "), max(s.start, pre_end - 5), pre_end):
+        return False
+    return _BASELINE_BEFORE.search(folded, max(s.start, pre_end - 100), pre_end) is not None and _BASELINE_AFTER.match(folded, q.end, s.end) is not None
 
 
 def _is_national(ctx: _Ctx, s: _Sentence, q: Quantity) -> bool:
@@ -1943,6 +2003,20 @@ _PAST_PLACE_BEFORE = _fc(r"(?<!\w)từng(?!\w)[^,;.\d]{0,40}$")
 _BARE_UNIT_CUE = 5  # an after-cue match this short is a unit word ("điểm", "tổ"), not a name
 
 
+_BREAKDOWN_START = _fc(r"\s*trong đó(?!\w)")
+
+
+def _part_of_earlier_total(ctx: _Ctx, s: _Sentence, match: _Match) -> bool:
+    """"... đã thành lập 1.459 tổ ... Trong đó, có 204 tổ cấp xã và 1.255 tổ cấp thôn": a count
+    in a sentence that breaks down a count of the same indicator stated just before is a part."""
+    return (
+        match.rule.number == "count"
+        and ctx.last_matches_para == s.para
+        and _BREAKDOWN_START.match(ctx.folded, s.start) is not None
+        and any(m.rule is match.rule for m, _ in ctx.last_matches)
+    )
+
+
 def _scan_sentence(ctx: _Ctx, s: _Sentence, quants: list[Quantity], prev_folded: str, article: Article, norm, facts, targets, candidates) -> None:
     folded = ctx.folded
     active = _active_cues(ctx, s, prev_folded)
@@ -2057,6 +2131,7 @@ def _scan_sentence(ctx: _Ctx, s: _Sentence, quants: list[Quantity], prev_folded:
             or (match.rule.number == "count" and _per_unit(folded, q, floor, pre_end))
             or _one_level(ctx, match.rule, q, floor, pre_end)
             or _earlier_undated(ctx, s, q, pre_end, clause_end)
+            or _part_of_earlier_total(ctx, s, match)
         ):
             group = [respective_prov[i]] if i in respective_prov else _group_subject(ctx, s, q.start)
             if group:
@@ -2873,9 +2948,11 @@ def _dti_year(ctx: _Ctx, s: _Sentence, q: Quantity) -> int | None:
                 year = int(m.group(1))
                 break
     if year is None:
-        m = DTI_YEAR.search(folded, s.start, s.end)
-        if m:
-            year = int(m.group(1))
+        for m in DTI_YEAR.finditer(folded, s.start, s.end):
+            # "tăng 20 bậc so với DTI 2020 (52/63)": the edition compared with is not this one's.
+            if not YEAR_IGNORE_BEFORE.search(folded, max(s.start, m.start() - 20), m.start()):
+                year = int(m.group(1))
+                break
     if year is None:
         # "Theo Báo cáo DTI năm 2021 ... Theo đó, Ninh Bình đứng thứ 6": the edition named earlier
         # in the paragraph, else in the title.

@@ -146,3 +146,55 @@ def test_rank_after_score_and_growth_takes_the_pillar():
         ("dti.score_pillar_society", "Cà Mau", 0.52),
         ("dti.rank_digital_society", "Cà Mau", 41.0),
     }
+
+
+# --- IT enterprise counts: abbreviations, a plan's starting figure --------------------------
+
+def test_abbreviation_in_parentheses_inside_a_cue_phrase():
+    got = dated("Hiện trên địa bàn tỉnh Quảng Bình có gần 150 doanh nghiệp (DN) CNTT, phần lớn là DN nhỏ.")
+    assert got == {("ent.it_enterprises", "Quảng Bình", 150.0, "under", 2023)}
+
+
+def test_abbreviated_noun_with_its_expansion_after():
+    got = dated("Năm 2022, Quảng Bình có khoảng 320 DN công nghệ thông tin (CNTT).")
+    assert got == {("ent.it_enterprises", "Quảng Bình", 320.0, "approx", 2022)}
+
+
+def test_starting_figure_of_a_planned_increase_is_the_present_value():
+    result = run("Quảng Bình phấn đấu tăng số lượng doanh nghiệp CNTT từ 120 lên 200 doanh nghiệp vào năm 2025.")
+    assert {(f.indicator_id, f.value, f.ref_year) for f in result.facts} == {("ent.it_enterprises", 120.0, 2023)}
+    assert all(f.value != 200.0 for f in result.facts)
+
+
+def test_a_plan_without_a_starting_figure_stays_a_target():
+    assert facts("Quảng Bình phấn đấu tăng số lượng doanh nghiệp CNTT lên 200 doanh nghiệp vào năm 2025.") == set()
+
+
+def test_reckoned_to_a_year_dates_the_figure():
+    got = dated("Tính đến năm 2022 toàn tỉnh Quảng Bình có khoảng 400 doanh nghiệp công nghệ thông tin.", published=date(2023, 6, 1))
+    assert got == {("ent.it_enterprises", "Quảng Bình", 400.0, "approx", 2022)}
+
+
+def test_edition_compared_with_does_not_date_the_current_rank():
+    got = dated("Phú Thọ xếp hạng 20/63, tăng 12 bậc so với DTI 2021 (32/63).", title="Kết quả chuyển đổi số năm 2022")
+    assert got == {("dti.rank", "Phú Thọ", 20.0, "exact", 2022), ("dti.rank", "Phú Thọ", 32.0, "exact", 2021)}
+
+
+# --- Community digital-technology teams under their other names -----------------------------
+
+def test_community_teams_called_digital_transformation_teams():
+    got = facts("Đến nay, tỉnh Điện Biên đã thành lập 980 tổ chuyển đổi số cộng đồng với 5.120 thành viên.")
+    assert got == {("workforce.community_tech_teams", "Điện Biên", 980.0), ("workforce.community_tech_members", "Điện Biên", 5120.0)}
+
+
+def test_community_teams_abbreviated():
+    got = facts("Toàn tỉnh Điện Biên hiện có 130 Tổ CNSCĐ với 900 thành viên.")
+    assert got == {("workforce.community_tech_teams", "Điện Biên", 130.0), ("workforce.community_tech_members", "Điện Biên", 900.0)}
+
+
+def test_breakdown_after_a_total_gives_no_second_count():
+    got = facts(
+        "Đến tháng 6/2023, tỉnh Điện Biên đã thành lập 980 tổ chuyển đổi số cộng đồng. "
+        "Trong đó, có 120 tổ cấp xã và 860 tổ cấp thôn, bản."
+    )
+    assert got == {("workforce.community_tech_teams", "Điện Biên", 980.0)}
