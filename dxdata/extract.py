@@ -359,9 +359,9 @@ def _fc(pattern: str) -> re.Pattern:
 # "thực hiện kế hoạch", "hoàn thành mục tiêu", "vượt chỉ tiêu" report results, not plans.
 TARGET_MARKERS = _fc(
     r"phấn đấu"
-    r"|mục tiêu(?<!hoàn thành mục tiêu)(?<!đạt mục tiêu)(?<!vượt mục tiêu)"
-    r"|chỉ tiêu(?<!hoàn thành chỉ tiêu)(?<!đạt chỉ tiêu)(?<!vượt chỉ tiêu)"
-    r"|kế hoạch(?<!thực hiện kế hoạch)(?<!triển khai kế hoạch)(?<!ban hành kế hoạch)(?<!kết quả kế hoạch)(?<!vượt kế hoạch)"
+    r"|mục tiêu(?<!hoàn thành mục tiêu)(?<!đạt mục tiêu)(?<!vượt mục tiêu)(?<!% mục tiêu)"
+    r"|chỉ tiêu(?<!hoàn thành chỉ tiêu)(?<!đạt chỉ tiêu)(?<!vượt chỉ tiêu)(?<!% chỉ tiêu)"
+    r"|kế hoạch(?<!thực hiện kế hoạch)(?<!triển khai kế hoạch)(?<!ban hành kế hoạch)(?<!kết quả kế hoạch)(?<!vượt kế hoạch)(?<!% kế hoạch)"
     r"|dự kiến|sẽ(?!\w)|phải đạt|đặt ra|định hướng|hướng tới|kỳ vọng|dự báo|đề ra|cần đạt|nhằm đạt|tiến tới"
 )
 # "hiện" (now) is a syllable of many words ("hiện trường", "thực hiện", "hiện đại").
@@ -836,6 +836,7 @@ class _Ctx:
     # "tỷ lệ này ..." and "các con số tương ứng ..." in the next sentence refer back to them.
     last_matches: list[tuple[_Match, int | None]] = field(default_factory=list)
     last_matches_para: int = -1
+    outlet_province: Province | None = None  # the one province the publisher's name names ("Báo Ninh Bình")
     national_sentences: dict[int, bool] = field(default_factory=dict)  # sentence index -> see _national_sentence
 
 
@@ -926,6 +927,8 @@ def _extract_article(article: Article, threshold: float) -> ExtractionResult:
         title_provinces, article_provinces, subunit_article,
     )
     ctx.number_style = number_style(text)
+    if not article_provinces:
+        ctx.outlet_province = _outlet_province(article.metadata)
     ctx.lead_para = lead_para if lead_para is not None else -1
     ctx.mention_paras = mention_paras
     ctx.asides = asides
@@ -1615,7 +1618,21 @@ def _attribute(ctx: _Ctx, s: _Sentence, pos: int) -> tuple[Province | None, str,
         return ctx.title_provinces[0], "title", 0.9
     if len(ctx.article_provinces) == 1:
         return ctx.article_provinces[0], "article", 0.85
+    if ctx.outlet_province is not None:
+        # A provincial paper's article that names no province at all reports on its own
+        # province ("Hiện nay, 100% đơn vị có mạng nội bộ LAN" in Báo Ninh Bình).
+        return ctx.outlet_province, "the outlet's province (the article names none)", 0.8
     return None, "ambiguous" if ctx.article_provinces else "none", 0.0
+
+
+def _outlet_province(metadata: dict | None) -> Province | None:
+    """The province a provincial outlet is named after ("Báo Ninh Bình", "Cổng thông tin điện tử
+    tỉnh Sơn La"), when its name names exactly one."""
+    publisher = (metadata or {}).get("publisher")
+    if not isinstance(publisher, str) or not publisher.strip():
+        return None
+    named = _distinct([m.province for m in find_mentions(normalise(publisher).text)])
+    return named[0] if len(named) == 1 else None
 
 
 # A province named after these words is compared with, not reported on: "chỉ sau Đà Nẵng",

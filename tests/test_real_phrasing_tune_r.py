@@ -198,3 +198,50 @@ def test_breakdown_after_a_total_gives_no_second_count():
         "Trong đó, có 120 tổ cấp xã và 860 tổ cấp thôn, bản."
     )
     assert got == {("workforce.community_tech_teams", "Điện Biên", 980.0)}
+
+
+# --- Catalogue phrasings: documents signed, dossiers submitted, LAN, procedure sets ---------
+
+def test_rate_of_using_digital_signatures_after_documents_is_the_signed_documents_share():
+    got = facts("Lạng Sơn đạt 100% văn bản được phát hành dưới dạng điện tử. Tỷ lệ sử dụng chữ ký số công vụ đạt 97%.")
+    assert ("egov.signed_docs_pct", "Lạng Sơn", 97.0) in got
+    assert not any(i == "infra.digital_signature_pct" for i, _, _ in got)
+
+
+def test_officials_using_digital_signatures_stay_the_issued_share():
+    assert facts("Tại Lạng Sơn, tỷ lệ cán bộ sử dụng chữ ký số đạt 90%.") == {("infra.digital_signature_pct", "Lạng Sơn", 90.0)}
+
+
+def test_rate_of_submitting_dossiers_online():
+    got = facts("Tính đến ngày 30/6/2023, về tỷ lệ nộp hồ sơ trực tuyến, Lạng Sơn đạt 61,2%.")
+    assert got == {("egov.online_dossier_pct", "Lạng Sơn", 61.2)}
+
+
+def test_units_with_a_local_network():
+    assert facts("Hiện nay, tại Lạng Sơn 100% đơn vị có mạng nội bộ LAN.", title="Ứng dụng CNTT trong cơ quan nhà nước") == {
+        ("infra.agency_internet_lan_pct", "Lạng Sơn", 100.0)
+    }
+
+
+def test_sets_of_administrative_procedures_by_level():
+    got = facts("Cổng dịch vụ công tỉnh Lạng Sơn có 900 bộ thủ tục hành chính mức độ 2, 410 bộ thủ tục hành chính mức độ 3 và 52 bộ thủ tục hành chính mức độ 4.")
+    assert got == {("egov.online_services_level3", "Lạng Sơn", 410.0), ("egov.online_services_level4", "Lạng Sơn", 52.0)}
+
+
+def test_share_of_a_target_reached_is_not_a_target_marker():
+    got = facts("Năm 2022, trên 70% người dân Lạng Sơn sử dụng Internet (đạt 100% mục tiêu); trên 55% dân số trên địa bàn tỉnh có điện thoại thông minh.")
+    assert ("infra.smartphone_pct", "Lạng Sơn", 55.0) in got
+
+
+def test_outlet_province_when_the_article_names_none():
+    text = "Ứng dụng CNTT trong cơ quan nhà nước\nHiện nay, 100% đơn vị có mạng nội bộ LAN.\n"
+    for publisher, expected in (("Báo Lạng Sơn (baolangson.vn)", "Lạng Sơn"), ("Báo Điện tử Chính phủ", None)):
+        article = Article(source_id="t", title="Ứng dụng CNTT trong cơ quan nhà nước", clean_text=text, published=date(2023, 9, 1), metadata={"publisher": publisher})
+        result = extract_article(article)
+        assert [f.province for f in result.facts] == ([expected] if expected else []), publisher
+
+
+def test_outlet_province_is_not_used_when_the_article_names_a_province():
+    text = "Hạ tầng số\nTại Cao Bằng, hiện nay 100% đơn vị có mạng nội bộ LAN.\n"
+    article = Article(source_id="t", title="Hạ tầng số", clean_text=text, published=date(2023, 9, 1), metadata={"publisher": "Báo Lạng Sơn"})
+    assert [f.province for f in extract_article(article).facts] == ["Cao Bằng"]
