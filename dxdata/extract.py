@@ -2132,6 +2132,8 @@ def _scan_sentence(ctx: _Ctx, s: _Sentence, quants: list[Quantity], prev_folded:
             match = _elided_match(ctx, q, prev, pre_end, last_cue[1]) or _compared_base_match(ctx, q, prev, pre_end, last_cue[1])
         if match is None and last_cue is not None and prev is not None:
             match = _compared_year_paren_match(ctx, q, last_cue[0], pre_end, last_cue[1])
+        if (match is None or match.cue.where == "any") and last_cue is not None and last_cue[1].rule.number == "rank":
+            match = _compared_rank_match(ctx, q, last_cue[0], pre_end, last_cue[1]) or match
         if match is None and refers_back:
             match = _anaphora_match(ctx, s, q, floor, pre_end)
         if match is not None and not (
@@ -2147,6 +2149,8 @@ def _scan_sentence(ctx: _Ctx, s: _Sentence, quants: list[Quantity], prev_folded:
             or _in_subunit_scope(ctx, s, q, clause_end)
             or (match.rule.number == "count" and _per_unit(folded, q, floor, pre_end))
             or _one_level(ctx, match.rule, q, floor, pre_end)
+            or _event_connection(ctx, s, match.rule, q)
+            or (q.kind == "number" and _ONE_OF_AFTER.match(folded, q.end, s.end) is not None)
             or _earlier_undated(ctx, s, q, pre_end, clause_end)
             or _part_of_earlier_total(ctx, s, match)
         ):
@@ -2201,6 +2205,25 @@ def _one_level(ctx: _Ctx, rule: Rule, q: Quantity, floor: int, pre_end: int) -> 
     if rule.indicator_id in _level_indicators():
         return False
     return _ONE_LEVEL_BEFORE.search(folded, max(floor, pre_end - 40), pre_end) is not None
+
+
+# "là 1 trong 9 tỉnh dẫn đầu về thể chế số": membership of a group, neither a score nor a rank.
+_ONE_OF_AFTER = _fc(r"\s+trong\s+(?:số\s+)?(?:\d+|các)\s+(?:tỉnh|địa phương|đơn vị|thành phố|bộ)(?!\w)")
+
+
+# "tổ chức Hội nghị chuyển đổi số, kết nối trực tuyến đến 120 điểm cầu", "Hội nghị được tổ chức
+# trực tuyến tại 66 điểm cầu": the points one meeting was connected to, not the province's
+# video-conference system ("Hệ thống hội nghị truyền hình của tỉnh có 142 điểm cầu").
+_EVENT_BEFORE = _fc(
+    r"(?:tổ chức|khai mạc|chủ trì)\s+(?:buổi\s+|phiên\s+)?(?:hội nghị|hội thảo|diễn đàn|tọa đàm|lễ|cuộc họp|phiên họp)(?! truyền hình)(?!\w)"
+    r"|(?<!\w)(?:hội nghị|hội thảo|diễn đàn|tọa đàm|phiên họp)(?! truyền hình)(?!\w)[^.;]{0,40}?(?:được tổ chức|diễn ra)(?!\w)"
+)
+
+
+def _event_connection(ctx: _Ctx, s: _Sentence, rule: Rule, q: Quantity) -> bool:
+    if not rule.indicator_id.startswith("infra.videoconf"):
+        return False
+    return _EVENT_BEFORE.search(ctx.folded, s.start, q.start) is not None
 
 
 # "Từ 20 trạm BTS ban đầu, đến nay ... có hơn 2.000 trạm": the starting value of a change that
@@ -2370,6 +2393,26 @@ def _compared_base_match(ctx: _Ctx, q: Quantity, prev: Quantity, pre_end: int, l
     if m is None or (ctx.published is not None and int(m.group(1)) >= ctx.published.year):
         return None  # no year, or not an earlier one: a base the article does not date
     value, conf = _accepts(last.rule.number, q, folded)
+    if value is None:
+        return None
+    return _Match(last.rule, last.cue, 0.5, "+compared base", value, 0.85 * conf)
+
+
+# "chính quyền số xếp hạng 5 (tăng 16 bậc so với xếp hạng 21 của năm 2021)": the earlier rank is
+# the same pillar's, dated by the year after it, not the overall rank.
+_COMPARED_RANK_BETWEEN = _fc(
+    r"[^.;\d]{0,12}?\(?\s*(?:tăng|giảm|tụt|vượt|thăng)\s+(?:hạng\s+)?\d+\s+(?:bậc|hạng)\s*,?\s*so với\s+"
+    r"(?:xếp hạng|thứ hạng|vị trí|hạng|mức)?\s*(?:thứ\s*)?$"
+)
+
+
+def _compared_rank_match(ctx: _Ctx, q: Quantity, last_q: Quantity, pre_end: int, last: _Match) -> _Match | None:
+    folded = ctx.folded
+    if last_q.end >= pre_end or not _COMPARED_RANK_BETWEEN.fullmatch(folded, last_q.end, pre_end):
+        return None
+    if _COMPARED_BASE_YEAR.match(folded, q.end) is None:
+        return None
+    value, conf = _accepts("rank", q, folded)
     if value is None:
         return None
     return _Match(last.rule, last.cue, 0.5, "+compared base", value, 0.85 * conf)
@@ -2691,11 +2734,14 @@ _DTI_NAMED = _fc(r"chuyển đổi số|\bdti\b|digital transformation")
 _MINISTRY_RANKING = _fc(r"(?<!\w)(?:các|những|\d+) bộ(?: cung cấp| có|,\s*(?:ngành|cơ quan)|(?!\w))|(?<!\w)bộ này(?!\w)|cơ quan ngang bộ")
 
 
+_SUPERLATIVE_RANK_BEFORE = _fc(r"(?<!\w)(?:nhiều|cao|lớn|thấp|ít|nhanh|mạnh|đông)\s+(?:(?:thứ|hạng)\s*)?$")
 _PROVINCES_CITIES_AFTER = _fc(r",\s*thành(?: phố)?(?!\w)")
 
 
 def _other_index(ctx: _Ctx, s: _Sentence, q: Quantity, clause_end: int, rule: Rule) -> bool:
     folded = ctx.folded
+    if rule.number == "rank" and _SUPERLATIVE_RANK_BEFORE.search(folded, max(s.start, q.start - 20), q.start):
+        return True  # "có số lượng dịch vụ công tích hợp nhiều thứ 4 cả nước": a place by a count
     lo = max(s.start, q.start - 120)
     if _MINISTRY_RANKING.search(folded, lo, clause_end):
         return True
@@ -2961,6 +3007,8 @@ def _dti_year(ctx: _Ctx, s: _Sentence, q: Quantity) -> int | None:
         # rank's own clause.
         clause_end = _clause_end(folded, q.end, s.end)
         for m in YEAR.finditer(folded, q.end, clause_end):
+            if folded.find("so với", q.end, m.start()) >= 0:
+                break  # "xếp hạng 5 (tăng 16 bậc so với xếp hạng 21 của năm 2021)": the base's year
             if not YEAR_IGNORE_BEFORE.search(folded, max(s.start, m.start() - 20), m.start()):
                 year = int(m.group(1))
                 break

@@ -206,3 +206,41 @@ def test_before_the_merger_the_same_sentences_are_63_unit_figures():
     body = MERGED_BODY.replace("sau sáp nhập", "").replace("trước sáp nhập", "")
     got = facts_units(body.replace("DTI năm 2024", "DTI năm 2022"), "Đà Nẵng dẫn đầu chuyển đổi số", date(2023, 7, 20))
     assert {g[3] for g in got if g[0].startswith("dti.")} == {63}
+
+
+# --- more kinds from the grown dev split ------------------------------------------------------
+
+
+def test_the_points_one_conference_was_connected_to_are_not_the_provinces_system():
+    got = facts("Sáng 10/3, tỉnh Lào Cai tổ chức Hội nghị chuyển đổi số, kết nối trực tuyến đến 150 điểm cầu trong toàn tỉnh.",
+                title="Lào Cai tổng kết chuyển đổi số", published=date(2023, 3, 10))
+    assert not {g for g in got if g[0].startswith("infra.videoconf")}
+    got = facts("Hội nghị được tổ chức trực tuyến tại 63 điểm cầu trên cả nước.", title="Lào Cai tổng kết chuyển đổi số", published=date(2023, 3, 10))
+    assert not {g for g in got if g[0].startswith("infra.videoconf")}
+    got = facts("Hệ thống hội nghị truyền hình của tỉnh hiện có 150 điểm cầu, giúp các cuộc họp được tổ chức thường xuyên.",
+                title="Lào Cai tổng kết chuyển đổi số", published=date(2023, 3, 10))
+    assert ("infra.videoconf_points", "Lào Cai", 150.0) in got
+
+
+def test_a_place_by_a_count_is_not_the_dti_rank():
+    got = facts("Tỉnh trở thành địa phương có số lượng dịch vụ công trực tuyến tích hợp nhiều thứ 3 cả nước.",
+                title="Đồng Nai: dấu ấn chuyển đổi số 2022", published=date(2023, 1, 10))
+    assert not ranks(got)
+
+
+def test_one_of_a_leading_group_is_neither_a_score_nor_a_rank():
+    got = facts("Tỉnh là 1 trong 9 tỉnh dẫn đầu về thể chế số năm 2022.", title="Kon Tum tăng hạng chuyển đổi số", published=date(2023, 7, 20))
+    assert not {g for g in got if g[0].startswith("dti.")}
+
+
+def test_the_whole_information_and_communications_sector_revenue_is_not_it_revenue():
+    got = facts("Tổng doanh thu toàn ngành TT&TT của tỉnh ước đạt 12.000 tỷ đồng; doanh thu công nghệ thông tin đạt 3.000 tỷ đồng.",
+                title="Bình Định: dấu ấn ngành TT&TT", published=date(2023, 1, 10))
+    assert {g for g in got if g[0] == "ent.it_revenue_vnd"} == {("ent.it_revenue_vnd", "Bình Định", 3e12)}
+
+
+def test_the_earlier_rank_of_a_pillar_is_that_pillars():
+    got = facts("Về DTI 2022, trụ cột chính quyền số của Cần Thơ xếp hạng 5 (tăng 16 bậc so với xếp hạng 21 của năm 2021), kinh tế số xếp hạng 12.",
+                title="Cần Thơ: điểm mạnh chuyển đổi số", published=date(2023, 8, 1))
+    assert ("dti.rank", "Cần Thơ", 21.0) not in got
+    assert ("dti.rank_digital_government", "Cần Thơ", 5.0) in got
