@@ -1612,6 +1612,11 @@ def _attribute(ctx: _Ctx, s: _Sentence, pos: int) -> tuple[Province | None, str,
     carried = _carried_province(ctx, s)
     if carried is not None:
         return carried
+    if inside and s.para == ctx.lead_para and len(ctx.title_provinces) == 1:
+        # "Năm 2022, chỉ số DTI của tỉnh xếp thứ 30/63, trong khi tỉnh Hà Tĩnh xếp thứ 40 và Nghệ
+        # An đứng thứ 36" in the lead: the provinces the sentence names after the number are not
+        # its subject, so the lead they make up is not either; the title's province is.
+        return ctx.title_provinces[0], "title (the lead names only other provinces)", 0.9
     if len(ctx.lead_provinces) == 1:
         return ctx.lead_provinces[0], "lead", 0.92
     if len(ctx.title_provinces) == 1:

@@ -244,3 +244,13 @@ def test_the_earlier_rank_of_a_pillar_is_that_pillars():
                 title="Cần Thơ: điểm mạnh chuyển đổi số", published=date(2023, 8, 1))
     assert ("dti.rank", "Cần Thơ", 21.0) not in got
     assert ("dti.rank_digital_government", "Cần Thơ", 5.0) in got
+
+
+# --- the wrong province when a sentence names several ----------------------------------------
+
+
+def test_a_lead_naming_only_other_provinces_after_the_number_leaves_the_title_province():
+    got = facts("Năm 2022, chỉ số DTI của tỉnh xếp thứ 30/63, trong khi tỉnh Hà Tĩnh xếp thứ 40 và Nghệ An đứng thứ 36.",
+                title="Quảng Bình chuyển đổi số", published=date(2023, 7, 20))
+    assert ("dti.rank", "Quảng Bình", 30.0) in got
+    assert ("dti.rank", "Nghệ An", 30.0) not in got
