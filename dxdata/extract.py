@@ -437,6 +437,10 @@ _ADMIN_UNIT = re.compile(
 _UNIT_DESCRIPTOR = re.compile(r"(?:biên giới|miền núi|vùng cao|vùng sâu|vùng xa|ven biển|nghèo|đảo|trung tâm|nông thôn|đặc biệt khó khăn)\s+")
 _NAME_AFTER_UNIT = re.compile(r"\w[\w-]*(?:\s+\w[\w-]*){0,3}")
 _INSTITUTION = re.compile(r"(?:Bệnh viện|Trường|Công ty|Tập đoàn|Ngân hàng|Trung tâm Y tế)(?!\w)")
+_UNIT_LIST_NEXT = re.compile(r"\s*(?:,|và|cùng)\s*(?:(?:huyện|quận|thị xã|thành phố|xã|phường|thị trấn)\s+)?(?=[A-ZĐÂĂÊÔƠƯ])")
+# "Tỷ lệ hồ sơ trực tuyến của Sở Tư pháp đạt 98%": one agency's figure.
+# Only inside the figure's own noun phrase: "Theo thống kê của Sở TT&TT, ..." names a source.
+_AGENCY_OF = re.compile(r"(?i:tỷ lệ|tỉ lệ|số lượng)[^,.;:()]{0,60}?\s(?:của|tại|ở)\s+(?:Sở|Phòng|Ban|Văn phòng|Bộ|Cục|Chi cục)\s+(?=[A-ZĐ])")
 # A network operator's provincial branch ("Viettel Kiên Giang có hơn 2.000 trạm BTS"): one
 # company's figures, not the province's; the province named in the branch's name is part of it.
 _OPERATOR = re.compile(r"(?:Viettel|VNPT|MobiFone|Mobifone|VinaPhone|Vinaphone|Vietnamobile|FPT Telecom)(?!\w)")
@@ -615,7 +619,26 @@ def _subunit_starts(ctx: "_Ctx", s: "_Sentence") -> list[int]:
                 break
         if named is None:
             out.append(m.start())
+            # "Các huyện Lệ Thủy, Quảng Ninh có ...": later names of the list are units too, even
+            # one spelled like a province.
+            e = name_at + len(" ".join(caps))
+            while True:
+                j = _UNIT_LIST_NEXT.match(cased, e, b)
+                if j is None:
+                    break
+                nxt = _NAME_AFTER_UNIT.match(cased, j.end(), b)
+                words = []
+                for w in (nxt.group(0).split() if nxt else ()):
+                    if not w[:1].isupper():
+                        break
+                    words.append(w)
+                if not words:
+                    break
+                if any(x.start == j.end() for x in _info_mentions(ctx, s)):
+                    s.unit_names.add(j.end())
+                e = j.end() + len(" ".join(words))
     out += [m.start() for m in _marks(ctx, s, "institution", _INSTITUTION, cased) if not (m.start() and (cased[m.start() - 1].isalnum() or cased[m.start() - 1] == "."))]
+    out += [m.start() for m in _marks(ctx, s, "agency", _AGENCY_OF, cased)]
     out += [m.start() for m in _marks(ctx, s, "singular", _SINGULAR_UNIT)]
     for m in _marks(ctx, s, "operator", _OPERATOR, cased):
         out.append(m.start())
@@ -692,6 +715,7 @@ _CONTEXT_LITERALS: dict[str, frozenset[str]] = {
         ("singular", _words_of(_SINGULAR_UNIT)),
         ("institution", _words_of(_INSTITUTION)),
         ("operator", _words_of(_OPERATOR)),
+        ("agency", frozenset(fold_pattern(w) for w in ("tỷ lệ", "số lượng"))),
         # Checked with _has_any (declared below, with the checks they serve).
         # Folded like the text: folding writes "quý" as "qúy".
         ("sentence_words", frozenset(fold_pattern(w) for w in ("tháng", "quý", "nửa", "này", "đó", "trên", "tương ứng", "nhưng", "trong khi", "song", "tuy nhiên", "còn"))),

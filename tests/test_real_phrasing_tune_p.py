@@ -254,3 +254,15 @@ def test_a_lead_naming_only_other_provinces_after_the_number_leaves_the_title_pr
                 title="Quảng Bình chuyển đổi số", published=date(2023, 7, 20))
     assert ("dti.rank", "Quảng Bình", 30.0) in got
     assert ("dti.rank", "Nghệ An", 30.0) not in got
+
+
+def test_one_agencys_share_is_not_the_provinces():
+    got = facts("Tỷ lệ hồ sơ trực tuyến của Sở Tư pháp đạt 98%.", title="Quảng Bình đẩy mạnh chuyển đổi số", published=date(2023, 7, 20))
+    assert not got
+    got = facts("Theo thống kê của Sở TT&TT, tỷ lệ hồ sơ trực tuyến của tỉnh đạt 60%.", title="Quảng Bình đẩy mạnh chuyển đổi số", published=date(2023, 7, 20))
+    assert ("egov.online_dossier_pct", "Quảng Bình", 60.0) in got
+
+
+def test_a_district_listed_after_another_is_not_the_province_of_its_name():
+    got = facts("Các huyện Lệ Thủy, Quảng Ninh có tỷ lệ hồ sơ trực tuyến đạt 60%.", title="Quảng Bình đẩy mạnh chuyển đổi số", published=date(2023, 7, 20))
+    assert not got
