@@ -1609,6 +1609,19 @@ def _period(ctx: _Ctx, s: _Sentence, q: Quantity, clause_end: int) -> tuple[int 
 def _attribute(ctx: _Ctx, s: _Sentence, pos: int) -> tuple[Province | None, str, float]:
     inside = _info(ctx, s).mentions
     before = [m for m in inside if m.start < pos]
+    if (
+        before
+        and before[-1].start in ctx.asides
+        and _FRONTED_ASIDE_BEFORE.search(ctx.folded, max(s.start, before[-1].start - 30), before[-1].start)
+        and _FRONTED_ASIDE_AFTER.match(ctx.folded, before[-1].end, pos)
+    ):
+        # "Cùng với Quảng Trị, tỉnh đã thành lập 1.500 tổ": a contrast or example fronted before
+        # the clause is not its subject.
+        before = [m for m in before if m.start not in ctx.asides]
+    if len(before) >= 2 and _listed_subjects(ctx, before, pos):
+        # "Đà Nẵng, Hà Nội, TP.HCM là những địa phương có tỷ lệ ... trên 80%": a list of
+        # provinces with no "cùng"/"đều" (see _shared_subject) gives the figure to no one of them.
+        return None, "a list of provinces", 0.0
     if before:
         last = before[-1]
         if last.start not in ctx.compared or _PAREN_AFTER_NAME.fullmatch(ctx.folded, last.end, pos):
@@ -1662,6 +1675,23 @@ def _outlet_province(metadata: dict | None) -> Province | None:
         return None
     named = _distinct([m.province for m in find_mentions(normalise(publisher).text)])
     return named[0] if len(named) == 1 else None
+
+
+_FRONTED_ASIDE_BEFORE = _fc(r"(?<!\w)(?:cùng với|bên cạnh|ngoài|giống như|như|học tập)\s+(?:tỉnh\s+|thành phố\s+|tp\.?\s*)?$")
+_FRONTED_ASIDE_AFTER = _fc(r"\s*(?:\([^()]{0,30}\)\s*)?,\s*(?:tỉnh|thành phố|địa phương|tp\.?)(?: ta| nhà| này)?\s")
+_LIST_SUBJECT_JOIN = _fc(r"\s*(?:,|và)\s*(?:tỉnh\s+|thành phố\s+|tp\.?\s*)?")
+_LIST_PLURAL_AFTER = _fc(r"\s*(?:là\s+)?(?:những|các|nhóm)\s+(?:địa phương|tỉnh|thành phố)")
+
+
+def _listed_subjects(ctx: _Ctx, before: list[Mention], pos: int) -> bool:
+    folded = ctx.folded
+    last, prev = before[-1], before[-2]
+    if last.start in ctx.asides or prev.start in ctx.asides:
+        return False
+    j = _LIST_SUBJECT_JOIN.match(folded, prev.end, last.start)
+    if j is None or j.end() != last.start:
+        return False
+    return _LIST_PLURAL_AFTER.match(folded, last.end, pos) is not None
 
 
 # A province named after these words is compared with, not reported on: "chỉ sau Đà Nẵng",

@@ -266,3 +266,15 @@ def test_one_agencys_share_is_not_the_provinces():
 def test_a_district_listed_after_another_is_not_the_province_of_its_name():
     got = facts("Các huyện Lệ Thủy, Quảng Ninh có tỷ lệ hồ sơ trực tuyến đạt 60%.", title="Quảng Bình đẩy mạnh chuyển đổi số", published=date(2023, 7, 20))
     assert not got
+
+
+def test_a_fronted_example_is_not_the_subject():
+    got = facts("Cùng với Quảng Trị, tỉnh đã thành lập 1.500 tổ công nghệ số cộng đồng.", title="Quảng Bình đẩy mạnh chuyển đổi số", published=date(2023, 7, 20))
+    assert got == {("workforce.community_tech_teams", "Quảng Bình", 1500.0)}
+    got = facts("Còn Trà Vinh, tỉnh xếp thứ 25/63 về DTI năm 2022.", title="Tiền Giang đẩy mạnh chuyển đổi số", published=date(2023, 7, 20))
+    assert ranks(got) == {("dti.rank", "Trà Vinh", 25.0)}
+
+
+def test_a_list_of_provinces_shares_no_figure_without_cung_or_deu():
+    got = facts("Đà Nẵng, Hà Nội, TP.HCM là những địa phương có tỷ lệ hồ sơ trực tuyến trên 80%.", title="Quảng Bình đẩy mạnh chuyển đổi số", published=date(2023, 7, 20))
+    assert not got
