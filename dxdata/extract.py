@@ -28,7 +28,7 @@ import re
 import sys
 import unicodedata
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any
 from pathlib import Path
@@ -896,6 +896,11 @@ def extract_article(article: Article, *, threshold: float = DEFAULT_THRESHOLD) -
         ) from exc
 
 
+def _month_end(day: date) -> date:
+    following = date(day.year + day.month // 12, day.month % 12 + 1, 1)
+    return following - timedelta(days=1)
+
+
 def _extract_article(article: Article, threshold: float) -> ExtractionResult:
     # Imported here: dxdata.ingest is light, and importing it at the top would tie import order.
     from dxdata.ingest import find_dateline, parse_dateline, published_month_only
@@ -946,8 +951,12 @@ def _extract_article(article: Article, threshold: float) -> ExtractionResult:
     article_provinces = _distinct([m.province for m in mentions])
     subunit_article = bool(title) and _title_is_subunit(title)
 
+    # A page dated by month only ("2023-07") may have appeared on any day of it: the editions and
+    # years it can know are those of the month's last day, and no fact takes a day from it.
+    month_only = article.published is not None and published_month_only(article.metadata.get("published_at"))
+    published = _month_end(article.published) if month_only else article.published
     ctx = _Ctx(
-        text, folded, cased, mentions, sentences, article.published, fold(title), lead_provinces,
+        text, folded, cased, mentions, sentences, published, fold(title), lead_provinces,
         title_provinces, article_provinces, subunit_article,
     )
     ctx.number_style = number_style(text)
@@ -961,9 +970,7 @@ def _extract_article(article: Article, threshold: float) -> ExtractionResult:
     ctx.mention_starts = [m.start for m in mentions]
     for m, mpara in zip(mentions, ctx.mention_paras):
         ctx.mentions_by_para.setdefault(mpara, []).append(m)
-    # A page dated by month only gives its present-state facts a year and no day.
-    day_known = article.published is not None and not published_month_only(article.metadata.get("published_at"))
-    ctx.published_iso = article.published.isoformat() if day_known else None
+    ctx.published_iso = published.isoformat() if published is not None and not month_only else None
     ctx.statement_rules = [r for r in rules if r.number == "boolean"]
 
     # Where each cue's and context pattern's words occur, found in one pass.

@@ -28,6 +28,7 @@ SIDECAR_KEYS = {
     "published_at", "published_at_from", "url", "language", "licence", "provinces", "themes",
     "excerpt", "excerpt_chars", "captured_from", "captured_on", "sha256",
 }
+OPTIONAL_KEYS = {"notes"}  # e.g. how a date the page gives only in part was completed
 DATE_FROM = {"dateline in the text", "date shown on the page", "date in the URL"}
 THEMES = {"infrastructure", "e_government", "workforce", "enterprises", "rankings"}
 HEADER = ("indicator_id,province,value,qualifier,ref_year,ref_date,quote,decision,"
@@ -74,7 +75,7 @@ def check_source(txt: Path, catalogue, names, slugs, problems):
     if not ID_RE.match(sid) or len(sid) > 80:
         bad(txt, f"source_id {sid!r} is not r-<slug>-<yyyymmdd>-<slug> (<= 80 chars)")
     else:
-        m = re.match(r"^r-(.+?)-(\d{8})-", sid)
+        m = re.match(r"^r-(.+?)-(\d{8}|\d{6})-", sid)  # yyyymm when the page gives only the month
         if not m or (m.group(1) != "vn" and m.group(1) not in slugs):
             bad(txt, f"source_id {sid!r} does not start with a register slug or 'vn' and a date")
     side_path = txt.with_suffix(".json")
@@ -82,7 +83,7 @@ def check_source(txt: Path, catalogue, names, slugs, problems):
         bad(side_path, "missing sidecar")
         return
     side = json.loads(side_path.read_text(encoding="utf-8"))
-    missing, extra = SIDECAR_KEYS - side.keys(), side.keys() - SIDECAR_KEYS
+    missing, extra = SIDECAR_KEYS - side.keys(), side.keys() - SIDECAR_KEYS - OPTIONAL_KEYS
     if missing:
         bad(side_path, f"missing keys {sorted(missing)}")
     if extra:
