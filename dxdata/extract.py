@@ -1177,17 +1177,48 @@ def _title_is_subunit(title: str) -> bool:
 def _deduplicate(facts: list[Fact]) -> tuple[list[Fact], list[Fact]]:
     """One value per indicator, province and period within an article: the first stated wins
     (articles state a total before its parts: "2.387 trạm BTS, trong đó 1.650 trạm 4G")."""
-    seen: set[tuple] = set()
-    kept, dupes = [], []
-    for f in sorted(facts, key=lambda f: (f.value_start if f.value_start is not None else f.quote_start)):
+    seen: dict[tuple, int] = {}
+    kept: list[Fact] = []
+    dupes: list[Fact] = []
+    for f in sorted(facts, key=_stated_at):
         key = (f.indicator_id, f.unit_set, f.province_code, f.ref_year, f.ref_date)
         if f.province_code is not None and key in seen:
+            k = seen[key]
+            if _exact_of_rounded(kept[k], f):
+                # "hơn 2.000 trạm BTS ... tổng số 2.035 trạm": the exact figure beats the rounded one.
+                earlier = kept[k]
+                earlier.note = ((earlier.note + "; ") if earlier.note else "") + "a rounded figure; the exact one is stated nearby"
+                kept[k] = f
+                dupes.append(earlier)
+                continue
             f.note = ((f.note + "; ") if f.note else "") + "a value for the same indicator, province and period was stated earlier in the article"
             dupes.append(f)
             continue
-        seen.add(key)
+        seen[key] = len(kept)
         kept.append(f)
     return kept, dupes
+
+
+def _stated_at(f: Fact) -> int:
+    return f.value_start if f.value_start is not None else f.quote_start
+
+
+_NEARBY_CHARS = 600  # "the same sentence group": a few sentences apart
+
+
+def _exact_of_rounded(rounded: Fact, exact: Fact) -> bool:
+    """`exact` states precisely the figure `rounded` gives with "hơn", "gần", "khoảng"..."""
+    if rounded.qualifier == "exact" or exact.qualifier != "exact" or rounded.unit != exact.unit:
+        return False
+    if abs(_stated_at(exact) - _stated_at(rounded)) > _NEARBY_CHARS or not rounded.value or not exact.value:
+        return False
+    if abs(exact.value - rounded.value) > 0.2 * abs(rounded.value):
+        return False
+    if rounded.qualifier == "over":
+        return exact.value >= rounded.value
+    if rounded.qualifier == "under":
+        return exact.value <= rounded.value
+    return True
 
 
 # The characters CLAUSE_END's matches turn on: a one-class search skips through a sentence
@@ -1796,7 +1827,7 @@ def _value_pairs(path: Path | None = None) -> dict[str, tuple[tuple[Rule, Cue], 
     return {k: tuple(v) for k, v in out.items()}
 
 
-_SCORE_AFTER_RANK = _fc(r"\s*(?:tỉnh,\s*thành phố|tỉnh|địa phương|cả nước)?\s*,?\s*(?:với|đạt)\s*(?:tổng\s+)?(?:số\s+)?(?:chỉ số\s+|điểm tổng hợp\s+|điểm\s+)?(?:số\s+)?(?:là\s+)?$")
+_SCORE_AFTER_RANK = _fc(r"\s*(?:tỉnh,\s*thành phố|tỉnh|địa phương|cả nước)?\s*(?:về\s+(?:chỉ số\s+)?(?:chuyển đổi số|dti)(?:\s+cấp tỉnh)?(?:\s+(?:năm\s+)?(?:19|20)\d\d)?)?\s*,?\s*(?:với|đạt)\s*(?:tổng\s+)?(?:số\s+)?(?:chỉ số\s+|điểm tổng hợp\s+|điểm\s+)?(?:số\s+)?(?:là\s+)?$")
 
 
 def _score_of_rank(ctx: _Ctx, q: Quantity, assigned: list) -> _Match | None:
@@ -1816,6 +1847,38 @@ def _score_of_rank(ctx: _Ctx, q: Quantity, assigned: list) -> _Match | None:
                     return None
                 return _Match(score_rule, score_rule.cues[0], 2.0, "+pair", value, 0.9 * conf)
     return None
+
+
+def _score_before_rank(ctx: _Ctx, s: _Sentence, q: Quantity, nxt: Quantity, prev_folded: str, local: str) -> _Match | None:
+    """"Về DTI năm 2022, Bắc Kạn đạt 0,4582, xếp hạng 25/63": a bare number between 0 and 1 right
+    before the overall rank is the overall score (the rank then pairs with it)."""
+    if q.kind != "number" or q.money or not 0 < q.value < 1 or nxt.kind not in ("rank", "fraction"):
+        return None
+    folded = ctx.folded
+    if _accepts("rank", nxt, folded)[0] is None or q.qualifier_start is not None:
+        return None
+    if not _BARE_SCORE_BEFORE.search(folded, max(0, q.start - 24), q.start):
+        return None
+    nxt_start = nxt.qualifier_start if nxt.qualifier_start is not None else nxt.start
+    if not _PAIR_BETWEEN.match(folded[q.end : nxt_start]):
+        return None
+    rule = _overall_score_rule()
+    if rule is None or not rule.cues or _excluded(rule, local):
+        return None
+    if rule.requires is not None and not (
+        rule.requires.search(folded, s.start, s.end) or rule.requires.search(prev_folded) or rule.requires.search(ctx.title_folded)
+    ):
+        return None
+    return _Match(rule, rule.cues[0], 1.5, "+pair-before", q.value, 0.85)
+
+
+@lru_cache(maxsize=1)
+def _overall_score_rule() -> Rule | None:
+    return next((r for r in load_rules() if r.indicator_id == _OVERALL_SCORE), None)
+
+
+_OVERALL_SCORE = "dti.score"
+_BARE_SCORE_BEFORE = _fc(r"(?<!\w)(?:đạt|với|là)\s*(?:mức\s+|giá trị\s+)?$|:\s*$")
 
 
 # "412 trên tổng số 460 UBND xã ... đã có điểm cầu trực tuyến, chiếm 89,6%": the share of the
@@ -2068,6 +2131,8 @@ def _scan_sentence(ctx: _Ctx, s: _Sentence, quants: list[Quantity], prev_folded:
         match = respective.get(i) or _best_cue(ctx, q, floor, pre_end, s.end, active, local)
         if score_after_rank and (match is None or match.cue.where == "any"):
             match = _score_of_rank(ctx, q, assigned) or match
+        if match is None and i + 1 < len(quants):
+            match = _score_before_rank(ctx, s, q, quants[i + 1], prev_folded, local)
         # A pillar named right after the rank ("đứng đầu cả ba trụ cột ...") beats the pairing.
         paired = None
         if i not in respective and not (match and match.cue.where == "after"):

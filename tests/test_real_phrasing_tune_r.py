@@ -245,3 +245,43 @@ def test_outlet_province_is_not_used_when_the_article_names_a_province():
     text = "Hạ tầng số\nTại Cao Bằng, hiện nay 100% đơn vị có mạng nội bộ LAN.\n"
     article = Article(source_id="t", title="Hạ tầng số", clean_text=text, published=date(2023, 9, 1), metadata={"publisher": "Báo Lạng Sơn"})
     assert [f.province for f in extract_article(article).facts] == ["Cao Bằng"]
+
+
+# --- Rounded and exact figures; bare DTI scores ---------------------------------------------
+
+def test_exact_figure_beats_the_rounded_one_nearby():
+    got = dated("Toàn tỉnh Bình Định có hơn 2.000 trạm BTS. Tổng số trạm BTS trên địa bàn hiện là 2.035 trạm.", title="Hạ tầng viễn thông")
+    assert got == {("infra.bts_stations", "Bình Định", 2035.0, "exact", 2023)}
+
+
+def test_rounded_figure_kept_when_the_later_figure_is_a_part():
+    got = dated("Toàn tỉnh Bình Định có hơn 2.000 trạm BTS, trong đó 1.650 trạm BTS 4G.", title="Hạ tầng viễn thông")
+    assert got == {("infra.bts_stations", "Bình Định", 2000.0, "over", 2023)}
+
+
+def test_rounded_figure_kept_when_the_exact_one_contradicts_it():
+    got = dated("Toàn tỉnh Bình Định có hơn 2.000 trạm BTS. Tổng số trạm BTS trên địa bàn hiện là 1.950 trạm.", title="Hạ tầng viễn thông")
+    assert got == {("infra.bts_stations", "Bình Định", 2000.0, "over", 2023)}
+
+
+def test_bare_score_right_before_the_overall_rank():
+    for body in (
+        "Về DTI năm 2022, Bình Định đạt 0,4582, xếp hạng 25/63 tỉnh, thành phố.",
+        "Theo kết quả DTI 2022, Bình Định đạt 0,4582 và đứng thứ 25/63.",
+    ):
+        assert facts(body) == {("dti.score", "Bình Định", 0.4582), ("dti.rank", "Bình Định", 25.0)}, body
+
+
+def test_bare_number_before_a_rank_in_another_index_is_no_score():
+    assert facts("Chỉ số PAPI của Bình Định năm 2022 đạt 0,4582, xếp thứ 25/63.") == set()
+    assert facts("Bình Định có tỷ lệ 0,45, xếp thứ 25/63 về chuyển đổi số.") == {("dti.rank", "Bình Định", 25.0)}
+
+
+def test_score_after_the_rank_past_the_index_name_and_year():
+    got = facts("Bình Định xếp thứ 40/63 về chuyển đổi số năm 2022 với 0,6.")
+    assert got == {("dti.rank", "Bình Định", 40.0), ("dti.score", "Bình Định", 0.6)}
+
+
+def test_index_named_with_its_year_before_the_province():
+    assert facts("Chỉ số DTI năm 2022 của Bình Định là 0,4582.") == {("dti.score", "Bình Định", 0.4582)}
+    assert facts("Điểm số chuyển đổi số năm 2022 của Bình Định đạt 0,4582.") == {("dti.score", "Bình Định", 0.4582)}
