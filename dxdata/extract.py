@@ -956,6 +956,7 @@ def _extract_article(article: Article, threshold: float) -> ExtractionResult:
     candidates: list[Fact] = []
     prev_sentence_folded = ""
     prev_para = -1
+    para_sentences = 0  # sentences read so far in the current paragraph
     # Rows of a table flattened into text are read as rows (header cell -> indicator), not as
     # sentences: a row's first cell is a row number, not a rank.
     table_rows = _scan_tables(ctx, body, article, norm, facts) if ("|" in text or "\t" in text) else set()
@@ -964,7 +965,13 @@ def _extract_article(article: Article, threshold: float) -> ExtractionResult:
             continue
         fs = folded[s.start : s.end]
         if s.para != prev_para:
-            prev_sentence_folded = ""
+            # Pages that give each sentence its own line go on from the line before ("... 100% văn
+            # bản ... dạng điện tử." / "Tỉ lệ sử dụng chữ ký số đạt 98%"); a paragraph of several
+            # sentences starts afresh.
+            if para_sentences != 1:
+                prev_sentence_folded = ""
+            para_sentences = 0
+        para_sentences += 1
         prev_para = s.para
         try:
             lo, hi = bisect_left(starts, s.start), bisect_left(starts, s.end)
@@ -1443,7 +1450,25 @@ def _is_target(ctx: _Ctx, s: _Sentence, q: Quantity, clause_end: int) -> tuple[b
     folded = ctx.folded
     if (folded.find("sẽ", q.end, clause_end) >= 0 or folded.find("dự kiến", q.end, clause_end) >= 0) and _FUTURE_AFTER.search(folded, q.end, clause_end):
         return True, target_year
+    if last_present < 0 and folded.startswith("về ", s.start) and _TOPIC_ITEM.match(folded, s.start, s.end) and _target_list_before(ctx, s):
+        return True, None
     return False, None
+
+
+# "Mục tiêu cụ thể năm 2023 về hạ tầng số, tỉnh phấn đấu 70% ... . Về chính quyền số, 100% ...;
+# tỷ lệ ... đạt 60%": the next item of a list of targets by topic is a target too.
+_TOPIC_ITEM = _fc(r"về [^,.;:\d]{1,40}[,:]")
+
+
+def _target_list_before(ctx: _Ctx, s: _Sentence) -> bool:
+    i = bisect_left(ctx.sentence_starts, s.start) - 1
+    if i < 0:
+        return False
+    o = ctx.sentences[i]
+    info = _info(ctx, o)
+    if not info.target_ends or ctx.folded.find("về ", o.start, o.end) < 0:
+        return False
+    return max(info.target_ends) > max(info.present_ends, default=-1)
 
 
 _FUTURE_AFTER = re.compile(r"\bsẽ\b|dự kiến")
@@ -2186,6 +2211,7 @@ def _scan_sentence(ctx: _Ctx, s: _Sentence, quants: list[Quantity], prev_folded:
             or _is_national(ctx, s, q)
             or _in_subunit_scope(ctx, s, q, clause_end)
             or (match.rule.number == "count" and _per_unit(folded, q, floor, pre_end))
+            or _one_level(ctx, match.rule, q, floor, pre_end)
             or _earlier_undated(ctx, s, q, pre_end, clause_end)
             or _part_of_earlier_total(ctx, s, match)
         ):
@@ -2219,6 +2245,27 @@ def _per_unit(folded: str, q: Quantity, floor: int, pre_end: int) -> bool:
     return folded.find("mỗi", floor, pre_end) + folded.find("từng", floor, pre_end) > -2 and (
         _PER_UNIT_BEFORE.search(folded, max(floor, pre_end - 80), pre_end) is not None
     )
+
+
+# "tỷ lệ hồ sơ trực tuyến cấp tỉnh đạt 47,75%": the share of one administrative level (the
+# provincial agencies), not of the province with its districts and communes. Indicators that
+# are of one level themselves ("UBND cấp xã có hệ thống họp trực tuyến") keep it.
+_ONE_LEVEL_BEFORE = _fc(r"(?<!các )(?<!cả )(?<!\w)(?:ở |tại |của )?cấp (?:tỉnh|huyện|xã)\s*(?:đạt|là|chiếm|ước đạt|đạt tỷ lệ)\s*(?:khoảng|gần|hơn|trên)?\s*$")
+
+
+@lru_cache(maxsize=1)
+def _level_indicators() -> frozenset[str]:
+    """Indicators of one administrative level (their label names it: "UBND cấp xã ...")."""
+    return frozenset(i for i, row in load_catalogue().items() if "cấp" in (row.get("label_vi") or ""))
+
+
+def _one_level(ctx: _Ctx, rule: Rule, q: Quantity, floor: int, pre_end: int) -> bool:
+    folded = ctx.folded
+    if rule.theme == "rankings" or folded.find("cấp", max(floor, pre_end - 40), pre_end) < 0:
+        return False
+    if rule.indicator_id in _level_indicators():
+        return False
+    return _ONE_LEVEL_BEFORE.search(folded, max(floor, pre_end - 40), pre_end) is not None
 
 
 # "Từ 20 trạm BTS ban đầu, đến nay ... có hơn 2.000 trạm": the starting value of a change that
@@ -2669,7 +2716,9 @@ def _emit(ctx: _Ctx, s: _Sentence, q: Quantity, match: _Match, article, norm, fa
         notes.append(f"no province attributable ({how_prov})")
     fact = _make_fact(article, norm, ctx, s, rule, match.value, qualifier, province, ref_year, ref_date, method,
                       confidence, "; ".join(notes) or None, vspan, rank_of)
-    if rule.theme == "rankings" and province is not None and ref_year is not None and ref_year >= 2024 and _ranks_34_units(ctx, s, q):
+    if rule.theme == "rankings" and province is not None and ref_year is not None and ref_year >= 2024 and (
+        _ranks_34_units(ctx, s, q) or _article_ranks_34_units(ctx, s, rule, province, ref_year)
+    ):
         merged = _merged_unit(province)
         if merged is not None:
             fact.unit_set, fact.province_code, fact.province = 34, merged.code, merged.name
@@ -2767,6 +2816,34 @@ def _ranks_34_units(ctx: _Ctx, s: _Sentence, q: Quantity) -> bool:
         return False
     folded = ctx.folded
     return _UNITS_34.search(folded, s.start, s.end) is not None and _UNITS_63.search(folded, s.start, s.end) is None
+
+
+# The article reports the ranking of the merged units: "Kết quả DTI của tỉnh/TP sau sáp nhập
+# được tính toán, xếp hạng ...", "trong số 34 tỉnh, thành phố".
+_MERGED_RANKING = _fc(r"sau (?:sáp nhập|hợp nhất)|(?<!\d)34 (?:tỉnh|địa phương|đơn vị)|/34(?!\d)")
+_MERGER_DAY = date(2025, 7, 1)
+
+
+def _article_ranks_34_units(ctx: _Ctx, s: _Sentence, rule: Rule, province: Province, ref_year: int) -> bool:
+    """A 2024-edition figure in an article published after the merger that reports the ranking
+    of the merged units and never the 63-unit one ("Hà Nội dẫn đầu cả nước ... 0,8241", "Tiếp
+    theo là ... Hải Phòng (0,7857)"): a rank is a place among the 34; a score is the merged
+    unit's when the unit was formed from several provinces (a unit formed from one keeps the
+    province's own score)."""
+    if ref_year != 2024 or ctx.published is None or ctx.published < _MERGER_DAY:
+        return False
+    folded = ctx.folded
+    if _MERGED_RANKING.search(folded) is None or _UNITS_63.search(folded) is not None:
+        return False
+    return rule.number == "rank" or _formed_from_several(province)
+
+
+@lru_cache(maxsize=128)
+def _formed_from_several(province: Province) -> bool:
+    code = getattr(province, "merged_into_2025_code", None)
+    if not code:
+        return False
+    return sum(1 for p in load_register().provinces if getattr(p, "merged_into_2025_code", None) == code) > 1
 
 
 @lru_cache(maxsize=128)

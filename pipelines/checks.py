@@ -18,6 +18,7 @@ from pipelines.tables import PUBLISHED_TABLES, quarantine_path
 SCHEMA_CHECK = "pandera_schema"
 CONFLICTS_CHECK = "sources_agree"
 QUARANTINE_CHECK = "article_rows_valid"
+UNREADABLE_CHECK = "sources_readable"
 QUARANTINE_COLUMNS = ["source_id", "indicator_id", "province", "ref_year", "value", "unit", "rank_of", "reason", "quote"]
 FAILING_ROWS_SHOWN = 10
 
@@ -142,4 +143,29 @@ def quarantine_check(warehouse: Warehouse) -> AssetCheckResult:
     )
 
 
-all_checks = [*schema_checks, conflicts_check, quarantine_check]
+@asset_check(
+    asset="facts",
+    name=UNREADABLE_CHECK,
+    blocking=False,
+    description="Article sources that cannot be read (a malformed sidecar, an undecodable or empty text) are left "
+    "out of the release, named here and in warehouse/review/unreadable/. A warning: the other sources publish. "
+    "`dxdata release` refuses such files before it starts; runs from the UI or the daemon meet them here.",
+)
+def unreadable_check(warehouse: Warehouse) -> AssetCheckResult:
+    from pipelines.extraction import read_unreadable, unreadable_folder
+
+    found = read_unreadable(warehouse)
+    table = pd.DataFrame({"source_id": list(found), "problem": list(found.values())})
+    return AssetCheckResult(
+        passed=not found,
+        severity=AssetCheckSeverity.WARN,
+        metadata={
+            "unreadable_sources": MetadataValue.int(len(found)),
+            "folder": MetadataValue.path(str(unreadable_folder(warehouse))),
+            "sources": MetadataValue.md(markdown_table(table, rows=50)),
+            "problems": MetadataValue.md("\n".join(f"- {message}" for message in found.values()) or "none"),
+        },
+    )
+
+
+all_checks = [*schema_checks, conflicts_check, quarantine_check, unreadable_check]

@@ -1,6 +1,7 @@
 """Facts from every source kind: per-article clean text and extraction (partitioned by shard of
 sources, see `pipelines.sources`), and the transcribed official and press-reported DTI tables."""
 
+import json
 import warnings
 
 import pandas as pd
@@ -50,6 +51,31 @@ _EXTRACTION_DTYPES = {
     "value_end": "Int64",
     "kind": "string",
 }
+
+
+def unreadable_folder(warehouse: Warehouse):
+    """One JSON file per shard naming its sources that cannot be read, with why (see article_text)."""
+    return warehouse.review() / "unreadable"
+
+
+def write_unreadable(warehouse: Warehouse, key: str, set_aside: dict[str, str]) -> None:
+    from dxdata import durable
+
+    path = unreadable_folder(warehouse) / f"{key}.json"
+    if set_aside:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        durable.write_text_atomic(path, json.dumps(set_aside, ensure_ascii=False, indent=1, sort_keys=True))
+    else:
+        path.unlink(missing_ok=True)
+
+
+def read_unreadable(warehouse: Warehouse) -> dict[str, str]:
+    """Every source set aside as unreadable, over all shards: source_id -> why."""
+    out: dict[str, str] = {}
+    folder = unreadable_folder(warehouse)
+    for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
+        out.update(json.loads(path.read_text(encoding="utf-8")))
+    return out
 
 
 def per_shard_asset(**kwargs):
@@ -104,20 +130,33 @@ def article_text(context: AssetExecutionContext, warehouse: Warehouse) -> dict[s
     version = ingest_version()
     with ResultCache(warehouse.cache_file()) as cache:
         values, ingested = cached_map(cache, INGEST_STAGE, version, wanted, ingest_source, tasks)
-    errors = sorted(v["error"] for v in values.values() if "error" in v)
-    if errors:
-        raise Failure(description=f"Cannot ingest {len(errors)} source(s): " + "; ".join(errors))
+    # A source that cannot be read (a malformed sidecar, an undecodable text) is set aside, named
+    # here and in warehouse/review/unreadable/, and the other sources go on: one bad file never
+    # blocks a release. (`dxdata release` refuses such files before starting; runs launched from
+    # the UI or by the daemon meet them here.)
+    # Named by their path inside the sources folder: the same on every machine.
+    unreadable = {s: v["error"].replace(f"{root}/", "") for s, v in values.items() if "error" in v}
+    if unreadable:
+        context.log.warning(f"{len(unreadable)} source(s) cannot be read and are left out: " + "; ".join(sorted(unreadable.values())))
     ingested_set = set(ingested)
     out: dict[str, pd.DataFrame] = {}
     for key in keys:
         members = shards[key]
-        df = pd.DataFrame([values[s] for s in members], columns=TEXT_COLUMNS).astype("string")
+        set_aside = {s: unreadable[s] for s in members if s in unreadable}
+        write_unreadable(warehouse, key, set_aside)
+        df = pd.DataFrame([values[s] for s in members if s not in set_aside], columns=TEXT_COLUMNS).astype("string")
         why = _why(warehouse.stored("article_text", key), members)
-        df.attrs = {"shard": key, "sources": members, "ingest_version": version}
+        # `sources` stays the shard's full membership (what the tables compare with the folder);
+        # `unreadable` says which of them have no row.
+        df.attrs = {"shard": key, "sources": members, "ingest_version": version, "unreadable": set_aside}
         fresh = [s for s in members if s in ingested_set]
         context.add_asset_metadata(
             {
                 "sources": MetadataValue.int(len(members)),
+                "unreadable": MetadataValue.int(len(set_aside)),
+                "unreadable_sources": MetadataValue.md(
+                    "\n".join(f"- {message}" for message in set_aside.values()) or "none"
+                ),
                 "ingested": MetadataValue.int(len(fresh)),
                 "from_cache": MetadataValue.int(len(members) - len(fresh)),
                 "new_sources": MetadataValue.text(names(why["new"])),
@@ -156,7 +195,8 @@ def article_facts(
     inputs: dict[str, dict] = {}
     for key in keys:
         text = article_text[key]
-        wanted.update(text.attrs["sources"])
+        unreadable = text.attrs.get("unreadable") or {}
+        wanted.update({s: fp for s, fp in text.attrs["sources"].items() if s not in unreadable})
         for row in text.astype(object).where(text.notna(), None).to_dict("records"):
             inputs[row["source_id"]] = row
     with ResultCache(warehouse.cache_file()) as cache:
@@ -165,7 +205,7 @@ def article_facts(
     out: dict[str, pd.DataFrame] = {}
     for key in keys:
         members = article_text[key].attrs["sources"]
-        df = extraction_rows_frame([row for source_id in members for row in values[source_id]])
+        df = extraction_rows_frame([row for source_id in members if source_id in values for row in values[source_id]])
         df.attrs = {"shard": key, "sources": members, "engine_version": ENGINE_VERSION}
         fresh = [s for s in members if s in extracted_set]
         counts = df["kind"].value_counts()

@@ -24,6 +24,7 @@ STEP_WORDS = {
     "schema_checks": "check tables against their schemas",
     "conflicts_sources_agree": "check that sources agree",
     "facts_article_rows_valid": "check the extracted rows, setting aside any that break a rule",
+    "facts_sources_readable": "check that every source could be read",
     "release": "publish the release",
 }
 # One blocking schema check step per published table (pipelines/checks.py); the progress line
@@ -38,6 +39,7 @@ CHECK_WORDS = {
     "pandera_schema": "does not match its schema; nothing is published (the check's page lists the rows)",
     "sources_agree": "sources disagree on some values: see table conflicts; a value contradicting an official table is left out of the views",
     "article_rows_valid": "some extracted rows break a rule and were set aside (review/quarantined.parquet)",
+    "sources_readable": "some sources cannot be read and were left out (review/unreadable/)",
 }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
@@ -405,3 +406,42 @@ def test_a_killed_release_does_not_hold_the_writer_slot_forever(world):
     assert free_stale_pool_slots(instance) == [killed.run_id]
     assert instance.get_run_by_id(killed.run_id).status == DagsterRunStatus.FAILURE
     assert storage.get_concurrency_info(DUCKDB_POOL).claimed_slots == []
+
+
+def test_an_unreadable_source_is_left_out_named_and_the_others_publish(world):
+    """A run launched from the UI or the daemon (no pre-run validation) meets a source whose
+    sidecar has a month 13: that source is set aside with its problem (asset metadata, the
+    non-blocking `sources_readable` check, warehouse/review/unreadable/), the release publishes the
+    others; once the sidecar is fixed, the next run brings the source in and clears the list."""
+    from pipelines.run import run_release
+
+    path = write_article(world.articles, TEST_ID, "Bài thử nghiệm\n\nHiện có 1.234 trạm BTS.\n")
+    sidecar = path.with_suffix(".json")
+    good = sidecar.read_text(encoding="utf-8")
+    sidecar.write_text(good.replace("2023-06-12T08:15:00", "2023-13-12T08:15:00"), encoding="utf-8")
+    instance = DagsterInstance.ephemeral()
+    result = run_release(instance, echo=lambda *_: None)
+
+    assert result.success
+    release = world.releases / "1.0.0"
+    assert TEST_ID not in set(pd.read_parquet(release / "sources.parquet")["source_id"])
+    assert SEED_ID in set(pd.read_parquet(release / "workforce.parquet")["source_id"])
+    [evaluation] = [
+        e.event_specific_data
+        for e in result.all_events
+        if e.event_type_value == "ASSET_CHECK_EVALUATION" and e.event_specific_data.check_name == "sources_readable"
+    ]
+    assert not evaluation.passed and evaluation.severity.value == "WARN"
+    meta = {k: getattr(v, "value", v) for k, v in evaluation.metadata.items()}
+    assert meta["unreadable_sources"] == 1
+    assert TEST_ID in meta["sources"]
+    assert f"articles/{TEST_ID}.json: published_at" in meta["problems"]
+    [listed] = list((world.warehouse / "review" / "unreadable").glob("*.json"))
+    assert TEST_ID in json.loads(listed.read_text(encoding="utf-8"))
+
+    sidecar.write_text(good, encoding="utf-8")
+    again = run_release(instance, echo=lambda *_: None)
+    assert again.success
+    version = _release_meta(again)["version"]
+    assert TEST_ID in set(pd.read_parquet(world.releases / version / "sources.parquet")["source_id"])
+    assert not list((world.warehouse / "review" / "unreadable").glob("*.json"))

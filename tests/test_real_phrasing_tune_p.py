@@ -127,3 +127,82 @@ def test_a_count_for_each_commune_is_not_the_provinces_total():
     got = facts("Thành lập Tổ công nghệ số cộng đồng ở mỗi xã, phường, thị trấn ít nhất 03 tổ.",
                 title="Yên Bái thành lập Tổ công nghệ số cộng đồng", published=date(2022, 9, 1))
     assert not {g for g in got if g[0] == "workforce.community_tech_teams"}
+
+
+def test_the_share_of_one_administrative_level_is_not_the_provinces():
+    got = facts("Đến nay, toàn tỉnh cung cấp 1.200 dịch vụ công trực tuyến, tỷ lệ hồ sơ trực tuyến cấp tỉnh đạt 52,5%.",
+                title="Gia Lai đẩy mạnh dịch vụ công", published=date(2022, 4, 20))
+    assert not {g for g in got if g[0] == "egov.online_dossier_pct"}
+    got = facts("Đến nay, tỷ lệ hồ sơ trực tuyến của tỉnh đạt 52,5%.", title="Gia Lai đẩy mạnh dịch vụ công", published=date(2022, 4, 20))
+    assert ("egov.online_dossier_pct", "Gia Lai", 52.5) in got
+
+
+# --- plan targets read as results ------------------------------------------------------------
+
+
+def test_the_next_topic_of_a_list_of_targets_is_a_target():
+    body = (
+        "Theo kế hoạch của Sở, mục tiêu năm 2023 về hạ tầng số, tỉnh phấn đấu 80% hộ gia đình có cáp quang.\n\n"
+        "Về chính quyền số, tỷ lệ hồ sơ thủ tục hành chính xử lý trực tuyến toàn trình đạt 65%."
+    )
+    got = facts(body, title="Bình Định đẩy mạnh chuyển đổi số", published=date(2023, 4, 1))
+    assert not {g for g in got if g[0] == "egov.online_dossier_pct"}
+
+
+def test_a_topic_after_results_is_a_result():
+    body = (
+        "Năm 2022, về hạ tầng số, tỉnh đã có 80% hộ gia đình có cáp quang.\n\n"
+        "Về chính quyền số, tỷ lệ hồ sơ thủ tục hành chính xử lý trực tuyến đạt 65%."
+    )
+    got = facts(body, title="Bình Định đẩy mạnh chuyển đổi số", published=date(2023, 4, 1))
+    assert ("egov.online_dossier_pct", "Bình Định", 65.0) in got
+
+
+# --- the wrong indicator ---------------------------------------------------------------------
+
+
+def test_signature_use_after_a_line_on_documents_is_the_signed_documents_share():
+    body = "Phú Yên đạt 100% văn bản hành chính được phát hành dưới dạng điện tử.\n\nTỉ lệ sử dụng chữ ký số công vụ đạt 97%."
+    got = facts(body, title="Phú Yên xây dựng chính quyền số", published=date(2025, 11, 1))
+    assert ("egov.signed_docs_pct", "Phú Yên", 97.0) in got
+    assert not {g for g in got if g[0] == "infra.digital_signature_pct"}
+
+
+def test_signature_issued_to_officials_stays_the_signature_share():
+    got = facts("Tỷ lệ cán bộ, công chức được cấp chữ ký số đạt 95%.", title="Phú Yên xây dựng chính quyền số", published=date(2025, 11, 1))
+    assert ("infra.digital_signature_pct", "Phú Yên", 95.0) in got
+
+
+# --- the 2024 edition's ranking of the 34 merged units --------------------------------------
+
+
+def facts_units(body: str, title: str, published: date) -> set[tuple]:
+    text = f"{title}\n{body}\n"
+    result = extract_article(Article(source_id="t", title=title, clean_text=text, published=published))
+    return {(f.indicator_id, f.province, f.value, f.unit_set) for f in result.facts}
+
+
+MERGED_BODY = (
+    "Bộ Khoa học và Công nghệ công bố DTI năm 2024. Kết quả của các tỉnh, thành phố sau sáp nhập được tính từ "
+    "các tỉnh trước sáp nhập.\n\n"
+    "Đà Nẵng là địa phương dẫn đầu cả nước với giá trị DTI đạt 0,8100. Tiếp theo là Lạng Sơn (0,7900) và Hải Phòng (0,7800)."
+)
+
+
+def test_a_rank_in_an_article_on_the_merged_units_ranking_is_a_34_unit_rank():
+    got = facts_units(MERGED_BODY, "Đà Nẵng dẫn đầu chuyển đổi số", date(2025, 10, 22))
+    assert ("dti.rank", "Đà Nẵng", 1.0, 34) in got
+    assert not {g for g in got if g[0] == "dti.rank" and g[3] == 63}
+
+
+def test_scores_of_merged_units_are_the_34_units_and_a_unit_of_one_province_keeps_its_own():
+    got = facts_units(MERGED_BODY, "Đà Nẵng dẫn đầu chuyển đổi số", date(2025, 10, 22))
+    assert ("dti.score", "Lạng Sơn", 0.79, 63) in got  # Lạng Sơn was merged with no other province
+    assert ("dti.score", "Hải Phòng", 0.78, 34) in got  # Hải Phòng took in Hải Dương
+    assert ("dti.score", "Đà Nẵng", 0.81, 34) in got  # Đà Nẵng took in Quảng Nam
+
+
+def test_before_the_merger_the_same_sentences_are_63_unit_figures():
+    body = MERGED_BODY.replace("sau sáp nhập", "").replace("trước sáp nhập", "")
+    got = facts_units(body.replace("DTI năm 2024", "DTI năm 2022"), "Đà Nẵng dẫn đầu chuyển đổi số", date(2023, 7, 20))
+    assert {g[3] for g in got if g[0].startswith("dti.")} == {63}
