@@ -334,4 +334,5 @@ def source_record(article: Article, *, sources_root: Path) -> dict:
         "citation": citation,
         "path": path,
         "sha256": sha256_text(article.clean_text),
+        "supersedes": meta.get("supersedes"),
     }

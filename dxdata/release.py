@@ -90,7 +90,7 @@ VERSION_RE = re.compile(r"^(0|[1-9]\d{0,5})\.(0|[1-9]\d{0,5})\.(0|[1-9]\d{0,5})$
 # Columns whose change is a correction of description or attribution, not of data: a release
 # differing only there is a patch.
 METADATA_COLUMNS: dict[str, frozenset[str]] = {
-    "sources": frozenset({"title", "publisher", "original_outlet", "url", "language", "licence", "citation"}),
+    "sources": frozenset({"title", "publisher", "original_outlet", "url", "language", "licence", "citation", "supersedes"}),
     "indicators": frozenset({"label_vi", "definition_en"}),
 }
 

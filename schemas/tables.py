@@ -252,6 +252,10 @@ class SourcesTable(pa.DataFrameModel):
     citation: Series[str] = pa.Field(description="How to cite the document")
     path: Series[str] = pa.Field(description="Path of the bundled copy, relative to the sources folder")
     sha256: Series[str] = pa.Field(str_matches=r"^[0-9a-f]{64}$", description="SHA-256 of the clean text that quotes and offsets refer to")
+    supersedes: Series[pd.StringDtype] = pa.Field(
+        nullable=True,
+        description="source_id of the earlier capture of the same page that this one replaces (the page changed; `dxdata add --refresh`); null otherwise",
+    )
 
     class Config:
         strict = True

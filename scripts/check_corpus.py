@@ -74,7 +74,7 @@ def check_source(txt: Path, catalogue, names, slugs, problems):
     if not ID_RE.match(sid) or len(sid) > 80:
         bad(txt, f"source_id {sid!r} is not r-<slug>-<yyyymmdd>-<slug> (<= 80 chars)")
     else:
-        m = re.match(r"^r-(.+?)-(\d{8})-", sid)
+        m = re.match(r"^r-(.+?)-(\d{8}|\d{6})-", sid)  # yyyymm when the page gives only the month
         if not m or (m.group(1) != "vn" and m.group(1) not in slugs):
             bad(txt, f"source_id {sid!r} does not start with a register slug or 'vn' and a date")
     side_path = txt.with_suffix(".json")

@@ -137,6 +137,12 @@ def test_a_changed_page_is_a_new_snapshot_and_the_old_one_is_kept(site, folders)
     assert second.status == "added" and second.source_id != first.source_id
     meta = json.loads((articles / f"{second.source_id}.json").read_text(encoding="utf-8"))
     assert meta["supersedes"] == first.source_id
+    # ...and the published `sources` row says so.
+    from dxdata.ingest import load_article, source_record
+
+    record = source_record(load_article(articles / f"{second.source_id}.txt"), sources_root=articles.parent)
+    assert record["supersedes"] == first.source_id
+    assert source_record(load_article(articles / f"{first.source_id}.txt"), sources_root=articles.parent)["supersedes"] is None
     assert (articles / f"{first.source_id}.txt").exists()
     assert len(list(snapshots.glob("*.html.gz"))) == 2
 
