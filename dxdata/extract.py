@@ -836,6 +836,7 @@ class _Ctx:
     # "tỷ lệ này ..." and "các con số tương ứng ..." in the next sentence refer back to them.
     last_matches: list[tuple[_Match, int | None]] = field(default_factory=list)
     last_matches_para: int = -1
+    edition_date: date | None = None  # the date DTI editions are looked up at (see _extract_article)
     outlet_province: Province | None = None  # the one province the publisher's name names ("Báo Ninh Bình")
     national_sentences: dict[int, bool] = field(default_factory=dict)  # sentence index -> see _national_sentence
 
@@ -940,6 +941,13 @@ def _extract_article(article: Article, threshold: float) -> ExtractionResult:
     # A page dated by month only gives its present-state facts a year and no day.
     day_known = article.published is not None and not published_month_only(article.metadata.get("published_at"))
     ctx.published_iso = article.published.isoformat() if day_known else None
+    if article.published is not None and not day_known:
+        # A page of August 2022 quoting "DTI 2021" (announced 8 August 2022) may well have
+        # appeared after the announcement: editions are looked up at the month's last day.
+        nxt = date(article.published.year + article.published.month // 12, article.published.month % 12 + 1, 1)
+        ctx.edition_date = date.fromordinal(nxt.toordinal() - 1)
+    else:
+        ctx.edition_date = article.published
     ctx.statement_rules = [r for r in rules if r.number == "boolean"]
 
     # Where each cue's and context pattern's words occur, found in one pass.
@@ -1150,7 +1158,7 @@ def _table_fact(ctx: _Ctx, s: _Sentence, line: str, cell: str, candidates: list[
         # The edition the table's header, its introduction or the title quotes, else the latest
         # one announced by the publication date.
         quoted = next((int(m.group(1)) for m in (YEAR.search(head), DTI_YEAR.search(head), YEAR.search(intro), DTI_YEAR.search(intro), DTI_YEAR.search(ctx.title_folded)) if m is not None), None)
-        choice = edition_for(quoted if quoted is None or pub is None or quoted <= pub else None, ctx.published)
+        choice = edition_for(quoted if quoted is None or pub is None or quoted <= pub else None, ctx.edition_date)
         if choice.year is None:
             return
         ref_year, ref_date, note = choice.year, None, choice.note
@@ -1335,7 +1343,7 @@ def _best_cue(ctx: _Ctx, q: Quantity, floor: int, pre_end: int, s_end: int, acti
 
 
 _JOINER = re.compile(r"\s*(?:,|và|hoặc|cũng như)\s*(?:trụ cột\s+)?")
-_SHARED = _fc(r"\b(?:cùng|đều)\b")
+_SHARED = _fc(r"\b(?:cùng|đều)\b|\bđồng(?= (?:xếp|đứng|hạng))")
 
 
 def _companions(ctx: _Ctx, q: Quantity, best: _Match, floor: int, pre_end: int, s_end: int, active: dict, local: str) -> list[_Match]:
@@ -1852,7 +1860,7 @@ def _value_pairs(path: Path | None = None) -> dict[str, tuple[tuple[Rule, Cue], 
     return {k: tuple(v) for k, v in out.items()}
 
 
-_SCORE_AFTER_RANK = _fc(r"\s*(?:tỉnh,\s*thành phố|tỉnh|địa phương|cả nước)?\s*(?:về\s+(?:chỉ số\s+)?(?:chuyển đổi số|dti)(?:\s+cấp tỉnh)?(?:\s+(?:năm\s+)?(?:19|20)\d\d)?)?\s*,?\s*(?:với|đạt)\s*(?:tổng\s+)?(?:số\s+)?(?:chỉ số\s+|điểm tổng hợp\s+|điểm\s+)?(?:số\s+)?(?:là\s+)?$")
+_SCORE_AFTER_RANK = _fc(r"\s*(?:tỉnh,\s*thành phố|tỉnh|địa phương|cả nước)?\s*(?:về\s+(?:chỉ số\s+)?(?:chuyển đổi số|dti)(?:\s+cấp tỉnh)?(?:\s+(?:năm\s+)?(?:19|20)\d\d)?)?\s*,?\s*(?:với|đạt|có)\s*(?:tổng\s+)?(?:số\s+)?(?:chỉ số\s+|điểm tổng hợp\s+|điểm\s+|giá trị\s+)?(?:số\s+)?(?:là\s+|đạt\s+)?$")
 
 
 def _score_of_rank(ctx: _Ctx, q: Quantity, assigned: list) -> _Match | None:
@@ -2533,6 +2541,23 @@ def _respective_named(ctx: _Ctx, quants: list[Quantity], active: dict, at: int, 
     first = run[0]
     head = quants[first]
     seg_start = max([s.start] + [q.end for q in quants[:first]])
+    found = _respective_named_from(ctx, quants, active, at, run, seg_start)
+    if not found and seg_start > s.start and _RESPECTIVE_AFTER_SHARED.fullmatch(folded, seg_start, at):
+        # "Kinh tế số và Xã hội số đồng xếp hạng 58/63, đạt giá trị lần lượt là 0,1931 và
+        # 0,2021": the names are those of the clause the shared figure belongs to.
+        clause_start = max(s.start, folded.rfind(";", s.start, seg_start) + 1)
+        found = _respective_named_from(ctx, quants, active, at, run, clause_start)
+    return found
+
+
+# ", đạt giá trị lần lượt là": the second figure of names that took a shared one just before.
+_RESPECTIVE_AFTER_SHARED = _fc(r"\s*(?:,|và)?\s*(?:đạt|có|với)\s*(?:giá trị|điểm|điểm số)?\s*(?:tương ứng\s*)?")
+
+
+def _respective_named_from(ctx: _Ctx, quants: list[Quantity], active: dict, at: int, run: list[int], seg_start: int) -> dict[int, _Match]:
+    folded = ctx.folded
+    first = run[0]
+    head = quants[first]
     for number, pairs in active.items():
         if _accepts(number, head, folded)[0] is None:
             continue
@@ -2692,7 +2717,7 @@ def _emit(ctx: _Ctx, s: _Sentence, q: Quantity, match: _Match, article, norm, fa
         quoted = _dti_year(ctx, s, q)
         if _before_first_edition(quoted, ctx.published):
             return None  # "năm 2019, Tây Ninh xếp hạng 25/63": no DTI existed; another index's rank
-        choice = edition_for(quoted, ctx.published)
+        choice = edition_for(quoted, ctx.edition_date)
         ref_year, ref_date = choice.year, None
         if choice.note:
             notes.append(choice.note)

@@ -285,3 +285,35 @@ def test_score_after_the_rank_past_the_index_name_and_year():
 def test_index_named_with_its_year_before_the_province():
     assert facts("Chỉ số DTI năm 2022 của Bình Định là 0,4582.") == {("dti.score", "Bình Định", 0.4582)}
     assert facts("Điểm số chuyển đổi số năm 2022 của Bình Định đạt 0,4582.") == {("dti.score", "Bình Định", 0.4582)}
+
+
+# --- Month-dated pages, pillar values after their ranks, shared ranks ----------------------
+
+def test_month_dated_page_of_the_announcement_month_quotes_the_new_edition():
+    text = "Gia Lai trong top 30 DTI 2021\nTheo DTI 2021, Gia Lai xếp thứ 28/63 với 0,4500 điểm.\n"
+    article = Article(source_id="t", title="Gia Lai trong top 30 DTI 2021", clean_text=text, published=date(2022, 8, 1), metadata={"published_at": "2022-08"})
+    got = {(f.indicator_id, f.value, f.ref_year) for f in extract_article(article).facts}
+    assert got == {("dti.rank", 28.0, 2021), ("dti.score", 0.45, 2021)}
+
+
+def test_pillar_value_after_its_rank_with_gia_tri():
+    got = facts(
+        "Theo DTI 2022, xếp hạng chỉ số Xã hội số của Gia Lai đứng vị trí thứ 12/63 với giá trị là 0,4950, "
+        "tiếp đó chỉ số Kinh tế số xếp thứ 15/63 có giá trị 0,4794."
+    )
+    assert got == {
+        ("dti.rank_digital_society", "Gia Lai", 12.0),
+        ("dti.score_pillar_society", "Gia Lai", 0.495),
+        ("dti.rank_digital_economy", "Gia Lai", 15.0),
+        ("dti.score_pillar_economy", "Gia Lai", 0.4794),
+    }
+
+
+def test_shared_rank_with_dong_then_respective_values():
+    got = facts("Theo DTI 2022, Kinh tế số và Xã hội số của Gia Lai đồng xếp hạng 50/63, đạt giá trị lần lượt là 0,2931 và 0,3021.")
+    assert got == {
+        ("dti.rank_digital_economy", "Gia Lai", 50.0),
+        ("dti.rank_digital_society", "Gia Lai", 50.0),
+        ("dti.score_pillar_economy", "Gia Lai", 0.2931),
+        ("dti.score_pillar_society", "Gia Lai", 0.3021),
+    }
