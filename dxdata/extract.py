@@ -2201,6 +2201,13 @@ def _scan_sentence(ctx: _Ctx, s: _Sentence, quants: list[Quantity], prev_folded:
             # repeats the first's indicator, which beats a cue that takes any number or only a
             # unit word ("điểm").
             match = _parallel_match(ctx, q, floor, pre_end, assigned) or match
+        listed: list[_Match] = []
+        if q.kind == "rank" and i not in respective and (match is None or match.cue.where == "any"):
+            listed = _listed_ranks(ctx, s, q, active)
+            if listed:
+                match = listed[0]
+            elif _LIST_INTRO.match(folded, q.end, s.end):
+                match = None  # a place in several indices not read one by one: never the overall rank
         if match is None and last_cue is not None and last_cue[0] is prev:
             match = _elided_match(ctx, q, prev, pre_end, last_cue[1]) or _compared_base_match(ctx, q, prev, pre_end, last_cue[1])
         if match is None and last_cue is not None and prev is not None:
@@ -2236,6 +2243,9 @@ def _scan_sentence(ctx: _Ctx, s: _Sentence, quants: list[Quantity], prev_folded:
             last_cue = (q, match)
             if match.how in ("", "+paren"):
                 for extra in _companions(ctx, q, match, floor, pre_end, s.end, active, local):
+                    _emit(ctx, s, q, extra, article, norm, facts, targets, clause_end)
+            elif listed and match is listed[0]:
+                for extra in listed[1:]:
                     _emit(ctx, s, q, extra, article, norm, facts, targets, clause_end)
         assigned.append(result)
         prev = q
@@ -2290,6 +2300,49 @@ def _earlier_undated(ctx: _Ctx, s: _Sentence, q: Quantity, pre_end: int, clause_
     if not _FROM_START_BEFORE.search(folded, max(s.start, pre_end - 20), pre_end):
         return False
     return YEAR.search(folded, q.end, clause_end) is None and _FROM_THEN_NOW_AFTER.search(folded, q.end, s.end) is not None
+
+
+# "xếp thứ nhất trong 5/8 chỉ số chính, bao gồm nhận thức số, thể chế số, ...", "đứng đầu cả 3
+# trụ cột chuyển đổi số, gồm chính quyền số, kinh tế số và xã hội số": one rank for each index
+# listed after it.
+_LIST_INTRO = _fc(
+    r"\s*(?:cả nước\s+|toàn quốc\s+)?(?:(?:trong|ở|về|tại)\s+)?(?:cả\s+)?(?:(\d{1,2})(?:/\d{1,2})?\s+|(hai|ba|bốn|năm|sáu|bảy|tám)\s+)?"
+    r"(?:chỉ số(?:\s+chính|\s+thành phần)?|trụ cột)(?:\s+(?:chuyển đổi số|dti|của\s+dti))?\s*,?\s*(?:bao gồm|gồm|là)\s*:?\s*"
+)
+_LIST_ITEM_SPLIT = re.compile(r"\s*(?:,|;|\bvà\b)\s*")
+_COUNT_WORDS = {"hai": 2, "ba": 3, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7, "tám": 8}
+
+
+def _listed_ranks(ctx: _Ctx, s: _Sentence, q: Quantity, active: dict) -> list[_Match]:
+    folded = ctx.folded
+    intro = _LIST_INTRO.match(folded, q.end, s.end)
+    if intro is None or _accepts("rank", q, folded)[0] is None:
+        return []
+    end = s.end
+    for stop in (";", "(", ":"):
+        k = folded.find(stop, intro.end(), end)
+        if k >= 0:
+            end = k
+    region = folded[intro.end() : end].rstrip(" .")
+    items = [t for t in _LIST_ITEM_SPLIT.split(region) if t]
+    count = int(intro.group(1)) if intro.group(1) else _COUNT_WORDS.get(intro.group(2) or "", 0)
+    if len(items) < 2 or (count and count != len(items)):
+        return []
+    cues = [(r, c) for r, c in active.get("rank", ()) if c.where == "after" and r.indicator_id != _OVERALL_RANK]
+    out: list[_Match] = []
+    for item in items:
+        found = None
+        for rule, cue in cues:
+            m = cue.regex.fullmatch(item) if cue.regex is not None else None
+            if m is not None and (found is None or len(m.group(0)) > found[2]):
+                found = (rule, cue, len(m.group(0)))
+        if found is None or any(o.rule is found[0] for o in out):
+            return []  # an item that names no ranked index: the list is not read at all
+        out.append(_Match(found[0], found[1], 2.5, "+listed", q.value, 0.9))
+    return out
+
+
+_OVERALL_RANK = "dti.rank"
 
 
 _ORDINAL = r"(\d{1,2}|nhất|nhì|hai|ba|tư|bốn|năm|sáu|bảy|tám|chín|mười)"

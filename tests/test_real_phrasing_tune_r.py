@@ -317,3 +317,24 @@ def test_shared_rank_with_dong_then_respective_values():
         ("dti.score_pillar_economy", "Gia Lai", 0.2931),
         ("dti.score_pillar_society", "Gia Lai", 0.3021),
     }
+
+
+# --- One rank for a list of indices named after it ------------------------------------------
+
+def test_first_place_in_listed_main_indices_and_pillars():
+    got = facts(
+        "Theo DTI 2022, Quảng Ninh xếp thứ nhất trong 3/8 chỉ số chính, bao gồm nhận thức số, thể chế số và hoạt động chính quyền số. "
+        "Đồng thời, tỉnh đứng đầu cả 2 trụ cột chuyển đổi số, gồm kinh tế số và xã hội số."
+    )
+    assert got == {
+        ("dti.rank_digital_awareness", "Quảng Ninh", 1.0),
+        ("dti.rank_digital_institutions", "Quảng Ninh", 1.0),
+        ("dti.rank_digital_government_ops", "Quảng Ninh", 1.0),
+        ("dti.rank_digital_economy", "Quảng Ninh", 1.0),
+        ("dti.rank_digital_society", "Quảng Ninh", 1.0),
+    }
+
+
+def test_listed_indices_with_a_wrong_count_or_an_unknown_item_give_nothing():
+    assert facts("Theo DTI 2022, Quảng Ninh xếp thứ nhất trong 4/8 chỉ số chính, bao gồm nhận thức số, thể chế số và hạ tầng số.") == set()
+    assert facts("Theo DTI 2022, Quảng Ninh xếp thứ nhất trong 3 chỉ số, gồm nhận thức số, thể chế số và du lịch số.") == set()
