@@ -860,6 +860,7 @@ class _Ctx:
     # "tỷ lệ này ..." and "các con số tương ứng ..." in the next sentence refer back to them.
     last_matches: list[tuple[_Match, int | None]] = field(default_factory=list)
     last_matches_para: int = -1
+    edition_date: date | None = None  # the date DTI editions are looked up at (see _extract_article)
     outlet_province: Province | None = None  # the one province the publisher's name names ("Báo Ninh Bình")
     national_sentences: dict[int, bool] = field(default_factory=dict)  # sentence index -> see _national_sentence
 
@@ -971,6 +972,9 @@ def _extract_article(article: Article, threshold: float) -> ExtractionResult:
     for m, mpara in zip(mentions, ctx.mention_paras):
         ctx.mentions_by_para.setdefault(mpara, []).append(m)
     ctx.published_iso = published.isoformat() if published is not None and not month_only else None
+    # DTI editions are looked up at the month's last day for a page dated by month only (main's
+    # `published` above already is that day; tune-r's edition_date says so where it is used).
+    ctx.edition_date = published
     ctx.statement_rules = [r for r in rules if r.number == "boolean"]
 
     # Where each cue's and context pattern's words occur, found in one pass.
@@ -1181,7 +1185,7 @@ def _table_fact(ctx: _Ctx, s: _Sentence, line: str, cell: str, candidates: list[
         # The edition the table's header, its introduction or the title quotes, else the latest
         # one announced by the publication date.
         quoted = next((int(m.group(1)) for m in (YEAR.search(head), DTI_YEAR.search(head), YEAR.search(intro), DTI_YEAR.search(intro), DTI_YEAR.search(ctx.title_folded)) if m is not None), None)
-        choice = edition_for(quoted if quoted is None or pub is None or quoted <= pub else None, ctx.published)
+        choice = edition_for(quoted if quoted is None or pub is None or quoted <= pub else None, ctx.edition_date)
         if choice.year is None:
             return
         ref_year, ref_date, note = choice.year, None, choice.note
@@ -1215,17 +1219,48 @@ def _title_is_subunit(title: str) -> bool:
 def _deduplicate(facts: list[Fact]) -> tuple[list[Fact], list[Fact]]:
     """One value per indicator, province and period within an article: the first stated wins
     (articles state a total before its parts: "2.387 trạm BTS, trong đó 1.650 trạm 4G")."""
-    seen: set[tuple] = set()
-    kept, dupes = [], []
-    for f in sorted(facts, key=lambda f: (f.value_start if f.value_start is not None else f.quote_start)):
+    seen: dict[tuple, int] = {}
+    kept: list[Fact] = []
+    dupes: list[Fact] = []
+    for f in sorted(facts, key=_stated_at):
         key = (f.indicator_id, f.unit_set, f.province_code, f.ref_year, f.ref_date)
         if f.province_code is not None and key in seen:
+            k = seen[key]
+            if _exact_of_rounded(kept[k], f):
+                # "hơn 2.000 trạm BTS ... tổng số 2.035 trạm": the exact figure beats the rounded one.
+                earlier = kept[k]
+                earlier.note = ((earlier.note + "; ") if earlier.note else "") + "a rounded figure; the exact one is stated nearby"
+                kept[k] = f
+                dupes.append(earlier)
+                continue
             f.note = ((f.note + "; ") if f.note else "") + "a value for the same indicator, province and period was stated earlier in the article"
             dupes.append(f)
             continue
-        seen.add(key)
+        seen[key] = len(kept)
         kept.append(f)
     return kept, dupes
+
+
+def _stated_at(f: Fact) -> int:
+    return f.value_start if f.value_start is not None else f.quote_start
+
+
+_NEARBY_CHARS = 600  # "the same sentence group": a few sentences apart
+
+
+def _exact_of_rounded(rounded: Fact, exact: Fact) -> bool:
+    """`exact` states precisely the figure `rounded` gives with "hơn", "gần", "khoảng"..."""
+    if rounded.qualifier == "exact" or exact.qualifier != "exact" or rounded.unit != exact.unit:
+        return False
+    if abs(_stated_at(exact) - _stated_at(rounded)) > _NEARBY_CHARS or not rounded.value or not exact.value:
+        return False
+    if abs(exact.value - rounded.value) > 0.2 * abs(rounded.value):
+        return False
+    if rounded.qualifier == "over":
+        return exact.value >= rounded.value
+    if rounded.qualifier == "under":
+        return exact.value <= rounded.value
+    return True
 
 
 # The characters CLAUSE_END's matches turn on: a one-class search skips through a sentence
@@ -1335,7 +1370,7 @@ def _best_cue(ctx: _Ctx, q: Quantity, floor: int, pre_end: int, s_end: int, acti
 
 
 _JOINER = re.compile(r"\s*(?:,|và|hoặc|cũng như)\s*(?:trụ cột\s+)?")
-_SHARED = _fc(r"\b(?:cùng|đều)\b")
+_SHARED = _fc(r"\b(?:cùng|đều)\b|\bđồng(?= (?:xếp|đứng|hạng))")
 
 
 def _companions(ctx: _Ctx, q: Quantity, best: _Match, floor: int, pre_end: int, s_end: int, active: dict, local: str) -> list[_Match]:
@@ -1887,7 +1922,7 @@ def _value_pairs(path: Path | None = None) -> dict[str, tuple[tuple[Rule, Cue], 
     return {k: tuple(v) for k, v in out.items()}
 
 
-_SCORE_AFTER_RANK = _fc(r"\s*(?:tỉnh,\s*thành phố|tỉnh|địa phương|cả nước)?\s*,?\s*(?:với|đạt)\s*(?:tổng\s+)?(?:số\s+)?(?:chỉ số\s+|điểm tổng hợp\s+|điểm\s+)?(?:số\s+)?(?:là\s+)?$")
+_SCORE_AFTER_RANK = _fc(r"\s*(?:tỉnh,\s*thành phố|tỉnh|địa phương|cả nước)?\s*(?:về\s+(?:chỉ số\s+)?(?:chuyển đổi số|dti)(?:\s+cấp tỉnh)?(?:\s+(?:năm\s+)?(?:19|20)\d\d)?)?\s*,?\s*(?:với|đạt|có)\s*(?:tổng\s+)?(?:số\s+)?(?:chỉ số\s+|điểm tổng hợp\s+|điểm\s+|giá trị\s+)?(?:số\s+)?(?:là\s+|đạt\s+)?$")
 
 
 def _score_of_rank(ctx: _Ctx, q: Quantity, assigned: list) -> _Match | None:
@@ -1907,6 +1942,38 @@ def _score_of_rank(ctx: _Ctx, q: Quantity, assigned: list) -> _Match | None:
                     return None
                 return _Match(score_rule, score_rule.cues[0], 2.0, "+pair", value, 0.9 * conf)
     return None
+
+
+def _score_before_rank(ctx: _Ctx, s: _Sentence, q: Quantity, nxt: Quantity, prev_folded: str, local: str) -> _Match | None:
+    """"Về DTI năm 2022, Bắc Kạn đạt 0,4582, xếp hạng 25/63": a bare number between 0 and 1 right
+    before the overall rank is the overall score (the rank then pairs with it)."""
+    if q.kind != "number" or q.money or not 0 < q.value < 1 or nxt.kind not in ("rank", "fraction"):
+        return None
+    folded = ctx.folded
+    if _accepts("rank", nxt, folded)[0] is None or q.qualifier_start is not None:
+        return None
+    if not _BARE_SCORE_BEFORE.search(folded, max(0, q.start - 24), q.start):
+        return None
+    nxt_start = nxt.qualifier_start if nxt.qualifier_start is not None else nxt.start
+    if not _PAIR_BETWEEN.match(folded[q.end : nxt_start]):
+        return None
+    rule = _overall_score_rule()
+    if rule is None or not rule.cues or _excluded(rule, local):
+        return None
+    if rule.requires is not None and not (
+        rule.requires.search(folded, s.start, s.end) or rule.requires.search(prev_folded) or rule.requires.search(ctx.title_folded)
+    ):
+        return None
+    return _Match(rule, rule.cues[0], 1.5, "+pair-before", q.value, 0.85)
+
+
+@lru_cache(maxsize=1)
+def _overall_score_rule() -> Rule | None:
+    return next((r for r in load_rules() if r.indicator_id == _OVERALL_SCORE), None)
+
+
+_OVERALL_SCORE = "dti.score"
+_BARE_SCORE_BEFORE = _fc(r"(?<!\w)(?:đạt|với|là)\s*(?:mức\s+|giá trị\s+)?$|:\s*$")
 
 
 # "412 trên tổng số 460 UBND xã ... đã có điểm cầu trực tuyến, chiếm 89,6%": the share of the
@@ -2159,6 +2226,8 @@ def _scan_sentence(ctx: _Ctx, s: _Sentence, quants: list[Quantity], prev_folded:
         match = respective.get(i) or _best_cue(ctx, q, floor, pre_end, s.end, active, local)
         if score_after_rank and (match is None or match.cue.where == "any"):
             match = _score_of_rank(ctx, q, assigned) or match
+        if match is None and i + 1 < len(quants):
+            match = _score_before_rank(ctx, s, q, quants[i + 1], prev_folded, local)
         # A pillar named right after the rank ("đứng đầu cả ba trụ cột ...") beats the pairing.
         paired = None
         if i not in respective and not (match and match.cue.where == "after"):
@@ -2194,6 +2263,13 @@ def _scan_sentence(ctx: _Ctx, s: _Sentence, quants: list[Quantity], prev_folded:
             # repeats the first's indicator, which beats a cue that takes any number or only a
             # unit word ("điểm").
             match = _parallel_match(ctx, q, floor, pre_end, assigned) or match
+        listed: list[_Match] = []
+        if q.kind == "rank" and i not in respective and (match is None or match.cue.where == "any"):
+            listed = _listed_ranks(ctx, s, q, active)
+            if listed:
+                match = listed[0]
+            elif _LIST_INTRO.match(folded, q.end, s.end):
+                match = None  # a place in several indices not read one by one: never the overall rank
         if match is None and last_cue is not None and last_cue[0] is prev:
             match = _elided_match(ctx, q, prev, pre_end, last_cue[1]) or _compared_base_match(ctx, q, prev, pre_end, last_cue[1])
         if match is None and last_cue is not None and prev is not None:
@@ -2233,6 +2309,9 @@ def _scan_sentence(ctx: _Ctx, s: _Sentence, quants: list[Quantity], prev_folded:
             last_cue = (q, match)
             if match.how in ("", "+paren"):
                 for extra in _companions(ctx, q, match, floor, pre_end, s.end, active, local):
+                    _emit(ctx, s, q, extra, article, norm, facts, targets, clause_end)
+            elif listed and match is listed[0]:
+                for extra in listed[1:]:
                     _emit(ctx, s, q, extra, article, norm, facts, targets, clause_end)
         assigned.append(result)
         prev = q
@@ -2306,6 +2385,49 @@ def _earlier_undated(ctx: _Ctx, s: _Sentence, q: Quantity, pre_end: int, clause_
     if not _FROM_START_BEFORE.search(folded, max(s.start, pre_end - 20), pre_end):
         return False
     return YEAR.search(folded, q.end, clause_end) is None and _FROM_THEN_NOW_AFTER.search(folded, q.end, s.end) is not None
+
+
+# "xếp thứ nhất trong 5/8 chỉ số chính, bao gồm nhận thức số, thể chế số, ...", "đứng đầu cả 3
+# trụ cột chuyển đổi số, gồm chính quyền số, kinh tế số và xã hội số": one rank for each index
+# listed after it.
+_LIST_INTRO = _fc(
+    r"\s*(?:cả nước\s+|toàn quốc\s+)?(?:(?:trong|ở|về|tại)\s+)?(?:cả\s+)?(?:(\d{1,2})(?:/\d{1,2})?\s+|(hai|ba|bốn|năm|sáu|bảy|tám)\s+)?"
+    r"(?:chỉ số(?:\s+chính|\s+thành phần)?|trụ cột)(?:\s+(?:chuyển đổi số|dti|của\s+dti))?\s*,?\s*(?:bao gồm|gồm|là)\s*:?\s*"
+)
+_LIST_ITEM_SPLIT = re.compile(r"\s*(?:,|;|\bvà\b)\s*")
+_COUNT_WORDS = {"hai": 2, "ba": 3, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7, "tám": 8}
+
+
+def _listed_ranks(ctx: _Ctx, s: _Sentence, q: Quantity, active: dict) -> list[_Match]:
+    folded = ctx.folded
+    intro = _LIST_INTRO.match(folded, q.end, s.end)
+    if intro is None or _accepts("rank", q, folded)[0] is None:
+        return []
+    end = s.end
+    for stop in (";", "(", ":"):
+        k = folded.find(stop, intro.end(), end)
+        if k >= 0:
+            end = k
+    region = folded[intro.end() : end].rstrip(" .")
+    items = [t for t in _LIST_ITEM_SPLIT.split(region) if t]
+    count = int(intro.group(1)) if intro.group(1) else _COUNT_WORDS.get(intro.group(2) or "", 0)
+    if len(items) < 2 or (count and count != len(items)):
+        return []
+    cues = [(r, c) for r, c in active.get("rank", ()) if c.where == "after" and r.indicator_id != _OVERALL_RANK]
+    out: list[_Match] = []
+    for item in items:
+        found = None
+        for rule, cue in cues:
+            m = cue.regex.fullmatch(item) if cue.regex is not None else None
+            if m is not None and (found is None or len(m.group(0)) > found[2]):
+                found = (rule, cue, len(m.group(0)))
+        if found is None or any(o.rule is found[0] for o in out):
+            return []  # an item that names no ranked index: the list is not read at all
+        out.append(_Match(found[0], found[1], 2.5, "+listed", q.value, 0.9))
+    return out
+
+
+_OVERALL_RANK = "dti.rank"
 
 
 _ORDINAL = r"(\d{1,2}|nhất|nhì|hai|ba|tư|bốn|năm|sáu|bảy|tám|chín|mười)"
@@ -2577,6 +2699,23 @@ def _respective_named(ctx: _Ctx, quants: list[Quantity], active: dict, at: int, 
     first = run[0]
     head = quants[first]
     seg_start = max([s.start] + [q.end for q in quants[:first]])
+    found = _respective_named_from(ctx, quants, active, at, run, seg_start)
+    if not found and seg_start > s.start and _RESPECTIVE_AFTER_SHARED.fullmatch(folded, seg_start, at):
+        # "Kinh tế số và Xã hội số đồng xếp hạng 58/63, đạt giá trị lần lượt là 0,1931 và
+        # 0,2021": the names are those of the clause the shared figure belongs to.
+        clause_start = max(s.start, folded.rfind(";", s.start, seg_start) + 1)
+        found = _respective_named_from(ctx, quants, active, at, run, clause_start)
+    return found
+
+
+# ", đạt giá trị lần lượt là": the second figure of names that took a shared one just before.
+_RESPECTIVE_AFTER_SHARED = _fc(r"\s*(?:,|và)?\s*(?:đạt|có|với)\s*(?:giá trị|điểm|điểm số)?\s*(?:tương ứng\s*)?")
+
+
+def _respective_named_from(ctx: _Ctx, quants: list[Quantity], active: dict, at: int, run: list[int], seg_start: int) -> dict[int, _Match]:
+    folded = ctx.folded
+    first = run[0]
+    head = quants[first]
     for number, pairs in active.items():
         if _accepts(number, head, folded)[0] is None:
             continue
@@ -2736,7 +2875,7 @@ def _emit(ctx: _Ctx, s: _Sentence, q: Quantity, match: _Match, article, norm, fa
         quoted = _dti_year(ctx, s, q)
         if _before_first_edition(quoted, ctx.published):
             return None  # "năm 2019, Tây Ninh xếp hạng 25/63": no DTI existed; another index's rank
-        choice = edition_for(quoted, ctx.published)
+        choice = edition_for(quoted, ctx.edition_date)
         ref_year, ref_date = choice.year, None
         if choice.note:
             notes.append(choice.note)

@@ -95,7 +95,7 @@ _RANK_WORD = re.compile(r"(?:thứ|số)\s+(nhất|nhì|hai|ba|tư|bốn|năm|s�
 # agency) nor "nhóm ... đứng đầu" (a group of leaders).
 _FIRST_PLACE = re.compile(
     r"(?<!người )(?<!những )(?<!các )(?:đứng (đầu)(?=\s+về)"
-    r"|(?:đứng|dẫn) (đầu)(?=\s*[,.;]|\s+(?:cả nước|toàn quốc|cả ba|cả 3|các trụ cột|ba trụ cột|bảng|trong bảng|với|khối|ở (?:cả|các|bảng|trụ))))"
+    r"|(?:đứng|dẫn) (đầu)(?=\s*[,.;]|\s+(?:cả nước|toàn quốc|cả (?:hai|ba|bốn|năm|sáu|bảy|tám|\d)|(?:\d{1,2}(?:/\d{1,2})?|hai|bốn|năm|sáu|bảy|tám) (?:chỉ số|trụ cột)|các trụ cột|ba trụ cột|bảng|trong bảng|với|khối|ở (?:cả|các|bảng|trụ))))"
     r"|giữ (?:vững )?ngôi (đầu)(?!\w)"
 )
 # Not "ba địa phương xếp cuối bảng là ...": a group of the last places, listed after it.

@@ -245,3 +245,96 @@ def test_outlet_province_is_not_used_when_the_article_names_a_province():
     text = "Hạ tầng số\nTại Cao Bằng, hiện nay 100% đơn vị có mạng nội bộ LAN.\n"
     article = Article(source_id="t", title="Hạ tầng số", clean_text=text, published=date(2023, 9, 1), metadata={"publisher": "Báo Lạng Sơn"})
     assert [f.province for f in extract_article(article).facts] == ["Cao Bằng"]
+
+
+# --- Rounded and exact figures; bare DTI scores ---------------------------------------------
+
+def test_exact_figure_beats_the_rounded_one_nearby():
+    got = dated("Toàn tỉnh Bình Định có hơn 2.000 trạm BTS. Tổng số trạm BTS trên địa bàn hiện là 2.035 trạm.", title="Hạ tầng viễn thông")
+    assert got == {("infra.bts_stations", "Bình Định", 2035.0, "exact", 2023)}
+
+
+def test_rounded_figure_kept_when_the_later_figure_is_a_part():
+    got = dated("Toàn tỉnh Bình Định có hơn 2.000 trạm BTS, trong đó 1.650 trạm BTS 4G.", title="Hạ tầng viễn thông")
+    assert got == {("infra.bts_stations", "Bình Định", 2000.0, "over", 2023)}
+
+
+def test_rounded_figure_kept_when_the_exact_one_contradicts_it():
+    got = dated("Toàn tỉnh Bình Định có hơn 2.000 trạm BTS. Tổng số trạm BTS trên địa bàn hiện là 1.950 trạm.", title="Hạ tầng viễn thông")
+    assert got == {("infra.bts_stations", "Bình Định", 2000.0, "over", 2023)}
+
+
+def test_bare_score_right_before_the_overall_rank():
+    for body in (
+        "Về DTI năm 2022, Bình Định đạt 0,4582, xếp hạng 25/63 tỉnh, thành phố.",
+        "Theo kết quả DTI 2022, Bình Định đạt 0,4582 và đứng thứ 25/63.",
+    ):
+        assert facts(body) == {("dti.score", "Bình Định", 0.4582), ("dti.rank", "Bình Định", 25.0)}, body
+
+
+def test_bare_number_before_a_rank_in_another_index_is_no_score():
+    assert facts("Chỉ số PAPI của Bình Định năm 2022 đạt 0,4582, xếp thứ 25/63.") == set()
+    assert facts("Bình Định có tỷ lệ 0,45, xếp thứ 25/63 về chuyển đổi số.") == {("dti.rank", "Bình Định", 25.0)}
+
+
+def test_score_after_the_rank_past_the_index_name_and_year():
+    got = facts("Bình Định xếp thứ 40/63 về chuyển đổi số năm 2022 với 0,6.")
+    assert got == {("dti.rank", "Bình Định", 40.0), ("dti.score", "Bình Định", 0.6)}
+
+
+def test_index_named_with_its_year_before_the_province():
+    assert facts("Chỉ số DTI năm 2022 của Bình Định là 0,4582.") == {("dti.score", "Bình Định", 0.4582)}
+    assert facts("Điểm số chuyển đổi số năm 2022 của Bình Định đạt 0,4582.") == {("dti.score", "Bình Định", 0.4582)}
+
+
+# --- Month-dated pages, pillar values after their ranks, shared ranks ----------------------
+
+def test_month_dated_page_of_the_announcement_month_quotes_the_new_edition():
+    text = "Gia Lai trong top 30 DTI 2021\nTheo DTI 2021, Gia Lai xếp thứ 28/63 với 0,4500 điểm.\n"
+    article = Article(source_id="t", title="Gia Lai trong top 30 DTI 2021", clean_text=text, published=date(2022, 8, 1), metadata={"published_at": "2022-08"})
+    got = {(f.indicator_id, f.value, f.ref_year) for f in extract_article(article).facts}
+    assert got == {("dti.rank", 28.0, 2021), ("dti.score", 0.45, 2021)}
+
+
+def test_pillar_value_after_its_rank_with_gia_tri():
+    got = facts(
+        "Theo DTI 2022, xếp hạng chỉ số Xã hội số của Gia Lai đứng vị trí thứ 12/63 với giá trị là 0,4950, "
+        "tiếp đó chỉ số Kinh tế số xếp thứ 15/63 có giá trị 0,4794."
+    )
+    assert got == {
+        ("dti.rank_digital_society", "Gia Lai", 12.0),
+        ("dti.score_pillar_society", "Gia Lai", 0.495),
+        ("dti.rank_digital_economy", "Gia Lai", 15.0),
+        ("dti.score_pillar_economy", "Gia Lai", 0.4794),
+    }
+
+
+def test_shared_rank_with_dong_then_respective_values():
+    got = facts("Theo DTI 2022, Kinh tế số và Xã hội số của Gia Lai đồng xếp hạng 50/63, đạt giá trị lần lượt là 0,2931 và 0,3021.")
+    assert got == {
+        ("dti.rank_digital_economy", "Gia Lai", 50.0),
+        ("dti.rank_digital_society", "Gia Lai", 50.0),
+        ("dti.score_pillar_economy", "Gia Lai", 0.2931),
+        ("dti.score_pillar_society", "Gia Lai", 0.3021),
+    }
+
+
+# --- One rank for a list of indices named after it ------------------------------------------
+
+def test_first_place_in_listed_main_indices_and_pillars():
+    got = facts(
+        "Theo DTI 2022, Quảng Ninh xếp thứ nhất trong 3/8 chỉ số chính, bao gồm nhận thức số, thể chế số và hoạt động chính quyền số. "
+        "Đồng thời, tỉnh đứng đầu cả 2 trụ cột chuyển đổi số, gồm kinh tế số và xã hội số."
+    )
+    assert got == {
+        ("dti.rank_digital_awareness", "Quảng Ninh", 1.0),
+        ("dti.rank_digital_institutions", "Quảng Ninh", 1.0),
+        ("dti.rank_digital_government_ops", "Quảng Ninh", 1.0),
+        ("dti.rank_digital_economy", "Quảng Ninh", 1.0),
+        ("dti.rank_digital_society", "Quảng Ninh", 1.0),
+    }
+
+
+def test_listed_indices_with_a_wrong_count_or_an_unknown_item_give_nothing():
+    assert facts("Theo DTI 2022, Quảng Ninh xếp thứ nhất trong 4/8 chỉ số chính, bao gồm nhận thức số, thể chế số và hạ tầng số.") == set()
+    assert facts("Theo DTI 2022, Quảng Ninh xếp thứ nhất trong 3 chỉ số, gồm nhận thức số, thể chế số và du lịch số.") == set()
