@@ -35,7 +35,7 @@ from pathlib import Path
 
 from dxdata import paths
 from dxdata.catalogue import load_catalogue
-from dxdata.editions import edition_for
+from dxdata.editions import edition_for, load_editions
 from dxdata.model import FIRST_REF_YEAR, LAST_REF_YEAR, Article, ExtractionResult, Fact
 from dxdata.numbers import ORDINAL_WORDS, Quantity, is_whole, number_style, parse_number, scan_quantities
 from dxdata.provinces import Province, load_register
@@ -43,7 +43,7 @@ from dxdata.text import fold, fold_pattern, normalise, split_sentences, unify_an
 
 # Bump when the rules in this module change; the hash of the catalogue and its companion files
 # (nicknames, indicator groups) is appended, so editing any of them changes the version.
-RULES_REVISION = "8"
+RULES_REVISION = "10"
 DEFAULT_THRESHOLD = 0.6
 
 
@@ -288,7 +288,7 @@ def load_rules(path: Path | None = None) -> tuple[Rule, ...]:
                 cues.append(Cue(iid, n, where, None, pattern.strip(), None))
                 continue
             try:
-                regex = re.compile(fold_pattern(pattern)) if pattern else None
+                regex = re.compile(abbreviation_tolerant(fold_pattern(pattern))) if pattern else None
             except re.error as exc:
                 raise RuleError(f"{path}: {iid}: cue {n} is not a valid regular expression ({exc})") from exc
             folded_pattern = fold_pattern(pattern)
@@ -303,6 +303,52 @@ def load_rules(path: Path | None = None) -> tuple[Rule, ...]:
     return tuple(rules)
 
 
+# "gần 200 doanh nghiệp (DN) CNTT", "7.000 DN công nghệ thông tin (CNTT)": an abbreviation in
+# parentheses may follow any word of a cue phrase.
+_ABBREVIATION = r"(?: \([^\W\d_]{2,8}\))?"
+
+
+def abbreviation_tolerant(pattern: str) -> str:
+    """`pattern` with an optional parenthesised abbreviation allowed at each plain space between
+    two words of a cue phrase. Spaces inside character classes, lookarounds (whose width must
+    stay fixed) or under a quantifier are left alone."""
+    out: list[str] = []
+    stack: list[bool] = []  # per open group: is it a lookaround?
+    in_class = False
+    i, n = 0, len(pattern)
+    while i < n:
+        c = pattern[i]
+        if c == "\\":
+            out.append(pattern[i : i + 2])
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]" or (i > 0 and pattern[i - 1] == "[")
+            out.append(c)
+            i += 1
+            continue
+        if c == "[":
+            in_class = True
+        elif c == "(":
+            stack.append(pattern.startswith(("(?=", "(?!", "(?<=", "(?<!"), i))
+        elif c == ")" and stack:
+            stack.pop()
+        elif (
+            c == " "
+            and not any(stack)
+            and i > 0
+            and (pattern[i - 1].isalpha() or (pattern[i - 1] == ")" and pattern[i - 2 : i] != "\\)"))
+            and i + 1 < n
+            and (pattern[i + 1].isalpha() or (pattern[i + 1] == "(" and not pattern.startswith("(?", i + 1)))
+        ):
+            out.append(_ABBREVIATION + " ")
+            i += 1
+            continue
+        out.append(c)
+        i += 1
+    return "".join(out)
+
+
 # --- context vocabularies (folded text) --------------------------------------------------------
 def _fc(pattern: str) -> re.Pattern:
     return re.compile(fold_pattern(pattern))
@@ -313,9 +359,9 @@ def _fc(pattern: str) -> re.Pattern:
 # "thực hiện kế hoạch", "hoàn thành mục tiêu", "vượt chỉ tiêu" report results, not plans.
 TARGET_MARKERS = _fc(
     r"phấn đấu"
-    r"|mục tiêu(?<!hoàn thành mục tiêu)(?<!đạt mục tiêu)(?<!vượt mục tiêu)"
-    r"|chỉ tiêu(?<!hoàn thành chỉ tiêu)(?<!đạt chỉ tiêu)(?<!vượt chỉ tiêu)"
-    r"|kế hoạch(?<!thực hiện kế hoạch)(?<!triển khai kế hoạch)(?<!ban hành kế hoạch)(?<!kết quả kế hoạch)(?<!vượt kế hoạch)"
+    r"|mục tiêu(?<!hoàn thành mục tiêu)(?<!đạt mục tiêu)(?<!vượt mục tiêu)(?<!% mục tiêu)"
+    r"|chỉ tiêu(?<!hoàn thành chỉ tiêu)(?<!đạt chỉ tiêu)(?<!vượt chỉ tiêu)(?<!% chỉ tiêu)"
+    r"|kế hoạch(?<!thực hiện kế hoạch)(?<!triển khai kế hoạch)(?<!ban hành kế hoạch)(?<!kết quả kế hoạch)(?<!vượt kế hoạch)(?<!% kế hoạch)"
     r"|dự kiến|sẽ(?!\w)|phải đạt|đặt ra|định hướng|hướng tới|kỳ vọng|dự báo|đề ra|cần đạt|nhằm đạt|tiến tới"
 )
 # "hiện" (now) is a syllable of many words ("hiện trường", "thực hiện", "hiện đại").
@@ -326,11 +372,11 @@ YEAR = _fc(r"năm\s+((?:19|20)\d\d)")
 _INDEX_YEAR_BEFORE = _fc(r"(?:chuyển đổi số|\bdti|\bpci|\bpapi|par index|sipas|ict index)(?:\s+cấp tỉnh)?\s*(?:\(\s*\w+\s*\)\s*)?$")
 YEAR_IGNORE_BEFORE = _fc(r"(?:so với|so cùng kỳ|từ|giai đoạn|sau|trước|kể từ|cùng kỳ)\s*(?:cùng kỳ\s+)?(?:cuối\s+|hết\s+|đầu\s+)?$")
 AS_OF_DATE = _fc(r"(?:đến|tới)\s+(?:hết\s+)?ngày\s+(\d{1,2})/(\d{1,2})/((?:19|20)\d\d)")
-AS_OF_YEAR = _fc(r"(?:tính\s+)?(?:đến|tới)\s+(?:hết|cuối)\s+năm\s+((?:19|20)\d\d)")
+AS_OF_YEAR = _fc(r"(?:tính\s+)?(?:đến|tới)\s+(?:hết|cuối)\s+năm\s+((?:19|20)\d\d)|tính\s+(?:đến|tới)\s+năm\s+((?:19|20)\d\d)")
 PERIOD_PRESENT = _fc(r"đến nay|hiện nay|hiện tại|" + HIEN)
 DTI_YEAR = _fc(r"(?:dti|chuyển đổi số)(?!\w)[^.;]{0,30}?\b(?:năm\s+)?((?:19|20)\d\d)\b")
 # "cao nhất cả nước", "đứng đầu cả nước" compare the province with the country: its own figure.
-NATIONAL = _fc(r"cả nước(?<!nhất cả nước)(?<!đầu cả nước)|cả vùng|toàn vùng|các tỉnh trong vùng|toàn quốc|bình quân|trung bình chung|mức trung bình|việt nam(?!\w)|các tỉnh, thành phố")
+NATIONAL = _fc(r"cả nước(?<!nhất cả nước)(?<!đầu cả nước)|cả vùng|toàn vùng|các tỉnh trong vùng|toàn quốc|bình quân|trung bình chung|mức trung bình|việt nam(?!\w)|các tỉnh, thành phố|đối với cấp tỉnh(?=\s*,)|dti quốc gia|giá trị trung bình|trung bình cộng")
 # "đứng thứ ba cả nước", "xếp hạng 5 trong cả nước": the province's place in the country, its
 # own figure (like "cao nhất cả nước").
 _RANK_BEFORE_NATIONAL = _fc(r"(?:thứ|hạng)\s+(?:\d+(?:/\d+)?|nhất|nhì|hai|ba|tư|bốn|năm|sáu|bảy|tám|chín|mười)\s+(?:trong\s+|của\s+)?$")
@@ -391,6 +437,13 @@ _ADMIN_UNIT = re.compile(
 _UNIT_DESCRIPTOR = re.compile(r"(?:biên giới|miền núi|vùng cao|vùng sâu|vùng xa|ven biển|nghèo|đảo|trung tâm|nông thôn|đặc biệt khó khăn)\s+")
 _NAME_AFTER_UNIT = re.compile(r"\w[\w-]*(?:\s+\w[\w-]*){0,3}")
 _INSTITUTION = re.compile(r"(?:Bệnh viện|Trường|Công ty|Tập đoàn|Ngân hàng|Trung tâm Y tế)(?!\w)")
+_UNIT_LIST_NEXT = re.compile(r"\s*(?:,|và|cùng)\s*(?:(?:huyện|quận|thị xã|thành phố|xã|phường|thị trấn)\s+)?(?=[A-ZĐÂĂÊÔƠƯ])")
+# "Tỷ lệ hồ sơ trực tuyến của Sở Tư pháp đạt 98%": one agency's figure.
+# Only inside the figure's own noun phrase: "Theo thống kê của Sở TT&TT, ..." names a source.
+_AGENCY_OF = re.compile(r"(?i:tỷ lệ|tỉ lệ|số lượng)[^,.;:()]{0,60}?\s(?:của|tại|ở)\s+(?:Sở|Phòng|Ban|Văn phòng|Bộ|Cục|Chi cục)\s+(?=[A-ZĐ])")
+# A network operator's provincial branch ("Viettel Kiên Giang có hơn 2.000 trạm BTS"): one
+# company's figures, not the province's; the province named in the branch's name is part of it.
+_OPERATOR = re.compile(r"(?:Viettel|VNPT|MobiFone|Mobifone|VinaPhone|Vinaphone|Vietnamobile|FPT Telecom)(?!\w)")
 _SINGULAR_UNIT = _fc(
     r"(?:của|tại)\s+(?:huyện|quận|thị xã|bệnh viện|công ty|trường)(?=\s*[.,;)]|\s+(?:đạt|là|có|được|đã|hiện|trên|chỉ))"
 )
@@ -566,9 +619,38 @@ def _subunit_starts(ctx: "_Ctx", s: "_Sentence") -> list[int]:
                 break
         if named is None:
             out.append(m.start())
+            # "Các huyện Lệ Thủy, Quảng Ninh có ...": later names of the list are units too, even
+            # one spelled like a province.
+            e = name_at + len(" ".join(caps))
+            while True:
+                j = _UNIT_LIST_NEXT.match(cased, e, b)
+                if j is None:
+                    break
+                nxt = _NAME_AFTER_UNIT.match(cased, j.end(), b)
+                words = []
+                for w in (nxt.group(0).split() if nxt else ()):
+                    if not w[:1].isupper():
+                        break
+                    words.append(w)
+                if not words:
+                    break
+                if any(x.start == j.end() for x in _info_mentions(ctx, s)):
+                    s.unit_names.add(j.end())
+                e = j.end() + len(" ".join(words))
     out += [m.start() for m in _marks(ctx, s, "institution", _INSTITUTION, cased) if not (m.start() and (cased[m.start() - 1].isalnum() or cased[m.start() - 1] == "."))]
+    out += [m.start() for m in _marks(ctx, s, "agency", _AGENCY_OF, cased)]
     out += [m.start() for m in _marks(ctx, s, "singular", _SINGULAR_UNIT)]
+    for m in _marks(ctx, s, "operator", _OPERATOR, cased):
+        out.append(m.start())
+        after = m.end() + 1
+        if cased[m.end() : after] == " " and any(x.start == after for x in _info_mentions(ctx, s)):
+            s.unit_names.add(after)
     return out
+
+
+def _info_mentions(ctx: "_Ctx", s: "_Sentence") -> list[Mention]:
+    lo, hi = bisect_left(ctx.mention_starts, s.start), bisect_left(ctx.mention_starts, s.end)
+    return ctx.mentions[lo:hi]
 
 
 # --- the engine --------------------------------------------------------------------------------
@@ -632,6 +714,8 @@ _CONTEXT_LITERALS: dict[str, frozenset[str]] = {
         ("period_present", _words_of(PERIOD_PRESENT)),
         ("singular", _words_of(_SINGULAR_UNIT)),
         ("institution", _words_of(_INSTITUTION)),
+        ("operator", _words_of(_OPERATOR)),
+        ("agency", frozenset(fold_pattern(w) for w in ("tỷ lệ", "số lượng"))),
         # Checked with _has_any (declared below, with the checks they serve).
         # Folded like the text: folding writes "quý" as "qúy".
         ("sentence_words", frozenset(fold_pattern(w) for w in ("tháng", "quý", "nửa", "này", "đó", "trên", "tương ứng", "nhưng", "trong khi", "song", "tuy nhiên", "còn"))),
@@ -776,6 +860,9 @@ class _Ctx:
     # "tỷ lệ này ..." and "các con số tương ứng ..." in the next sentence refer back to them.
     last_matches: list[tuple[_Match, int | None]] = field(default_factory=list)
     last_matches_para: int = -1
+    edition_date: date | None = None  # the date DTI editions are looked up at (see _extract_article)
+    outlet_province: Province | None = None  # the one province the publisher's name names ("Báo Ninh Bình")
+    national_sentences: dict[int, bool] = field(default_factory=dict)  # sentence index -> see _national_sentence
 
 
 def _distinct(provs: list[Province]) -> list[Province]:
@@ -874,6 +961,8 @@ def _extract_article(article: Article, threshold: float) -> ExtractionResult:
         title_provinces, article_provinces, subunit_article,
     )
     ctx.number_style = number_style(text)
+    if not article_provinces:
+        ctx.outlet_province = _outlet_province(article.metadata)
     ctx.lead_para = lead_para if lead_para is not None else -1
     ctx.mention_paras = mention_paras
     ctx.asides = asides
@@ -883,6 +972,9 @@ def _extract_article(article: Article, threshold: float) -> ExtractionResult:
     for m, mpara in zip(mentions, ctx.mention_paras):
         ctx.mentions_by_para.setdefault(mpara, []).append(m)
     ctx.published_iso = published.isoformat() if published is not None and not month_only else None
+    # DTI editions are looked up at the month's last day for a page dated by month only (main's
+    # `published` above already is that day; tune-r's edition_date says so where it is used).
+    ctx.edition_date = published
     ctx.statement_rules = [r for r in rules if r.number == "boolean"]
 
     # Where each cue's and context pattern's words occur, found in one pass.
@@ -899,6 +991,7 @@ def _extract_article(article: Article, threshold: float) -> ExtractionResult:
     candidates: list[Fact] = []
     prev_sentence_folded = ""
     prev_para = -1
+    para_sentences = 0  # sentences read so far in the current paragraph
     # Rows of a table flattened into text are read as rows (header cell -> indicator), not as
     # sentences: a row's first cell is a row number, not a rank.
     table_rows = _scan_tables(ctx, body, article, norm, facts) if ("|" in text or "\t" in text) else set()
@@ -907,7 +1000,13 @@ def _extract_article(article: Article, threshold: float) -> ExtractionResult:
             continue
         fs = folded[s.start : s.end]
         if s.para != prev_para:
-            prev_sentence_folded = ""
+            # Pages that give each sentence its own line go on from the line before ("... 100% văn
+            # bản ... dạng điện tử." / "Tỉ lệ sử dụng chữ ký số đạt 98%"); a paragraph of several
+            # sentences starts afresh.
+            if para_sentences != 1:
+                prev_sentence_folded = ""
+            para_sentences = 0
+        para_sentences += 1
         prev_para = s.para
         try:
             lo, hi = bisect_left(starts, s.start), bisect_left(starts, s.end)
@@ -1086,7 +1185,7 @@ def _table_fact(ctx: _Ctx, s: _Sentence, line: str, cell: str, candidates: list[
         # The edition the table's header, its introduction or the title quotes, else the latest
         # one announced by the publication date.
         quoted = next((int(m.group(1)) for m in (YEAR.search(head), DTI_YEAR.search(head), YEAR.search(intro), DTI_YEAR.search(intro), DTI_YEAR.search(ctx.title_folded)) if m is not None), None)
-        choice = edition_for(quoted if quoted is None or pub is None or quoted <= pub else None, ctx.published)
+        choice = edition_for(quoted if quoted is None or pub is None or quoted <= pub else None, ctx.edition_date)
         if choice.year is None:
             return
         ref_year, ref_date, note = choice.year, None, choice.note
@@ -1120,17 +1219,48 @@ def _title_is_subunit(title: str) -> bool:
 def _deduplicate(facts: list[Fact]) -> tuple[list[Fact], list[Fact]]:
     """One value per indicator, province and period within an article: the first stated wins
     (articles state a total before its parts: "2.387 trạm BTS, trong đó 1.650 trạm 4G")."""
-    seen: set[tuple] = set()
-    kept, dupes = [], []
-    for f in sorted(facts, key=lambda f: (f.value_start if f.value_start is not None else f.quote_start)):
+    seen: dict[tuple, int] = {}
+    kept: list[Fact] = []
+    dupes: list[Fact] = []
+    for f in sorted(facts, key=_stated_at):
         key = (f.indicator_id, f.unit_set, f.province_code, f.ref_year, f.ref_date)
         if f.province_code is not None and key in seen:
+            k = seen[key]
+            if _exact_of_rounded(kept[k], f):
+                # "hơn 2.000 trạm BTS ... tổng số 2.035 trạm": the exact figure beats the rounded one.
+                earlier = kept[k]
+                earlier.note = ((earlier.note + "; ") if earlier.note else "") + "a rounded figure; the exact one is stated nearby"
+                kept[k] = f
+                dupes.append(earlier)
+                continue
             f.note = ((f.note + "; ") if f.note else "") + "a value for the same indicator, province and period was stated earlier in the article"
             dupes.append(f)
             continue
-        seen.add(key)
+        seen[key] = len(kept)
         kept.append(f)
     return kept, dupes
+
+
+def _stated_at(f: Fact) -> int:
+    return f.value_start if f.value_start is not None else f.quote_start
+
+
+_NEARBY_CHARS = 600  # "the same sentence group": a few sentences apart
+
+
+def _exact_of_rounded(rounded: Fact, exact: Fact) -> bool:
+    """`exact` states precisely the figure `rounded` gives with "hơn", "gần", "khoảng"..."""
+    if rounded.qualifier == "exact" or exact.qualifier != "exact" or rounded.unit != exact.unit:
+        return False
+    if abs(_stated_at(exact) - _stated_at(rounded)) > _NEARBY_CHARS or not rounded.value or not exact.value:
+        return False
+    if abs(exact.value - rounded.value) > 0.2 * abs(rounded.value):
+        return False
+    if rounded.qualifier == "over":
+        return exact.value >= rounded.value
+    if rounded.qualifier == "under":
+        return exact.value <= rounded.value
+    return True
 
 
 # The characters CLAUSE_END's matches turn on: a one-class search skips through a sentence
@@ -1240,7 +1370,7 @@ def _best_cue(ctx: _Ctx, q: Quantity, floor: int, pre_end: int, s_end: int, acti
 
 
 _JOINER = re.compile(r"\s*(?:,|và|hoặc|cũng như)\s*(?:trụ cột\s+)?")
-_SHARED = _fc(r"\b(?:cùng|đều)\b")
+_SHARED = _fc(r"\b(?:cùng|đều)\b|\bđồng(?= (?:xếp|đứng|hạng))")
 
 
 def _companions(ctx: _Ctx, q: Quantity, best: _Match, floor: int, pre_end: int, s_end: int, active: dict, local: str) -> list[_Match]:
@@ -1334,6 +1464,8 @@ def _is_target(ctx: _Ctx, s: _Sentence, q: Quantity, clause_end: int) -> tuple[b
     target word ("phấn đấu", "dự kiến", "sẽ") rather than a present one ("đến nay", "đã"), or the
     clause names a year after the publication year ("đến năm 2025")."""
     info = _info(ctx, s)
+    if info.target_ends and _is_baseline(ctx, s, q, clause_end):
+        return False, None
     last_target = max((e for e in info.target_ends if e <= q.start), default=-1) if info.target_ends else -1
     last_present = max((e for e in info.present_ends if e <= q.start), default=-1) if info.present_ends else -1
     pub_year = ctx.published.year if ctx.published else None
@@ -1353,10 +1485,40 @@ def _is_target(ctx: _Ctx, s: _Sentence, q: Quantity, clause_end: int) -> tuple[b
     folded = ctx.folded
     if (folded.find("sẽ", q.end, clause_end) >= 0 or folded.find("dự kiến", q.end, clause_end) >= 0) and _FUTURE_AFTER.search(folded, q.end, clause_end):
         return True, target_year
+    if last_present < 0 and folded.startswith("về ", s.start) and _TOPIC_ITEM.match(folded, s.start, s.end) and _target_list_before(ctx, s):
+        return True, None
     return False, None
 
 
+# "Mục tiêu cụ thể năm 2023 về hạ tầng số, tỉnh phấn đấu 70% ... . Về chính quyền số, 100% ...;
+# tỷ lệ ... đạt 60%": the next item of a list of targets by topic is a target too.
+_TOPIC_ITEM = _fc(r"về [^,.;:\d]{1,40}[,:]")
+
+
+def _target_list_before(ctx: _Ctx, s: _Sentence) -> bool:
+    i = bisect_left(ctx.sentence_starts, s.start) - 1
+    if i < 0:
+        return False
+    o = ctx.sentences[i]
+    info = _info(ctx, o)
+    if not info.target_ends or ctx.folded.find("về ", o.start, o.end) < 0:
+        return False
+    return max(info.target_ends) > max(info.present_ends, default=-1)
+
+
 _FUTURE_AFTER = re.compile(r"\bsẽ\b|dự kiến")
+# "phấn đấu tăng số lượng doanh nghiệp CNTT từ 700 lên 900 doanh nghiệp vào năm 2020": the
+# figure the plan starts from is the present one, not a target.
+_BASELINE_BEFORE = _fc(r"(?:tăng|nâng)(?!\w)[^.;\d]{0,80}?(?<!\w)từ\s+(?:mức\s+)?$")
+_BASELINE_AFTER = _fc(r"[^.;\d]{0,40}?(?<!\w)(?:lên|đến|tới)\s+(?:mức\s+)?(?:khoảng\s+|gần\s+|hơn\s+|trên\s+)?\d")
+
+
+def _is_baseline(ctx: _Ctx, s: _Sentence, q: Quantity, clause_end: int) -> bool:
+    folded = ctx.folded
+    pre_end = q.qualifier_start if q.qualifier_start is not None else q.start
+    if not folded.endswith(("từ ", "mức "), max(s.start, pre_end - 5), pre_end):
+        return False
+    return _BASELINE_BEFORE.search(folded, max(s.start, pre_end - 100), pre_end) is not None and _BASELINE_AFTER.match(folded, q.end, s.end) is not None
 
 
 def _is_national(ctx: _Ctx, s: _Sentence, q: Quantity) -> bool:
@@ -1366,7 +1528,44 @@ def _is_national(ctx: _Ctx, s: _Sentence, q: Quantity) -> bool:
             break
         if not any(e <= r < q.start for r in info.local_resets):
             return True
+    if not info.mentions and not info.national:
+        # "Đối với cấp tỉnh, giá trị DTI năm 2024 đạt 0,6961. Cả ba trụ cột đều ...: Chính quyền
+        # số đạt 0,7582": a sentence naming no province goes on with the country's (or the
+        # provinces' average) figures of the sentence before it in the paragraph.
+        i = bisect_left(ctx.sentence_starts, s.start) - 1
+        if i >= 0 and ctx.sentences[i].para == s.para and _national_sentence(ctx, i):
+            return not (LOCAL_RESET.search(ctx.folded, s.start, q.start) or _PROVINCE_SCOPE.search(ctx.folded, s.start, q.start))
     return False
+
+
+_DIGIT = re.compile(r"\d")
+_COMPARED_BEFORE_MARK = _fc(r"(?:so với|hơn|vượt|gấp|kém)(?!\w)")
+
+
+def _national_sentence(ctx: _Ctx, i: int) -> bool:
+    """Does sentence i speak of the country (or of all provinces together) and name no province,
+    itself or by going on from such a sentence before it in its paragraph?"""
+    known = ctx.national_sentences.get(i)
+    if known is not None:
+        return known
+    s = ctx.sentences[i]
+    info = _info(ctx, s)
+    if info.mentions:
+        out = False
+    elif info.national:
+        # The marker must lead a figure of its own ("DTI quốc gia năm 2024 đạt 0,7955"), not close
+        # a comparison ("cao hơn mức bình quân cả nước.").
+        a, e = info.national[0]
+        folded = ctx.folded
+        out = (
+            _DIGIT.search(folded, e, s.end) is not None
+            and not LOCAL_RESET.search(folded, e, s.end)
+            and not _COMPARED_BEFORE_MARK.search(folded, max(s.start, a - 30), a)
+        )
+    else:
+        out = i > 0 and ctx.sentences[i - 1].para == s.para and _national_sentence(ctx, i - 1)
+    ctx.national_sentences[i] = out
+    return out
 
 
 _NEXT_ITEM = re.compile(r"[,;]|(?<!\w)(?:và|còn|trong khi|nhưng|rồi)(?!\w)")
@@ -1452,6 +1651,19 @@ def _period(ctx: _Ctx, s: _Sentence, q: Quantity, clause_end: int) -> tuple[int 
 def _attribute(ctx: _Ctx, s: _Sentence, pos: int) -> tuple[Province | None, str, float]:
     inside = _info(ctx, s).mentions
     before = [m for m in inside if m.start < pos]
+    if (
+        before
+        and before[-1].start in ctx.asides
+        and _FRONTED_ASIDE_BEFORE.search(ctx.folded, max(s.start, before[-1].start - 30), before[-1].start)
+        and _FRONTED_ASIDE_AFTER.match(ctx.folded, before[-1].end, pos)
+    ):
+        # "Cùng với Quảng Trị, tỉnh đã thành lập 1.500 tổ": a contrast or example fronted before
+        # the clause is not its subject.
+        before = [m for m in before if m.start not in ctx.asides]
+    if len(before) >= 2 and _listed_subjects(ctx, before, pos):
+        # "Đà Nẵng, Hà Nội, TP.HCM là những địa phương có tỷ lệ ... trên 80%": a list of
+        # provinces with no "cùng"/"đều" (see _shared_subject) gives the figure to no one of them.
+        return None, "a list of provinces", 0.0
     if before:
         last = before[-1]
         if last.start not in ctx.compared or _PAREN_AFTER_NAME.fullmatch(ctx.folded, last.end, pos):
@@ -1479,13 +1691,49 @@ def _attribute(ctx: _Ctx, s: _Sentence, pos: int) -> tuple[Province | None, str,
     carried = _carried_province(ctx, s)
     if carried is not None:
         return carried
+    if inside and s.para == ctx.lead_para and len(ctx.title_provinces) == 1:
+        # "Năm 2022, chỉ số DTI của tỉnh xếp thứ 30/63, trong khi tỉnh Hà Tĩnh xếp thứ 40 và Nghệ
+        # An đứng thứ 36" in the lead: the provinces the sentence names after the number are not
+        # its subject, so the lead they make up is not either; the title's province is.
+        return ctx.title_provinces[0], "title (the lead names only other provinces)", 0.9
     if len(ctx.lead_provinces) == 1:
         return ctx.lead_provinces[0], "lead", 0.92
     if len(ctx.title_provinces) == 1:
         return ctx.title_provinces[0], "title", 0.9
     if len(ctx.article_provinces) == 1:
         return ctx.article_provinces[0], "article", 0.85
+    if ctx.outlet_province is not None:
+        # A provincial paper's article that names no province at all reports on its own
+        # province ("Hiện nay, 100% đơn vị có mạng nội bộ LAN" in Báo Ninh Bình).
+        return ctx.outlet_province, "the outlet's province (the article names none)", 0.8
     return None, "ambiguous" if ctx.article_provinces else "none", 0.0
+
+
+def _outlet_province(metadata: dict | None) -> Province | None:
+    """The province a provincial outlet is named after ("Báo Ninh Bình", "Cổng thông tin điện tử
+    tỉnh Sơn La"), when its name names exactly one."""
+    publisher = (metadata or {}).get("publisher")
+    if not isinstance(publisher, str) or not publisher.strip():
+        return None
+    named = _distinct([m.province for m in find_mentions(normalise(publisher).text)])
+    return named[0] if len(named) == 1 else None
+
+
+_FRONTED_ASIDE_BEFORE = _fc(r"(?<!\w)(?:cùng với|bên cạnh|ngoài|giống như|như|học tập)\s+(?:tỉnh\s+|thành phố\s+|tp\.?\s*)?$")
+_FRONTED_ASIDE_AFTER = _fc(r"\s*(?:\([^()]{0,30}\)\s*)?,\s*(?:tỉnh|thành phố|địa phương|tp\.?)(?: ta| nhà| này)?\s")
+_LIST_SUBJECT_JOIN = _fc(r"\s*(?:,|và)\s*(?:tỉnh\s+|thành phố\s+|tp\.?\s*)?")
+_LIST_PLURAL_AFTER = _fc(r"\s*(?:là\s+)?(?:những|các|nhóm)\s+(?:địa phương|tỉnh|thành phố)")
+
+
+def _listed_subjects(ctx: _Ctx, before: list[Mention], pos: int) -> bool:
+    folded = ctx.folded
+    last, prev = before[-1], before[-2]
+    if last.start in ctx.asides or prev.start in ctx.asides:
+        return False
+    j = _LIST_SUBJECT_JOIN.match(folded, prev.end, last.start)
+    if j is None or j.end() != last.start:
+        return False
+    return _LIST_PLURAL_AFTER.match(folded, last.end, pos) is not None
 
 
 # A province named after these words is compared with, not reported on: "chỉ sau Đà Nẵng",
@@ -1674,7 +1922,7 @@ def _value_pairs(path: Path | None = None) -> dict[str, tuple[tuple[Rule, Cue], 
     return {k: tuple(v) for k, v in out.items()}
 
 
-_SCORE_AFTER_RANK = _fc(r"\s*(?:tỉnh,\s*thành phố|tỉnh|địa phương|cả nước)?\s*,?\s*(?:với|đạt)\s*(?:tổng\s+)?(?:số\s+)?(?:chỉ số\s+|điểm tổng hợp\s+|điểm\s+)?(?:số\s+)?(?:là\s+)?$")
+_SCORE_AFTER_RANK = _fc(r"\s*(?:tỉnh,\s*thành phố|tỉnh|địa phương|cả nước)?\s*(?:về\s+(?:chỉ số\s+)?(?:chuyển đổi số|dti)(?:\s+cấp tỉnh)?(?:\s+(?:năm\s+)?(?:19|20)\d\d)?)?\s*,?\s*(?:với|đạt|có)\s*(?:tổng\s+)?(?:số\s+)?(?:chỉ số\s+|điểm tổng hợp\s+|điểm\s+|giá trị\s+)?(?:số\s+)?(?:là\s+|đạt\s+)?$")
 
 
 def _score_of_rank(ctx: _Ctx, q: Quantity, assigned: list) -> _Match | None:
@@ -1694,6 +1942,38 @@ def _score_of_rank(ctx: _Ctx, q: Quantity, assigned: list) -> _Match | None:
                     return None
                 return _Match(score_rule, score_rule.cues[0], 2.0, "+pair", value, 0.9 * conf)
     return None
+
+
+def _score_before_rank(ctx: _Ctx, s: _Sentence, q: Quantity, nxt: Quantity, prev_folded: str, local: str) -> _Match | None:
+    """"Về DTI năm 2022, Bắc Kạn đạt 0,4582, xếp hạng 25/63": a bare number between 0 and 1 right
+    before the overall rank is the overall score (the rank then pairs with it)."""
+    if q.kind != "number" or q.money or not 0 < q.value < 1 or nxt.kind not in ("rank", "fraction"):
+        return None
+    folded = ctx.folded
+    if _accepts("rank", nxt, folded)[0] is None or q.qualifier_start is not None:
+        return None
+    if not _BARE_SCORE_BEFORE.search(folded, max(0, q.start - 24), q.start):
+        return None
+    nxt_start = nxt.qualifier_start if nxt.qualifier_start is not None else nxt.start
+    if not _PAIR_BETWEEN.match(folded[q.end : nxt_start]):
+        return None
+    rule = _overall_score_rule()
+    if rule is None or not rule.cues or _excluded(rule, local):
+        return None
+    if rule.requires is not None and not (
+        rule.requires.search(folded, s.start, s.end) or rule.requires.search(prev_folded) or rule.requires.search(ctx.title_folded)
+    ):
+        return None
+    return _Match(rule, rule.cues[0], 1.5, "+pair-before", q.value, 0.85)
+
+
+@lru_cache(maxsize=1)
+def _overall_score_rule() -> Rule | None:
+    return next((r for r in load_rules() if r.indicator_id == _OVERALL_SCORE), None)
+
+
+_OVERALL_SCORE = "dti.score"
+_BARE_SCORE_BEFORE = _fc(r"(?<!\w)(?:đạt|với|là)\s*(?:mức\s+|giá trị\s+)?$|:\s*$")
 
 
 # "412 trên tổng số 460 UBND xã ... đã có điểm cầu trực tuyến, chiếm 89,6%": the share of the
@@ -1732,6 +2012,8 @@ _PAIR_BETWEEN = _fc(
     r"^\s*(?:điểm)?\s*(?:,|và|-|–|\()?\s*(?:(?:cùng|đều|qua đó|theo đó)\s+)?(?:(?:xếp|đứng|giữ|vươn lên|tụt xuống)\s+(?:ở\s+)?(?:vị trí\s+)?(?:hạng\s+)?(?:thứ\s*)?|xếp hạng\s+(?:thứ\s*)?|hạng\s+(?:thứ\s*)?|vị trí\s+(?:thứ\s*|số\s*)?|thứ\s*)$"
 )
 _PAIR_SHARED = _fc(r"(?:cùng|đều)\s")
+_GROWTH_LEAD = _fc(r"\s*(?:điểm)?\s*,\s*(?:tăng|giảm)(?:\s+thêm)?\s*")
+_GROWTH_TAIL = _fc(r"\s*(?:điểm(?:\s+phần trăm)?|lần)?\s*(?:so với\s+(?:cùng kỳ\s+)?(?:dti\s+)?(?:năm\s+)?(?:(?:19|20)\d\d|trước))?")
 _PAIR_JOIN = _fc(r"^\s*(?:điểm)?\s*(?:,|và)\s*[^\d,;.]{0,40}?$")
 
 
@@ -1782,15 +2064,28 @@ def _pair_matches(ctx: _Ctx, q: Quantity, prev: Quantity | None, assigned: list)
     (declared as "pair:" cues); several when the rank is shared ("kinh tế số đạt 0,37 điểm và xã
     hội số đạt 0,41 điểm, cùng xếp thứ 2"). [] when the score has no rank partner (a sub-index
     rank, never the overall rank); None when the construction does not apply."""
-    if prev is None or q.kind != "rank" or not assigned or assigned[-1] is None:
+    if prev is None or q.kind != "rank" or not assigned:
         return None
     folded = ctx.folded
+    pre_end = q.qualifier_start if q.qualifier_start is not None else q.start
+    if assigned[-1] is None:
+        # "Chính quyền số đạt 0,6787, tăng 93,03% so với năm 2021, xếp thứ 24/63": a growth
+        # figure between the score and its rank.
+        if len(assigned) < 2 or assigned[-2] is None or assigned[-2][1].rule.number != "index":
+            return None
+        pq = assigned[-2][0]
+        lead = prev.qualifier_start if prev.qualifier_start is not None else prev.start
+        tail = _GROWTH_TAIL.match(folded, prev.end, pre_end)
+        if not _GROWTH_LEAD.fullmatch(folded, pq.end, lead) or tail is None or not _PAIR_BETWEEN.match(folded[tail.end() : pre_end]):
+            return None
+        assigned = assigned[:-1]
+        between = folded[tail.end() : pre_end]
+    else:
+        between = folded[assigned[-1][0].end : pre_end]
+        if not _PAIR_BETWEEN.match(between):
+            return None
     pq, pm, _ = assigned[-1]
     if pm.rule.number != "index":
-        return None
-    pre_end = q.qualifier_start if q.qualifier_start is not None else q.start
-    between = folded[pq.end : pre_end]
-    if not _PAIR_BETWEEN.match(between):
         return None
     pairs = _rank_pairs()
     chain = [pm]
@@ -1858,6 +2153,20 @@ _PAST_PLACE_BEFORE = _fc(r"(?<!\w)từng(?!\w)[^,;.\d]{0,40}$")
 _BARE_UNIT_CUE = 5  # an after-cue match this short is a unit word ("điểm", "tổ"), not a name
 
 
+_BREAKDOWN_START = _fc(r"\s*trong đó(?!\w)")
+
+
+def _part_of_earlier_total(ctx: _Ctx, s: _Sentence, match: _Match) -> bool:
+    """"... đã thành lập 1.459 tổ ... Trong đó, có 204 tổ cấp xã và 1.255 tổ cấp thôn": a count
+    in a sentence that breaks down a count of the same indicator stated just before is a part."""
+    return (
+        match.rule.number == "count"
+        and ctx.last_matches_para == s.para
+        and _BREAKDOWN_START.match(ctx.folded, s.start) is not None
+        and any(m.rule is match.rule for m, _ in ctx.last_matches)
+    )
+
+
 def _scan_sentence(ctx: _Ctx, s: _Sentence, quants: list[Quantity], prev_folded: str, article: Article, norm, facts, targets, candidates) -> None:
     folded = ctx.folded
     active = _active_cues(ctx, s, prev_folded)
@@ -1917,6 +2226,8 @@ def _scan_sentence(ctx: _Ctx, s: _Sentence, quants: list[Quantity], prev_folded:
         match = respective.get(i) or _best_cue(ctx, q, floor, pre_end, s.end, active, local)
         if score_after_rank and (match is None or match.cue.where == "any"):
             match = _score_of_rank(ctx, q, assigned) or match
+        if match is None and i + 1 < len(quants):
+            match = _score_before_rank(ctx, s, q, quants[i + 1], prev_folded, local)
         # A pillar named right after the rank ("đứng đầu cả ba trụ cột ...") beats the pairing.
         paired = None
         if i not in respective and not (match and match.cue.where == "after"):
@@ -1952,10 +2263,19 @@ def _scan_sentence(ctx: _Ctx, s: _Sentence, quants: list[Quantity], prev_folded:
             # repeats the first's indicator, which beats a cue that takes any number or only a
             # unit word ("điểm").
             match = _parallel_match(ctx, q, floor, pre_end, assigned) or match
+        listed: list[_Match] = []
+        if q.kind == "rank" and i not in respective and (match is None or match.cue.where == "any"):
+            listed = _listed_ranks(ctx, s, q, active)
+            if listed:
+                match = listed[0]
+            elif _LIST_INTRO.match(folded, q.end, s.end):
+                match = None  # a place in several indices not read one by one: never the overall rank
         if match is None and last_cue is not None and last_cue[0] is prev:
             match = _elided_match(ctx, q, prev, pre_end, last_cue[1]) or _compared_base_match(ctx, q, prev, pre_end, last_cue[1])
         if match is None and last_cue is not None and prev is not None:
             match = _compared_year_paren_match(ctx, q, last_cue[0], pre_end, last_cue[1])
+        if (match is None or match.cue.where == "any") and last_cue is not None and last_cue[1].rule.number == "rank":
+            match = _compared_rank_match(ctx, q, last_cue[0], pre_end, last_cue[1]) or match
         if match is None and refers_back:
             match = _anaphora_match(ctx, s, q, floor, pre_end)
         if match is not None and not (
@@ -1969,6 +2289,12 @@ def _scan_sentence(ctx: _Ctx, s: _Sentence, quants: list[Quantity], prev_folded:
             or (_next_char_in(folded, q.end, s.end, _GROWTH_AFTER_FIRST) and GROWTH_AFTER.match(folded, q.end, s.end))
             or _is_national(ctx, s, q)
             or _in_subunit_scope(ctx, s, q, clause_end)
+            or (match.rule.number == "count" and _per_unit(folded, q, floor, pre_end))
+            or _one_level(ctx, match.rule, q, floor, pre_end)
+            or _event_connection(ctx, s, match.rule, q)
+            or (q.kind == "number" and _ONE_OF_AFTER.match(folded, q.end, s.end) is not None)
+            or _earlier_undated(ctx, s, q, pre_end, clause_end)
+            or _part_of_earlier_total(ctx, s, match)
         ):
             group = [respective_prov[i]] if i in respective_prov else _group_subject(ctx, s, q.start)
             if group:
@@ -1984,10 +2310,124 @@ def _scan_sentence(ctx: _Ctx, s: _Sentence, quants: list[Quantity], prev_folded:
             if match.how in ("", "+paren"):
                 for extra in _companions(ctx, q, match, floor, pre_end, s.end, active, local):
                     _emit(ctx, s, q, extra, article, norm, facts, targets, clause_end)
+            elif listed and match is listed[0]:
+                for extra in listed[1:]:
+                    _emit(ctx, s, q, extra, article, norm, facts, targets, clause_end)
         assigned.append(result)
         prev = q
     if emitted:
         ctx.last_matches, ctx.last_matches_para = emitted, s.para
+
+
+# "ở mỗi xã, phường, thị trấn ít nhất 03 tổ": a count for each unit, not the province's total.
+_PER_UNIT_BEFORE = _fc(
+    r"(?<!\w)(?:mỗi|từng)\s+(?:xã|phường|thị trấn|thôn|bản|ấp|tổ dân phố|huyện|quận|thị xã|đơn vị|cơ quan|sở|trường|hộ|doanh nghiệp)(?!\w)"
+)
+
+
+def _per_unit(folded: str, q: Quantity, floor: int, pre_end: int) -> bool:
+    return folded.find("mỗi", floor, pre_end) + folded.find("từng", floor, pre_end) > -2 and (
+        _PER_UNIT_BEFORE.search(folded, max(floor, pre_end - 80), pre_end) is not None
+    )
+
+
+# "tỷ lệ hồ sơ trực tuyến cấp tỉnh đạt 47,75%": the share of one administrative level (the
+# provincial agencies), not of the province with its districts and communes. Indicators that
+# are of one level themselves ("UBND cấp xã có hệ thống họp trực tuyến") keep it.
+_ONE_LEVEL_BEFORE = _fc(r"(?<!các )(?<!cả )(?<!\w)(?:ở |tại |của )?cấp (?:tỉnh|huyện|xã)\s*(?:đạt|là|chiếm|ước đạt|đạt tỷ lệ)\s*(?:khoảng|gần|hơn|trên)?\s*$")
+
+
+@lru_cache(maxsize=1)
+def _level_indicators() -> frozenset[str]:
+    """Indicators of one administrative level (their label names it: "UBND cấp xã ...")."""
+    return frozenset(i for i, row in load_catalogue().items() if "cấp" in (row.get("label_vi") or ""))
+
+
+def _one_level(ctx: _Ctx, rule: Rule, q: Quantity, floor: int, pre_end: int) -> bool:
+    folded = ctx.folded
+    if rule.theme == "rankings" or folded.find("cấp", max(floor, pre_end - 40), pre_end) < 0:
+        return False
+    if rule.indicator_id in _level_indicators():
+        return False
+    return _ONE_LEVEL_BEFORE.search(folded, max(floor, pre_end - 40), pre_end) is not None
+
+
+# "là 1 trong 9 tỉnh dẫn đầu về thể chế số": membership of a group, neither a score nor a rank.
+_ONE_OF_AFTER = _fc(r"\s+trong\s+(?:số\s+)?(?:\d+|các)\s+(?:tỉnh|địa phương|đơn vị|thành phố|bộ)(?!\w)")
+
+
+# "tổ chức Hội nghị chuyển đổi số, kết nối trực tuyến đến 120 điểm cầu", "Hội nghị được tổ chức
+# trực tuyến tại 66 điểm cầu": the points one meeting was connected to, not the province's
+# video-conference system ("Hệ thống hội nghị truyền hình của tỉnh có 142 điểm cầu").
+_EVENT_BEFORE = _fc(
+    r"(?:tổ chức|khai mạc|chủ trì)\s+(?:buổi\s+|phiên\s+)?(?:hội nghị|hội thảo|diễn đàn|tọa đàm|lễ|cuộc họp|phiên họp)(?! truyền hình)(?!\w)"
+    r"|(?<!\w)(?:hội nghị|hội thảo|diễn đàn|tọa đàm|phiên họp)(?! truyền hình)(?!\w)[^.;]{0,40}?(?:được tổ chức|diễn ra)(?!\w)"
+)
+
+
+def _event_connection(ctx: _Ctx, s: _Sentence, rule: Rule, q: Quantity) -> bool:
+    if not rule.indicator_id.startswith("infra.videoconf"):
+        return False
+    return _EVENT_BEFORE.search(ctx.folded, s.start, q.start) is not None
+
+
+# "Từ 20 trạm BTS ban đầu, đến nay ... có hơn 2.000 trạm": the starting value of a change that
+# runs to the present, with no year of its own. Not the base of a plan ("tăng từ 700 lên 900
+# doanh nghiệp vào năm 2020": 700 is today's figure), nor a dated one ("từ 18,4% năm 2021").
+_FROM_START_BEFORE = _fc(r"(?<!\w)từ\s+(?:chỗ\s+)?(?:chỉ\s+)?(?:có\s+)?$")
+_FROM_THEN_NOW_AFTER = _fc(r"(?<!\w)(?:ban đầu|đến nay|tới nay|hiện nay|nay đã|nay có)(?!\w)")
+
+
+def _earlier_undated(ctx: _Ctx, s: _Sentence, q: Quantity, pre_end: int, clause_end: int) -> bool:
+    folded = ctx.folded
+    if q.kind == "range" or folded.find("từ", max(s.start, pre_end - 20), pre_end) < 0:
+        return False
+    if not _FROM_START_BEFORE.search(folded, max(s.start, pre_end - 20), pre_end):
+        return False
+    return YEAR.search(folded, q.end, clause_end) is None and _FROM_THEN_NOW_AFTER.search(folded, q.end, s.end) is not None
+
+
+# "xếp thứ nhất trong 5/8 chỉ số chính, bao gồm nhận thức số, thể chế số, ...", "đứng đầu cả 3
+# trụ cột chuyển đổi số, gồm chính quyền số, kinh tế số và xã hội số": one rank for each index
+# listed after it.
+_LIST_INTRO = _fc(
+    r"\s*(?:cả nước\s+|toàn quốc\s+)?(?:(?:trong|ở|về|tại)\s+)?(?:cả\s+)?(?:(\d{1,2})(?:/\d{1,2})?\s+|(hai|ba|bốn|năm|sáu|bảy|tám)\s+)?"
+    r"(?:chỉ số(?:\s+chính|\s+thành phần)?|trụ cột)(?:\s+(?:chuyển đổi số|dti|của\s+dti))?\s*,?\s*(?:bao gồm|gồm|là)\s*:?\s*"
+)
+_LIST_ITEM_SPLIT = re.compile(r"\s*(?:,|;|\bvà\b)\s*")
+_COUNT_WORDS = {"hai": 2, "ba": 3, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7, "tám": 8}
+
+
+def _listed_ranks(ctx: _Ctx, s: _Sentence, q: Quantity, active: dict) -> list[_Match]:
+    folded = ctx.folded
+    intro = _LIST_INTRO.match(folded, q.end, s.end)
+    if intro is None or _accepts("rank", q, folded)[0] is None:
+        return []
+    end = s.end
+    for stop in (";", "(", ":"):
+        k = folded.find(stop, intro.end(), end)
+        if k >= 0:
+            end = k
+    region = folded[intro.end() : end].rstrip(" .")
+    items = [t for t in _LIST_ITEM_SPLIT.split(region) if t]
+    count = int(intro.group(1)) if intro.group(1) else _COUNT_WORDS.get(intro.group(2) or "", 0)
+    if len(items) < 2 or (count and count != len(items)):
+        return []
+    cues = [(r, c) for r, c in active.get("rank", ()) if c.where == "after" and r.indicator_id != _OVERALL_RANK]
+    out: list[_Match] = []
+    for item in items:
+        found = None
+        for rule, cue in cues:
+            m = cue.regex.fullmatch(item) if cue.regex is not None else None
+            if m is not None and (found is None or len(m.group(0)) > found[2]):
+                found = (rule, cue, len(m.group(0)))
+        if found is None or any(o.rule is found[0] for o in out):
+            return []  # an item that names no ranked index: the list is not read at all
+        out.append(_Match(found[0], found[1], 2.5, "+listed", q.value, 0.9))
+    return out
+
+
+_OVERALL_RANK = "dti.rank"
 
 
 _ORDINAL = r"(\d{1,2}|nhất|nhì|hai|ba|tư|bốn|năm|sáu|bảy|tám|chín|mười)"
@@ -2146,6 +2586,26 @@ def _compared_base_match(ctx: _Ctx, q: Quantity, prev: Quantity, pre_end: int, l
     return _Match(last.rule, last.cue, 0.5, "+compared base", value, 0.85 * conf)
 
 
+# "chính quyền số xếp hạng 5 (tăng 16 bậc so với xếp hạng 21 của năm 2021)": the earlier rank is
+# the same pillar's, dated by the year after it, not the overall rank.
+_COMPARED_RANK_BETWEEN = _fc(
+    r"[^.;\d]{0,12}?\(?\s*(?:tăng|giảm|tụt|vượt|thăng)\s+(?:hạng\s+)?\d+\s+(?:bậc|hạng)\s*,?\s*so với\s+"
+    r"(?:xếp hạng|thứ hạng|vị trí|hạng|mức)?\s*(?:thứ\s*)?$"
+)
+
+
+def _compared_rank_match(ctx: _Ctx, q: Quantity, last_q: Quantity, pre_end: int, last: _Match) -> _Match | None:
+    folded = ctx.folded
+    if last_q.end >= pre_end or not _COMPARED_RANK_BETWEEN.fullmatch(folded, last_q.end, pre_end):
+        return None
+    if _COMPARED_BASE_YEAR.match(folded, q.end) is None:
+        return None
+    value, conf = _accepts("rank", q, folded)
+    if value is None:
+        return None
+    return _Match(last.rule, last.cue, 0.5, "+compared base", value, 0.85 * conf)
+
+
 def _share_of_total(folded: str, q: Quantity, s_end: int) -> bool:
     """"chiếm 57,8% tổng số hồ sơ": a share of a stated whole, which share indicators take
     (whereas "chiếm 40% GRDP" or a bare "chiếm 12%" stays out)."""
@@ -2177,6 +2637,9 @@ def _respective_run(ctx: _Ctx, s: _Sentence, quants: list[Quantity], at: int) ->
 
 
 _RANK_VERB_BEFORE_RESPECTIVE = _fc(r"(?:xếp hạng|xếp thứ|đứng thứ|xếp|đứng|hạng)\s*$")
+# "Thứ hạng về chính quyền số, kinh tế số, xã hội số của tỉnh lần lượt là 22, 9, 13": the
+# subject of the list is a ranking, so its numbers are places.
+_RANK_NOUN_BEFORE_RESPECTIVE = _fc(r"(?<!\w)(?:thứ hạng|xếp hạng|vị trí)(?!\w)[^.;\d]{0,100}?\s(?:lần lượt)?\s*$")
 
 
 def _rank_run_as_ranks(ctx: _Ctx, s: _Sentence, quants: list[Quantity], at: int) -> list[Quantity]:
@@ -2185,7 +2648,10 @@ def _rank_run_as_ranks(ctx: _Ctx, s: _Sentence, quants: list[Quantity], at: int)
     _, run = _respective_run(ctx, s, quants, at)
     if not run:
         return quants
-    ranked_before = _RANK_VERB_BEFORE_RESPECTIVE.search(ctx.folded, max(s.start, at - 20), at) is not None
+    ranked_before = (
+        _RANK_VERB_BEFORE_RESPECTIVE.search(ctx.folded, max(s.start, at - 20), at) is not None
+        or _RANK_NOUN_BEFORE_RESPECTIVE.search(ctx.folded, max(s.start, at - 120), at) is not None
+    )
     if quants[run[0]].kind != "rank" and not ranked_before:
         return quants
     out = list(quants)
@@ -2233,6 +2699,23 @@ def _respective_named(ctx: _Ctx, quants: list[Quantity], active: dict, at: int, 
     first = run[0]
     head = quants[first]
     seg_start = max([s.start] + [q.end for q in quants[:first]])
+    found = _respective_named_from(ctx, quants, active, at, run, seg_start)
+    if not found and seg_start > s.start and _RESPECTIVE_AFTER_SHARED.fullmatch(folded, seg_start, at):
+        # "Kinh tế số và Xã hội số đồng xếp hạng 58/63, đạt giá trị lần lượt là 0,1931 và
+        # 0,2021": the names are those of the clause the shared figure belongs to.
+        clause_start = max(s.start, folded.rfind(";", s.start, seg_start) + 1)
+        found = _respective_named_from(ctx, quants, active, at, run, clause_start)
+    return found
+
+
+# ", đạt giá trị lần lượt là": the second figure of names that took a shared one just before.
+_RESPECTIVE_AFTER_SHARED = _fc(r"\s*(?:,|và)?\s*(?:đạt|có|với)\s*(?:giá trị|điểm|điểm số)?\s*(?:tương ứng\s*)?")
+
+
+def _respective_named_from(ctx: _Ctx, quants: list[Quantity], active: dict, at: int, run: list[int], seg_start: int) -> dict[int, _Match]:
+    folded = ctx.folded
+    first = run[0]
+    head = quants[first]
     for number, pairs in active.items():
         if _accepts(number, head, folded)[0] is None:
             continue
@@ -2336,6 +2819,8 @@ def _parallel_match(ctx: _Ctx, q: Quantity, floor: int, pre_end: int, assigned) 
         return _Match(pm.rule, pm.cue, 0.5, "+compared", value, 0.85 * conf, year=pm.year) if value is not None else None
     if TRANSITION_SHAPE.match(between):
         value, conf = _accepts(pm.rule.number, q, ctx.folded)
+        if value is None and pm.rule.number == "rank" and pq.kind in ("rank", "fraction") and q.kind == "number" and is_whole(q.value) and 1 <= q.value <= (pq.denominator or 63):
+            value, conf = q.value, 1.0  # "từ vị trí 30 lên 22": the place moved to is a rank too
         return _Match(pm.rule, pm.cue, 0.5, "+parallel", value, 0.9 * conf) if value is not None else None
     series = YEAR_SERIES_SHAPE.match(between)
     if series:
@@ -2384,14 +2869,23 @@ def _emit(ctx: _Ctx, s: _Sentence, q: Quantity, match: _Match, article, norm, fa
         targets.append(_make_fact(article, norm, ctx, s, rule, match.value, qualifier, province, year, None,
                                   method.replace("cue:", "target:"), confidence, "target or plan", vspan, rank_of))
         return None
+    if rule.theme == "rankings" and _other_index(ctx, s, q, clause_end, rule):
+        return None
     if rule.theme == "rankings":
         quoted = _dti_year(ctx, s, q)
-        choice = edition_for(quoted, ctx.published)
+        if _before_first_edition(quoted, ctx.published):
+            return None  # "năm 2019, Tây Ninh xếp hạng 25/63": no DTI existed; another index's rank
+        choice = edition_for(quoted, ctx.edition_date)
         ref_year, ref_date = choice.year, None
         if choice.note:
             notes.append(choice.note)
         if not choice.certain:
             confidence *= 0.8
+        if ref_year is not None and q.kind == "rank" and _previous_place(ctx, s, q):
+            ref_year -= 1
+            notes.append("the place before a move (\"từ vị trí 30 lên 22\"): the edition before")
+            if ref_year < _first_edition():
+                confidence = min(confidence, 0.3)  # no DTI edition before the first
     elif match.year is not None:
         ref_year, ref_date = match.year, None
     else:
@@ -2405,7 +2899,9 @@ def _emit(ctx: _Ctx, s: _Sentence, q: Quantity, match: _Match, article, norm, fa
         notes.append(f"no province attributable ({how_prov})")
     fact = _make_fact(article, norm, ctx, s, rule, match.value, qualifier, province, ref_year, ref_date, method,
                       confidence, "; ".join(notes) or None, vspan, rank_of)
-    if rule.theme == "rankings" and province is not None and ref_year is not None and ref_year >= 2024 and _ranks_34_units(ctx, s, q):
+    if rule.theme == "rankings" and province is not None and ref_year is not None and ref_year >= 2024 and (
+        _ranks_34_units(ctx, s, q) or _article_ranks_34_units(ctx, s, rule, province, ref_year)
+    ):
         merged = _merged_unit(province)
         if merged is not None:
             fact.unit_set, fact.province_code, fact.province = 34, merged.code, merged.name
@@ -2416,6 +2912,73 @@ def _emit(ctx: _Ctx, s: _Sentence, q: Quantity, match: _Match, article, norm, fa
         if tied is not None and (province is None or tied.code != province.code):
             _emit(ctx, s, q, match, article, norm, facts, targets, clause_end, forced=tied)
     return (q, match, province)
+
+
+def _before_first_edition(quoted: int | None, published: date | None) -> bool:
+    """A ranking quoted for a year before the first DTI edition, or in an article published
+    before that edition was announced, is another index's (the ICT Index, the PAR Index)."""
+    editions = load_editions()
+    if not editions:
+        return False
+    first = editions[0]
+    if quoted is not None and quoted < first.year:
+        return True
+    return published is not None and first.announced_on is not None and published < first.announced_on
+
+
+# Other indices and rankings that articles report beside the DTI, with the same verbs and
+# denominators: named in the title or the sentence, they own a rank whose sentence does not name
+# the DTI itself ("Tây Ninh tăng 8 bậc trong bảng xếp hạng ICT Index" over "năm 2019, Tây Ninh
+# xếp hạng 25/63"; "về tỷ lệ nộp hồ sơ trực tuyến, Nghệ An đạt 72%, xếp thứ 20/34").
+_OTHER_INDEX = _fc(
+    r"ict index|vietnam ict|\bpci\b|\bpapi\b|par index|\bsipas\b|\bpgi\b|năng lực cạnh tranh|cải cách hành chính"
+    r"|hiệu quả quản trị|sẵn sàng cho phát triển|phục vụ người dân|chính phủ điện tử|hài lòng"
+)
+_DTI_NAMED = _fc(r"chuyển đổi số|\bdti\b|digital transformation")
+# The ministries' ranking ("Bộ Kế hoạch và Đầu tư dẫn đầu các bộ, ngành", "Bộ này đứng đầu").
+_MINISTRY_RANKING = _fc(r"(?<!\w)(?:các|những|\d+) bộ(?: cung cấp| có|,\s*(?:ngành|cơ quan)|(?!\w))|(?<!\w)bộ này(?!\w)|cơ quan ngang bộ")
+
+
+_SUPERLATIVE_RANK_BEFORE = _fc(r"(?<!\w)(?:nhiều|cao|lớn|thấp|ít|nhanh|mạnh|đông)\s+(?:(?:thứ|hạng)\s*)?$")
+_PROVINCES_CITIES_AFTER = _fc(r",\s*thành(?: phố)?(?!\w)")
+
+
+def _other_index(ctx: _Ctx, s: _Sentence, q: Quantity, clause_end: int, rule: Rule) -> bool:
+    folded = ctx.folded
+    if rule.number == "rank" and _SUPERLATIVE_RANK_BEFORE.search(folded, max(s.start, q.start - 20), q.start):
+        return True  # "có số lượng dịch vụ công tích hợp nhiều thứ 4 cả nước": a place by a count
+    lo = max(s.start, q.start - 120)
+    if _MINISTRY_RANKING.search(folded, lo, clause_end):
+        return True
+    # "xếp hạng 17/63 tỉnh, thành phố về chỉ số phục vụ người dân": the comma of "tỉnh, thành
+    # phố" does not end the rank's clause.
+    end = clause_end
+    if folded.endswith("tỉnh", s.start, end) and _PROVINCES_CITIES_AFTER.match(folded, end, s.end):
+        end = _clause_end(folded, end + 1, s.end)
+    contrast = _CONTRAST_AFTER.search(folded, q.end, end)
+    if contrast is not None:
+        end = contrast.start()  # "..., nhưng trong bảng xếp hạng PCI lại đứng thứ 38": another clause
+    if _OTHER_INDEX.search(folded, max(s.start, q.start - 60), end):
+        return True
+    if _DTI_NAMED.search(folded, s.start, s.end):
+        return False
+    # The sentence does not name the DTI: another index named in it or in the title owns the
+    # figure, and so does another measure named before a rank ("về tỷ lệ ...", "đạt 72,35%, xếp
+    # thứ 20/34").
+    return (
+        _OTHER_INDEX.search(folded, s.start, end) is not None
+        or (rule.indicator_id == "dti.rank" and (_rate_before(folded, s.start, q.start) or _OTHER_TOPIC.search(folded, s.start, q.start) is not None))
+        or _OTHER_INDEX.search(ctx.title_folded) is not None
+    )
+
+
+_PERCENT_BEFORE = re.compile(r"(?<![\d.,])\d+(?:[.,]\d+)?\s*%")
+
+
+def _rate_before(folded: str, lo: int, hi: int) -> bool:
+    """A percentage stated before hi that is a rate of its own, not a growth ("tăng 40,5%")."""
+    return any(not _growth_before(folded, max(lo, m.start() - 20), m.start()) for m in _PERCENT_BEFORE.finditer(folded, lo, hi))
+_OTHER_TOPIC = _fc(r"(?<!\w)về (?:tỷ lệ|số lượng|số |doanh thu|thu hút|kết quả thực hiện)")
 
 
 # "Thanh Hóa xếp thứ 15, đồng hạng với Yên Bái": the province tied with holds the same rank.
@@ -2439,6 +3002,34 @@ def _ranks_34_units(ctx: _Ctx, s: _Sentence, q: Quantity) -> bool:
         return False
     folded = ctx.folded
     return _UNITS_34.search(folded, s.start, s.end) is not None and _UNITS_63.search(folded, s.start, s.end) is None
+
+
+# The article reports the ranking of the merged units: "Kết quả DTI của tỉnh/TP sau sáp nhập
+# được tính toán, xếp hạng ...", "trong số 34 tỉnh, thành phố".
+_MERGED_RANKING = _fc(r"sau (?:sáp nhập|hợp nhất)|(?<!\d)34 (?:tỉnh|địa phương|đơn vị)|/34(?!\d)")
+_MERGER_DAY = date(2025, 7, 1)
+
+
+def _article_ranks_34_units(ctx: _Ctx, s: _Sentence, rule: Rule, province: Province, ref_year: int) -> bool:
+    """A 2024-edition figure in an article published after the merger that reports the ranking
+    of the merged units and never the 63-unit one ("Hà Nội dẫn đầu cả nước ... 0,8241", "Tiếp
+    theo là ... Hải Phòng (0,7857)"): a rank is a place among the 34; a score is the merged
+    unit's when the unit was formed from several provinces (a unit formed from one keeps the
+    province's own score)."""
+    if ref_year != 2024 or ctx.published is None or ctx.published < _MERGER_DAY:
+        return False
+    folded = ctx.folded
+    if _MERGED_RANKING.search(folded) is None or _UNITS_63.search(folded) is not None:
+        return False
+    return rule.number == "rank" or _formed_from_several(province)
+
+
+@lru_cache(maxsize=128)
+def _formed_from_several(province: Province) -> bool:
+    code = getattr(province, "merged_into_2025_code", None)
+    if not code:
+        return False
+    return sum(1 for p in load_register().provinces if getattr(p, "merged_into_2025_code", None) == code) > 1
 
 
 @lru_cache(maxsize=128)
@@ -2527,7 +3118,28 @@ def _province_right_after(ctx: _Ctx, s: _Sentence, pos: int, pattern: re.Pattern
 
 
 _YEAR_AFTER_RANK = _fc(r"\s*(?:của\s+|trong\s+|vào\s+)?năm\s+((?:19|20)\d\d)(?!\d)")
-_PAREN_YEAR_RANK = _fc(r"năm\s+((?:19|20)\d\d)\s*\(\s*(?:(?:xếp|đứng)\s+)?(?:thứ|hạng)\s*$")
+# "so với năm 2020 (xếp thứ 40/63)", "so với DTI 2020 (52/63)", "so với năm 2022 (0,5878 điểm)":
+# the figure in parentheses right after a year is that year's.
+_PAREN_YEAR_RANK = _fc(r"(?:năm|dti)\s+((?:19|20)\d\d)\s*\(\s*(?:(?:xếp|đứng)\s+)?(?:(?:ở\s+)?vị trí\s+|hạng\s+|thứ\s*)*$")
+# "tăng 26 bậc so với năm 2021 xếp thứ 53/63": the place held in the edition compared with (no
+# comma: "..., so với năm 2021, xếp thứ 27" starts a clause of its own).
+_COMPARED_YEAR_RANK = _fc(r"bậc\s+so với\s+(?:dti\s+)?(?:năm\s+)?((?:19|20)\d\d)\s+(?:xếp|đứng)\s+(?:ở\s+)?(?:vị trí\s+|hạng\s+|thứ\s*)*$")
+# "tăng 8 bậc, từ vị trí 30 lên 22": the place before the move is the previous edition's.
+_FROM_PLACE_BEFORE = _fc(r"(?<!\w)từ\s+(?:(?:vị trí|hạng|thứ)\s+)+$")
+_MOVE_AFTER = _fc(r"\s*(?:lên|xuống|vươn lên|tụt xuống|leo lên|rơi xuống)(?!\w)")
+
+
+def _previous_place(ctx: _Ctx, s: _Sentence, q: Quantity) -> bool:
+    folded = ctx.folded
+    return (
+        _FROM_PLACE_BEFORE.search(folded, max(s.start, q.start - 30), q.start) is not None
+        and _MOVE_AFTER.match(folded, q.end, s.end) is not None
+    )
+
+
+@lru_cache(maxsize=1)
+def _first_edition() -> int:
+    return min((e.year for e in load_editions()), default=2020)
 
 
 def _para_of(s: _Sentence) -> int:
@@ -2584,7 +3196,7 @@ def _dti_year(ctx: _Ctx, s: _Sentence, q: Quantity) -> int | None:
     pub = ctx.published.year if ctx.published else 9999
     # "tăng 3 bậc so với năm 2020 (xếp thứ 15)": the rank in parentheses is that year's, even
     # though a year after "so với" is otherwise only a comparison base.
-    m = _PAREN_YEAR_RANK.search(folded, max(s.start, q.start - 40), q.start)
+    m = _PAREN_YEAR_RANK.search(folded, max(s.start, q.start - 40), q.start) or _COMPARED_YEAR_RANK.search(folded, max(s.start, q.start - 60), q.start)
     if m and int(m.group(1)) <= pub:
         return int(m.group(1))
     # "tăng 5 bậc so với vị trí thứ 26 của năm 2022": the year stated right after the rank.
@@ -2600,13 +3212,17 @@ def _dti_year(ctx: _Ctx, s: _Sentence, q: Quantity) -> int | None:
         # rank's own clause.
         clause_end = _clause_end(folded, q.end, s.end)
         for m in YEAR.finditer(folded, q.end, clause_end):
+            if folded.find("so với", q.end, m.start()) >= 0:
+                break  # "xếp hạng 5 (tăng 16 bậc so với xếp hạng 21 của năm 2021)": the base's year
             if not YEAR_IGNORE_BEFORE.search(folded, max(s.start, m.start() - 20), m.start()):
                 year = int(m.group(1))
                 break
     if year is None:
-        m = DTI_YEAR.search(folded, s.start, s.end)
-        if m:
-            year = int(m.group(1))
+        for m in DTI_YEAR.finditer(folded, s.start, s.end):
+            # "tăng 20 bậc so với DTI 2020 (52/63)": the edition compared with is not this one's.
+            if not YEAR_IGNORE_BEFORE.search(folded, max(s.start, m.start() - 20), m.start()):
+                year = int(m.group(1))
+                break
     if year is None:
         # "Theo Báo cáo DTI năm 2021 ... Theo đó, Ninh Bình đứng thứ 6": the edition named earlier
         # in the paragraph, else in the title.

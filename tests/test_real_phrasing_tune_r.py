@@ -1,0 +1,340 @@
+"""Phrasings from real news text that the engine missed on the dev split (tuning session 4,
+helper tune-r, focus recall). Each test sentence is written for the test, not copied from a
+page; the error kind it covers is named in the test's docstring or name."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from dxdata.extract import extract_article
+from dxdata.model import Article
+
+
+def run(body: str, title: str = "Kết quả chuyển đổi số", published: date = date(2023, 9, 1)):
+    text = f"{title}\n{body}\n"
+    return extract_article(Article(source_id="t", title=title, clean_text=text, published=published))
+
+
+def facts(body: str, title: str = "Kết quả chuyển đổi số", published: date = date(2023, 9, 1)) -> set[tuple]:
+    return {(f.indicator_id, f.province, f.value) for f in run(body, title, published).facts}
+
+
+def dated(body: str, title: str = "Kết quả chuyển đổi số", published: date = date(2023, 9, 1)) -> set[tuple]:
+    return {(f.indicator_id, f.province, f.value, f.qualifier, f.ref_year) for f in run(body, title, published).facts}
+
+
+# --- The eight DTI main-index ranks ---------------------------------------------------------
+
+def test_main_index_ranks_listed_after_the_overall_rank():
+    got = facts(
+        "Theo DTI 2022, Phú Yên xếp thứ 40/63. Ở các chỉ số chính, thể chế số xếp hạng 12/63, "
+        "nhận thức số 20/63, nhân lực số 35/63, hạ tầng số 44/63, an toàn thông tin mạng 50/63."
+    )
+    assert got == {
+        ("dti.rank", "Phú Yên", 40.0),
+        ("dti.rank_digital_institutions", "Phú Yên", 12.0),
+        ("dti.rank_digital_awareness", "Phú Yên", 20.0),
+        ("dti.rank_digital_workforce", "Phú Yên", 35.0),
+        ("dti.rank_digital_infrastructure", "Phú Yên", 44.0),
+        ("dti.rank_cybersecurity", "Phú Yên", 50.0),
+    }
+
+
+def test_main_index_rank_with_the_index_named_before_the_verb():
+    got = facts("Theo DTI 2022, chỉ số về an toàn thông tin mạng của Hà Tĩnh xếp thứ 7/63.")
+    assert got == {("dti.rank_cybersecurity", "Hà Tĩnh", 7.0)}
+
+
+def test_operations_rank_is_not_the_pillar_rank():
+    got = facts("Theo DTI 2022, chỉ số hoạt động kinh tế số của Nam Định xếp thứ 11/63, trụ cột kinh tế số xếp thứ 18/63.")
+    assert got == {("dti.rank_digital_economy_ops", "Nam Định", 11.0), ("dti.rank_digital_economy", "Nam Định", 18.0)}
+
+
+def test_main_index_name_outside_dti_context_gives_no_rank():
+    assert facts("Hạ tầng số của Phú Yên được đầu tư mạnh, số trạm BTS xếp thứ 9 khu vực.", title="Phú Yên đầu tư hạ tầng") == set()
+
+
+# --- DTI scores stated with "giá trị" / "chỉ số đánh giá" -----------------------------------
+
+def test_score_as_the_value_of_the_index():
+    assert ("dti.score", "Quảng Trị", 0.4123) in facts("Năm 2022, chỉ số đánh giá chuyển đổi số của tỉnh Quảng Trị đạt giá trị 0,4123.")
+    assert ("dti.score", "Quảng Trị", 0.5512) in facts("Quảng Trị có giá trị DTI năm 2022 đạt 0,5512, xếp thứ 30/63.")
+    assert ("dti.score", "Quảng Trị", 0.7012) in facts("Quảng Trị dẫn đầu khu vực với giá trị DTI đạt 0,7012 trong năm 2022.")
+
+
+def test_provincial_level_value_is_not_a_province_score():
+    got = facts("Theo DTI 2022, Quảng Trị xếp thứ 30/63. Đối với cấp tỉnh, giá trị DTI năm 2022 đạt 0,6012, tăng 3% so với năm trước.")
+    assert got == {("dti.rank", "Quảng Trị", 30.0)}
+
+
+def test_range_with_qualified_bounds_is_no_value():
+    got = facts("Theo DTI 2022, ba địa phương cuối bảng với giá trị DTI đạt từ khoảng 0,4 đến gần 0,5 là Lai Châu, Hà Giang và Điện Biên.")
+    assert not any(i == "dti.score" for i, _, _ in got)
+
+
+# --- Previous-edition ranks and scores in comparisons ---------------------------------------
+
+def test_rank_of_the_year_compared_with():
+    got = dated("Năm 2022, Phú Thọ xếp thứ 20/63, tăng 25 bậc so với năm 2021 xếp thứ 45/63.")
+    assert got == {("dti.rank", "Phú Thọ", 20.0, "exact", 2022), ("dti.rank", "Phú Thọ", 45.0, "exact", 2021)}
+
+
+def test_comma_after_the_compared_year_starts_the_current_rank():
+    got = dated("Phú Thọ có giá trị DTI năm 2022 đạt 0,5600, tăng 40% so với năm 2021, xếp thứ 20/63.")
+    assert ("dti.rank", "Phú Thọ", 20.0, "exact", 2022) in got
+
+
+def test_bare_rank_in_parentheses_after_the_compared_edition():
+    got = dated("Theo DTI 2022, Phú Thọ xếp hạng 20/63, tăng 25 bậc so với DTI 2021 (45/63).")
+    assert got == {("dti.rank", "Phú Thọ", 20.0, "exact", 2022), ("dti.rank", "Phú Thọ", 45.0, "exact", 2021)}
+
+
+def test_score_in_parentheses_after_the_compared_year():
+    got = dated("Với 0,6100 điểm, Phú Thọ tăng 25 bậc trong bảng xếp hạng chuyển đổi số năm 2022 so với năm 2021 (0,4800 điểm).")
+    assert got == {("dti.score", "Phú Thọ", 0.61, "exact", 2022), ("dti.score", "Phú Thọ", 0.48, "exact", 2021)}
+
+
+def test_place_before_a_move_is_the_previous_edition():
+    for body in (
+        "Theo DTI 2022, Phú Thọ tăng 8 bậc, từ vị trí 30 lên 22.",
+        "Theo DTI 2022, Phú Thọ tăng 8 bậc, từ vị trí thứ 30 lên vị trí thứ 22.",
+        "Theo DTI 2022, Phú Thọ đã vươn từ hạng 30/63 lên 22/63.",
+    ):
+        assert dated(body) == {("dti.rank", "Phú Thọ", 30.0, "exact", 2021), ("dti.rank", "Phú Thọ", 22.0, "exact", 2022)}, body
+
+
+def test_place_before_the_first_edition_is_not_a_fact():
+    assert dated("Theo DTI 2020, Phú Thọ tăng 8 bậc, từ vị trí 30 lên 22.") == {("dti.rank", "Phú Thọ", 22.0, "exact", 2020)}
+
+
+# --- "lần lượt" lists whose subject is a ranking --------------------------------------------
+
+def test_respective_list_after_a_ranking_noun_takes_plain_numbers_as_ranks():
+    got = facts("Năm 2022, thứ hạng về chính quyền số, kinh tế số, xã hội số của Yên Bái so với cả nước lần lượt là 31, 12, 40.")
+    assert got == {
+        ("dti.rank_digital_government", "Yên Bái", 31.0),
+        ("dti.rank_digital_economy", "Yên Bái", 12.0),
+        ("dti.rank_digital_society", "Yên Bái", 40.0),
+    }
+
+
+def test_respective_list_of_main_index_ranks():
+    got = facts("Theo DTI 2022, các chỉ số nhận thức số, thể chế số và hạ tầng số của Yên Bái lần lượt xếp thứ 5, 17 và 44.")
+    assert got == {
+        ("dti.rank_digital_awareness", "Yên Bái", 5.0),
+        ("dti.rank_digital_institutions", "Yên Bái", 17.0),
+        ("dti.rank_digital_infrastructure", "Yên Bái", 44.0),
+    }
+
+
+def test_respective_scores_are_not_made_ranks():
+    got = facts("Năm 2022, xếp hạng chuyển đổi số của Yên Bái: điểm chính quyền số, kinh tế số, xã hội số lần lượt là 0,51, 0,42 và 0,47.")
+    assert not any(i.startswith("dti.rank") for i, _, _ in got)
+
+
+# --- A growth figure between a pillar score and its rank ------------------------------------
+
+def test_rank_after_score_and_growth_takes_the_pillar():
+    got = facts(
+        "Năm 2022, Cà Mau có giá trị DTI đạt 0,5500. Trong đó: Chính quyền số đạt 0,6100, tăng 40,5% so với năm 2021, "
+        "xếp thứ 30/63 tỉnh, thành phố; Xã hội số đạt 0,5200, tăng 12% so với năm 2021, xếp thứ 41/63."
+    )
+    assert got == {
+        ("dti.score", "Cà Mau", 0.55),
+        ("dti.score_pillar_government", "Cà Mau", 0.61),
+        ("dti.rank_digital_government", "Cà Mau", 30.0),
+        ("dti.score_pillar_society", "Cà Mau", 0.52),
+        ("dti.rank_digital_society", "Cà Mau", 41.0),
+    }
+
+
+# --- IT enterprise counts: abbreviations, a plan's starting figure --------------------------
+
+def test_abbreviation_in_parentheses_inside_a_cue_phrase():
+    got = dated("Hiện trên địa bàn tỉnh Quảng Bình có gần 150 doanh nghiệp (DN) CNTT, phần lớn là DN nhỏ.")
+    assert got == {("ent.it_enterprises", "Quảng Bình", 150.0, "under", 2023)}
+
+
+def test_abbreviated_noun_with_its_expansion_after():
+    got = dated("Năm 2022, Quảng Bình có khoảng 320 DN công nghệ thông tin (CNTT).")
+    assert got == {("ent.it_enterprises", "Quảng Bình", 320.0, "approx", 2022)}
+
+
+def test_starting_figure_of_a_planned_increase_is_the_present_value():
+    result = run("Quảng Bình phấn đấu tăng số lượng doanh nghiệp CNTT từ 120 lên 200 doanh nghiệp vào năm 2025.")
+    assert {(f.indicator_id, f.value, f.ref_year) for f in result.facts} == {("ent.it_enterprises", 120.0, 2023)}
+    assert all(f.value != 200.0 for f in result.facts)
+
+
+def test_a_plan_without_a_starting_figure_stays_a_target():
+    assert facts("Quảng Bình phấn đấu tăng số lượng doanh nghiệp CNTT lên 200 doanh nghiệp vào năm 2025.") == set()
+
+
+def test_reckoned_to_a_year_dates_the_figure():
+    got = dated("Tính đến năm 2022 toàn tỉnh Quảng Bình có khoảng 400 doanh nghiệp công nghệ thông tin.", published=date(2023, 6, 1))
+    assert got == {("ent.it_enterprises", "Quảng Bình", 400.0, "approx", 2022)}
+
+
+def test_edition_compared_with_does_not_date_the_current_rank():
+    got = dated("Phú Thọ xếp hạng 20/63, tăng 12 bậc so với DTI 2021 (32/63).", title="Kết quả chuyển đổi số năm 2022")
+    assert got == {("dti.rank", "Phú Thọ", 20.0, "exact", 2022), ("dti.rank", "Phú Thọ", 32.0, "exact", 2021)}
+
+
+# --- Community digital-technology teams under their other names -----------------------------
+
+def test_community_teams_called_digital_transformation_teams():
+    got = facts("Đến nay, tỉnh Điện Biên đã thành lập 980 tổ chuyển đổi số cộng đồng với 5.120 thành viên.")
+    assert got == {("workforce.community_tech_teams", "Điện Biên", 980.0), ("workforce.community_tech_members", "Điện Biên", 5120.0)}
+
+
+def test_community_teams_abbreviated():
+    got = facts("Toàn tỉnh Điện Biên hiện có 130 Tổ CNSCĐ với 900 thành viên.")
+    assert got == {("workforce.community_tech_teams", "Điện Biên", 130.0), ("workforce.community_tech_members", "Điện Biên", 900.0)}
+
+
+def test_breakdown_after_a_total_gives_no_second_count():
+    got = facts(
+        "Đến tháng 6/2023, tỉnh Điện Biên đã thành lập 980 tổ chuyển đổi số cộng đồng. "
+        "Trong đó, có 120 tổ cấp xã và 860 tổ cấp thôn, bản."
+    )
+    assert got == {("workforce.community_tech_teams", "Điện Biên", 980.0)}
+
+
+# --- Catalogue phrasings: documents signed, dossiers submitted, LAN, procedure sets ---------
+
+def test_rate_of_using_digital_signatures_after_documents_is_the_signed_documents_share():
+    got = facts("Lạng Sơn đạt 100% văn bản được phát hành dưới dạng điện tử. Tỷ lệ sử dụng chữ ký số công vụ đạt 97%.")
+    assert ("egov.signed_docs_pct", "Lạng Sơn", 97.0) in got
+    assert not any(i == "infra.digital_signature_pct" for i, _, _ in got)
+
+
+def test_officials_using_digital_signatures_stay_the_issued_share():
+    assert facts("Tại Lạng Sơn, tỷ lệ cán bộ sử dụng chữ ký số đạt 90%.") == {("infra.digital_signature_pct", "Lạng Sơn", 90.0)}
+
+
+def test_rate_of_submitting_dossiers_online():
+    got = facts("Tính đến ngày 30/6/2023, về tỷ lệ nộp hồ sơ trực tuyến, Lạng Sơn đạt 61,2%.")
+    assert got == {("egov.online_dossier_pct", "Lạng Sơn", 61.2)}
+
+
+def test_units_with_a_local_network():
+    assert facts("Hiện nay, tại Lạng Sơn 100% đơn vị có mạng nội bộ LAN.", title="Ứng dụng CNTT trong cơ quan nhà nước") == {
+        ("infra.agency_internet_lan_pct", "Lạng Sơn", 100.0)
+    }
+
+
+def test_sets_of_administrative_procedures_by_level():
+    got = facts("Cổng dịch vụ công tỉnh Lạng Sơn có 900 bộ thủ tục hành chính mức độ 2, 410 bộ thủ tục hành chính mức độ 3 và 52 bộ thủ tục hành chính mức độ 4.")
+    assert got == {("egov.online_services_level3", "Lạng Sơn", 410.0), ("egov.online_services_level4", "Lạng Sơn", 52.0)}
+
+
+def test_share_of_a_target_reached_is_not_a_target_marker():
+    got = facts("Năm 2022, trên 70% người dân Lạng Sơn sử dụng Internet (đạt 100% mục tiêu); trên 55% dân số trên địa bàn tỉnh có điện thoại thông minh.")
+    assert ("infra.smartphone_pct", "Lạng Sơn", 55.0) in got
+
+
+def test_outlet_province_when_the_article_names_none():
+    text = "Ứng dụng CNTT trong cơ quan nhà nước\nHiện nay, 100% đơn vị có mạng nội bộ LAN.\n"
+    for publisher, expected in (("Báo Lạng Sơn (baolangson.vn)", "Lạng Sơn"), ("Báo Điện tử Chính phủ", None)):
+        article = Article(source_id="t", title="Ứng dụng CNTT trong cơ quan nhà nước", clean_text=text, published=date(2023, 9, 1), metadata={"publisher": publisher})
+        result = extract_article(article)
+        assert [f.province for f in result.facts] == ([expected] if expected else []), publisher
+
+
+def test_outlet_province_is_not_used_when_the_article_names_a_province():
+    text = "Hạ tầng số\nTại Cao Bằng, hiện nay 100% đơn vị có mạng nội bộ LAN.\n"
+    article = Article(source_id="t", title="Hạ tầng số", clean_text=text, published=date(2023, 9, 1), metadata={"publisher": "Báo Lạng Sơn"})
+    assert [f.province for f in extract_article(article).facts] == ["Cao Bằng"]
+
+
+# --- Rounded and exact figures; bare DTI scores ---------------------------------------------
+
+def test_exact_figure_beats_the_rounded_one_nearby():
+    got = dated("Toàn tỉnh Bình Định có hơn 2.000 trạm BTS. Tổng số trạm BTS trên địa bàn hiện là 2.035 trạm.", title="Hạ tầng viễn thông")
+    assert got == {("infra.bts_stations", "Bình Định", 2035.0, "exact", 2023)}
+
+
+def test_rounded_figure_kept_when_the_later_figure_is_a_part():
+    got = dated("Toàn tỉnh Bình Định có hơn 2.000 trạm BTS, trong đó 1.650 trạm BTS 4G.", title="Hạ tầng viễn thông")
+    assert got == {("infra.bts_stations", "Bình Định", 2000.0, "over", 2023)}
+
+
+def test_rounded_figure_kept_when_the_exact_one_contradicts_it():
+    got = dated("Toàn tỉnh Bình Định có hơn 2.000 trạm BTS. Tổng số trạm BTS trên địa bàn hiện là 1.950 trạm.", title="Hạ tầng viễn thông")
+    assert got == {("infra.bts_stations", "Bình Định", 2000.0, "over", 2023)}
+
+
+def test_bare_score_right_before_the_overall_rank():
+    for body in (
+        "Về DTI năm 2022, Bình Định đạt 0,4582, xếp hạng 25/63 tỉnh, thành phố.",
+        "Theo kết quả DTI 2022, Bình Định đạt 0,4582 và đứng thứ 25/63.",
+    ):
+        assert facts(body) == {("dti.score", "Bình Định", 0.4582), ("dti.rank", "Bình Định", 25.0)}, body
+
+
+def test_bare_number_before_a_rank_in_another_index_is_no_score():
+    assert facts("Chỉ số PAPI của Bình Định năm 2022 đạt 0,4582, xếp thứ 25/63.") == set()
+    assert facts("Bình Định có tỷ lệ 0,45, xếp thứ 25/63 về chuyển đổi số.") == {("dti.rank", "Bình Định", 25.0)}
+
+
+def test_score_after_the_rank_past_the_index_name_and_year():
+    got = facts("Bình Định xếp thứ 40/63 về chuyển đổi số năm 2022 với 0,6.")
+    assert got == {("dti.rank", "Bình Định", 40.0), ("dti.score", "Bình Định", 0.6)}
+
+
+def test_index_named_with_its_year_before_the_province():
+    assert facts("Chỉ số DTI năm 2022 của Bình Định là 0,4582.") == {("dti.score", "Bình Định", 0.4582)}
+    assert facts("Điểm số chuyển đổi số năm 2022 của Bình Định đạt 0,4582.") == {("dti.score", "Bình Định", 0.4582)}
+
+
+# --- Month-dated pages, pillar values after their ranks, shared ranks ----------------------
+
+def test_month_dated_page_of_the_announcement_month_quotes_the_new_edition():
+    text = "Gia Lai trong top 30 DTI 2021\nTheo DTI 2021, Gia Lai xếp thứ 28/63 với 0,4500 điểm.\n"
+    article = Article(source_id="t", title="Gia Lai trong top 30 DTI 2021", clean_text=text, published=date(2022, 8, 1), metadata={"published_at": "2022-08"})
+    got = {(f.indicator_id, f.value, f.ref_year) for f in extract_article(article).facts}
+    assert got == {("dti.rank", 28.0, 2021), ("dti.score", 0.45, 2021)}
+
+
+def test_pillar_value_after_its_rank_with_gia_tri():
+    got = facts(
+        "Theo DTI 2022, xếp hạng chỉ số Xã hội số của Gia Lai đứng vị trí thứ 12/63 với giá trị là 0,4950, "
+        "tiếp đó chỉ số Kinh tế số xếp thứ 15/63 có giá trị 0,4794."
+    )
+    assert got == {
+        ("dti.rank_digital_society", "Gia Lai", 12.0),
+        ("dti.score_pillar_society", "Gia Lai", 0.495),
+        ("dti.rank_digital_economy", "Gia Lai", 15.0),
+        ("dti.score_pillar_economy", "Gia Lai", 0.4794),
+    }
+
+
+def test_shared_rank_with_dong_then_respective_values():
+    got = facts("Theo DTI 2022, Kinh tế số và Xã hội số của Gia Lai đồng xếp hạng 50/63, đạt giá trị lần lượt là 0,2931 và 0,3021.")
+    assert got == {
+        ("dti.rank_digital_economy", "Gia Lai", 50.0),
+        ("dti.rank_digital_society", "Gia Lai", 50.0),
+        ("dti.score_pillar_economy", "Gia Lai", 0.2931),
+        ("dti.score_pillar_society", "Gia Lai", 0.3021),
+    }
+
+
+# --- One rank for a list of indices named after it ------------------------------------------
+
+def test_first_place_in_listed_main_indices_and_pillars():
+    got = facts(
+        "Theo DTI 2022, Quảng Ninh xếp thứ nhất trong 3/8 chỉ số chính, bao gồm nhận thức số, thể chế số và hoạt động chính quyền số. "
+        "Đồng thời, tỉnh đứng đầu cả 2 trụ cột chuyển đổi số, gồm kinh tế số và xã hội số."
+    )
+    assert got == {
+        ("dti.rank_digital_awareness", "Quảng Ninh", 1.0),
+        ("dti.rank_digital_institutions", "Quảng Ninh", 1.0),
+        ("dti.rank_digital_government_ops", "Quảng Ninh", 1.0),
+        ("dti.rank_digital_economy", "Quảng Ninh", 1.0),
+        ("dti.rank_digital_society", "Quảng Ninh", 1.0),
+    }
+
+
+def test_listed_indices_with_a_wrong_count_or_an_unknown_item_give_nothing():
+    assert facts("Theo DTI 2022, Quảng Ninh xếp thứ nhất trong 4/8 chỉ số chính, bao gồm nhận thức số, thể chế số và hạ tầng số.") == set()
+    assert facts("Theo DTI 2022, Quảng Ninh xếp thứ nhất trong 3 chỉ số, gồm nhận thức số, thể chế số và du lịch số.") == set()
