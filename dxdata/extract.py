@@ -379,7 +379,7 @@ DTI_YEAR = _fc(r"(?:dti|chuyển đổi số)(?!\w)[^.;]{0,30}?\b(?:năm\s+)?((?
 NATIONAL = _fc(r"cả nước(?<!nhất cả nước)(?<!đầu cả nước)|cả vùng|toàn vùng|các tỉnh trong vùng|toàn quốc|bình quân|trung bình chung|mức trung bình|việt nam(?!\w)|các tỉnh, thành phố|đối với cấp tỉnh(?=\s*,)|dti quốc gia|giá trị trung bình|trung bình cộng")
 # "đứng thứ ba cả nước", "xếp hạng 5 trong cả nước": the province's place in the country, its
 # own figure (like "cao nhất cả nước").
-_RANK_BEFORE_NATIONAL = _fc(r"(?:thứ|hạng)\s+(?:\d+(?:/\d+)?|nhất|nhì|hai|ba|tư|bốn|năm|sáu|bảy|tám|chín|mười)\s+(?:trong\s+|của\s+)?$")
+_RANK_BEFORE_NATIONAL = _fc(r"(?:thứ|hạng)\s+(?:\d+(?:/\d+)?|nhất|nhì|hai|ba|tư|bốn|năm|sáu|bảy|tám|chín|mười)\s+(?:tỉnh,?\s*thành(?:\s+phố)?\s+|tỉnh\s+|địa phương\s+)?(?:trong\s+|của\s+|trên\s+)?$")
 COMPARATIVE_BEFORE = _fc(r"(?:so với|hơn|với|vượt|gấp)\s*(?:mức\s+)?$")
 # "của tỉnh", "toàn tỉnh" bring the subject back to a province; "63 tỉnh", "các tỉnh" do not.
 LOCAL_RESET = _fc(
@@ -765,7 +765,7 @@ def _info(ctx: "_Ctx", s: _Sentence) -> _SentenceInfo:
     mentions = ctx.mentions[lo:hi]
     national = []
     for m in _marks(ctx, s, "national", NATIONAL):
-        if not COMPARATIVE_BEFORE.search(f, max(a, m.start() - 12), m.start()) and not _RANK_BEFORE_NATIONAL.search(f, max(a, m.start() - 24), m.start()):
+        if not COMPARATIVE_BEFORE.search(f, max(a, m.start() - 12), m.start()) and not _RANK_BEFORE_NATIONAL.search(f, max(a, m.start() - 48), m.start()):
             national.append(m.span())
     years = []
     future_years = []
@@ -1922,7 +1922,7 @@ def _value_pairs(path: Path | None = None) -> dict[str, tuple[tuple[Rule, Cue], 
     return {k: tuple(v) for k, v in out.items()}
 
 
-_SCORE_AFTER_RANK = _fc(r"\s*(?:tỉnh,\s*thành phố|tỉnh|địa phương|cả nước)?\s*(?:về\s+(?:chỉ số\s+)?(?:chuyển đổi số|dti)(?:\s+cấp tỉnh)?(?:\s+(?:năm\s+)?(?:19|20)\d\d)?)?\s*,?\s*(?:với|đạt|có)\s*(?:tổng\s+)?(?:số\s+)?(?:chỉ số\s+|điểm tổng hợp\s+|điểm\s+|giá trị\s+)?(?:số\s+)?(?:là\s+|đạt\s+)?$")
+_SCORE_AFTER_RANK = _fc(r"\s*(?:tỉnh,\s*thành phố|tỉnh|địa phương|cả nước)?\s*(?:về\s+(?:chỉ số\s+|mức độ\s+)?(?:chuyển đổi số|dti)(?:\s+cấp tỉnh)?(?:\s+(?:năm\s+)?(?:19|20)\d\d)?)?\s*,?\s*(?:với|đạt|có)\s*(?:tổng\s+)?(?:số\s+)?(?:chỉ số\s+|điểm tổng hợp\s+|điểm\s+|giá trị\s+)?(?:số\s+)?(?:là\s+|đạt(?:\s+được)?(?:\s+là)?\s+)?$")
 
 
 def _score_of_rank(ctx: _Ctx, q: Quantity, assigned: list) -> _Match | None:
@@ -2154,6 +2154,7 @@ _BARE_UNIT_CUE = 5  # an after-cue match this short is a unit word ("điểm", "
 
 
 _BREAKDOWN_START = _fc(r"\s*trong đó(?!\w)")
+_COMPARED_PLACE_BEFORE = _fc(r"so với\s+(?:(?:xếp hạng|thứ hạng|vị trí|hạng)\s+)+(?:thứ\s+)?$")
 
 
 def _part_of_earlier_total(ctx: _Ctx, s: _Sentence, match: _Match) -> bool:
@@ -2263,6 +2264,15 @@ def _scan_sentence(ctx: _Ctx, s: _Sentence, quants: list[Quantity], prev_folded:
             # repeats the first's indicator, which beats a cue that takes any number or only a
             # unit word ("điểm").
             match = _parallel_match(ctx, q, floor, pre_end, assigned) or match
+        if (
+            q.kind == "rank" and last_cue is not None and last_cue[1].rule.number == "rank"
+            and (match is None or match.cue.where == "any")
+            and _COMPARED_PLACE_BEFORE.search(folded, max(floor, pre_end - 40), pre_end)
+            and _YEAR_AFTER_RANK.match(folded, q.end, s.end)
+        ):
+            # "chính quyền số xếp hạng 5 (tăng 16 bậc so với xếp hạng 21 của năm 2021)": the
+            # place compared with is the same index's, in the year stated after it.
+            match = _Match(last_cue[1].rule, last_cue[1].cue, 0.5, "+compared base", q.value, 0.85)
         listed: list[_Match] = []
         if q.kind == "rank" and i not in respective and (match is None or match.cue.where == "any"):
             listed = _listed_ranks(ctx, s, q, active)
@@ -3206,11 +3216,16 @@ def _dti_year(ctx: _Ctx, s: _Sentence, q: Quantity) -> int | None:
     for m in YEAR.finditer(folded, s.start, q.start):
         if YEAR_IGNORE_BEFORE.search(folded, max(s.start, m.start() - 20), m.start()) or int(m.group(1)) > pub:
             continue
+        if folded.rfind("(", s.start, m.start()) > folded.rfind(")", s.start, m.start()) and folded.find(")", m.end(), q.start) >= 0:
+            continue  # "(tăng 16 bậc so với xếp hạng 21 của năm 2021), kinh tế số xếp hạng 7": an aside's year
         year = int(m.group(1))
     if year is None:
         # "sau khi cũng xếp thứ 2 trong lần đánh giá đầu tiên năm 2020": a year later in the
         # rank's own clause.
         clause_end = _clause_end(folded, q.end, s.end)
+        paren = folded.find("(", q.end, clause_end)
+        if paren >= 0:
+            clause_end = paren  # "xếp hạng 5 (tăng 16 bậc so với ... năm 2021)": an aside's year
         for m in YEAR.finditer(folded, q.end, clause_end):
             if folded.find("so với", q.end, m.start()) >= 0:
                 break  # "xếp hạng 5 (tăng 16 bậc so với xếp hạng 21 của năm 2021)": the base's year

@@ -338,3 +338,32 @@ def test_first_place_in_listed_main_indices_and_pillars():
 def test_listed_indices_with_a_wrong_count_or_an_unknown_item_give_nothing():
     assert facts("Theo DTI 2022, Quảng Ninh xếp thứ nhất trong 4/8 chỉ số chính, bao gồm nhận thức số, thể chế số và hạ tầng số.") == set()
     assert facts("Theo DTI 2022, Quảng Ninh xếp thứ nhất trong 3 chỉ số, gồm nhận thức số, thể chế số và du lịch số.") == set()
+
+
+# --- Cần Thơ-type ranking sentences ----------------------------------------------------------
+
+def test_rank_among_provinces_nationwide_does_not_make_later_figures_national():
+    got = dated("Năm 2022, Hậu Giang xếp hạng 9/63 tỉnh, thành phố cả nước, tăng 10 bậc so với năm 2021 (xếp hạng 19).")
+    assert got == {("dti.rank", "Hậu Giang", 9.0, "exact", 2022), ("dti.rank", "Hậu Giang", 19.0, "exact", 2021)}
+
+
+def test_dti_edition_with_gia_tri():
+    assert facts("DTI 2022 của tỉnh Hậu Giang có giá trị 0,6124, tăng 20% so với năm trước.") == {("dti.score", "Hậu Giang", 0.6124)}
+
+
+def test_score_after_first_place_with_gia_tri_dat_duoc():
+    got = facts("Hậu Giang dẫn đầu cả nước về mức độ chuyển đổi số năm 2022, với giá trị đạt được là 0,6874.")
+    assert got == {("dti.rank", "Hậu Giang", 1.0), ("dti.score", "Hậu Giang", 0.6874)}
+
+
+def test_place_compared_with_in_an_aside_is_the_same_pillar_of_that_year():
+    got = dated("Theo DTI 2022, trụ cột chính quyền số của Hậu Giang xếp hạng 6 (tăng 15 bậc so với xếp hạng 21 của năm 2021), kinh tế số xếp hạng 8.")
+    assert got == {
+        ("dti.rank_digital_government", "Hậu Giang", 6.0, "exact", 2022),
+        ("dti.rank_digital_government", "Hậu Giang", 21.0, "exact", 2021),
+        ("dti.rank_digital_economy", "Hậu Giang", 8.0, "exact", 2022),
+    }
+
+
+def test_team_counts_of_one_level_are_not_the_province_total():
+    assert facts("Năm 2023, Hậu Giang thành lập được 1.200 Tổ chuyển đổi số cộng đồng cấp thôn với hơn 8.000 thành viên.") == set()
