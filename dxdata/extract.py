@@ -43,7 +43,7 @@ from dxdata.text import fold, fold_pattern, normalise, split_sentences, unify_an
 
 # Bump when the rules in this module change; the hash of the catalogue and its companion files
 # (nicknames, indicator groups) is appended, so editing any of them changes the version.
-RULES_REVISION = "10"
+RULES_REVISION = "10e1"
 DEFAULT_THRESHOLD = 0.6
 
 
@@ -1578,6 +1578,41 @@ _PRESENT_AFTER_FIRST = frozenset("vhđt")  # vào, hiện nay / hiện tại, đ
 _PRESENT_AFTER = _fc(r"\s*(?:vào\s+)?(?:hiện nay|hiện tại|thời điểm hiện tại|đến nay)(?!\w)")
 
 
+# "- Tính đến tháng 12/2023, Thành phố có ...; đã tích hợp ...; tỷ lệ ... đạt 94%": a month
+# fronted at the sentence's start frames all its parts, past any ";".
+_FRONTED_MONTH = _fc(r"[\s\-–+•*]*(?:tính\s+)?(?:đến|tới|hết|cuối)\s+(?:hết\s+|cuối\s+)?tháng\s+\d{1,2}\s*/\s*((?:19|20)\d\d)(?!\d)\s*,")
+# "nâng tổng số trạm ... hiện có lên 1.682": "hiện có" names the stock the year's growth raised,
+# not today's date; the year stated before it still dates the figure.
+_RAISED_STOCK = _fc(r"hiện có\s+lên\s")
+_RAISE_VERB = _fc(r"(?<!\w)(?:nâng|đưa|tăng)(?!\w)")
+# "Khai trương ... từ tháng 1/2017 với 335 dịch vụ": the figure a launch started with is dated
+# by the launch's month or year, not by the publication date.
+_LAUNCHED_WITH = _fc(r"(?:khai trương|đưa vào (?:sử dụng|vận hành|hoạt động)|chính thức (?:vận hành|hoạt động)|ra mắt)[^.;\d]{0,60}?(?:từ|vào|trong)?\s*(?:tháng\s+\d{1,2}\s*/\s*|năm\s+)((?:19|20)\d\d)\s*,?\s*với\s*$")
+# "Trong đó, dịch vụ ... một phần có 742 dịch vụ": a breakdown of the sentence before it
+# shares its period ("Tính đến ngày 13/11/2024, hệ thống ... đã cung cấp 2.206 dịch vụ công.").
+_BREAKDOWN_START = _fc(r"[\s\-–+•*]*trong đó(?!\w)")
+
+
+def _sentence_frame(ctx: _Ctx, s: _Sentence) -> tuple[int, str | None, str] | None:
+    """The period a whole sentence states for itself (an as-of date, a stated month, one stated
+    year), or None when it states none or several."""
+    info = _info(ctx, s)
+    if info.as_of_dates:
+        _, d, mo, y = info.as_of_dates[0]
+        try:
+            return y, date(y, mo, d).isoformat(), "as-of date"
+        except ValueError:
+            return None
+    pub = ctx.published.year if ctx.published else 9999
+    month = _MONTH_YEAR.search(ctx.folded, s.start, s.end) if "tháng" in ctx.folded[s.start : s.end] else None
+    if month is not None and int(month.group(1)) <= pub:
+        return int(month.group(1)), None, "stated month"
+    stated = {y for _a, _e, y, ignored, ok in info.years if not ignored and ok and y <= pub}
+    if len(stated) == 1 and not PERIOD_PRESENT.search(ctx.folded, s.start, s.end):
+        return stated.pop(), None, "stated year"
+    return None
+
+
 def _period(ctx: _Ctx, s: _Sentence, q: Quantity, clause_end: int) -> tuple[int | None, str | None, str]:
     """(ref_year, ref_date, how) for a non-DTI fact."""
     info = _info(ctx, s)
@@ -1601,6 +1636,8 @@ def _period(ctx: _Ctx, s: _Sentence, q: Quantity, clause_end: int) -> tuple[int 
     if has_month:
         for month in _MONTH_YEAR.finditer(ctx.folded, own_part, q.start):
             pass
+    if month is None and period_words and own_part > s.start:
+        month = _FRONTED_MONTH.match(ctx.folded, s.start, q.start)
     if month is not None and (ctx.published is None or int(month.group(1)) <= ctx.published.year):
         return int(month.group(1)), None, "stated month"
     # "Quý I/2023, tỷ lệ ... đạt 45,2%": a stated quarter dates the figure to its year.
@@ -1637,12 +1674,27 @@ def _period(ctx: _Ctx, s: _Sentence, q: Quantity, clause_end: int) -> tuple[int 
         if not ignored and ok and y <= pub:  # a later year is a target's, not this value's
             year, year_end = y, e
     if year is not None:
-        if not any(year_end <= p < q.start for p in info.period_present):
+        if not any(
+            year_end <= p < q.start
+            and not (_RAISED_STOCK.match(ctx.folded, p, q.start) and _RAISE_VERB.search(ctx.folded, year_end, p))
+            for p in info.period_present
+        ):
             return year, None, "stated year"
     else:
         for a, e, y, ignored, _ok in info.years:
             if a >= q.end and e <= clause_end and not ignored:
                 return y, None, "stated year"
+    pre_end = q.qualifier_start if q.qualifier_start is not None else q.start
+    launched = _LAUNCHED_WITH.search(ctx.folded, max(s.start, pre_end - 140), pre_end)
+    if launched is not None and (ctx.published is None or int(launched.group(1)) <= ctx.published.year):
+        return int(launched.group(1)), None, "launch"
+    if not info.period_present or not any(p < q.start for p in info.period_present):
+        if _BREAKDOWN_START.match(ctx.folded, s.start, q.start) and not PERIOD_PRESENT.search(ctx.folded, s.start, q.start):
+            i = bisect_left(ctx.sentence_starts, s.start)
+            if i > 0:
+                frame = _sentence_frame(ctx, ctx.sentences[i - 1])
+                if frame is not None:
+                    return frame
     if ctx.published is None:
         return None, None, "present, no publication date"
     return ctx.published.year, ctx.published_iso, "present"
