@@ -43,7 +43,7 @@ from dxdata.text import fold, fold_pattern, normalise, split_sentences, unify_an
 
 # Bump when the rules in this module change; the hash of the catalogue and its companion files
 # (nicknames, indicator groups) is appended, so editing any of them changes the version.
-RULES_REVISION = "10e1"
+RULES_REVISION = "10e2"
 DEFAULT_THRESHOLD = 0.6
 
 
@@ -1459,6 +1459,16 @@ def _paren_parent_match(ctx: _Ctx, q: Quantity, prev: Quantity | None, s_end: in
     return best
 
 
+def _closed_aside(folded: str, s_start: int, pos: int, q_start: int) -> bool:
+    """pos lies inside a parenthesis that closes before q_start: "đạt 96% (vượt mục tiêu ... là 85%,
+    gấp 2 lần so với trung bình toàn quốc); tỷ lệ ... đạt 73%" - the aside's target and national
+    words are about the figure it follows, not about the later ones."""
+    open_ = folded.rfind("(", s_start, pos)
+    if open_ < 0 or folded.find(")", open_, pos) >= 0:
+        return False
+    return folded.find(")", pos, q_start) >= 0
+
+
 def _is_target(ctx: _Ctx, s: _Sentence, q: Quantity, clause_end: int) -> tuple[bool, int | None]:
     """A plan or target rather than an achieved value: the last marker before the number is a
     target word ("phấn đấu", "dự kiến", "sẽ") rather than a present one ("đến nay", "đã"), or the
@@ -1466,7 +1476,7 @@ def _is_target(ctx: _Ctx, s: _Sentence, q: Quantity, clause_end: int) -> tuple[b
     info = _info(ctx, s)
     if info.target_ends and _is_baseline(ctx, s, q, clause_end):
         return False, None
-    last_target = max((e for e in info.target_ends if e <= q.start), default=-1) if info.target_ends else -1
+    last_target = max((e for e in info.target_ends if e <= q.start and not _closed_aside(ctx.folded, s.start, e, q.start)), default=-1) if info.target_ends else -1
     last_present = max((e for e in info.present_ends if e <= q.start), default=-1) if info.present_ends else -1
     pub_year = ctx.published.year if ctx.published else None
     target_year = None
@@ -1474,7 +1484,7 @@ def _is_target(ctx: _Ctx, s: _Sentence, q: Quantity, clause_end: int) -> tuple[b
         if e > clause_end:
             break
         future = (y > pub_year or (not toward and y >= pub_year)) if pub_year else toward
-        if not future:
+        if not future or (e <= q.start and _closed_aside(ctx.folded, s.start, e, q.start)):
             continue
         target_year = y
         if a >= q.start:
@@ -1526,7 +1536,7 @@ def _is_national(ctx: _Ctx, s: _Sentence, q: Quantity) -> bool:
     for a, e in info.national:
         if a >= q.start:
             break
-        if not any(e <= r < q.start for r in info.local_resets):
+        if not any(e <= r < q.start for r in info.local_resets) and not _closed_aside(ctx.folded, s.start, a, q.start):
             return True
     if not info.mentions and not info.national:
         # "Đối với cấp tỉnh, giá trị DTI năm 2024 đạt 0,6961. Cả ba trụ cột đều ...: Chính quyền

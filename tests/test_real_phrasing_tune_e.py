@@ -139,3 +139,23 @@ def test_figure_a_launch_started_with_is_dated_by_the_launch():
         published=date(2019, 2, 15),
     )
     assert got == {("egov.online_services_total", "Bắc Ninh", 320.0, "exact", 2017, None)}
+
+
+# --- An aside in parentheses speaks about the figure it follows ------------------------------------
+
+def test_target_and_national_words_in_a_closed_aside_do_not_reach_later_figures():
+    got = dated(
+        "Tính đến tháng 12/2022, tỷ lệ dịch vụ công của Đà Nẵng có phát sinh hồ sơ đạt 95% (vượt mục tiêu theo kế hoạch "
+        "cuối năm 2022 là 80%, gấp 2 lần so với trung bình toàn quốc); tỷ lệ hồ sơ trực tuyến toàn TP đạt 70% "
+        "(vượt mục tiêu theo kế hoạch là 60%, gấp 1,5 lần so với trung bình toàn quốc); tích hợp 1.400 dịch vụ "
+        "lên Cổng Dịch vụ công quốc gia.",
+        published=date(2023, 1, 5),
+    )
+    assert ("egov.online_dossier_pct", "Đà Nẵng", 70.0, "exact", 2022, None) in got
+    assert ("egov.services_on_national_portal", "Đà Nẵng", 1400.0, "exact", 2022, None) in got
+    assert all(f[2] not in (80.0, 60.0) for f in got)
+
+
+def test_a_target_outside_the_parentheses_still_marks_the_figure():
+    assert facts("Đà Nẵng (thành phố trực thuộc trung ương) phấn đấu tỷ lệ hồ sơ trực tuyến đạt 90%.") == set()
+    assert facts("Cả nước (tính đến tháng 12/2022) có tỷ lệ hồ sơ trực tuyến đạt 50%.") == set()
