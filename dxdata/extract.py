@@ -43,7 +43,7 @@ from dxdata.text import fold, fold_pattern, normalise, split_sentences, unify_an
 
 # Bump when the rules in this module change; the hash of the catalogue and its companion files
 # (nicknames, indicator groups) is appended, so editing any of them changes the version.
-RULES_REVISION = "10e2"
+RULES_REVISION = "10e3"
 DEFAULT_THRESHOLD = 0.6
 
 
@@ -863,6 +863,9 @@ class _Ctx:
     edition_date: date | None = None  # the date DTI editions are looked up at (see _extract_article)
     outlet_province: Province | None = None  # the one province the publisher's name names ("Báo Ninh Bình")
     national_sentences: dict[int, bool] = field(default_factory=dict)  # sentence index -> see _national_sentence
+    # Headings in capitals, by offset, with the earlier year whose results they introduce
+    # ("ĐÁNH GIÁ KẾT QUẢ THỰC HIỆN NĂM 2022") or None (see _section_headings).
+    headings: list[tuple[int, int | None]] = field(default_factory=list)
 
 
 def _distinct(provs: list[Province]) -> list[Province]:
@@ -976,6 +979,7 @@ def _extract_article(article: Article, threshold: float) -> ExtractionResult:
     # `published` above already is that day; tune-r's edition_date says so where it is used).
     ctx.edition_date = published
     ctx.statement_rules = [r for r in rules if r.number == "boolean"]
+    ctx.headings = _section_headings(text, published)
 
     # Where each cue's and context pattern's words occur, found in one pass.
     ctx.hits = literal_index().hits(folded)
@@ -1598,9 +1602,39 @@ _RAISE_VERB = _fc(r"(?<!\w)(?:nâng|đưa|tăng)(?!\w)")
 # "Khai trương ... từ tháng 1/2017 với 335 dịch vụ": the figure a launch started with is dated
 # by the launch's month or year, not by the publication date.
 _LAUNCHED_WITH = _fc(r"(?:khai trương|đưa vào (?:sử dụng|vận hành|hoạt động)|chính thức (?:vận hành|hoạt động)|ra mắt)[^.;\d]{0,60}?(?:từ|vào|trong)?\s*(?:tháng\s+\d{1,2}\s*/\s*|năm\s+)((?:19|20)\d\d)\s*,?\s*với\s*$")
+# "Hệ thống ... chính thức khai trương từ tháng 10/2017. ... Tại thời điểm khai trương, hệ thống
+# có 466 bộ thủ tục mức độ 3": the figures at the launch are dated by the launch stated before.
+_AT_LAUNCH = _fc(r"[\s\-–+•*]*(?:tại\s+|vào\s+)?(?:thời điểm|lúc|khi)\s+(?:mới\s+)?(?:khai trương|ra mắt|đưa vào (?:sử dụng|vận hành|hoạt động))")
+_LAUNCH_DATED = _fc(r"(?:khai trương|ra mắt|đưa vào (?:sử dụng|vận hành|hoạt động)|chính thức (?:vận hành|hoạt động))[^.;\d]{0,40}?(?:ngày\s+\d{1,2}\s*/\s*\d{1,2}\s*/\s*|tháng\s+\d{1,2}\s*/\s*|năm\s+)((?:19|20)\d\d)(?!\d)")
 # "Trong đó, dịch vụ ... một phần có 742 dịch vụ": a breakdown of the sentence before it
 # shares its period ("Tính đến ngày 13/11/2024, hệ thống ... đã cung cấp 2.206 dịch vụ công.").
 _BREAKDOWN_START = _fc(r"[\s\-–+•*]*trong đó(?!\w)")
+
+
+_RESULTS_HEADING = re.compile(r"(?:KẾT QUẢ|THỰC HIỆN|TÌNH HÌNH|ĐÁNH GIÁ|TỔNG KẾT|THỰC TRẠNG)[^\n]*?NĂM\s+((?:19|20)\d\d)(?!\d)")
+
+
+def _section_headings(text: str, published: date | None) -> list[tuple[int, int | None]]:
+    """Lines written in capitals (a plan's or report's headings), by offset. A heading that
+    introduces the results of a year before the publication year ("ĐÁNH GIÁ KẾT QUẢ THỰC HIỆN
+    NĂM 2022", "I. TÌNH HÌNH THỰC HIỆN MỤC TIÊU ĐẶT RA NĂM 2022") carries that year: the
+    undated present-state figures of its section are that year's. Any other heading ends it."""
+    if published is None or "\n" not in text:
+        return []
+    out: list[tuple[int, int | None]] = []
+    pos = 0
+    for line in text.split("\n"):
+        start, pos = pos, pos + len(line) + 1
+        stripped = line.strip()
+        if not stripped or len(stripped) > 160:
+            continue
+        letters = [c for c in stripped if c.isalpha()]
+        if len(letters) < 6 or sum(c.isupper() for c in letters) < 0.9 * len(letters):
+            continue
+        m = _RESULTS_HEADING.search(stripped)
+        year = int(m.group(1)) if m and int(m.group(1)) < published.year else None
+        out.append((start, year))
+    return out
 
 
 def _sentence_frame(ctx: _Ctx, s: _Sentence) -> tuple[int, str | None, str] | None:
@@ -1698,6 +1732,12 @@ def _period(ctx: _Ctx, s: _Sentence, q: Quantity, clause_end: int) -> tuple[int 
     launched = _LAUNCHED_WITH.search(ctx.folded, max(s.start, pre_end - 140), pre_end)
     if launched is not None and (ctx.published is None or int(launched.group(1)) <= ctx.published.year):
         return int(launched.group(1)), None, "launch"
+    if _AT_LAUNCH.match(ctx.folded, s.start, q.start):
+        launch = None
+        for launch in _LAUNCH_DATED.finditer(ctx.folded, max(0, s.start - 800), s.start):
+            pass
+        if launch is not None and (ctx.published is None or int(launch.group(1)) <= ctx.published.year):
+            return int(launch.group(1)), None, "launch"
     if not info.period_present or not any(p < q.start for p in info.period_present):
         if _BREAKDOWN_START.match(ctx.folded, s.start, q.start) and not PERIOD_PRESENT.search(ctx.folded, s.start, q.start):
             i = bisect_left(ctx.sentence_starts, s.start)
@@ -1705,6 +1745,14 @@ def _period(ctx: _Ctx, s: _Sentence, q: Quantity, clause_end: int) -> tuple[int 
                 frame = _sentence_frame(ctx, ctx.sentences[i - 1])
                 if frame is not None:
                     return frame
+    if ctx.headings and not PERIOD_PRESENT.search(ctx.folded, s.start, q.start):
+        heading_year = None
+        for h_start, h_year in ctx.headings:
+            if h_start >= s.start:
+                break
+            heading_year = h_year
+        if heading_year is not None:
+            return heading_year, None, "section heading"
     if ctx.published is None:
         return None, None, "present, no publication date"
     return ctx.published.year, ctx.published_iso, "present"

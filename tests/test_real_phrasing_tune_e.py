@@ -159,3 +159,30 @@ def test_target_and_national_words_in_a_closed_aside_do_not_reach_later_figures(
 def test_a_target_outside_the_parentheses_still_marks_the_figure():
     assert facts("Đà Nẵng (thành phố trực thuộc trung ương) phấn đấu tỷ lệ hồ sơ trực tuyến đạt 90%.") == set()
     assert facts("Cả nước (tính đến tháng 12/2022) có tỷ lệ hồ sơ trực tuyến đạt 50%.") == set()
+
+
+def test_heading_of_an_earlier_year_s_results_dates_its_section():
+    body = (
+        "KẾ HOẠCH CHUYỂN ĐỔI SỐ TỈNH TRÀ VINH NĂM 2023\n"
+        "ĐÁNH GIÁ KẾT QUẢ THỰC HIỆN NĂM 2022\n"
+        "Về hạ tầng: trên 58% dân số trên địa bàn tỉnh Trà Vinh có điện thoại thông minh.\n"
+        "NHIỆM VỤ TRỌNG TÂM\n"
+        "Hiện nay, tỷ lệ hộ gia đình có cáp quang của Trà Vinh đạt 61%.\n"
+    )
+    got = dated(body, published=date(2023, 4, 18))
+    assert ("infra.smartphone_pct", "Trà Vinh", 58.0, "over", 2022, None) in got
+    assert ("infra.fiber_household_pct", "Trà Vinh", 61.0, "exact", 2023, "2023-04-18") in got
+
+
+def test_a_heading_without_a_results_year_leaves_present_figures_present():
+    got = dated("TIN TỨC NĂM 2022\nTrà Vinh có 60% dân số có điện thoại thông minh.\n", published=date(2023, 4, 18))
+    assert got == {("infra.smartphone_pct", "Trà Vinh", 60.0, "exact", 2023, "2023-04-18")}
+
+
+def test_figures_at_a_launch_stated_earlier_are_dated_by_it():
+    got = dated(
+        "Hệ thống dịch vụ công trực tuyến của Đắk Lắk chính thức khai trương từ tháng 10/2017. Hệ thống chạy thử trước đó.\n"
+        "Tại thời điểm khai trương, hệ thống của tỉnh có 450 bộ thủ tục hành chính mức độ 3.",
+        published=date(2018, 1, 3),
+    )
+    assert got == {("egov.online_services_level3", "Đắk Lắk", 450.0, "exact", 2017, None)}
