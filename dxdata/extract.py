@@ -1342,6 +1342,34 @@ def _best_cue(ctx: _Ctx, q: Quantity, floor: int, pre_end: int, s_end: int, acti
     return best
 
 
+# "An toàn thông tin mạng, hạ tầng số (xếp thứ 2)": the place in parentheses after the last
+# name of a list is each name's.
+_PAREN_PLACE_BEFORE_RANK = _fc(r"\s*\(\s*(?:(?:xếp|đứng)\s+)?(?:thứ|hạng)\s*$")
+
+
+def _paren_list_names(ctx: _Ctx, floor: int, pre_end: int, best: _Match, active: dict, local: str) -> list[_Match]:
+    """The names of "A, B (xếp thứ 2)", right to left: the last ends at the parenthesis, each
+    earlier one is joined to the next by a comma or "và"."""
+    folded = ctx.folded
+    paren = _PAREN_PLACE_BEFORE_RANK.search(folded, floor, pre_end)
+    if paren is None:
+        return []
+    pairs = [(r, c) for r, c in active.get(best.rule.number, []) if c.where == "before" and c.regex is not None and not _excluded(r, local)]
+    out: list[_Match] = []
+    left = paren.start()
+    while True:
+        found = None
+        for r, cue in pairs:
+            if any(o.rule is r for o in out):
+                continue
+            for m in cue.regex.finditer(folded, floor, left):
+                joined = not folded[m.end() : left].strip() if not out else _JOINER.fullmatch(folded, m.end(), left) is not None
+                if joined and (found is None or (m.start(), m.end()) > (found.mstart, found.mend)):
+                    found = _Match(r, cue, best.score, "+shared", best.value, best.cue_conf * 0.97, *m.span())
+        if found is None:
+            return out
+        out.append(found)
+        left = found.mstart
 _JOINER = re.compile(r"\s*(?:,|và|hoặc|cũng như)\s*(?:trụ cột\s+)?")
 _SHARED = _fc(r"\b(?:cùng|đều)\b|\bđồng(?= (?:xếp|đứng|hạng))")
 
@@ -1372,6 +1400,8 @@ def _companions(ctx: _Ctx, q: Quantity, best: _Match, floor: int, pre_end: int, 
             out.append(found)
             pairs = [(r, c) for r, c in pairs if r is not found.rule]
             pos = found.mend
+    elif best.cue.where == "before" and best.rule.number == "rank" and _PAREN_PLACE_BEFORE_RANK.search(folded, floor, pre_end):
+        out = [m for m in _paren_list_names(ctx, floor, pre_end, best, active, local) if m.rule is not best.rule]
     elif best.cue.where == "before" and _SHARED.search(folded, best.mend, pre_end):
         pairs = [(r, c) for r, c in active.get(best.rule.number, []) if r is not best.rule and not _excluded(r, local)]
         left = best.mstart
@@ -1439,7 +1469,7 @@ def _is_target(ctx: _Ctx, s: _Sentence, q: Quantity, clause_end: int) -> tuple[b
     info = _info(ctx, s)
     if info.target_ends and _is_baseline(ctx, s, q, clause_end):
         return False, None
-    last_target = max((e for e in info.target_ends if e <= q.start), default=-1) if info.target_ends else -1
+    last_target = max((e for e in info.target_ends if e <= q.start and not _closed_aside(ctx.folded, s.start, e, q.start)), default=-1) if info.target_ends else -1
     last_present = max((e for e in info.present_ends if e <= q.start), default=-1) if info.present_ends else -1
     pub_year = ctx.published.year if ctx.published else None
     target_year = None
@@ -1480,6 +1510,12 @@ def _target_list_before(ctx: _Ctx, s: _Sentence) -> bool:
 
 
 _FUTURE_AFTER = re.compile(r"\bsẽ\b|dự kiến")
+
+
+def _closed_aside(folded: str, lo: int, pos: int, q_start: int) -> bool:
+    """Is `pos` inside parentheses that close before `q_start`? "đạt 96% (vượt mục tiêu theo kế
+    hoạch ... là 85%); tỷ lệ hồ sơ ... đạt 73%": the aside's plan is not the later figure's."""
+    return folded.rfind("(", lo, pos) > folded.rfind(")", lo, pos) and 0 <= folded.find(")", pos, q_start)
 # "phấn đấu tăng số lượng doanh nghiệp CNTT từ 700 lên 900 doanh nghiệp vào năm 2020": the
 # figure the plan starts from is the present one, not a target.
 _BASELINE_BEFORE = _fc(r"(?:tăng|nâng)(?!\w)[^.;\d]{0,80}?(?<!\w)từ\s+(?:mức\s+)?$")
@@ -1947,7 +1983,7 @@ _BOTH_LEVELS_AFTER = _fc(r"\s*(?:ở\s+)?cả hai cấp(?!\w)")
 # cùng xếp thứ 2", "0,6647 điểm, thứ 27" (the verb said once for the first pillar). The rank
 # quantity itself starts after the verb.
 _PAIR_BETWEEN = _fc(
-    r"^\s*(?:điểm)?\s*(?:,|và|-|–|\()?\s*(?:(?:cùng|đều|qua đó|theo đó)\s+)?(?:(?:xếp|đứng|giữ|vươn lên|tụt xuống)\s+(?:ở\s+)?(?:vị trí\s+)?(?:hạng\s+)?(?:thứ\s*)?|xếp hạng\s+(?:thứ\s*)?|hạng\s+(?:thứ\s*)?|vị trí\s+(?:thứ\s*|số\s*)?|thứ\s*)$"
+    r"^\s*(?:điểm)?\s*(?:,|và|-|–|\()?\s*(?:(?:cùng|đều|qua đó|theo đó)\s+)?(?:(?:vươn lên|tụt xuống|leo lên|lên|xuống)\s+(?=xếp|đứng))?(?:(?:xếp|đứng|giữ|vươn lên|tụt xuống)\s+(?:ở\s+)?(?:vị trí\s+)?(?:hạng\s+)?(?:thứ\s*)?|xếp hạng\s+(?:thứ\s*)?|hạng\s+(?:thứ\s*)?|vị trí\s+(?:thứ\s*|số\s*)?|thứ\s*)$"
 )
 _PAIR_SHARED = _fc(r"(?:cùng|đều)\s")
 _GROWTH_LEAD = _fc(r"\s*(?:điểm)?\s*,\s*(?:tăng|giảm)(?:\s+thêm)?\s*")

@@ -367,3 +367,49 @@ def test_place_compared_with_in_an_aside_is_the_same_pillar_of_that_year():
 
 def test_team_counts_of_one_level_are_not_the_province_total():
     assert facts("Năm 2023, Hậu Giang thành lập được 1.200 Tổ chuyển đổi số cộng đồng cấp thôn với hơn 8.000 thành viên.") == set()
+
+
+# --- Lists of places in parentheses, asides, other phrasings --------------------------------
+
+def test_place_in_parentheses_after_a_list_of_indices():
+    got = facts("Theo DTI 2022, Kon Tum có nhiều chỉ số xếp hạng cao như: hoạt động chính quyền số (xếp thứ nhất), an toàn thông tin mạng, hạ tầng số (xếp thứ 2), nhận thức số (xếp thứ ba).")
+    assert got == {
+        ("dti.rank_digital_government_ops", "Kon Tum", 1.0),
+        ("dti.rank_cybersecurity", "Kon Tum", 2.0),
+        ("dti.rank_digital_infrastructure", "Kon Tum", 2.0),
+        ("dti.rank_digital_awareness", "Kon Tum", 3.0),
+    }
+
+
+def test_rank_reached_after_a_growth_with_von_len():
+    got = facts("Ở trụ cột chính quyền số, Kon Tum đạt 0,7004, tăng 0,1200 điểm so với năm 2021, vươn lên xếp thứ tư.")
+    assert got == {("dti.score_pillar_government", "Kon Tum", 0.7004), ("dti.rank_digital_government", "Kon Tum", 4.0)}
+
+
+def test_this_index_refers_back_to_the_dti():
+    got = facts("Kết quả DTI 2022 vừa được công bố. Theo đó, Kon Tum được công bố xếp thứ 12 trong toàn quốc về Chỉ số này.")
+    assert got == {("dti.rank", "Kon Tum", 12.0)}
+
+
+def test_a_plan_in_a_closed_aside_does_not_make_later_figures_targets():
+    got = facts("Năm 2022, tỷ lệ dịch vụ công có phát sinh hồ sơ trực tuyến của Kon Tum đạt 90% (vượt mục tiêu theo kế hoạch là 80%); tỷ lệ hồ sơ trực tuyến toàn tỉnh đạt 70%.")
+    assert ("egov.online_dossier_pct", "Kon Tum", 70.0) in got
+    assert ("egov.online_dossier_pct", "Kon Tum", 80.0) not in got
+
+
+def test_moi_co_is_only_had_not_new_stations():
+    got = dated("Nếu như năm 2016, toàn tỉnh Kon Tum mới có 300 trạm BTS, đến nay đã tăng lên 900 trạm.", title="Hạ tầng viễn thông", published=date(2023, 9, 1))
+    assert ("infra.bts_stations", "Kon Tum", 300.0, "exact", 2016) in got
+    assert ("infra.bts_stations", "Kon Tum", 900.0, "exact", 2023) in got
+    assert facts("Năm 2022, Kon Tum xây mới 120 trạm BTS.", title="Hạ tầng viễn thông") == set()
+
+
+def test_mobile_coverage_stations_and_abbreviated_digital_enterprises():
+    assert facts("Đến nay, Kon Tum phủ sóng di động gần 2 nghìn trạm.", title="Vùng trung du") == {("infra.bts_stations", "Kon Tum", 2000.0)}
+    assert facts("Trên địa bàn Kon Tum hiện có gần 400 DN công nghệ số hoạt động.") == {("ent.digital_tech_enterprises", "Kon Tum", 400.0)}
+
+
+def test_online_services_counted_after_their_level():
+    got = facts("Năm 2024, Kon Tum có 1.500 dịch vụ công trực tuyến. Trong đó, dịch vụ công trực tuyến một phần có 700 dịch vụ; dịch vụ công trực tuyến toàn trình có 800 dịch vụ.")
+    assert ("egov.online_services_level3", "Kon Tum", 700.0) in got
+    assert ("egov.online_services_level4", "Kon Tum", 800.0) in got
