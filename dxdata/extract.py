@@ -1535,6 +1535,8 @@ def _is_national(ctx: _Ctx, s: _Sentence, q: Quantity) -> bool:
     for a, e in info.national:
         if a >= q.start:
             break
+        if _closed_aside(ctx.folded, s.start, a, q.start):
+            continue  # "đạt 96% (gấp 2 lần so với trung bình toàn quốc); tỷ lệ ... đạt 73%"
         if not any(e <= r < q.start for r in info.local_resets):
             return True
     if not info.mentions and not info.national:

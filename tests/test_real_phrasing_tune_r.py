@@ -413,3 +413,12 @@ def test_online_services_counted_after_their_level():
     got = facts("Năm 2024, Kon Tum có 1.500 dịch vụ công trực tuyến. Trong đó, dịch vụ công trực tuyến một phần có 700 dịch vụ; dịch vụ công trực tuyến toàn trình có 800 dịch vụ.")
     assert ("egov.online_services_level3", "Kon Tum", 700.0) in got
     assert ("egov.online_services_level4", "Kon Tum", 800.0) in got
+
+
+def test_a_national_comparison_in_a_closed_aside_does_not_make_later_figures_national():
+    got = facts(
+        "Năm 2022, tỷ lệ dịch vụ công có phát sinh hồ sơ trực tuyến của Kon Tum đạt 90% (gấp 2 lần so với trung bình toàn quốc); "
+        "tỷ lệ hồ sơ trực tuyến toàn tỉnh đạt 70%; tích hợp 1.200 dịch vụ lên Cổng Dịch vụ công quốc gia."
+    )
+    assert ("egov.online_dossier_pct", "Kon Tum", 70.0) in got
+    assert ("egov.services_on_national_portal", "Kon Tum", 1200.0) in got
