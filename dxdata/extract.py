@@ -365,7 +365,7 @@ TARGET_MARKERS = _fc(
     r"|dự kiến|sẽ(?!\w)|phải đạt|đặt ra|định hướng|hướng tới|kỳ vọng|dự báo|đề ra|cần đạt|nhằm đạt|tiến tới"
 )
 # "hiện" (now) is a syllable of many words ("hiện trường", "thực hiện", "hiện đại").
-HIEN = r"hiện(?<![^\W\d_]hiện)(?<!thực hiện)(?<!thể hiện)(?<!xuất hiện)(?<!phát hiện)(?<!biểu hiện)(?!\w)(?! trường| đại| thực| diện| hành| vật| tượng| rõ| ra)"
+HIEN = r"hiện(?<![^\W\d_]hiện)(?<!thực hiện)(?<!thể hiện)(?<!xuất hiện)(?<!phát hiện)(?<!biểu hiện)(?!\w)(?! trường| đại| thực| diện| hành| vật| tượng| rõ| ra| có lên)"
 PRESENT_MARKERS = _fc(r"đến nay|hiện nay|hiện tại|" + HIEN + r"|tính đến|đã(?!\w)|vừa qua|toàn tỉnh có|kết quả|nhưng(?!\w)|tuy nhiên|mới đạt|chỉ đạt")
 FUTURE_YEAR = _fc(r"(?:đến|vào|trước|tới)\s+(?:cuối\s+|hết\s+)?năm\s+((?:19|20)\d\d)|năm\s+((?:19|20)\d\d)\s*,?\s*(?:tỉnh|thành phố|địa phương)?\s*(?:sẽ|phấn đấu|dự kiến)")
 YEAR = _fc(r"năm\s+((?:19|20)\d\d)")
@@ -1582,6 +1582,7 @@ def _national_sentence(ctx: _Ctx, i: int) -> bool:
 _NEXT_ITEM = re.compile(r"[,;]|(?<!\w)(?:và|còn|trong khi|nhưng|rồi)(?!\w)")
 
 
+_AS_OF_MONTH_START = _fc(r"\W{0,3}(?:tính\s+)?(?:đến|tới)\s+(?:hết\s+|cuối\s+)?tháng\s+\d{1,2}\s*/\s*((?:19|20)\d\d)(?!\d)")
 _MONTH_YEAR = _fc(r"(?:đến|tới|tính đến|hết|cuối|trong)\s+(?:hết\s+|cuối\s+)?tháng\s+\d{1,2}\s*/\s*((?:19|20)\d\d)(?!\d)")
 _QUARTER_YEAR = _fc(r"(?<!\w)quý\s+(?:i|ii|iii|iv|1|2|3|4)\s*/\s*((?:19|20)\d\d)(?!\d)")
 _PART_OF_YEAR = _fc(r"(?<!\w)(?:\d{1,2}|ba|sáu|chín) tháng(?: đầu năm| cuối năm| qua| năm)?(?!\w)(?! \d)|nửa đầu năm|(?<!\w)quý (?:i|ii|iii|iv|1|2|3|4)(?!\w)")
@@ -1612,6 +1613,10 @@ def _period(ctx: _Ctx, s: _Sentence, q: Quantity, clause_end: int) -> tuple[int 
     if has_month:
         for month in _MONTH_YEAR.finditer(ctx.folded, own_part, q.start):
             pass
+    if month is None and period_words and own_part > s.start:
+        # "Tính đến tháng 12/2023, Đà Nẵng có ...; đã tích hợp được 1.569 dịch vụ": an as-of
+        # month opening the sentence dates every part of it.
+        month = _AS_OF_MONTH_START.match(ctx.folded, s.start, q.start)
     if month is not None and (ctx.published is None or int(month.group(1)) <= ctx.published.year):
         return int(month.group(1)), None, "stated month"
     # "Quý I/2023, tỷ lệ ... đạt 45,2%": a stated quarter dates the figure to its year.
@@ -1654,9 +1659,35 @@ def _period(ctx: _Ctx, s: _Sentence, q: Quantity, clause_end: int) -> tuple[int 
         for a, e, y, ignored, _ok in info.years:
             if a >= q.end and e <= clause_end and not ignored:
                 return y, None, "stated year"
+    inherited = _breakdown_period(ctx, s, q)
+    if inherited is not None:
+        return inherited
     if ctx.published is None:
         return None, None, "present, no publication date"
     return ctx.published.year, ctx.published_iso, "present"
+
+
+def _breakdown_period(ctx: _Ctx, s: _Sentence, q: Quantity) -> tuple[int, str | None, str] | None:
+    """"Tính đến ngày 13/11/2024, ... đã cung cấp 2.206 dịch vụ công. Trong đó, ... có 742 dịch
+    vụ": a breakdown with no period of its own has the period of the total before it."""
+    if not _BREAKDOWN_START.match(ctx.folded, s.start) or any(a < q.start for a, *_ in _info(ctx, s).years):
+        return None
+    i = bisect_left(ctx.sentence_starts, s.start) - 1
+    if i < 0:
+        return None
+    before = ctx.sentences[i]
+    info = _info(ctx, before)
+    if info.as_of_dates:
+        _, d, mo, y = info.as_of_dates[-1]
+        try:
+            return y, date(y, mo, d).isoformat(), "as-of date of the total before"
+        except ValueError:
+            return None
+    pub = ctx.published.year if ctx.published else 9999
+    stated = [y for _a, _e, y, ignored, ok in info.years if not ignored and ok and y <= pub]
+    if stated and not info.period_present:
+        return stated[-1], None, "stated year of the total before"
+    return None
 
 
 def _attribute(ctx: _Ctx, s: _Sentence, pos: int) -> tuple[Province | None, str, float]:

@@ -422,3 +422,29 @@ def test_a_national_comparison_in_a_closed_aside_does_not_make_later_figures_nat
     )
     assert ("egov.online_dossier_pct", "Kon Tum", 70.0) in got
     assert ("egov.services_on_national_portal", "Kon Tum", 1200.0) in got
+
+
+# --- Periods: an opening as-of month, breakdowns, "hiện có lên" -----------------------------
+
+def test_as_of_month_opening_the_sentence_dates_every_part():
+    got = dated(
+        "Tính đến tháng 12/2022, Kon Tum có 60% người dân có tài khoản; đã tích hợp được 1.100 dịch vụ công trực tuyến lên Cổng dịch vụ công quốc gia.",
+        published=date(2023, 1, 15),
+    )
+    assert ("egov.services_on_national_portal", "Kon Tum", 1100.0, "exact", 2022) in got
+
+
+def test_breakdown_takes_the_as_of_date_of_the_total():
+    result = run(
+        "Tính đến ngày 13/11/2022, hệ thống thủ tục hành chính Kon Tum đã cung cấp 1.800 dịch vụ công.\n\n"
+        "Trong đó, dịch vụ công trực tuyến một phần có 600 dịch vụ; dịch vụ công trực tuyến toàn trình có 700 dịch vụ.",
+        published=date(2023, 2, 1),
+    )
+    got = {(f.indicator_id, f.value, f.ref_year, f.ref_date) for f in result.facts}
+    assert ("egov.online_services_level3", 600.0, 2022, "2022-11-13") in got
+    assert ("egov.online_services_level4", 700.0, 2022, "2022-11-13") in got
+
+
+def test_raised_to_a_total_in_a_stated_year():
+    got = dated("Trong năm 2022, các doanh nghiệp phát triển mới 90 trạm BTS, nâng tổng số trạm thu phát sóng hiện có lên 1.500 trạm.", title="Hạ tầng viễn thông Kon Tum")
+    assert ("infra.bts_stations", "Kon Tum", 1500.0, "exact", 2022) in got
