@@ -2293,6 +2293,7 @@ def _scan_sentence(ctx: _Ctx, s: _Sentence, quants: list[Quantity], prev_folded:
             or _one_level(ctx, match.rule, q, floor, pre_end)
             or _event_connection(ctx, s, match.rule, q)
             or (q.kind == "number" and _ONE_OF_AFTER.match(folded, q.end, s.end) is not None)
+            or (q.qualifier in ("over", "under") and _COUNTED_REACHING.search(folded, s.start, q.start) is not None)
             or _earlier_undated(ctx, s, q, pre_end, clause_end)
             or _part_of_earlier_total(ctx, s, match)
         ):
@@ -2352,6 +2353,9 @@ def _one_level(ctx: _Ctx, rule: Rule, q: Quantity, floor: int, pre_end: int) -> 
     return _ONE_LEVEL_BEFORE.search(folded, max(floor, pre_end - 40), pre_end) is not None
 
 
+# "có 15/27 huyện đạt trên 0,5 điểm", "có 20 tỉnh đạt trên 60%": a threshold that a number of
+# units reach, not a figure of the province.
+_COUNTED_REACHING = _fc(r"(?<!\w)có\s+\d+(?:/\d+)?\s+(?:huyện|xã|tỉnh|địa phương|đơn vị|sở|cơ quan|thành phố)[^.;\d]{0,40}?(?:đạt|có)\s+(?:trên|dưới|từ|hơn)\s*$")
 # "là 1 trong 9 tỉnh dẫn đầu về thể chế số": membership of a group, neither a score nor a rank.
 _ONE_OF_AFTER = _fc(r"\s+trong\s+(?:số\s+)?(?:\d+|các)\s+(?:tỉnh|địa phương|đơn vị|thành phố|bộ)(?!\w)")
 
@@ -2939,12 +2943,21 @@ _DTI_NAMED = _fc(r"chuyển đổi số|\bdti\b|digital transformation")
 _MINISTRY_RANKING = _fc(r"(?<!\w)(?:các|những|\d+) bộ(?: cung cấp| có|,\s*(?:ngành|cơ quan)|(?!\w))|(?<!\w)bộ này(?!\w)|cơ quan ngang bộ")
 
 
+# The DTI of the province's own departments, districts or communes, which provinces rank too.
+_SUBLEVEL_INDEX = _fc(r"(?:chuyển đổi số|\bdti)[^.;\d]{0,12}?\s(?:cấp|khối|của các)\s+(?:sở|huyện|xã|cơ sở|sở, ngành|sở ngành|các sở)(?!\w)")
+_PROVINCE_LEVEL_INDEX = _fc(r"(?:chuyển đổi số|\bdti)[^.;\d]{0,12}?\scấp tỉnh(?!\w)")
 _SUPERLATIVE_RANK_BEFORE = _fc(r"(?<!\w)(?:nhiều|cao|lớn|thấp|ít|nhanh|mạnh|đông)\s+(?:(?:thứ|hạng)\s*)?$")
 _PROVINCES_CITIES_AFTER = _fc(r",\s*thành(?: phố)?(?!\w)")
 
 
 def _other_index(ctx: _Ctx, s: _Sentence, q: Quantity, clause_end: int, rule: Rule) -> bool:
     folded = ctx.folded
+    if folded.find("cấp", s.start, s.end) >= 0 or folded.find("khối", s.start, s.end) >= 0:
+        # "chỉ số chuyển đổi số cấp sở, ngành ...: Sở TT&TT đứng đầu", "DTI cấp huyện": within
+        # the rank's part of the sentence (after the last ';' before it).
+        part = max(s.start, folded.rfind(";", s.start, q.start) + 1)
+        if _SUBLEVEL_INDEX.search(folded, part, s.end) and not _PROVINCE_LEVEL_INDEX.search(folded, part, s.end):
+            return True
     if rule.number == "rank" and _SUPERLATIVE_RANK_BEFORE.search(folded, max(s.start, q.start - 20), q.start):
         return True  # "có số lượng dịch vụ công tích hợp nhiều thứ 4 cả nước": a place by a count
     lo = max(s.start, q.start - 120)

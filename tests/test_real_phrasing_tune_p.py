@@ -278,3 +278,14 @@ def test_a_fronted_example_is_not_the_subject():
 def test_a_list_of_provinces_shares_no_figure_without_cung_or_deu():
     got = facts("Đà Nẵng, Hà Nội, TP.HCM là những địa phương có tỷ lệ hồ sơ trực tuyến trên 80%.", title="Quảng Bình đẩy mạnh chuyển đổi số", published=date(2023, 7, 20))
     assert not got
+
+
+def test_the_dti_of_departments_or_districts_is_not_the_provinces():
+    title, pub = "Thanh Hóa đẩy mạnh chuyển đổi số", date(2023, 7, 20)
+    assert not facts("Về chỉ số chuyển đổi số cấp sở, ngành năm 2022, Sở TT&TT đứng đầu, Sở Y tế xếp thứ 2.", title=title, published=pub)
+    got = facts("Chỉ số chuyển đổi số cấp tỉnh năm 2022 của Thanh Hóa xếp thứ 19/63; DTI cấp huyện, Sầm Sơn dẫn đầu.", title=title, published=pub)
+    assert ranks(got) == {("dti.rank", "Thanh Hóa", 19.0)}
+
+
+def test_a_threshold_reached_by_a_number_of_units_is_not_a_figure():
+    assert not facts("Năm 2022, có 15/27 huyện đạt trên 0,5 điểm chỉ số chuyển đổi số.", title="Thanh Hóa đẩy mạnh chuyển đổi số", published=date(2023, 7, 20))
