@@ -2294,6 +2294,7 @@ def _scan_sentence(ctx: _Ctx, s: _Sentence, quants: list[Quantity], prev_folded:
             or _event_connection(ctx, s, match.rule, q)
             or (q.kind == "number" and _ONE_OF_AFTER.match(folded, q.end, s.end) is not None)
             or (q.qualifier in ("over", "under") and _COUNTED_REACHING.search(folded, s.start, q.start) is not None)
+            or (match.rule.number == "count" and _not_stock(folded, q, floor, pre_end, s.end))
             or _earlier_undated(ctx, s, q, pre_end, clause_end)
             or _part_of_earlier_total(ctx, s, match)
         ):
@@ -2351,6 +2352,21 @@ def _one_level(ctx: _Ctx, rule: Rule, q: Quantity, floor: int, pre_end: int) -> 
     if rule.indicator_id in _level_indicators():
         return False
     return _ONE_LEVEL_BEFORE.search(folded, max(floor, pre_end - 40), pre_end) is not None
+
+
+# Counts that are not the province's stock: a list's size ("Top 10 doanh nghiệp"), an event's
+# participants ("có sự tham gia của 200 doanh nghiệp"), the people a course or award reached
+# ("tập huấn cho 3.000 thành viên"), an honoured subset ("5 doanh nghiệp ... được vinh danh").
+_NOT_STOCK_BEFORE = _fc(
+    r"(?<!\w)(?:top|tốp)\s*$"
+    r"|(?<!\w)(?:sự\s+)?(?:tham gia|tham dự|có mặt)\s+(?:của\s+)?$"
+    r"|(?<!\w)(?:tập huấn|bồi dưỡng|đào tạo|hướng dẫn|khen thưởng|vinh danh|tặng|trao)[^.;\d]{0,40}?\s(?:cho|tới)\s+$"
+)
+_HONOURED_AFTER = _fc(r"[^.;,\d]{0,40}?\s(?:được|đã được)\s+(?:vinh danh|khen thưởng|trao|công nhận|tôn vinh|tuyên dương)(?!\w)")
+
+
+def _not_stock(folded: str, q: Quantity, floor: int, pre_end: int, s_end: int) -> bool:
+    return _NOT_STOCK_BEFORE.search(folded, max(floor, pre_end - 60), pre_end) is not None or _HONOURED_AFTER.match(folded, q.end, s_end) is not None
 
 
 # "có 15/27 huyện đạt trên 0,5 điểm", "có 20 tỉnh đạt trên 60%": a threshold that a number of

@@ -289,3 +289,12 @@ def test_the_dti_of_departments_or_districts_is_not_the_provinces():
 
 def test_a_threshold_reached_by_a_number_of_units_is_not_a_figure():
     assert not facts("Năm 2022, có 15/27 huyện đạt trên 0,5 điểm chỉ số chuyển đổi số.", title="Thanh Hóa đẩy mạnh chuyển đổi số", published=date(2023, 7, 20))
+
+
+def test_counts_that_are_not_the_provinces_stock():
+    title, pub = "Quảng Bình đẩy mạnh chuyển đổi số", date(2023, 7, 20)
+    assert not facts("Tỉnh có 5 doanh nghiệp CNTT được vinh danh trong Top 10 doanh nghiệp công nghệ số.", title=title, published=pub)
+    assert not facts("Hội nghị có sự tham gia của 200 doanh nghiệp CNTT.", title=title, published=pub)
+    assert not facts("Tỉnh đã tổ chức 50 lớp tập huấn cho 3.000 thành viên tổ công nghệ số cộng đồng.", title=title, published=pub)
+    got = facts("Toàn tỉnh có 1.500 tổ công nghệ số cộng đồng với 8.000 thành viên.", title=title, published=pub)
+    assert ("workforce.community_tech_members", "Quảng Bình", 8000.0) in got
