@@ -2336,7 +2336,10 @@ def _per_unit(folded: str, q: Quantity, floor: int, pre_end: int) -> bool:
 # "tỷ lệ hồ sơ trực tuyến cấp tỉnh đạt 47,75%": the share of one administrative level (the
 # provincial agencies), not of the province with its districts and communes. Indicators that
 # are of one level themselves ("UBND cấp xã có hệ thống họp trực tuyến") keep it.
-_ONE_LEVEL_BEFORE = _fc(r"(?<!các )(?<!cả )(?<!\w)(?:ở |tại |của )?cấp (?:tỉnh|huyện|xã)\s*(?:đạt|là|chiếm|ước đạt|đạt tỷ lệ)\s*(?:khoảng|gần|hơn|trên)?\s*$")
+_ONE_LEVEL_BEFORE = _fc(
+    r"(?<!các )(?<!cả )(?<!\w)(?:ở |tại |của )?(?:cấp (?:tỉnh|huyện|xã)|(?:khu vực |vùng )?(?:thành thị|nông thôn|đô thị|miền núi|vùng cao))"
+    r"\s*(?:đạt|là|chiếm|ước đạt|đạt tỷ lệ)\s*(?:khoảng|gần|hơn|trên)?\s*$"
+)
 
 
 @lru_cache(maxsize=1)
@@ -2347,7 +2350,7 @@ def _level_indicators() -> frozenset[str]:
 
 def _one_level(ctx: _Ctx, rule: Rule, q: Quantity, floor: int, pre_end: int) -> bool:
     folded = ctx.folded
-    if rule.theme == "rankings" or folded.find("cấp", max(floor, pre_end - 40), pre_end) < 0:
+    if rule.theme == "rankings":
         return False
     if rule.indicator_id in _level_indicators():
         return False

@@ -298,3 +298,9 @@ def test_counts_that_are_not_the_provinces_stock():
     assert not facts("Tỉnh đã tổ chức 50 lớp tập huấn cho 3.000 thành viên tổ công nghệ số cộng đồng.", title=title, published=pub)
     got = facts("Toàn tỉnh có 1.500 tổ công nghệ số cộng đồng với 8.000 thành viên.", title=title, published=pub)
     assert ("workforce.community_tech_members", "Quảng Bình", 8000.0) in got
+
+
+def test_the_share_of_one_area_is_not_the_provinces():
+    title, pub = "Quảng Bình đẩy mạnh chuyển đổi số", date(2023, 7, 20)
+    assert not facts("Tỷ lệ hộ gia đình có cáp quang ở khu vực thành thị đạt 90%.", title=title, published=pub)
+    assert ("infra.fiber_household_pct", "Quảng Bình", 90.0) in facts("Tỷ lệ hộ gia đình có cáp quang đạt 90%.", title=title, published=pub)
