@@ -376,14 +376,14 @@ AS_OF_YEAR = _fc(r"(?:tính\s+)?(?:đến|tới)\s+(?:hết|cuối)\s+năm\s+((?
 PERIOD_PRESENT = _fc(r"đến nay|hiện nay|hiện tại|" + HIEN)
 DTI_YEAR = _fc(r"(?:dti|chuyển đổi số)(?!\w)[^.;]{0,30}?\b(?:năm\s+)?((?:19|20)\d\d)\b")
 # "cao nhất cả nước", "đứng đầu cả nước" compare the province with the country: its own figure.
-NATIONAL = _fc(r"cả nước(?<!nhất cả nước)(?<!đầu cả nước)|cả vùng|toàn vùng|các tỉnh trong vùng|toàn quốc|bình quân|trung bình chung|mức trung bình|việt nam(?!\w)|các tỉnh, thành phố|đối với cấp tỉnh(?=\s*,)|dti quốc gia|giá trị trung bình|trung bình cộng")
+NATIONAL = _fc(r"cả nước(?<!nhất cả nước)(?<!đầu cả nước)|cả vùng|toàn vùng|các tỉnh trong vùng|toàn quốc|bình quân|trung bình chung|mức trung bình|việt nam(?!\w)|các tỉnh, thành phố|đối với cấp tỉnh(?=\s*,)|dti quốc gia|(?<!\w)trung bình(?! khá)(?!\w)")
 # "đứng thứ ba cả nước", "xếp hạng 5 trong cả nước": the province's place in the country, its
 # own figure (like "cao nhất cả nước").
 _RANK_BEFORE_NATIONAL = _fc(r"(?:thứ|hạng)\s+(?:\d+(?:/\d+)?|nhất|nhì|hai|ba|tư|bốn|năm|sáu|bảy|tám|chín|mười)\s+(?:trong\s+|của\s+)?$")
-COMPARATIVE_BEFORE = _fc(r"(?:so với|hơn|với|vượt|gấp)\s*(?:mức\s+)?$")
+COMPARATIVE_BEFORE = _fc(r"(?:so với|hơn|với|vượt|gấp)\s*(?:mức\s+)?(?:giá trị\s+|điểm\s+)?$")
 # "của tỉnh", "toàn tỉnh" bring the subject back to a province; "63 tỉnh", "các tỉnh" do not.
 LOCAL_RESET = _fc(
-    r"tỉnh(?!\w)(?<!\d tỉnh)(?<!các tỉnh)(?<!những tỉnh)(?<!nhiều tỉnh)"
+    r"tỉnh(?!\w)(?<!\d tỉnh)(?<!các tỉnh)(?<!những tỉnh)(?<!nhiều tỉnh)(?<!cấp tỉnh)"
     r"|thành phố(?!\w)(?<!\d thành phố)(?<!các thành phố)(?<!tỉnh, thành phố)"
 )
 GROWTH_BEFORE = _fc(
@@ -765,7 +765,7 @@ def _info(ctx: "_Ctx", s: _Sentence) -> _SentenceInfo:
     mentions = ctx.mentions[lo:hi]
     national = []
     for m in _marks(ctx, s, "national", NATIONAL):
-        if not COMPARATIVE_BEFORE.search(f, max(a, m.start() - 12), m.start()) and not _RANK_BEFORE_NATIONAL.search(f, max(a, m.start() - 24), m.start()):
+        if not COMPARATIVE_BEFORE.search(f, max(a, m.start() - 20), m.start()) and not _RANK_BEFORE_NATIONAL.search(f, max(a, m.start() - 24), m.start()):
             national.append(m.span())
     years = []
     future_years = []
@@ -1534,7 +1534,7 @@ def _is_national(ctx: _Ctx, s: _Sentence, q: Quantity) -> bool:
         # provinces' average) figures of the sentence before it in the paragraph.
         i = bisect_left(ctx.sentence_starts, s.start) - 1
         if i >= 0 and ctx.sentences[i].para == s.para and _national_sentence(ctx, i):
-            return not (LOCAL_RESET.search(ctx.folded, s.start, q.start) or _PROVINCE_SCOPE.search(ctx.folded, s.start, q.start))
+            return not (LOCAL_RESET.search(ctx.folded, s.start, s.end) or _PROVINCE_SCOPE.search(ctx.folded, s.start, s.end))
     return False
 
 
@@ -2959,7 +2959,11 @@ _OTHER_INDEX = _fc(
 )
 _DTI_NAMED = _fc(r"chuyển đổi số|\bdti\b|digital transformation")
 # The ministries' ranking ("Bộ Kế hoạch và Đầu tư dẫn đầu các bộ, ngành", "Bộ này đứng đầu").
-_MINISTRY_RANKING = _fc(r"(?<!\w)(?:các|những|\d+) bộ(?: cung cấp| có|,\s*(?:ngành|cơ quan)|(?!\w))|(?<!\w)bộ này(?!\w)|cơ quan ngang bộ")
+_MINISTRY_RANKING = _fc(
+    r"(?<!\w)(?:các|những|\d+) bộ(?: cung cấp| có|,\s*(?:ngành|cơ quan)|(?!\w))|(?<!\w)bộ này(?!\w)|cơ quan ngang bộ|(?:khối|nhóm|cấp) (?:các )?bộ(?!\w)(?!,? (?:và )?(?:cấp |khối )?(?:tỉnh|địa phương))"
+    r"|(?<!\w)(?:bộ (?:tài chính|tư pháp|công thương|kế hoạch và đầu tư|nội vụ|y tế|giáo dục|xây dựng|giao thông|nông nghiệp|tài nguyên|lao động|văn hóa|khoa học|thông tin|công an|quốc phòng|ngoại giao)"
+    r"|ngân hàng nhà nước|bảo hiểm xã hội việt nam|kho bạc nhà nước)[^.;,]{0,30}?(?:dẫn đầu|đứng đầu|xếp|đứng thứ|giữ vị trí|đạt)(?!\w)"
+)
 
 
 # The DTI of the province's own departments, districts or communes, which provinces rank too.

@@ -304,3 +304,25 @@ def test_the_share_of_one_area_is_not_the_provinces():
     title, pub = "Quảng Bình đẩy mạnh chuyển đổi số", date(2023, 7, 20)
     assert not facts("Tỷ lệ hộ gia đình có cáp quang ở khu vực thành thị đạt 90%.", title=title, published=pub)
     assert ("infra.fiber_household_pct", "Quảng Bình", 90.0) in facts("Tỷ lệ hộ gia đình có cáp quang đạt 90%.", title=title, published=pub)
+
+
+ANNOUNCEMENT = (
+    "Sáng 12/7, Bộ Thông tin và Truyền thông công bố chỉ số đánh giá chuyển đổi số của các bộ và các tỉnh năm 2022.\n\n"
+    "Ở khối bộ, ngành có cung cấp dịch vụ công, Bộ Tài chính tiếp tục dẫn đầu với 0,7219 điểm.\n\n"
+    "Ở khối tỉnh, Đà Nẵng giữ vị trí thứ nhất với 0,8002 điểm. Quảng Ninh đứng thứ 3 với 0,7024 điểm.\n\n"
+    "Giá trị DTI trung bình cấp tỉnh năm 2022 đạt 0,5335. Trụ cột chính quyền số đạt trung bình 0,5911; kinh tế số đạt 0,4213."
+)
+
+
+def test_an_announcement_gives_the_ministries_and_averages_to_no_province():
+    got = facts(ANNOUNCEMENT, title="Công bố chỉ số chuyển đổi số năm 2022: Quảng Ninh vào top 3", published=date(2023, 7, 13))
+    assert got == {
+        ("dti.rank", "Đà Nẵng", 1.0), ("dti.score", "Đà Nẵng", 0.8002),
+        ("dti.rank", "Quảng Ninh", 3.0), ("dti.score", "Quảng Ninh", 0.7024),
+    }
+
+
+def test_a_report_on_ministries_and_provinces_is_not_the_ministries_ranking():
+    got = facts("Theo báo cáo xếp hạng chuyển đổi số cấp bộ, cấp tỉnh năm 2020, tỉnh Tuyên Quang xếp hạng 44/63 tỉnh, thành phố.",
+                title="Tuyên Quang và chuyển đổi số", published=date(2021, 10, 21))
+    assert ranks(got) == {("dti.rank", "Tuyên Quang", 44.0)}
