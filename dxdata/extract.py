@@ -28,7 +28,7 @@ import re
 import sys
 import unicodedata
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any
 from pathlib import Path
@@ -43,7 +43,7 @@ from dxdata.text import fold, fold_pattern, normalise, split_sentences, unify_an
 
 # Bump when the rules in this module change; the hash of the catalogue and its companion files
 # (nicknames, indicator groups) is appended, so editing any of them changes the version.
-RULES_REVISION = "9"
+RULES_REVISION = "10"
 DEFAULT_THRESHOLD = 0.6
 
 
@@ -376,14 +376,14 @@ AS_OF_YEAR = _fc(r"(?:tính\s+)?(?:đến|tới)\s+(?:hết|cuối)\s+năm\s+((?
 PERIOD_PRESENT = _fc(r"đến nay|hiện nay|hiện tại|" + HIEN)
 DTI_YEAR = _fc(r"(?:dti|chuyển đổi số)(?!\w)[^.;]{0,30}?\b(?:năm\s+)?((?:19|20)\d\d)\b")
 # "cao nhất cả nước", "đứng đầu cả nước" compare the province with the country: its own figure.
-NATIONAL = _fc(r"cả nước(?<!nhất cả nước)(?<!đầu cả nước)|cả vùng|toàn vùng|các tỉnh trong vùng|toàn quốc|bình quân|trung bình chung|mức trung bình|việt nam(?!\w)|các tỉnh, thành phố|đối với cấp tỉnh(?=\s*,)|dti quốc gia|giá trị trung bình|trung bình cộng")
+NATIONAL = _fc(r"cả nước(?<!nhất cả nước)(?<!đầu cả nước)|cả vùng|toàn vùng|các tỉnh trong vùng|toàn quốc|bình quân|trung bình chung|mức trung bình|việt nam(?!\w)|các tỉnh, thành phố|đối với cấp tỉnh(?=\s*,)|dti quốc gia|(?<!\w)trung bình(?! khá)(?!\w)")
 # "đứng thứ ba cả nước", "xếp hạng 5 trong cả nước": the province's place in the country, its
 # own figure (like "cao nhất cả nước").
 _RANK_BEFORE_NATIONAL = _fc(r"(?:thứ|hạng)\s+(?:\d+(?:/\d+)?|nhất|nhì|hai|ba|tư|bốn|năm|sáu|bảy|tám|chín|mười)\s+(?:tỉnh,?\s*thành(?:\s+phố)?\s+|tỉnh\s+|địa phương\s+)?(?:trong\s+|của\s+|trên\s+)?$")
-COMPARATIVE_BEFORE = _fc(r"(?:so với|hơn|với|vượt|gấp)\s*(?:mức\s+)?$")
+COMPARATIVE_BEFORE = _fc(r"(?:so với|hơn|với|vượt|gấp)\s*(?:mức\s+)?(?:giá trị\s+|điểm\s+)?$")
 # "của tỉnh", "toàn tỉnh" bring the subject back to a province; "63 tỉnh", "các tỉnh" do not.
 LOCAL_RESET = _fc(
-    r"tỉnh(?!\w)(?<!\d tỉnh)(?<!các tỉnh)(?<!những tỉnh)(?<!nhiều tỉnh)"
+    r"tỉnh(?!\w)(?<!\d tỉnh)(?<!các tỉnh)(?<!những tỉnh)(?<!nhiều tỉnh)(?<!cấp tỉnh)"
     r"|thành phố(?!\w)(?<!\d thành phố)(?<!các thành phố)(?<!tỉnh, thành phố)"
 )
 GROWTH_BEFORE = _fc(
@@ -437,6 +437,10 @@ _ADMIN_UNIT = re.compile(
 _UNIT_DESCRIPTOR = re.compile(r"(?:biên giới|miền núi|vùng cao|vùng sâu|vùng xa|ven biển|nghèo|đảo|trung tâm|nông thôn|đặc biệt khó khăn)\s+")
 _NAME_AFTER_UNIT = re.compile(r"\w[\w-]*(?:\s+\w[\w-]*){0,3}")
 _INSTITUTION = re.compile(r"(?:Bệnh viện|Trường|Công ty|Tập đoàn|Ngân hàng|Trung tâm Y tế)(?!\w)")
+_UNIT_LIST_NEXT = re.compile(r"\s*(?:,|và|cùng)\s*(?:(?:huyện|quận|thị xã|thành phố|xã|phường|thị trấn)\s+)?(?=[A-ZĐÂĂÊÔƠƯ])")
+# "Tỷ lệ hồ sơ trực tuyến của Sở Tư pháp đạt 98%": one agency's figure.
+# Only inside the figure's own noun phrase: "Theo thống kê của Sở TT&TT, ..." names a source.
+_AGENCY_OF = re.compile(r"(?i:tỷ lệ|tỉ lệ|số lượng)[^,.;:()]{0,60}?\s(?:của|tại|ở)\s+(?:Sở|Phòng|Ban|Văn phòng|Bộ|Cục|Chi cục)\s+(?=[A-ZĐ])")
 # A network operator's provincial branch ("Viettel Kiên Giang có hơn 2.000 trạm BTS"): one
 # company's figures, not the province's; the province named in the branch's name is part of it.
 _OPERATOR = re.compile(r"(?:Viettel|VNPT|MobiFone|Mobifone|VinaPhone|Vinaphone|Vietnamobile|FPT Telecom)(?!\w)")
@@ -615,7 +619,26 @@ def _subunit_starts(ctx: "_Ctx", s: "_Sentence") -> list[int]:
                 break
         if named is None:
             out.append(m.start())
+            # "Các huyện Lệ Thủy, Quảng Ninh có ...": later names of the list are units too, even
+            # one spelled like a province.
+            e = name_at + len(" ".join(caps))
+            while True:
+                j = _UNIT_LIST_NEXT.match(cased, e, b)
+                if j is None:
+                    break
+                nxt = _NAME_AFTER_UNIT.match(cased, j.end(), b)
+                words = []
+                for w in (nxt.group(0).split() if nxt else ()):
+                    if not w[:1].isupper():
+                        break
+                    words.append(w)
+                if not words:
+                    break
+                if any(x.start == j.end() for x in _info_mentions(ctx, s)):
+                    s.unit_names.add(j.end())
+                e = j.end() + len(" ".join(words))
     out += [m.start() for m in _marks(ctx, s, "institution", _INSTITUTION, cased) if not (m.start() and (cased[m.start() - 1].isalnum() or cased[m.start() - 1] == "."))]
+    out += [m.start() for m in _marks(ctx, s, "agency", _AGENCY_OF, cased)]
     out += [m.start() for m in _marks(ctx, s, "singular", _SINGULAR_UNIT)]
     for m in _marks(ctx, s, "operator", _OPERATOR, cased):
         out.append(m.start())
@@ -692,6 +715,7 @@ _CONTEXT_LITERALS: dict[str, frozenset[str]] = {
         ("singular", _words_of(_SINGULAR_UNIT)),
         ("institution", _words_of(_INSTITUTION)),
         ("operator", _words_of(_OPERATOR)),
+        ("agency", frozenset(fold_pattern(w) for w in ("tỷ lệ", "số lượng"))),
         # Checked with _has_any (declared below, with the checks they serve).
         # Folded like the text: folding writes "quý" as "qúy".
         ("sentence_words", frozenset(fold_pattern(w) for w in ("tháng", "quý", "nửa", "này", "đó", "trên", "tương ứng", "nhưng", "trong khi", "song", "tuy nhiên", "còn"))),
@@ -741,7 +765,7 @@ def _info(ctx: "_Ctx", s: _Sentence) -> _SentenceInfo:
     mentions = ctx.mentions[lo:hi]
     national = []
     for m in _marks(ctx, s, "national", NATIONAL):
-        if not COMPARATIVE_BEFORE.search(f, max(a, m.start() - 12), m.start()) and not _RANK_BEFORE_NATIONAL.search(f, max(a, m.start() - 48), m.start()):
+        if not COMPARATIVE_BEFORE.search(f, max(a, m.start() - 20), m.start()) and not _RANK_BEFORE_NATIONAL.search(f, max(a, m.start() - 48), m.start()):
             national.append(m.span())
     years = []
     future_years = []
@@ -873,6 +897,11 @@ def extract_article(article: Article, *, threshold: float = DEFAULT_THRESHOLD) -
         ) from exc
 
 
+def _month_end(day: date) -> date:
+    following = date(day.year + day.month // 12, day.month % 12 + 1, 1)
+    return following - timedelta(days=1)
+
+
 def _extract_article(article: Article, threshold: float) -> ExtractionResult:
     # Imported here: dxdata.ingest is light, and importing it at the top would tie import order.
     from dxdata.ingest import find_dateline, parse_dateline, published_month_only
@@ -923,8 +952,12 @@ def _extract_article(article: Article, threshold: float) -> ExtractionResult:
     article_provinces = _distinct([m.province for m in mentions])
     subunit_article = bool(title) and _title_is_subunit(title)
 
+    # A page dated by month only ("2023-07") may have appeared on any day of it: the editions and
+    # years it can know are those of the month's last day, and no fact takes a day from it.
+    month_only = article.published is not None and published_month_only(article.metadata.get("published_at"))
+    published = _month_end(article.published) if month_only else article.published
     ctx = _Ctx(
-        text, folded, cased, mentions, sentences, article.published, fold(title), lead_provinces,
+        text, folded, cased, mentions, sentences, published, fold(title), lead_provinces,
         title_provinces, article_provinces, subunit_article,
     )
     ctx.number_style = number_style(text)
@@ -938,16 +971,10 @@ def _extract_article(article: Article, threshold: float) -> ExtractionResult:
     ctx.mention_starts = [m.start for m in mentions]
     for m, mpara in zip(mentions, ctx.mention_paras):
         ctx.mentions_by_para.setdefault(mpara, []).append(m)
-    # A page dated by month only gives its present-state facts a year and no day.
-    day_known = article.published is not None and not published_month_only(article.metadata.get("published_at"))
-    ctx.published_iso = article.published.isoformat() if day_known else None
-    if article.published is not None and not day_known:
-        # A page of August 2022 quoting "DTI 2021" (announced 8 August 2022) may well have
-        # appeared after the announcement: editions are looked up at the month's last day.
-        nxt = date(article.published.year + article.published.month // 12, article.published.month % 12 + 1, 1)
-        ctx.edition_date = date.fromordinal(nxt.toordinal() - 1)
-    else:
-        ctx.edition_date = article.published
+    ctx.published_iso = published.isoformat() if published is not None and not month_only else None
+    # DTI editions are looked up at the month's last day for a page dated by month only (main's
+    # `published` above already is that day; tune-r's edition_date says so where it is used).
+    ctx.edition_date = published
     ctx.statement_rules = [r for r in rules if r.number == "boolean"]
 
     # Where each cue's and context pattern's words occur, found in one pass.
@@ -1545,7 +1572,7 @@ def _is_national(ctx: _Ctx, s: _Sentence, q: Quantity) -> bool:
         # provinces' average) figures of the sentence before it in the paragraph.
         i = bisect_left(ctx.sentence_starts, s.start) - 1
         if i >= 0 and ctx.sentences[i].para == s.para and _national_sentence(ctx, i):
-            return not (LOCAL_RESET.search(ctx.folded, s.start, q.start) or _PROVINCE_SCOPE.search(ctx.folded, s.start, q.start))
+            return not (LOCAL_RESET.search(ctx.folded, s.start, s.end) or _PROVINCE_SCOPE.search(ctx.folded, s.start, s.end))
     return False
 
 
@@ -1693,6 +1720,19 @@ def _breakdown_period(ctx: _Ctx, s: _Sentence, q: Quantity) -> tuple[int, str | 
 def _attribute(ctx: _Ctx, s: _Sentence, pos: int) -> tuple[Province | None, str, float]:
     inside = _info(ctx, s).mentions
     before = [m for m in inside if m.start < pos]
+    if (
+        before
+        and before[-1].start in ctx.asides
+        and _FRONTED_ASIDE_BEFORE.search(ctx.folded, max(s.start, before[-1].start - 30), before[-1].start)
+        and _FRONTED_ASIDE_AFTER.match(ctx.folded, before[-1].end, pos)
+    ):
+        # "Cùng với Quảng Trị, tỉnh đã thành lập 1.500 tổ": a contrast or example fronted before
+        # the clause is not its subject.
+        before = [m for m in before if m.start not in ctx.asides]
+    if len(before) >= 2 and _listed_subjects(ctx, before, pos):
+        # "Đà Nẵng, Hà Nội, TP.HCM là những địa phương có tỷ lệ ... trên 80%": a list of
+        # provinces with no "cùng"/"đều" (see _shared_subject) gives the figure to no one of them.
+        return None, "a list of provinces", 0.0
     if before:
         last = before[-1]
         if last.start not in ctx.compared or _PAREN_AFTER_NAME.fullmatch(ctx.folded, last.end, pos):
@@ -1720,6 +1760,11 @@ def _attribute(ctx: _Ctx, s: _Sentence, pos: int) -> tuple[Province | None, str,
     carried = _carried_province(ctx, s)
     if carried is not None:
         return carried
+    if inside and s.para == ctx.lead_para and len(ctx.title_provinces) == 1:
+        # "Năm 2022, chỉ số DTI của tỉnh xếp thứ 30/63, trong khi tỉnh Hà Tĩnh xếp thứ 40 và Nghệ
+        # An đứng thứ 36" in the lead: the provinces the sentence names after the number are not
+        # its subject, so the lead they make up is not either; the title's province is.
+        return ctx.title_provinces[0], "title (the lead names only other provinces)", 0.9
     if len(ctx.lead_provinces) == 1:
         return ctx.lead_provinces[0], "lead", 0.92
     if len(ctx.title_provinces) == 1:
@@ -1741,6 +1786,23 @@ def _outlet_province(metadata: dict | None) -> Province | None:
         return None
     named = _distinct([m.province for m in find_mentions(normalise(publisher).text)])
     return named[0] if len(named) == 1 else None
+
+
+_FRONTED_ASIDE_BEFORE = _fc(r"(?<!\w)(?:cùng với|bên cạnh|ngoài|giống như|như|học tập)\s+(?:tỉnh\s+|thành phố\s+|tp\.?\s*)?$")
+_FRONTED_ASIDE_AFTER = _fc(r"\s*(?:\([^()]{0,30}\)\s*)?,\s*(?:tỉnh|thành phố|địa phương|tp\.?)(?: ta| nhà| này)?\s")
+_LIST_SUBJECT_JOIN = _fc(r"\s*(?:,|và)\s*(?:tỉnh\s+|thành phố\s+|tp\.?\s*)?")
+_LIST_PLURAL_AFTER = _fc(r"\s*(?:là\s+)?(?:những|các|nhóm)\s+(?:địa phương|tỉnh|thành phố)")
+
+
+def _listed_subjects(ctx: _Ctx, before: list[Mention], pos: int) -> bool:
+    folded = ctx.folded
+    last, prev = before[-1], before[-2]
+    if last.start in ctx.asides or prev.start in ctx.asides:
+        return False
+    j = _LIST_SUBJECT_JOIN.match(folded, prev.end, last.start)
+    if j is None or j.end() != last.start:
+        return False
+    return _LIST_PLURAL_AFTER.match(folded, last.end, pos) is not None
 
 
 # A province named after these words is compared with, not reported on: "chỉ sau Đà Nẵng",
@@ -2291,6 +2353,8 @@ def _scan_sentence(ctx: _Ctx, s: _Sentence, quants: list[Quantity], prev_folded:
             match = _elided_match(ctx, q, prev, pre_end, last_cue[1]) or _compared_base_match(ctx, q, prev, pre_end, last_cue[1])
         if match is None and last_cue is not None and prev is not None:
             match = _compared_year_paren_match(ctx, q, last_cue[0], pre_end, last_cue[1])
+        if (match is None or match.cue.where == "any") and last_cue is not None and last_cue[1].rule.number == "rank":
+            match = _compared_rank_match(ctx, q, last_cue[0], pre_end, last_cue[1]) or match
         if match is None and refers_back:
             match = _anaphora_match(ctx, s, q, floor, pre_end)
         if match is not None and not (
@@ -2306,6 +2370,10 @@ def _scan_sentence(ctx: _Ctx, s: _Sentence, quants: list[Quantity], prev_folded:
             or _in_subunit_scope(ctx, s, q, clause_end)
             or (match.rule.number == "count" and _per_unit(folded, q, floor, pre_end))
             or _one_level(ctx, match.rule, q, floor, pre_end)
+            or _event_connection(ctx, s, match.rule, q)
+            or (q.kind == "number" and _ONE_OF_AFTER.match(folded, q.end, s.end) is not None)
+            or (q.qualifier in ("over", "under") and _COUNTED_REACHING.search(folded, s.start, q.start) is not None)
+            or (match.rule.number == "count" and _not_stock(folded, q, floor, pre_end, s.end))
             or _earlier_undated(ctx, s, q, pre_end, clause_end)
             or _part_of_earlier_total(ctx, s, match)
         ):
@@ -2347,7 +2415,10 @@ def _per_unit(folded: str, q: Quantity, floor: int, pre_end: int) -> bool:
 # "tỷ lệ hồ sơ trực tuyến cấp tỉnh đạt 47,75%": the share of one administrative level (the
 # provincial agencies), not of the province with its districts and communes. Indicators that
 # are of one level themselves ("UBND cấp xã có hệ thống họp trực tuyến") keep it.
-_ONE_LEVEL_BEFORE = _fc(r"(?<!các )(?<!cả )(?<!\w)(?:ở |tại |của )?cấp (?:tỉnh|huyện|xã)\s*(?:đạt|là|chiếm|ước đạt|đạt tỷ lệ)\s*(?:khoảng|gần|hơn|trên)?\s*$")
+_ONE_LEVEL_BEFORE = _fc(
+    r"(?<!các )(?<!cả )(?<!\w)(?:ở |tại |của )?(?:cấp (?:tỉnh|huyện|xã)|(?:khu vực |vùng )?(?:thành thị|nông thôn|đô thị|miền núi|vùng cao))"
+    r"\s*(?:đạt|là|chiếm|ước đạt|đạt tỷ lệ)\s*(?:khoảng|gần|hơn|trên)?\s*$"
+)
 
 
 @lru_cache(maxsize=1)
@@ -2358,11 +2429,48 @@ def _level_indicators() -> frozenset[str]:
 
 def _one_level(ctx: _Ctx, rule: Rule, q: Quantity, floor: int, pre_end: int) -> bool:
     folded = ctx.folded
-    if rule.theme == "rankings" or folded.find("cấp", max(floor, pre_end - 40), pre_end) < 0:
+    if rule.theme == "rankings":
         return False
     if rule.indicator_id in _level_indicators():
         return False
     return _ONE_LEVEL_BEFORE.search(folded, max(floor, pre_end - 40), pre_end) is not None
+
+
+# Counts that are not the province's stock: a list's size ("Top 10 doanh nghiệp"), an event's
+# participants ("có sự tham gia của 200 doanh nghiệp"), the people a course or award reached
+# ("tập huấn cho 3.000 thành viên"), an honoured subset ("5 doanh nghiệp ... được vinh danh").
+_NOT_STOCK_BEFORE = _fc(
+    r"(?<!\w)(?:top|tốp)\s*$"
+    r"|(?<!\w)(?:sự\s+)?(?:tham gia|tham dự|có mặt)\s+(?:của\s+)?$"
+    r"|(?<!\w)(?:tập huấn|bồi dưỡng|đào tạo|hướng dẫn|khen thưởng|vinh danh|tặng|trao)[^.;\d]{0,40}?\s(?:cho|tới)\s+$"
+)
+_HONOURED_AFTER = _fc(r"[^.;,\d]{0,40}?\s(?:được|đã được)\s+(?:vinh danh|khen thưởng|trao|công nhận|tôn vinh|tuyên dương)(?!\w)")
+
+
+def _not_stock(folded: str, q: Quantity, floor: int, pre_end: int, s_end: int) -> bool:
+    return _NOT_STOCK_BEFORE.search(folded, max(floor, pre_end - 60), pre_end) is not None or _HONOURED_AFTER.match(folded, q.end, s_end) is not None
+
+
+# "có 15/27 huyện đạt trên 0,5 điểm", "có 20 tỉnh đạt trên 60%": a threshold that a number of
+# units reach, not a figure of the province.
+_COUNTED_REACHING = _fc(r"(?<!\w)có\s+\d+(?:/\d+)?\s+(?:huyện|xã|tỉnh|địa phương|đơn vị|sở|cơ quan|thành phố)[^.;\d]{0,40}?(?:đạt|có)\s+(?:trên|dưới|từ|hơn)\s*$")
+# "là 1 trong 9 tỉnh dẫn đầu về thể chế số": membership of a group, neither a score nor a rank.
+_ONE_OF_AFTER = _fc(r"\s+trong\s+(?:số\s+)?(?:\d+|các)\s+(?:tỉnh|địa phương|đơn vị|thành phố|bộ)(?!\w)")
+
+
+# "tổ chức Hội nghị chuyển đổi số, kết nối trực tuyến đến 120 điểm cầu", "Hội nghị được tổ chức
+# trực tuyến tại 66 điểm cầu": the points one meeting was connected to, not the province's
+# video-conference system ("Hệ thống hội nghị truyền hình của tỉnh có 142 điểm cầu").
+_EVENT_BEFORE = _fc(
+    r"(?:tổ chức|khai mạc|chủ trì)\s+(?:buổi\s+|phiên\s+)?(?:hội nghị|hội thảo|diễn đàn|tọa đàm|lễ|cuộc họp|phiên họp)(?! truyền hình)(?!\w)"
+    r"|(?<!\w)(?:hội nghị|hội thảo|diễn đàn|tọa đàm|phiên họp)(?! truyền hình)(?!\w)[^.;]{0,40}?(?:được tổ chức|diễn ra)(?!\w)"
+)
+
+
+def _event_connection(ctx: _Ctx, s: _Sentence, rule: Rule, q: Quantity) -> bool:
+    if not rule.indicator_id.startswith("infra.videoconf"):
+        return False
+    return _EVENT_BEFORE.search(ctx.folded, s.start, q.start) is not None
 
 
 # "Từ 20 trạm BTS ban đầu, đến nay ... có hơn 2.000 trạm": the starting value of a change that
@@ -2575,6 +2683,26 @@ def _compared_base_match(ctx: _Ctx, q: Quantity, prev: Quantity, pre_end: int, l
     if m is None or (ctx.published is not None and int(m.group(1)) >= ctx.published.year):
         return None  # no year, or not an earlier one: a base the article does not date
     value, conf = _accepts(last.rule.number, q, folded)
+    if value is None:
+        return None
+    return _Match(last.rule, last.cue, 0.5, "+compared base", value, 0.85 * conf)
+
+
+# "chính quyền số xếp hạng 5 (tăng 16 bậc so với xếp hạng 21 của năm 2021)": the earlier rank is
+# the same pillar's, dated by the year after it, not the overall rank.
+_COMPARED_RANK_BETWEEN = _fc(
+    r"[^.;\d]{0,12}?\(?\s*(?:tăng|giảm|tụt|vượt|thăng)\s+(?:hạng\s+)?\d+\s+(?:bậc|hạng)\s*,?\s*so với\s+"
+    r"(?:xếp hạng|thứ hạng|vị trí|hạng|mức)?\s*(?:thứ\s*)?$"
+)
+
+
+def _compared_rank_match(ctx: _Ctx, q: Quantity, last_q: Quantity, pre_end: int, last: _Match) -> _Match | None:
+    folded = ctx.folded
+    if last_q.end >= pre_end or not _COMPARED_RANK_BETWEEN.fullmatch(folded, last_q.end, pre_end):
+        return None
+    if _COMPARED_BASE_YEAR.match(folded, q.end) is None:
+        return None
+    value, conf = _accepts("rank", q, folded)
     if value is None:
         return None
     return _Match(last.rule, last.cue, 0.5, "+compared base", value, 0.85 * conf)
@@ -2910,14 +3038,30 @@ _OTHER_INDEX = _fc(
 )
 _DTI_NAMED = _fc(r"chuyển đổi số|\bdti\b|digital transformation")
 # The ministries' ranking ("Bộ Kế hoạch và Đầu tư dẫn đầu các bộ, ngành", "Bộ này đứng đầu").
-_MINISTRY_RANKING = _fc(r"(?<!\w)(?:các|những|\d+) bộ(?: cung cấp| có|,\s*(?:ngành|cơ quan)|(?!\w))|(?<!\w)bộ này(?!\w)|cơ quan ngang bộ")
+_MINISTRY_RANKING = _fc(
+    r"(?<!\w)(?:các|những|\d+) bộ(?: cung cấp| có|,\s*(?:ngành|cơ quan)|(?!\w))|(?<!\w)bộ này(?!\w)|cơ quan ngang bộ|(?:khối|nhóm|cấp) (?:các )?bộ(?!\w)(?!,? (?:và )?(?:cấp |khối )?(?:tỉnh|địa phương))"
+    r"|(?<!\w)(?:bộ (?:tài chính|tư pháp|công thương|kế hoạch và đầu tư|nội vụ|y tế|giáo dục|xây dựng|giao thông|nông nghiệp|tài nguyên|lao động|văn hóa|khoa học|thông tin|công an|quốc phòng|ngoại giao)"
+    r"|ngân hàng nhà nước|bảo hiểm xã hội việt nam|kho bạc nhà nước)[^.;,]{0,30}?(?:dẫn đầu|đứng đầu|xếp|đứng thứ|giữ vị trí|đạt)(?!\w)"
+)
 
 
+# The DTI of the province's own departments, districts or communes, which provinces rank too.
+_SUBLEVEL_INDEX = _fc(r"(?:chuyển đổi số|\bdti)[^.;\d]{0,12}?\s(?:cấp|khối|của các)\s+(?:sở|huyện|xã|cơ sở|sở, ngành|sở ngành|các sở)(?!\w)")
+_PROVINCE_LEVEL_INDEX = _fc(r"(?:chuyển đổi số|\bdti)[^.;\d]{0,12}?\scấp tỉnh(?!\w)")
+_SUPERLATIVE_RANK_BEFORE = _fc(r"(?<!\w)(?:nhiều|cao|lớn|thấp|ít|nhanh|mạnh|đông)\s+(?:(?:thứ|hạng)\s*)?$")
 _PROVINCES_CITIES_AFTER = _fc(r",\s*thành(?: phố)?(?!\w)")
 
 
 def _other_index(ctx: _Ctx, s: _Sentence, q: Quantity, clause_end: int, rule: Rule) -> bool:
     folded = ctx.folded
+    if folded.find("cấp", s.start, s.end) >= 0 or folded.find("khối", s.start, s.end) >= 0:
+        # "chỉ số chuyển đổi số cấp sở, ngành ...: Sở TT&TT đứng đầu", "DTI cấp huyện": within
+        # the rank's part of the sentence (after the last ';' before it).
+        part = max(s.start, folded.rfind(";", s.start, q.start) + 1)
+        if _SUBLEVEL_INDEX.search(folded, part, s.end) and not _PROVINCE_LEVEL_INDEX.search(folded, part, s.end):
+            return True
+    if rule.number == "rank" and _SUPERLATIVE_RANK_BEFORE.search(folded, max(s.start, q.start - 20), q.start):
+        return True  # "có số lượng dịch vụ công tích hợp nhiều thứ 4 cả nước": a place by a count
     lo = max(s.start, q.start - 120)
     if _MINISTRY_RANKING.search(folded, lo, clause_end):
         return True
@@ -3188,6 +3332,8 @@ def _dti_year(ctx: _Ctx, s: _Sentence, q: Quantity) -> int | None:
         if paren >= 0:
             clause_end = paren  # "xếp hạng 5 (tăng 16 bậc so với ... năm 2021)": an aside's year
         for m in YEAR.finditer(folded, q.end, clause_end):
+            if folded.find("so với", q.end, m.start()) >= 0:
+                break  # "xếp hạng 5 (tăng 16 bậc so với xếp hạng 21 của năm 2021)": the base's year
             if not YEAR_IGNORE_BEFORE.search(folded, max(s.start, m.start() - 20), m.start()):
                 year = int(m.group(1))
                 break

@@ -28,6 +28,7 @@ SIDECAR_KEYS = {
     "published_at", "published_at_from", "url", "language", "licence", "provinces", "themes",
     "excerpt", "excerpt_chars", "captured_from", "captured_on", "sha256",
 }
+OPTIONAL_KEYS = {"notes"}  # e.g. how a date the page gives only in part was completed
 DATE_FROM = {"dateline in the text", "date shown on the page", "date in the URL"}
 THEMES = {"infrastructure", "e_government", "workforce", "enterprises", "rankings"}
 HEADER = ("indicator_id,province,value,qualifier,ref_year,ref_date,quote,decision,"
@@ -82,7 +83,7 @@ def check_source(txt: Path, catalogue, names, slugs, problems):
         bad(side_path, "missing sidecar")
         return
     side = json.loads(side_path.read_text(encoding="utf-8"))
-    missing, extra = SIDECAR_KEYS - side.keys(), side.keys() - SIDECAR_KEYS
+    missing, extra = SIDECAR_KEYS - side.keys(), side.keys() - SIDECAR_KEYS - OPTIONAL_KEYS
     if missing:
         bad(side_path, f"missing keys {sorted(missing)}")
     if extra:

@@ -2,6 +2,7 @@
 records month precision, and its present-state facts get the year but no day."""
 
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -66,3 +67,12 @@ def test_malformed_month_is_an_error_naming_the_field(tmp_path, bad):
     txt = _write(tmp_path, bad)
     _model, _meta, problems = read_sidecar(txt.with_suffix(".json"))
     assert any(p.field == "published_at" for p in problems), problems
+
+
+def test_a_month_dated_page_knows_the_editions_announced_within_its_month(tmp_path):
+    """Published "2023-07": the page may have appeared after a DTI edition announced in July, so
+    the engine reads it as of the month's last day (and still gives no fact a day)."""
+    from dxdata.extract import _month_end
+
+    assert [_month_end(date.fromisoformat(d)).isoformat() for d in ("2023-07-01", "2024-02-01", "2023-12-01")] == [
+        "2023-07-31", "2024-02-29", "2023-12-31"]

@@ -206,3 +206,123 @@ def test_before_the_merger_the_same_sentences_are_63_unit_figures():
     body = MERGED_BODY.replace("sau sáp nhập", "").replace("trước sáp nhập", "")
     got = facts_units(body.replace("DTI năm 2024", "DTI năm 2022"), "Đà Nẵng dẫn đầu chuyển đổi số", date(2023, 7, 20))
     assert {g[3] for g in got if g[0].startswith("dti.")} == {63}
+
+
+# --- more kinds from the grown dev split ------------------------------------------------------
+
+
+def test_the_points_one_conference_was_connected_to_are_not_the_provinces_system():
+    got = facts("Sáng 10/3, tỉnh Lào Cai tổ chức Hội nghị chuyển đổi số, kết nối trực tuyến đến 150 điểm cầu trong toàn tỉnh.",
+                title="Lào Cai tổng kết chuyển đổi số", published=date(2023, 3, 10))
+    assert not {g for g in got if g[0].startswith("infra.videoconf")}
+    got = facts("Hội nghị được tổ chức trực tuyến tại 63 điểm cầu trên cả nước.", title="Lào Cai tổng kết chuyển đổi số", published=date(2023, 3, 10))
+    assert not {g for g in got if g[0].startswith("infra.videoconf")}
+    got = facts("Hệ thống hội nghị truyền hình của tỉnh hiện có 150 điểm cầu, giúp các cuộc họp được tổ chức thường xuyên.",
+                title="Lào Cai tổng kết chuyển đổi số", published=date(2023, 3, 10))
+    assert ("infra.videoconf_points", "Lào Cai", 150.0) in got
+
+
+def test_a_place_by_a_count_is_not_the_dti_rank():
+    got = facts("Tỉnh trở thành địa phương có số lượng dịch vụ công trực tuyến tích hợp nhiều thứ 3 cả nước.",
+                title="Đồng Nai: dấu ấn chuyển đổi số 2022", published=date(2023, 1, 10))
+    assert not ranks(got)
+
+
+def test_one_of_a_leading_group_is_neither_a_score_nor_a_rank():
+    got = facts("Tỉnh là 1 trong 9 tỉnh dẫn đầu về thể chế số năm 2022.", title="Kon Tum tăng hạng chuyển đổi số", published=date(2023, 7, 20))
+    assert not {g for g in got if g[0].startswith("dti.")}
+
+
+def test_the_whole_information_and_communications_sector_revenue_is_not_it_revenue():
+    got = facts("Tổng doanh thu toàn ngành TT&TT của tỉnh ước đạt 12.000 tỷ đồng; doanh thu công nghệ thông tin đạt 3.000 tỷ đồng.",
+                title="Bình Định: dấu ấn ngành TT&TT", published=date(2023, 1, 10))
+    assert {g for g in got if g[0] == "ent.it_revenue_vnd"} == {("ent.it_revenue_vnd", "Bình Định", 3e12)}
+
+
+def test_the_earlier_rank_of_a_pillar_is_that_pillars():
+    got = facts("Về DTI 2022, trụ cột chính quyền số của Cần Thơ xếp hạng 5 (tăng 16 bậc so với xếp hạng 21 của năm 2021), kinh tế số xếp hạng 12.",
+                title="Cần Thơ: điểm mạnh chuyển đổi số", published=date(2023, 8, 1))
+    assert ("dti.rank", "Cần Thơ", 21.0) not in got
+    assert ("dti.rank_digital_government", "Cần Thơ", 5.0) in got
+
+
+# --- the wrong province when a sentence names several ----------------------------------------
+
+
+def test_a_lead_naming_only_other_provinces_after_the_number_leaves_the_title_province():
+    got = facts("Năm 2022, chỉ số DTI của tỉnh xếp thứ 30/63, trong khi tỉnh Hà Tĩnh xếp thứ 40 và Nghệ An đứng thứ 36.",
+                title="Quảng Bình chuyển đổi số", published=date(2023, 7, 20))
+    assert ("dti.rank", "Quảng Bình", 30.0) in got
+    assert ("dti.rank", "Nghệ An", 30.0) not in got
+
+
+def test_one_agencys_share_is_not_the_provinces():
+    got = facts("Tỷ lệ hồ sơ trực tuyến của Sở Tư pháp đạt 98%.", title="Quảng Bình đẩy mạnh chuyển đổi số", published=date(2023, 7, 20))
+    assert not got
+    got = facts("Theo thống kê của Sở TT&TT, tỷ lệ hồ sơ trực tuyến của tỉnh đạt 60%.", title="Quảng Bình đẩy mạnh chuyển đổi số", published=date(2023, 7, 20))
+    assert ("egov.online_dossier_pct", "Quảng Bình", 60.0) in got
+
+
+def test_a_district_listed_after_another_is_not_the_province_of_its_name():
+    got = facts("Các huyện Lệ Thủy, Quảng Ninh có tỷ lệ hồ sơ trực tuyến đạt 60%.", title="Quảng Bình đẩy mạnh chuyển đổi số", published=date(2023, 7, 20))
+    assert not got
+
+
+def test_a_fronted_example_is_not_the_subject():
+    got = facts("Cùng với Quảng Trị, tỉnh đã thành lập 1.500 tổ công nghệ số cộng đồng.", title="Quảng Bình đẩy mạnh chuyển đổi số", published=date(2023, 7, 20))
+    assert got == {("workforce.community_tech_teams", "Quảng Bình", 1500.0)}
+    got = facts("Còn Trà Vinh, tỉnh xếp thứ 25/63 về DTI năm 2022.", title="Tiền Giang đẩy mạnh chuyển đổi số", published=date(2023, 7, 20))
+    assert ranks(got) == {("dti.rank", "Trà Vinh", 25.0)}
+
+
+def test_a_list_of_provinces_shares_no_figure_without_cung_or_deu():
+    got = facts("Đà Nẵng, Hà Nội, TP.HCM là những địa phương có tỷ lệ hồ sơ trực tuyến trên 80%.", title="Quảng Bình đẩy mạnh chuyển đổi số", published=date(2023, 7, 20))
+    assert not got
+
+
+def test_the_dti_of_departments_or_districts_is_not_the_provinces():
+    title, pub = "Thanh Hóa đẩy mạnh chuyển đổi số", date(2023, 7, 20)
+    assert not facts("Về chỉ số chuyển đổi số cấp sở, ngành năm 2022, Sở TT&TT đứng đầu, Sở Y tế xếp thứ 2.", title=title, published=pub)
+    got = facts("Chỉ số chuyển đổi số cấp tỉnh năm 2022 của Thanh Hóa xếp thứ 19/63; DTI cấp huyện, Sầm Sơn dẫn đầu.", title=title, published=pub)
+    assert ranks(got) == {("dti.rank", "Thanh Hóa", 19.0)}
+
+
+def test_a_threshold_reached_by_a_number_of_units_is_not_a_figure():
+    assert not facts("Năm 2022, có 15/27 huyện đạt trên 0,5 điểm chỉ số chuyển đổi số.", title="Thanh Hóa đẩy mạnh chuyển đổi số", published=date(2023, 7, 20))
+
+
+def test_counts_that_are_not_the_provinces_stock():
+    title, pub = "Quảng Bình đẩy mạnh chuyển đổi số", date(2023, 7, 20)
+    assert not facts("Tỉnh có 5 doanh nghiệp CNTT được vinh danh trong Top 10 doanh nghiệp công nghệ số.", title=title, published=pub)
+    assert not facts("Hội nghị có sự tham gia của 200 doanh nghiệp CNTT.", title=title, published=pub)
+    assert not facts("Tỉnh đã tổ chức 50 lớp tập huấn cho 3.000 thành viên tổ công nghệ số cộng đồng.", title=title, published=pub)
+    got = facts("Toàn tỉnh có 1.500 tổ công nghệ số cộng đồng với 8.000 thành viên.", title=title, published=pub)
+    assert ("workforce.community_tech_members", "Quảng Bình", 8000.0) in got
+
+
+def test_the_share_of_one_area_is_not_the_provinces():
+    title, pub = "Quảng Bình đẩy mạnh chuyển đổi số", date(2023, 7, 20)
+    assert not facts("Tỷ lệ hộ gia đình có cáp quang ở khu vực thành thị đạt 90%.", title=title, published=pub)
+    assert ("infra.fiber_household_pct", "Quảng Bình", 90.0) in facts("Tỷ lệ hộ gia đình có cáp quang đạt 90%.", title=title, published=pub)
+
+
+ANNOUNCEMENT = (
+    "Sáng 12/7, Bộ Thông tin và Truyền thông công bố chỉ số đánh giá chuyển đổi số của các bộ và các tỉnh năm 2022.\n\n"
+    "Ở khối bộ, ngành có cung cấp dịch vụ công, Bộ Tài chính tiếp tục dẫn đầu với 0,7219 điểm.\n\n"
+    "Ở khối tỉnh, Đà Nẵng giữ vị trí thứ nhất với 0,8002 điểm. Quảng Ninh đứng thứ 3 với 0,7024 điểm.\n\n"
+    "Giá trị DTI trung bình cấp tỉnh năm 2022 đạt 0,5335. Trụ cột chính quyền số đạt trung bình 0,5911; kinh tế số đạt 0,4213."
+)
+
+
+def test_an_announcement_gives_the_ministries_and_averages_to_no_province():
+    got = facts(ANNOUNCEMENT, title="Công bố chỉ số chuyển đổi số năm 2022: Quảng Ninh vào top 3", published=date(2023, 7, 13))
+    assert got == {
+        ("dti.rank", "Đà Nẵng", 1.0), ("dti.score", "Đà Nẵng", 0.8002),
+        ("dti.rank", "Quảng Ninh", 3.0), ("dti.score", "Quảng Ninh", 0.7024),
+    }
+
+
+def test_a_report_on_ministries_and_provinces_is_not_the_ministries_ranking():
+    got = facts("Theo báo cáo xếp hạng chuyển đổi số cấp bộ, cấp tỉnh năm 2020, tỉnh Tuyên Quang xếp hạng 44/63 tỉnh, thành phố.",
+                title="Tuyên Quang và chuyển đổi số", published=date(2021, 10, 21))
+    assert ranks(got) == {("dti.rank", "Tuyên Quang", 44.0)}
