@@ -365,10 +365,6 @@ def test_place_compared_with_in_an_aside_is_the_same_pillar_of_that_year():
     }
 
 
-def test_team_counts_of_one_level_are_not_the_province_total():
-    assert facts("Năm 2023, Hậu Giang thành lập được 1.200 Tổ chuyển đổi số cộng đồng cấp thôn với hơn 8.000 thành viên.") == set()
-
-
 # --- Lists of places in parentheses, asides, other phrasings --------------------------------
 
 def test_place_in_parentheses_after_a_list_of_indices():
