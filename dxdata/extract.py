@@ -1448,7 +1448,9 @@ def _companions(ctx: _Ctx, q: Quantity, best: _Match, floor: int, pre_end: int, 
     return out
 
 
-_PAREN_VERB = _fc(r"\(\s*(?:đạt tỷ lệ|đạt|chiếm|bằng|tương đương|tỷ lệ)$")
+_PAREN_VERB = _fc(r"\(\s*(?:đạt tỷ lệ|đạt|chiếm tỷ lệ|chiếm|bằng|tương đương|tỷ lệ)$")
+_PAREN_SHARE_VERB = _fc(r"\(\s*chiếm(?:\s+tỷ lệ)?\s")
+_SHARE_OF_TOTAL_AFTER = _fc(r"\s*(?:%\s*)?(?:trên\s+|của\s+|so với\s+)?(?:tổng số|tổng)(?!\w)")
 
 
 def _paren_parent_match(ctx: _Ctx, q: Quantity, prev: Quantity | None, s_end: int, active: dict, local: str) -> _Match | None:
@@ -1486,6 +1488,17 @@ def _paren_parent_match(ctx: _Ctx, q: Quantity, prev: Quantity | None, s_end: in
                 score = 2.5 + min(m.end() - m.start(), 60) / 100
                 if (best is None or score > best.score) and not _excluded(rule, local):
                     best = _Match(rule, cue, score, "+paren", value, 0.92 * conf, *m.span())
+    if best is None and _PAREN_SHARE_VERB.match(folded, opening) and _SHARE_OF_TOTAL_AFTER.match(folded, q.end):
+        # "Tổng số hồ sơ được giải quyết trực tuyến năm 2018 là trên 22.600 hồ sơ (chiếm tỷ lệ
+        # hơn 10% tổng số hồ sơ)": the share of the count's subject, named before the count.
+        lead = prev.qualifier_start if prev.qualifier_start is not None else prev.start
+        subject_start = max(ctx.folded.rfind(c, 0, lead) for c in ".;:(") + 1
+        for rule, cue in active.get("percent", ()):
+            if cue.where != "after" or _excluded(rule, local):
+                continue
+            for m in cue.regex.finditer(folded, subject_start, lead):
+                if lead - m.end() <= 30:
+                    best = _Match(rule, cue, 2.0, "+paren-subject", q.value, 0.85, *m.span())
     return best
 
 

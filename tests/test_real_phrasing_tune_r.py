@@ -466,3 +466,8 @@ def test_dvc_abbreviation_forms():
     got = facts("Hiện nay, Hà Nam có 1.777 DVC trực tuyến, trong đó DVC trực tuyến toàn trình là 731, chiếm 41,11%.", title="Dịch vụ công")
     assert ("egov.online_services_total", "Hà Nam", 1777.0) in got
     assert ("egov.online_services_level4", "Hà Nam", 731.0) in got
+
+
+def test_share_in_parentheses_of_a_count_whose_subject_comes_first():
+    got = dated("Tổng số hồ sơ được giải quyết trực tuyến năm 2022 của Hà Nam là trên 22.600 hồ sơ (chiếm tỷ lệ hơn 10% tổng số hồ sơ).", title="Dịch vụ công")
+    assert got == {("egov.online_dossier_pct", "Hà Nam", 10.0, "over", 2022)}
