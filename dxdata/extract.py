@@ -860,6 +860,7 @@ class _Ctx:
     # "tỷ lệ này ..." and "các con số tương ứng ..." in the next sentence refer back to them.
     last_matches: list[tuple[_Match, int | None]] = field(default_factory=list)
     last_matches_para: int = -1
+    section_years: dict[int, int] | None = None  # paragraph -> year of its section heading (see _section_years)
     edition_date: date | None = None  # the date DTI editions are looked up at (see _extract_article)
     outlet_province: Province | None = None  # the one province the publisher's name names ("Báo Ninh Bình")
     national_sentences: dict[int, bool] = field(default_factory=dict)  # sentence index -> see _national_sentence
@@ -1704,9 +1705,55 @@ def _period(ctx: _Ctx, s: _Sentence, q: Quantity, clause_end: int) -> tuple[int 
     inherited = _breakdown_period(ctx, s, q)
     if inherited is not None:
         return inherited
+    section = _section_year(ctx, s.para)
+    if section is not None and not any(p < q.start for p in info.period_present):
+        return section, None, "section heading"
     if ctx.published is None:
         return None, None, "present, no publication date"
     return ctx.published.year, ctx.published_iso, "present"
+
+
+# "Phần I / ĐÁNH GIÁ KẾT QUẢ THỰC HIỆN NĂM 2022 / 1. Về hạ tầng ...: trên 60% dân số có điện
+# thoại thông minh": in a plan reviewing last year, a heading naming the year reviewed dates the
+# undated figures of its section.
+_SECTION_YEAR = _fc(r"(?:kết quả|thực hiện|đánh giá|tình hình)[^.;]{0,60}?năm\s+((?:19|20)\d\d)(?!\d)")
+_HEADING_START = re.compile(r"(?:Phần|PHẦN|Chương|CHƯƠNG|[IVX]{1,4}\.|[A-Z]\.)(?:\s|$)")
+
+
+def _section_year(ctx: _Ctx, para: int) -> int | None:
+    if ctx.section_years is None:
+        ctx.section_years = _section_years(ctx)
+    return ctx.section_years.get(para)
+
+
+def _section_years(ctx: _Ctx) -> dict[int, int]:
+    """paragraph -> the past year its section's heading names (see _SECTION_YEAR)."""
+    pub = ctx.published.year if ctx.published else None
+    out: dict[int, int] = {}
+    if pub is None:
+        return out
+    paras: dict[int, tuple[int, int]] = {}
+    for o in ctx.sentences:
+        a, _b = paras.get(o.para, (o.start, o.end))
+        paras[o.para] = (a, o.end)
+    current: int | None = None
+    for para in sorted(paras):
+        a, b = paras[para]
+        line = ctx.text[a:b].strip()
+        letters = [c for c in line if c.isalpha()]
+        heading = 0 < len(line) <= 120 and not line.endswith((".", ":", ";")) and (
+            _HEADING_START.match(line) is not None or (letters and sum(c.isupper() for c in letters) >= 0.8 * len(letters))
+        )
+        if heading:
+            m = _SECTION_YEAR.search(ctx.folded, a, b)
+            if m is not None and int(m.group(1)) < pub:
+                current = int(m.group(1))
+            elif _HEADING_START.match(line) is not None or m is not None:
+                current = None  # another part, or a heading of the present year
+            continue
+        if current is not None:
+            out[para] = current
+    return out
 
 
 def _breakdown_period(ctx: _Ctx, s: _Sentence, q: Quantity) -> tuple[int, str | None, str] | None:

@@ -471,3 +471,15 @@ def test_dvc_abbreviation_forms():
 def test_share_in_parentheses_of_a_count_whose_subject_comes_first():
     got = dated("Tổng số hồ sơ được giải quyết trực tuyến năm 2022 của Hà Nam là trên 22.600 hồ sơ (chiếm tỷ lệ hơn 10% tổng số hồ sơ).", title="Dịch vụ công")
     assert got == {("egov.online_dossier_pct", "Hà Nam", 10.0, "over", 2022)}
+
+
+def test_heading_of_the_year_reviewed_dates_its_section():
+    body = (
+        "KẾ HOẠCH\n\nChuyển đổi số tỉnh Hà Nam năm 2023\n\nPhần I\n\nĐÁNH GIÁ KẾT QUẢ THỰC HIỆN NĂM 2022\n\n"
+        "1. Về hạ tầng: trên 60% dân số trên địa bàn tỉnh có điện thoại thông minh; tỷ lệ hộ gia đình có đường Internet cáp quang băng rộng đạt 59,25%.\n\n"
+        "Phần II\n\nNHIỆM VỤ NĂM 2023\n\n1. Hiện nay, tỷ lệ hộ gia đình có đường Internet cáp quang băng rộng đạt 61%."
+    )
+    got = dated(body, title="Kế hoạch chuyển đổi số tỉnh Hà Nam năm 2023", published=date(2023, 4, 18))
+    assert ("infra.smartphone_pct", "Hà Nam", 60.0, "over", 2022) in got
+    assert ("infra.fiber_household_pct", "Hà Nam", 59.25, "exact", 2022) in got
+    assert ("infra.fiber_household_pct", "Hà Nam", 61.0, "exact", 2023) in got
