@@ -43,7 +43,7 @@ from dxdata.text import fold, fold_pattern, normalise, split_sentences, unify_an
 
 # Bump when the rules in this module change; the hash of the catalogue and its companion files
 # (nicknames, indicator groups) is appended, so editing any of them changes the version.
-RULES_REVISION = "10e3"
+RULES_REVISION = "10e4"
 DEFAULT_THRESHOLD = 0.6
 
 
@@ -365,7 +365,7 @@ TARGET_MARKERS = _fc(
     r"|dự kiến|sẽ(?!\w)|phải đạt|đặt ra|định hướng|hướng tới|kỳ vọng|dự báo|đề ra|cần đạt|nhằm đạt|tiến tới"
 )
 # "hiện" (now) is a syllable of many words ("hiện trường", "thực hiện", "hiện đại").
-HIEN = r"hiện(?<![^\W\d_]hiện)(?<!thực hiện)(?<!thể hiện)(?<!xuất hiện)(?<!phát hiện)(?<!biểu hiện)(?!\w)(?! trường| đại| thực| diện| hành| vật| tượng| rõ| ra)"
+HIEN = r"hiện(?<![^\W\d_]hiện)(?<!thực hiện)(?<!thể hiện)(?<!xuất hiện)(?<!phát hiện)(?<!biểu hiện)(?!\w)(?! trường| đại| thực| diện| hành| vật| tượng| rõ| ra| có lên)"
 PRESENT_MARKERS = _fc(r"đến nay|hiện nay|hiện tại|" + HIEN + r"|tính đến|đã(?!\w)|vừa qua|toàn tỉnh có|kết quả|nhưng(?!\w)|tuy nhiên|mới đạt|chỉ đạt")
 FUTURE_YEAR = _fc(r"(?:đến|vào|trước|tới)\s+(?:cuối\s+|hết\s+)?năm\s+((?:19|20)\d\d)|năm\s+((?:19|20)\d\d)\s*,?\s*(?:tỉnh|thành phố|địa phương)?\s*(?:sẽ|phấn đấu|dự kiến)")
 YEAR = _fc(r"năm\s+((?:19|20)\d\d)")
@@ -376,14 +376,14 @@ AS_OF_YEAR = _fc(r"(?:tính\s+)?(?:đến|tới)\s+(?:hết|cuối)\s+năm\s+((?
 PERIOD_PRESENT = _fc(r"đến nay|hiện nay|hiện tại|" + HIEN)
 DTI_YEAR = _fc(r"(?:dti|chuyển đổi số)(?!\w)[^.;]{0,30}?\b(?:năm\s+)?((?:19|20)\d\d)\b")
 # "cao nhất cả nước", "đứng đầu cả nước" compare the province with the country: its own figure.
-NATIONAL = _fc(r"cả nước(?<!nhất cả nước)(?<!đầu cả nước)|cả vùng|toàn vùng|các tỉnh trong vùng|toàn quốc|bình quân|trung bình chung|mức trung bình|việt nam(?!\w)|các tỉnh, thành phố|đối với cấp tỉnh(?=\s*,)|dti quốc gia|giá trị trung bình|trung bình cộng")
+NATIONAL = _fc(r"cả nước(?<!nhất cả nước)(?<!đầu cả nước)|cả vùng|toàn vùng|các tỉnh trong vùng|toàn quốc|bình quân|trung bình chung|mức trung bình|việt nam(?!\w)|các tỉnh, thành phố|đối với cấp tỉnh(?=\s*,)|dti quốc gia|(?<!\w)trung bình(?! khá)(?!\w)")
 # "đứng thứ ba cả nước", "xếp hạng 5 trong cả nước": the province's place in the country, its
 # own figure (like "cao nhất cả nước").
 _RANK_BEFORE_NATIONAL = _fc(r"(?:thứ|hạng)\s+(?:\d+(?:/\d+)?|nhất|nhì|hai|ba|tư|bốn|năm|sáu|bảy|tám|chín|mười)\s+(?:tỉnh,?\s*thành(?:\s+phố)?\s+|tỉnh\s+|địa phương\s+)?(?:trong\s+|của\s+|trên\s+)?$")
-COMPARATIVE_BEFORE = _fc(r"(?:so với|hơn|với|vượt|gấp)\s*(?:mức\s+)?$")
+COMPARATIVE_BEFORE = _fc(r"(?:so với|hơn|với|vượt|gấp)\s*(?:mức\s+)?(?:giá trị\s+|điểm\s+)?$")
 # "của tỉnh", "toàn tỉnh" bring the subject back to a province; "63 tỉnh", "các tỉnh" do not.
 LOCAL_RESET = _fc(
-    r"tỉnh(?!\w)(?<!\d tỉnh)(?<!các tỉnh)(?<!những tỉnh)(?<!nhiều tỉnh)"
+    r"tỉnh(?!\w)(?<!\d tỉnh)(?<!các tỉnh)(?<!những tỉnh)(?<!nhiều tỉnh)(?<!cấp tỉnh)"
     r"|thành phố(?!\w)(?<!\d thành phố)(?<!các thành phố)(?<!tỉnh, thành phố)"
 )
 GROWTH_BEFORE = _fc(
@@ -765,7 +765,7 @@ def _info(ctx: "_Ctx", s: _Sentence) -> _SentenceInfo:
     mentions = ctx.mentions[lo:hi]
     national = []
     for m in _marks(ctx, s, "national", NATIONAL):
-        if not COMPARATIVE_BEFORE.search(f, max(a, m.start() - 12), m.start()) and not _RANK_BEFORE_NATIONAL.search(f, max(a, m.start() - 48), m.start()):
+        if not COMPARATIVE_BEFORE.search(f, max(a, m.start() - 20), m.start()) and not _RANK_BEFORE_NATIONAL.search(f, max(a, m.start() - 48), m.start()):
             national.append(m.span())
     years = []
     future_years = []
@@ -860,12 +860,10 @@ class _Ctx:
     # "tỷ lệ này ..." and "các con số tương ứng ..." in the next sentence refer back to them.
     last_matches: list[tuple[_Match, int | None]] = field(default_factory=list)
     last_matches_para: int = -1
+    section_years: dict[int, int] | None = None  # paragraph -> year of its section heading (see _section_years)
     edition_date: date | None = None  # the date DTI editions are looked up at (see _extract_article)
     outlet_province: Province | None = None  # the one province the publisher's name names ("Báo Ninh Bình")
     national_sentences: dict[int, bool] = field(default_factory=dict)  # sentence index -> see _national_sentence
-    # Headings in capitals, by offset, with the earlier year whose results they introduce
-    # ("ĐÁNH GIÁ KẾT QUẢ THỰC HIỆN NĂM 2022") or None (see _section_headings).
-    headings: list[tuple[int, int | None]] = field(default_factory=list)
 
 
 def _distinct(provs: list[Province]) -> list[Province]:
@@ -979,7 +977,6 @@ def _extract_article(article: Article, threshold: float) -> ExtractionResult:
     # `published` above already is that day; tune-r's edition_date says so where it is used).
     ctx.edition_date = published
     ctx.statement_rules = [r for r in rules if r.number == "boolean"]
-    ctx.headings = _section_headings(text, published)
 
     # Where each cue's and context pattern's words occur, found in one pass.
     ctx.hits = literal_index().hits(folded)
@@ -1373,6 +1370,34 @@ def _best_cue(ctx: _Ctx, q: Quantity, floor: int, pre_end: int, s_end: int, acti
     return best
 
 
+# "An toàn thông tin mạng, hạ tầng số (xếp thứ 2)": the place in parentheses after the last
+# name of a list is each name's.
+_PAREN_PLACE_BEFORE_RANK = _fc(r"\s*\(\s*(?:(?:xếp|đứng)\s+)?(?:thứ|hạng)\s*$")
+
+
+def _paren_list_names(ctx: _Ctx, floor: int, pre_end: int, best: _Match, active: dict, local: str) -> list[_Match]:
+    """The names of "A, B (xếp thứ 2)", right to left: the last ends at the parenthesis, each
+    earlier one is joined to the next by a comma or "và"."""
+    folded = ctx.folded
+    paren = _PAREN_PLACE_BEFORE_RANK.search(folded, floor, pre_end)
+    if paren is None:
+        return []
+    pairs = [(r, c) for r, c in active.get(best.rule.number, []) if c.where == "before" and c.regex is not None and not _excluded(r, local)]
+    out: list[_Match] = []
+    left = paren.start()
+    while True:
+        found = None
+        for r, cue in pairs:
+            if any(o.rule is r for o in out):
+                continue
+            for m in cue.regex.finditer(folded, floor, left):
+                joined = not folded[m.end() : left].strip() if not out else _JOINER.fullmatch(folded, m.end(), left) is not None
+                if joined and (found is None or (m.start(), m.end()) > (found.mstart, found.mend)):
+                    found = _Match(r, cue, best.score, "+shared", best.value, best.cue_conf * 0.97, *m.span())
+        if found is None:
+            return out
+        out.append(found)
+        left = found.mstart
 _JOINER = re.compile(r"\s*(?:,|và|hoặc|cũng như)\s*(?:trụ cột\s+)?")
 _SHARED = _fc(r"\b(?:cùng|đều)\b|\bđồng(?= (?:xếp|đứng|hạng))")
 
@@ -1403,6 +1428,8 @@ def _companions(ctx: _Ctx, q: Quantity, best: _Match, floor: int, pre_end: int, 
             out.append(found)
             pairs = [(r, c) for r, c in pairs if r is not found.rule]
             pos = found.mend
+    elif best.cue.where == "before" and best.rule.number == "rank" and _PAREN_PLACE_BEFORE_RANK.search(folded, floor, pre_end):
+        out = [m for m in _paren_list_names(ctx, floor, pre_end, best, active, local) if m.rule is not best.rule]
     elif best.cue.where == "before" and _SHARED.search(folded, best.mend, pre_end):
         pairs = [(r, c) for r, c in active.get(best.rule.number, []) if r is not best.rule and not _excluded(r, local)]
         left = best.mstart
@@ -1422,7 +1449,9 @@ def _companions(ctx: _Ctx, q: Quantity, best: _Match, floor: int, pre_end: int, 
     return out
 
 
-_PAREN_VERB = _fc(r"\(\s*(?:đạt tỷ lệ|đạt|chiếm|bằng|tương đương|tỷ lệ)$")
+_PAREN_VERB = _fc(r"\(\s*(?:đạt tỷ lệ|đạt|chiếm tỷ lệ|chiếm|bằng|tương đương|tỷ lệ)$")
+_PAREN_SHARE_VERB = _fc(r"\(\s*chiếm(?:\s+tỷ lệ)?\s")
+_SHARE_OF_TOTAL_AFTER = _fc(r"\s*(?:%\s*)?(?:trên\s+|của\s+|so với\s+)?(?:tổng số|tổng)(?!\w)")
 
 
 def _paren_parent_match(ctx: _Ctx, q: Quantity, prev: Quantity | None, s_end: int, active: dict, local: str) -> _Match | None:
@@ -1460,17 +1489,18 @@ def _paren_parent_match(ctx: _Ctx, q: Quantity, prev: Quantity | None, s_end: in
                 score = 2.5 + min(m.end() - m.start(), 60) / 100
                 if (best is None or score > best.score) and not _excluded(rule, local):
                     best = _Match(rule, cue, score, "+paren", value, 0.92 * conf, *m.span())
+    if best is None and _PAREN_SHARE_VERB.match(folded, opening) and _SHARE_OF_TOTAL_AFTER.match(folded, q.end):
+        # "Tổng số hồ sơ được giải quyết trực tuyến năm 2018 là trên 22.600 hồ sơ (chiếm tỷ lệ
+        # hơn 10% tổng số hồ sơ)": the share of the count's subject, named before the count.
+        lead = prev.qualifier_start if prev.qualifier_start is not None else prev.start
+        subject_start = max(ctx.folded.rfind(c, 0, lead) for c in ".;:(") + 1
+        for rule, cue in active.get("percent", ()):
+            if cue.where != "after" or _excluded(rule, local):
+                continue
+            for m in cue.regex.finditer(folded, subject_start, lead):
+                if lead - m.end() <= 30:
+                    best = _Match(rule, cue, 2.0, "+paren-subject", q.value, 0.85, *m.span())
     return best
-
-
-def _closed_aside(folded: str, s_start: int, pos: int, q_start: int) -> bool:
-    """pos lies inside a parenthesis that closes before q_start: "đạt 96% (vượt mục tiêu ... là 85%,
-    gấp 2 lần so với trung bình toàn quốc); tỷ lệ ... đạt 73%" - the aside's target and national
-    words are about the figure it follows, not about the later ones."""
-    open_ = folded.rfind("(", s_start, pos)
-    if open_ < 0 or folded.find(")", open_, pos) >= 0:
-        return False
-    return folded.find(")", pos, q_start) >= 0
 
 
 def _is_target(ctx: _Ctx, s: _Sentence, q: Quantity, clause_end: int) -> tuple[bool, int | None]:
@@ -1488,7 +1518,7 @@ def _is_target(ctx: _Ctx, s: _Sentence, q: Quantity, clause_end: int) -> tuple[b
         if e > clause_end:
             break
         future = (y > pub_year or (not toward and y >= pub_year)) if pub_year else toward
-        if not future or (e <= q.start and _closed_aside(ctx.folded, s.start, e, q.start)):
+        if not future:
             continue
         target_year = y
         if a >= q.start:
@@ -1521,6 +1551,12 @@ def _target_list_before(ctx: _Ctx, s: _Sentence) -> bool:
 
 
 _FUTURE_AFTER = re.compile(r"\bsẽ\b|dự kiến")
+
+
+def _closed_aside(folded: str, lo: int, pos: int, q_start: int) -> bool:
+    """Is `pos` inside parentheses that close before `q_start`? "đạt 96% (vượt mục tiêu theo kế
+    hoạch ... là 85%); tỷ lệ hồ sơ ... đạt 73%": the aside's plan is not the later figure's."""
+    return folded.rfind("(", lo, pos) > folded.rfind(")", lo, pos) and 0 <= folded.find(")", pos, q_start)
 # "phấn đấu tăng số lượng doanh nghiệp CNTT từ 700 lên 900 doanh nghiệp vào năm 2020": the
 # figure the plan starts from is the present one, not a target.
 _BASELINE_BEFORE = _fc(r"(?:tăng|nâng)(?!\w)[^.;\d]{0,80}?(?<!\w)từ\s+(?:mức\s+)?$")
@@ -1540,7 +1576,9 @@ def _is_national(ctx: _Ctx, s: _Sentence, q: Quantity) -> bool:
     for a, e in info.national:
         if a >= q.start:
             break
-        if not any(e <= r < q.start for r in info.local_resets) and not _closed_aside(ctx.folded, s.start, a, q.start):
+        if _closed_aside(ctx.folded, s.start, a, q.start):
+            continue  # "đạt 96% (gấp 2 lần so với trung bình toàn quốc); tỷ lệ ... đạt 73%"
+        if not any(e <= r < q.start for r in info.local_resets):
             return True
     if not info.mentions and not info.national:
         # "Đối với cấp tỉnh, giá trị DTI năm 2024 đạt 0,6961. Cả ba trụ cột đều ...: Chính quyền
@@ -1548,7 +1586,7 @@ def _is_national(ctx: _Ctx, s: _Sentence, q: Quantity) -> bool:
         # provinces' average) figures of the sentence before it in the paragraph.
         i = bisect_left(ctx.sentence_starts, s.start) - 1
         if i >= 0 and ctx.sentences[i].para == s.para and _national_sentence(ctx, i):
-            return not (LOCAL_RESET.search(ctx.folded, s.start, q.start) or _PROVINCE_SCOPE.search(ctx.folded, s.start, q.start))
+            return not (LOCAL_RESET.search(ctx.folded, s.start, s.end) or _PROVINCE_SCOPE.search(ctx.folded, s.start, s.end))
     return False
 
 
@@ -1585,76 +1623,12 @@ def _national_sentence(ctx: _Ctx, i: int) -> bool:
 _NEXT_ITEM = re.compile(r"[,;]|(?<!\w)(?:và|còn|trong khi|nhưng|rồi)(?!\w)")
 
 
-_MONTH_YEAR = _fc(r"(?:đến|tới|tính đến|hết|cuối|trong)\s+(?:hết\s+|cuối\s+)?tháng\s+\d{1,2}\s*/\s*((?:19|20)\d\d)(?!\d)")
+_AS_OF_MONTH_START = _fc(r"\W{0,3}(?:tính\s+)?(?:đến|tới)\s+(?:hết\s+|cuối\s+)?tháng\s+\d{1,2}\s*/\s*((?:19|20)\d\d)(?!\d)")
+_MONTH_YEAR = _fc(r"(?:đến|tới|tính đến|hết|cuối|trong|từ)\s+(?:hết\s+|cuối\s+)?tháng\s+\d{1,2}\s*/\s*((?:19|20)\d\d)(?!\d)")
 _QUARTER_YEAR = _fc(r"(?<!\w)quý\s+(?:i|ii|iii|iv|1|2|3|4)\s*/\s*((?:19|20)\d\d)(?!\d)")
 _PART_OF_YEAR = _fc(r"(?<!\w)(?:\d{1,2}|ba|sáu|chín) tháng(?: đầu năm| cuối năm| qua| năm)?(?!\w)(?! \d)|nửa đầu năm|(?<!\w)quý (?:i|ii|iii|iv|1|2|3|4)(?!\w)")
 _PRESENT_AFTER_FIRST = frozenset("vhđt")  # vào, hiện nay / hiện tại, đến nay, thời điểm hiện tại
 _PRESENT_AFTER = _fc(r"\s*(?:vào\s+)?(?:hiện nay|hiện tại|thời điểm hiện tại|đến nay)(?!\w)")
-
-
-# "- Tính đến tháng 12/2023, Thành phố có ...; đã tích hợp ...; tỷ lệ ... đạt 94%": a month
-# fronted at the sentence's start frames all its parts, past any ";".
-_FRONTED_MONTH = _fc(r"[\s\-–+•*]*(?:tính\s+)?(?:đến|tới|hết|cuối)\s+(?:hết\s+|cuối\s+)?tháng\s+\d{1,2}\s*/\s*((?:19|20)\d\d)(?!\d)\s*,")
-# "nâng tổng số trạm ... hiện có lên 1.682": "hiện có" names the stock the year's growth raised,
-# not today's date; the year stated before it still dates the figure.
-_RAISED_STOCK = _fc(r"hiện có\s+lên\s")
-_RAISE_VERB = _fc(r"(?<!\w)(?:nâng|đưa|tăng)(?!\w)")
-# "Khai trương ... từ tháng 1/2017 với 335 dịch vụ": the figure a launch started with is dated
-# by the launch's month or year, not by the publication date.
-_LAUNCHED_WITH = _fc(r"(?:khai trương|đưa vào (?:sử dụng|vận hành|hoạt động)|chính thức (?:vận hành|hoạt động)|ra mắt)[^.;\d]{0,60}?(?:từ|vào|trong)?\s*(?:tháng\s+\d{1,2}\s*/\s*|năm\s+)((?:19|20)\d\d)\s*,?\s*với\s*$")
-# "Hệ thống ... chính thức khai trương từ tháng 10/2017. ... Tại thời điểm khai trương, hệ thống
-# có 466 bộ thủ tục mức độ 3": the figures at the launch are dated by the launch stated before.
-_AT_LAUNCH = _fc(r"[\s\-–+•*]*(?:tại\s+|vào\s+)?(?:thời điểm|lúc|khi)\s+(?:mới\s+)?(?:khai trương|ra mắt|đưa vào (?:sử dụng|vận hành|hoạt động))")
-_LAUNCH_DATED = _fc(r"(?:khai trương|ra mắt|đưa vào (?:sử dụng|vận hành|hoạt động)|chính thức (?:vận hành|hoạt động))[^.;\d]{0,40}?(?:ngày\s+\d{1,2}\s*/\s*\d{1,2}\s*/\s*|tháng\s+\d{1,2}\s*/\s*|năm\s+)((?:19|20)\d\d)(?!\d)")
-# "Trong đó, dịch vụ ... một phần có 742 dịch vụ": a breakdown of the sentence before it
-# shares its period ("Tính đến ngày 13/11/2024, hệ thống ... đã cung cấp 2.206 dịch vụ công.").
-_BREAKDOWN_START = _fc(r"[\s\-–+•*]*trong đó(?!\w)")
-
-
-_RESULTS_HEADING = re.compile(r"(?:KẾT QUẢ|THỰC HIỆN|TÌNH HÌNH|ĐÁNH GIÁ|TỔNG KẾT|THỰC TRẠNG)[^\n]*?NĂM\s+((?:19|20)\d\d)(?!\d)")
-
-
-def _section_headings(text: str, published: date | None) -> list[tuple[int, int | None]]:
-    """Lines written in capitals (a plan's or report's headings), by offset. A heading that
-    introduces the results of a year before the publication year ("ĐÁNH GIÁ KẾT QUẢ THỰC HIỆN
-    NĂM 2022", "I. TÌNH HÌNH THỰC HIỆN MỤC TIÊU ĐẶT RA NĂM 2022") carries that year: the
-    undated present-state figures of its section are that year's. Any other heading ends it."""
-    if published is None or "\n" not in text:
-        return []
-    out: list[tuple[int, int | None]] = []
-    pos = 0
-    for line in text.split("\n"):
-        start, pos = pos, pos + len(line) + 1
-        stripped = line.strip()
-        if not stripped or len(stripped) > 160:
-            continue
-        letters = [c for c in stripped if c.isalpha()]
-        if len(letters) < 6 or sum(c.isupper() for c in letters) < 0.9 * len(letters):
-            continue
-        m = _RESULTS_HEADING.search(stripped)
-        year = int(m.group(1)) if m and int(m.group(1)) < published.year else None
-        out.append((start, year))
-    return out
-
-
-def _sentence_frame(ctx: _Ctx, s: _Sentence) -> tuple[int, str | None, str] | None:
-    """The period a whole sentence states for itself (an as-of date, a stated month, one stated
-    year), or None when it states none or several."""
-    info = _info(ctx, s)
-    if info.as_of_dates:
-        _, d, mo, y = info.as_of_dates[0]
-        try:
-            return y, date(y, mo, d).isoformat(), "as-of date"
-        except ValueError:
-            return None
-    pub = ctx.published.year if ctx.published else 9999
-    month = _MONTH_YEAR.search(ctx.folded, s.start, s.end) if "tháng" in ctx.folded[s.start : s.end] else None
-    if month is not None and int(month.group(1)) <= pub:
-        return int(month.group(1)), None, "stated month"
-    stated = {y for _a, _e, y, ignored, ok in info.years if not ignored and ok and y <= pub}
-    if len(stated) == 1 and not PERIOD_PRESENT.search(ctx.folded, s.start, s.end):
-        return stated.pop(), None, "stated year"
-    return None
 
 
 def _period(ctx: _Ctx, s: _Sentence, q: Quantity, clause_end: int) -> tuple[int | None, str | None, str]:
@@ -1681,7 +1655,11 @@ def _period(ctx: _Ctx, s: _Sentence, q: Quantity, clause_end: int) -> tuple[int 
         for month in _MONTH_YEAR.finditer(ctx.folded, own_part, q.start):
             pass
     if month is None and period_words and own_part > s.start:
-        month = _FRONTED_MONTH.match(ctx.folded, s.start, q.start)
+        # "Tính đến tháng 12/2023, Đà Nẵng có ...; đã tích hợp được 1.569 dịch vụ": an as-of
+        # month opening the sentence dates every part of it.
+        month = _AS_OF_MONTH_START.match(ctx.folded, s.start, q.start)
+    if month is not None and ctx.folded.startswith("từ", month.start()) and PERIOD_PRESENT.search(ctx.folded, month.end(), q.start):
+        month = None  # "Từ tháng 1/2017 đến nay, đã có 5.000 hồ sơ": a total to date
     if month is not None and (ctx.published is None or int(month.group(1)) <= ctx.published.year):
         return int(month.group(1)), None, "stated month"
     # "Quý I/2023, tỷ lệ ... đạt 45,2%": a stated quarter dates the figure to its year.
@@ -1718,44 +1696,110 @@ def _period(ctx: _Ctx, s: _Sentence, q: Quantity, clause_end: int) -> tuple[int 
         if not ignored and ok and y <= pub:  # a later year is a target's, not this value's
             year, year_end = y, e
     if year is not None:
-        if not any(
-            year_end <= p < q.start
-            and not (_RAISED_STOCK.match(ctx.folded, p, q.start) and _RAISE_VERB.search(ctx.folded, year_end, p))
-            for p in info.period_present
-        ):
+        if not any(year_end <= p < q.start for p in info.period_present):
             return year, None, "stated year"
     else:
         for a, e, y, ignored, _ok in info.years:
             if a >= q.end and e <= clause_end and not ignored:
                 return y, None, "stated year"
-    pre_end = q.qualifier_start if q.qualifier_start is not None else q.start
-    launched = _LAUNCHED_WITH.search(ctx.folded, max(s.start, pre_end - 140), pre_end)
-    if launched is not None and (ctx.published is None or int(launched.group(1)) <= ctx.published.year):
-        return int(launched.group(1)), None, "launch"
-    if _AT_LAUNCH.match(ctx.folded, s.start, q.start):
-        launch = None
-        for launch in _LAUNCH_DATED.finditer(ctx.folded, max(0, s.start - 800), s.start):
-            pass
-        if launch is not None and (ctx.published is None or int(launch.group(1)) <= ctx.published.year):
-            return int(launch.group(1)), None, "launch"
-    if not info.period_present or not any(p < q.start for p in info.period_present):
-        if _BREAKDOWN_START.match(ctx.folded, s.start, q.start) and not PERIOD_PRESENT.search(ctx.folded, s.start, q.start):
-            i = bisect_left(ctx.sentence_starts, s.start)
-            if i > 0:
-                frame = _sentence_frame(ctx, ctx.sentences[i - 1])
-                if frame is not None:
-                    return frame
-    if ctx.headings and not PERIOD_PRESENT.search(ctx.folded, s.start, q.start):
-        heading_year = None
-        for h_start, h_year in ctx.headings:
-            if h_start >= s.start:
-                break
-            heading_year = h_year
-        if heading_year is not None:
-            return heading_year, None, "section heading"
+    launched = _launch_period(ctx, s, q)
+    if launched is not None:
+        return launched
+    # "Trong đó, hiện nay ...", "Hiện nay, tỷ lệ ...": a present marker of the sentence's own
+    # (looked for here: info.period_present is only filled when the sentence states a year).
+    own_present = PERIOD_PRESENT.search(ctx.folded, s.start, q.start) is not None
+    inherited = None if own_present else _breakdown_period(ctx, s, q)
+    if inherited is not None:
+        return inherited
+    section = _section_year(ctx, s.para)
+    if section is not None and not own_present:
+        return section, None, "section heading"
     if ctx.published is None:
         return None, None, "present, no publication date"
     return ctx.published.year, ctx.published_iso, "present"
+
+
+# "Phần I / ĐÁNH GIÁ KẾT QUẢ THỰC HIỆN NĂM 2022 / 1. Về hạ tầng ...: trên 60% dân số có điện
+# thoại thông minh": in a plan reviewing last year, a heading naming the year reviewed dates the
+# undated figures of its section.
+_SECTION_YEAR = _fc(r"(?:kết quả|thực hiện|đánh giá|tình hình)[^.;]{0,60}?năm\s+((?:19|20)\d\d)(?!\d)")
+_HEADING_START = re.compile(r"(?:Phần|PHẦN|Chương|CHƯƠNG|[IVX]{1,4}\.|[A-Z]\.)(?:\s|$)")
+
+
+def _section_year(ctx: _Ctx, para: int) -> int | None:
+    if ctx.section_years is None:
+        ctx.section_years = _section_years(ctx)
+    return ctx.section_years.get(para)
+
+
+def _section_years(ctx: _Ctx) -> dict[int, int]:
+    """paragraph -> the past year its section's heading names (see _SECTION_YEAR)."""
+    pub = ctx.published.year if ctx.published else None
+    out: dict[int, int] = {}
+    if pub is None:
+        return out
+    paras: dict[int, tuple[int, int]] = {}
+    for o in ctx.sentences:
+        a, _b = paras.get(o.para, (o.start, o.end))
+        paras[o.para] = (a, o.end)
+    current: int | None = None
+    for para in sorted(paras):
+        a, b = paras[para]
+        line = ctx.text[a:b].strip()
+        letters = [c for c in line if c.isalpha()]
+        heading = 0 < len(line) <= 120 and not line.endswith((".", ":", ";")) and (
+            _HEADING_START.match(line) is not None or (letters and sum(c.isupper() for c in letters) >= 0.8 * len(letters))
+        )
+        if heading:
+            m = _SECTION_YEAR.search(ctx.folded, a, b)
+            if m is not None and int(m.group(1)) < pub:
+                current = int(m.group(1))
+            elif _HEADING_START.match(line) is not None or m is not None:
+                current = None  # another part, or a heading of the present year
+            continue
+        if current is not None:
+            out[para] = current
+    return out
+
+
+# "Hệ thống ... chính thức khai trương từ tháng 10/2017. ... Tại thời điểm khai trương, hệ thống
+# có 466 bộ thủ tục mức độ 3": the figures at a launch are dated by the launch stated before.
+_AT_LAUNCH = _fc(r"\W{0,3}(?:tại\s+|vào\s+)?(?:thời điểm|lúc|khi)\s+(?:mới\s+)?(?:khai trương|ra mắt|đưa vào (?:sử dụng|vận hành|hoạt động))")
+_LAUNCH_DATED = _fc(r"(?:khai trương|ra mắt|đưa vào (?:sử dụng|vận hành|hoạt động)|chính thức (?:vận hành|hoạt động))[^.;\d]{0,40}?(?:ngày\s+\d{1,2}\s*/\s*\d{1,2}\s*/\s*|tháng\s+\d{1,2}\s*/\s*|năm\s+)((?:19|20)\d\d)(?!\d)")
+
+
+def _launch_period(ctx: _Ctx, s: _Sentence, q: Quantity) -> tuple[int, None, str] | None:
+    if not _AT_LAUNCH.match(ctx.folded, s.start, q.start):
+        return None
+    launch = None
+    for launch in _LAUNCH_DATED.finditer(ctx.folded, max(0, s.start - 800), s.start):
+        pass
+    if launch is None or (ctx.published is not None and int(launch.group(1)) > ctx.published.year):
+        return None
+    return int(launch.group(1)), None, "launch stated before"
+
+
+def _breakdown_period(ctx: _Ctx, s: _Sentence, q: Quantity) -> tuple[int, str | None, str] | None:
+    """"Tính đến ngày 13/11/2024, ... đã cung cấp 2.206 dịch vụ công. Trong đó, ... có 742 dịch
+    vụ": a breakdown with no period of its own has the period of the total before it."""
+    if not _BREAKDOWN_START.match(ctx.folded, s.start) or any(a < q.start for a, *_ in _info(ctx, s).years):
+        return None
+    i = bisect_left(ctx.sentence_starts, s.start) - 1
+    if i < 0:
+        return None
+    before = ctx.sentences[i]
+    info = _info(ctx, before)
+    if info.as_of_dates:
+        _, d, mo, y = info.as_of_dates[-1]
+        try:
+            return y, date(y, mo, d).isoformat(), "as-of date of the total before"
+        except ValueError:
+            return None
+    pub = ctx.published.year if ctx.published else 9999
+    stated = [y for _a, _e, y, ignored, ok in info.years if not ignored and ok and y <= pub]
+    if stated and not info.period_present:
+        return stated[-1], None, "stated year of the total before"
+    return None
 
 
 def _attribute(ctx: _Ctx, s: _Sentence, pos: int) -> tuple[Province | None, str, float]:
@@ -2119,7 +2163,7 @@ _BOTH_LEVELS_AFTER = _fc(r"\s*(?:ở\s+)?cả hai cấp(?!\w)")
 # cùng xếp thứ 2", "0,6647 điểm, thứ 27" (the verb said once for the first pillar). The rank
 # quantity itself starts after the verb.
 _PAIR_BETWEEN = _fc(
-    r"^\s*(?:điểm)?\s*(?:,|và|-|–|\()?\s*(?:(?:cùng|đều|qua đó|theo đó)\s+)?(?:(?:xếp|đứng|giữ|vươn lên|tụt xuống)\s+(?:ở\s+)?(?:vị trí\s+)?(?:hạng\s+)?(?:thứ\s*)?|xếp hạng\s+(?:thứ\s*)?|hạng\s+(?:thứ\s*)?|vị trí\s+(?:thứ\s*|số\s*)?|thứ\s*)$"
+    r"^\s*(?:điểm)?\s*(?:,|và|-|–|\()?\s*(?:(?:cùng|đều|qua đó|theo đó)\s+)?(?:(?:vươn lên|tụt xuống|leo lên|lên|xuống)\s+(?=xếp|đứng))?(?:(?:xếp|đứng|giữ|vươn lên|tụt xuống)\s+(?:ở\s+)?(?:vị trí\s+)?(?:hạng\s+)?(?:thứ\s*)?|xếp hạng\s+(?:thứ\s*)?|hạng\s+(?:thứ\s*)?|vị trí\s+(?:thứ\s*|số\s*)?|thứ\s*)$"
 )
 _PAIR_SHARED = _fc(r"(?:cùng|đều)\s")
 _GROWTH_LEAD = _fc(r"\s*(?:điểm)?\s*,\s*(?:tăng|giảm)(?:\s+thêm)?\s*")
@@ -2413,6 +2457,8 @@ def _scan_sentence(ctx: _Ctx, s: _Sentence, quants: list[Quantity], prev_folded:
             or _one_level(ctx, match.rule, q, floor, pre_end)
             or _event_connection(ctx, s, match.rule, q)
             or (q.kind == "number" and _ONE_OF_AFTER.match(folded, q.end, s.end) is not None)
+            or (q.qualifier in ("over", "under") and _COUNTED_REACHING.search(folded, s.start, q.start) is not None)
+            or (match.rule.number == "count" and _not_stock(folded, q, floor, pre_end, s.end))
             or _earlier_undated(ctx, s, q, pre_end, clause_end)
             or _part_of_earlier_total(ctx, s, match)
         ):
@@ -2454,7 +2500,10 @@ def _per_unit(folded: str, q: Quantity, floor: int, pre_end: int) -> bool:
 # "tỷ lệ hồ sơ trực tuyến cấp tỉnh đạt 47,75%": the share of one administrative level (the
 # provincial agencies), not of the province with its districts and communes. Indicators that
 # are of one level themselves ("UBND cấp xã có hệ thống họp trực tuyến") keep it.
-_ONE_LEVEL_BEFORE = _fc(r"(?<!các )(?<!cả )(?<!\w)(?:ở |tại |của )?cấp (?:tỉnh|huyện|xã)\s*(?:đạt|là|chiếm|ước đạt|đạt tỷ lệ)\s*(?:khoảng|gần|hơn|trên)?\s*$")
+_ONE_LEVEL_BEFORE = _fc(
+    r"(?<!các )(?<!cả )(?<!\w)(?:ở |tại |của )?(?:cấp (?:tỉnh|huyện|xã)|(?:khu vực |vùng )?(?:thành thị|nông thôn|đô thị|miền núi|vùng cao))"
+    r"\s*(?:đạt|là|chiếm|ước đạt|đạt tỷ lệ)\s*(?:khoảng|gần|hơn|trên)?\s*$"
+)
 
 
 @lru_cache(maxsize=1)
@@ -2465,13 +2514,31 @@ def _level_indicators() -> frozenset[str]:
 
 def _one_level(ctx: _Ctx, rule: Rule, q: Quantity, floor: int, pre_end: int) -> bool:
     folded = ctx.folded
-    if rule.theme == "rankings" or folded.find("cấp", max(floor, pre_end - 40), pre_end) < 0:
+    if rule.theme == "rankings":
         return False
     if rule.indicator_id in _level_indicators():
         return False
     return _ONE_LEVEL_BEFORE.search(folded, max(floor, pre_end - 40), pre_end) is not None
 
 
+# Counts that are not the province's stock: a list's size ("Top 10 doanh nghiệp"), an event's
+# participants ("có sự tham gia của 200 doanh nghiệp"), the people a course or award reached
+# ("tập huấn cho 3.000 thành viên"), an honoured subset ("5 doanh nghiệp ... được vinh danh").
+_NOT_STOCK_BEFORE = _fc(
+    r"(?<!\w)(?:top|tốp)\s*$"
+    r"|(?<!\w)(?:sự\s+)?(?:tham gia|tham dự|có mặt)\s+(?:của\s+)?$"
+    r"|(?<!\w)(?:tập huấn|bồi dưỡng|đào tạo|hướng dẫn|khen thưởng|vinh danh|tặng|trao)[^.;\d]{0,40}?\s(?:cho|tới)\s+$"
+)
+_HONOURED_AFTER = _fc(r"[^.;,\d]{0,40}?\s(?:được|đã được)\s+(?:vinh danh|khen thưởng|trao|công nhận|tôn vinh|tuyên dương)(?!\w)")
+
+
+def _not_stock(folded: str, q: Quantity, floor: int, pre_end: int, s_end: int) -> bool:
+    return _NOT_STOCK_BEFORE.search(folded, max(floor, pre_end - 60), pre_end) is not None or _HONOURED_AFTER.match(folded, q.end, s_end) is not None
+
+
+# "có 15/27 huyện đạt trên 0,5 điểm", "có 20 tỉnh đạt trên 60%": a threshold that a number of
+# units reach, not a figure of the province.
+_COUNTED_REACHING = _fc(r"(?<!\w)có\s+\d+(?:/\d+)?\s+(?:huyện|xã|tỉnh|địa phương|đơn vị|sở|cơ quan|thành phố)[^.;\d]{0,40}?(?:đạt|có)\s+(?:trên|dưới|từ|hơn)\s*$")
 # "là 1 trong 9 tỉnh dẫn đầu về thể chế số": membership of a group, neither a score nor a rank.
 _ONE_OF_AFTER = _fc(r"\s+trong\s+(?:số\s+)?(?:\d+|các)\s+(?:tỉnh|địa phương|đơn vị|thành phố|bộ)(?!\w)")
 
@@ -3056,15 +3123,28 @@ _OTHER_INDEX = _fc(
 )
 _DTI_NAMED = _fc(r"chuyển đổi số|\bdti\b|digital transformation")
 # The ministries' ranking ("Bộ Kế hoạch và Đầu tư dẫn đầu các bộ, ngành", "Bộ này đứng đầu").
-_MINISTRY_RANKING = _fc(r"(?<!\w)(?:các|những|\d+) bộ(?: cung cấp| có|,\s*(?:ngành|cơ quan)|(?!\w))|(?<!\w)bộ này(?!\w)|cơ quan ngang bộ")
+_MINISTRY_RANKING = _fc(
+    r"(?<!\w)(?:các|những|\d+) bộ(?: cung cấp| có|,\s*(?:ngành|cơ quan)|(?!\w))|(?<!\w)bộ này(?!\w)|cơ quan ngang bộ|(?:khối|nhóm|cấp) (?:các )?bộ(?!\w)(?!,? (?:và )?(?:cấp |khối )?(?:tỉnh|địa phương))"
+    r"|(?<!\w)(?:bộ (?:tài chính|tư pháp|công thương|kế hoạch và đầu tư|nội vụ|y tế|giáo dục|xây dựng|giao thông|nông nghiệp|tài nguyên|lao động|văn hóa|khoa học|thông tin|công an|quốc phòng|ngoại giao)"
+    r"|ngân hàng nhà nước|bảo hiểm xã hội việt nam|kho bạc nhà nước)[^.;,]{0,30}?(?:dẫn đầu|đứng đầu|xếp|đứng thứ|giữ vị trí|đạt)(?!\w)"
+)
 
 
+# The DTI of the province's own departments, districts or communes, which provinces rank too.
+_SUBLEVEL_INDEX = _fc(r"(?:chuyển đổi số|\bdti)[^.;\d]{0,12}?\s(?:cấp|khối|của các)\s+(?:sở|huyện|xã|cơ sở|sở, ngành|sở ngành|các sở)(?!\w)")
+_PROVINCE_LEVEL_INDEX = _fc(r"(?:chuyển đổi số|\bdti)[^.;\d]{0,12}?\scấp tỉnh(?!\w)")
 _SUPERLATIVE_RANK_BEFORE = _fc(r"(?<!\w)(?:nhiều|cao|lớn|thấp|ít|nhanh|mạnh|đông)\s+(?:(?:thứ|hạng)\s*)?$")
 _PROVINCES_CITIES_AFTER = _fc(r",\s*thành(?: phố)?(?!\w)")
 
 
 def _other_index(ctx: _Ctx, s: _Sentence, q: Quantity, clause_end: int, rule: Rule) -> bool:
     folded = ctx.folded
+    if folded.find("cấp", s.start, s.end) >= 0 or folded.find("khối", s.start, s.end) >= 0:
+        # "chỉ số chuyển đổi số cấp sở, ngành ...: Sở TT&TT đứng đầu", "DTI cấp huyện": within
+        # the rank's part of the sentence (after the last ';' before it).
+        part = max(s.start, folded.rfind(";", s.start, q.start) + 1)
+        if _SUBLEVEL_INDEX.search(folded, part, s.end) and not _PROVINCE_LEVEL_INDEX.search(folded, part, s.end):
+            return True
     if rule.number == "rank" and _SUPERLATIVE_RANK_BEFORE.search(folded, max(s.start, q.start - 20), q.start):
         return True  # "có số lượng dịch vụ công tích hợp nhiều thứ 4 cả nước": a place by a count
     lo = max(s.start, q.start - 120)

@@ -166,7 +166,8 @@ def test_heading_of_an_earlier_year_s_results_dates_its_section():
         "KẾ HOẠCH CHUYỂN ĐỔI SỐ TỈNH TRÀ VINH NĂM 2023\n"
         "ĐÁNH GIÁ KẾT QUẢ THỰC HIỆN NĂM 2022\n"
         "Về hạ tầng: trên 58% dân số trên địa bàn tỉnh Trà Vinh có điện thoại thông minh.\n"
-        "NHIỆM VỤ TRỌNG TÂM\n"
+        "Phần II\n"
+        "NHIỆM VỤ NĂM 2023\n"
         "Hiện nay, tỷ lệ hộ gia đình có cáp quang của Trà Vinh đạt 61%.\n"
     )
     got = dated(body, published=date(2023, 4, 18))

@@ -278,3 +278,51 @@ def test_a_fronted_example_is_not_the_subject():
 def test_a_list_of_provinces_shares_no_figure_without_cung_or_deu():
     got = facts("Đà Nẵng, Hà Nội, TP.HCM là những địa phương có tỷ lệ hồ sơ trực tuyến trên 80%.", title="Quảng Bình đẩy mạnh chuyển đổi số", published=date(2023, 7, 20))
     assert not got
+
+
+def test_the_dti_of_departments_or_districts_is_not_the_provinces():
+    title, pub = "Thanh Hóa đẩy mạnh chuyển đổi số", date(2023, 7, 20)
+    assert not facts("Về chỉ số chuyển đổi số cấp sở, ngành năm 2022, Sở TT&TT đứng đầu, Sở Y tế xếp thứ 2.", title=title, published=pub)
+    got = facts("Chỉ số chuyển đổi số cấp tỉnh năm 2022 của Thanh Hóa xếp thứ 19/63; DTI cấp huyện, Sầm Sơn dẫn đầu.", title=title, published=pub)
+    assert ranks(got) == {("dti.rank", "Thanh Hóa", 19.0)}
+
+
+def test_a_threshold_reached_by_a_number_of_units_is_not_a_figure():
+    assert not facts("Năm 2022, có 15/27 huyện đạt trên 0,5 điểm chỉ số chuyển đổi số.", title="Thanh Hóa đẩy mạnh chuyển đổi số", published=date(2023, 7, 20))
+
+
+def test_counts_that_are_not_the_provinces_stock():
+    title, pub = "Quảng Bình đẩy mạnh chuyển đổi số", date(2023, 7, 20)
+    assert not facts("Tỉnh có 5 doanh nghiệp CNTT được vinh danh trong Top 10 doanh nghiệp công nghệ số.", title=title, published=pub)
+    assert not facts("Hội nghị có sự tham gia của 200 doanh nghiệp CNTT.", title=title, published=pub)
+    assert not facts("Tỉnh đã tổ chức 50 lớp tập huấn cho 3.000 thành viên tổ công nghệ số cộng đồng.", title=title, published=pub)
+    got = facts("Toàn tỉnh có 1.500 tổ công nghệ số cộng đồng với 8.000 thành viên.", title=title, published=pub)
+    assert ("workforce.community_tech_members", "Quảng Bình", 8000.0) in got
+
+
+def test_the_share_of_one_area_is_not_the_provinces():
+    title, pub = "Quảng Bình đẩy mạnh chuyển đổi số", date(2023, 7, 20)
+    assert not facts("Tỷ lệ hộ gia đình có cáp quang ở khu vực thành thị đạt 90%.", title=title, published=pub)
+    assert ("infra.fiber_household_pct", "Quảng Bình", 90.0) in facts("Tỷ lệ hộ gia đình có cáp quang đạt 90%.", title=title, published=pub)
+
+
+ANNOUNCEMENT = (
+    "Sáng 12/7, Bộ Thông tin và Truyền thông công bố chỉ số đánh giá chuyển đổi số của các bộ và các tỉnh năm 2022.\n\n"
+    "Ở khối bộ, ngành có cung cấp dịch vụ công, Bộ Tài chính tiếp tục dẫn đầu với 0,7219 điểm.\n\n"
+    "Ở khối tỉnh, Đà Nẵng giữ vị trí thứ nhất với 0,8002 điểm. Quảng Ninh đứng thứ 3 với 0,7024 điểm.\n\n"
+    "Giá trị DTI trung bình cấp tỉnh năm 2022 đạt 0,5335. Trụ cột chính quyền số đạt trung bình 0,5911; kinh tế số đạt 0,4213."
+)
+
+
+def test_an_announcement_gives_the_ministries_and_averages_to_no_province():
+    got = facts(ANNOUNCEMENT, title="Công bố chỉ số chuyển đổi số năm 2022: Quảng Ninh vào top 3", published=date(2023, 7, 13))
+    assert got == {
+        ("dti.rank", "Đà Nẵng", 1.0), ("dti.score", "Đà Nẵng", 0.8002),
+        ("dti.rank", "Quảng Ninh", 3.0), ("dti.score", "Quảng Ninh", 0.7024),
+    }
+
+
+def test_a_report_on_ministries_and_provinces_is_not_the_ministries_ranking():
+    got = facts("Theo báo cáo xếp hạng chuyển đổi số cấp bộ, cấp tỉnh năm 2020, tỉnh Tuyên Quang xếp hạng 44/63 tỉnh, thành phố.",
+                title="Tuyên Quang và chuyển đổi số", published=date(2021, 10, 21))
+    assert ranks(got) == {("dti.rank", "Tuyên Quang", 44.0)}

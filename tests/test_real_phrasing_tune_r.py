@@ -365,5 +365,121 @@ def test_place_compared_with_in_an_aside_is_the_same_pillar_of_that_year():
     }
 
 
-def test_team_counts_of_one_level_are_not_the_province_total():
-    assert facts("Năm 2023, Hậu Giang thành lập được 1.200 Tổ chuyển đổi số cộng đồng cấp thôn với hơn 8.000 thành viên.") == set()
+# --- Lists of places in parentheses, asides, other phrasings --------------------------------
+
+def test_place_in_parentheses_after_a_list_of_indices():
+    got = facts("Theo DTI 2022, Kon Tum có nhiều chỉ số xếp hạng cao như: hoạt động chính quyền số (xếp thứ nhất), an toàn thông tin mạng, hạ tầng số (xếp thứ 2), nhận thức số (xếp thứ ba).")
+    assert got == {
+        ("dti.rank_digital_government_ops", "Kon Tum", 1.0),
+        ("dti.rank_cybersecurity", "Kon Tum", 2.0),
+        ("dti.rank_digital_infrastructure", "Kon Tum", 2.0),
+        ("dti.rank_digital_awareness", "Kon Tum", 3.0),
+    }
+
+
+def test_rank_reached_after_a_growth_with_von_len():
+    got = facts("Ở trụ cột chính quyền số, Kon Tum đạt 0,7004, tăng 0,1200 điểm so với năm 2021, vươn lên xếp thứ tư.")
+    assert got == {("dti.score_pillar_government", "Kon Tum", 0.7004), ("dti.rank_digital_government", "Kon Tum", 4.0)}
+
+
+def test_this_index_refers_back_to_the_dti():
+    got = facts("Kết quả DTI 2022 vừa được công bố. Theo đó, Kon Tum được công bố xếp thứ 12 trong toàn quốc về Chỉ số này.")
+    assert got == {("dti.rank", "Kon Tum", 12.0)}
+
+
+def test_a_plan_in_a_closed_aside_does_not_make_later_figures_targets():
+    got = facts("Năm 2022, tỷ lệ dịch vụ công có phát sinh hồ sơ trực tuyến của Kon Tum đạt 90% (vượt mục tiêu theo kế hoạch là 80%); tỷ lệ hồ sơ trực tuyến toàn tỉnh đạt 70%.")
+    assert ("egov.online_dossier_pct", "Kon Tum", 70.0) in got
+    assert ("egov.online_dossier_pct", "Kon Tum", 80.0) not in got
+
+
+def test_moi_co_is_only_had_not_new_stations():
+    got = dated("Nếu như năm 2016, toàn tỉnh Kon Tum mới có 300 trạm BTS, đến nay đã tăng lên 900 trạm.", title="Hạ tầng viễn thông", published=date(2023, 9, 1))
+    assert ("infra.bts_stations", "Kon Tum", 300.0, "exact", 2016) in got
+    assert ("infra.bts_stations", "Kon Tum", 900.0, "exact", 2023) in got
+    assert facts("Năm 2022, Kon Tum xây mới 120 trạm BTS.", title="Hạ tầng viễn thông") == set()
+
+
+def test_mobile_coverage_stations_and_abbreviated_digital_enterprises():
+    assert facts("Đến nay, Kon Tum phủ sóng di động gần 2 nghìn trạm.", title="Vùng trung du") == {("infra.bts_stations", "Kon Tum", 2000.0)}
+    assert facts("Trên địa bàn Kon Tum hiện có gần 400 DN công nghệ số hoạt động.") == {("ent.digital_tech_enterprises", "Kon Tum", 400.0)}
+
+
+def test_online_services_counted_after_their_level():
+    got = facts("Năm 2024, Kon Tum có 1.500 dịch vụ công trực tuyến. Trong đó, dịch vụ công trực tuyến một phần có 700 dịch vụ; dịch vụ công trực tuyến toàn trình có 800 dịch vụ.")
+    assert ("egov.online_services_level3", "Kon Tum", 700.0) in got
+    assert ("egov.online_services_level4", "Kon Tum", 800.0) in got
+
+
+def test_a_national_comparison_in_a_closed_aside_does_not_make_later_figures_national():
+    got = facts(
+        "Năm 2022, tỷ lệ dịch vụ công có phát sinh hồ sơ trực tuyến của Kon Tum đạt 90% (gấp 2 lần so với trung bình toàn quốc); "
+        "tỷ lệ hồ sơ trực tuyến toàn tỉnh đạt 70%; tích hợp 1.200 dịch vụ lên Cổng Dịch vụ công quốc gia."
+    )
+    assert ("egov.online_dossier_pct", "Kon Tum", 70.0) in got
+    assert ("egov.services_on_national_portal", "Kon Tum", 1200.0) in got
+
+
+# --- Periods: an opening as-of month, breakdowns, "hiện có lên" -----------------------------
+
+def test_as_of_month_opening_the_sentence_dates_every_part():
+    got = dated(
+        "Tính đến tháng 12/2022, Kon Tum có 60% người dân có tài khoản; đã tích hợp được 1.100 dịch vụ công trực tuyến lên Cổng dịch vụ công quốc gia.",
+        published=date(2023, 1, 15),
+    )
+    assert ("egov.services_on_national_portal", "Kon Tum", 1100.0, "exact", 2022) in got
+
+
+def test_breakdown_takes_the_as_of_date_of_the_total():
+    result = run(
+        "Tính đến ngày 13/11/2022, hệ thống thủ tục hành chính Kon Tum đã cung cấp 1.800 dịch vụ công.\n\n"
+        "Trong đó, dịch vụ công trực tuyến một phần có 600 dịch vụ; dịch vụ công trực tuyến toàn trình có 700 dịch vụ.",
+        published=date(2023, 2, 1),
+    )
+    got = {(f.indicator_id, f.value, f.ref_year, f.ref_date) for f in result.facts}
+    assert ("egov.online_services_level3", 600.0, 2022, "2022-11-13") in got
+    assert ("egov.online_services_level4", 700.0, 2022, "2022-11-13") in got
+
+
+def test_raised_to_a_total_in_a_stated_year():
+    got = dated("Trong năm 2022, các doanh nghiệp phát triển mới 90 trạm BTS, nâng tổng số trạm thu phát sóng hiện có lên 1.500 trạm.", title="Hạ tầng viễn thông Kon Tum")
+    assert ("infra.bts_stations", "Kon Tum", 1500.0, "exact", 2022) in got
+
+
+# --- Online services: levels 3 and 4 together, DVC, abbreviations ---------------------------
+
+def test_services_of_levels_three_and_four_are_the_online_total():
+    assert dated("Đến nay, cổng dịch vụ trực tuyến của tỉnh Hà Nam có 819 dịch vụ công mức độ 3 và 4.", title="Dịch vụ công") == {
+        ("egov.online_services_total", "Hà Nam", 819.0, "exact", 2023)
+    }
+
+
+def test_launch_month_dates_the_figure_unless_a_total_to_date():
+    got = dated("Cổng dịch vụ công Hà Nam được khai trương từ tháng 1/2017 với 335 dịch vụ mức độ 3 và 4.", title="Dịch vụ công")
+    assert got == {("egov.online_services_total", "Hà Nam", 335.0, "exact", 2017)}
+    got = dated("Từ tháng 1/2017 đến nay, Hà Nam đã có 400 dịch vụ công trực tuyến.", title="Dịch vụ công")
+    assert got == {("egov.online_services_total", "Hà Nam", 400.0, "exact", 2023)}
+
+
+def test_dvc_abbreviation_forms():
+    assert facts("Hiện Hà Nam đang cung cấp 1.421 dịch vụ công (DVC) mức độ 4.", title="Dịch vụ công") == {("egov.online_services_level4", "Hà Nam", 1421.0)}
+    got = facts("Hiện nay, Hà Nam có 1.777 DVC trực tuyến, trong đó DVC trực tuyến toàn trình là 731, chiếm 41,11%.", title="Dịch vụ công")
+    assert ("egov.online_services_total", "Hà Nam", 1777.0) in got
+    assert ("egov.online_services_level4", "Hà Nam", 731.0) in got
+
+
+def test_share_in_parentheses_of_a_count_whose_subject_comes_first():
+    got = dated("Tổng số hồ sơ được giải quyết trực tuyến năm 2022 của Hà Nam là trên 22.600 hồ sơ (chiếm tỷ lệ hơn 10% tổng số hồ sơ).", title="Dịch vụ công")
+    assert got == {("egov.online_dossier_pct", "Hà Nam", 10.0, "over", 2022)}
+
+
+def test_heading_of_the_year_reviewed_dates_its_section():
+    body = (
+        "KẾ HOẠCH\n\nChuyển đổi số tỉnh Hà Nam năm 2023\n\nPhần I\n\nĐÁNH GIÁ KẾT QUẢ THỰC HIỆN NĂM 2022\n\n"
+        "1. Về hạ tầng: trên 60% dân số trên địa bàn tỉnh có điện thoại thông minh; tỷ lệ hộ gia đình có đường Internet cáp quang băng rộng đạt 59,25%.\n\n"
+        "Phần II\n\nNHIỆM VỤ NĂM 2023\n\n1. Hiện nay, tỷ lệ hộ gia đình có đường Internet cáp quang băng rộng đạt 61%."
+    )
+    got = dated(body, title="Kế hoạch chuyển đổi số tỉnh Hà Nam năm 2023", published=date(2023, 4, 18))
+    assert ("infra.smartphone_pct", "Hà Nam", 60.0, "over", 2022) in got
+    assert ("infra.fiber_household_pct", "Hà Nam", 59.25, "exact", 2022) in got
+    assert ("infra.fiber_household_pct", "Hà Nam", 61.0, "exact", 2023) in got
