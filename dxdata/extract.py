@@ -408,7 +408,7 @@ GROWTH_AFTER = _fc(r"\s*(?:so với|so cùng kỳ|điểm phần trăm|lần\b|b
 # spaces: when the next character is none of them, the pattern is not run.
 _GROWTH_AFTER_FIRST = frozenset("sđlb")
 _JOINER_FIRST = frozenset(",vhc")
-_REGIONAL_FIRST = frozenset("tcởkvmn")
+_REGIONAL_FIRST = frozenset("tcởkvmnđbd")
 
 
 def _next_char_in(folded: str, pos: int, end: int, first: frozenset[str]) -> bool:
@@ -1283,7 +1283,10 @@ def _clause_end(folded: str, pos: int, limit: int) -> int:
         pos = i + 1
 
 
-_REGIONAL_AFTER = _fc(r"\s*(?:(?:trong|của|ở|tại|toàn)\s+)?(?:khu vực|vùng|miền|các tỉnh|nhóm)(?!\w)")
+_REGIONAL_AFTER = _fc(
+    r"\s*(?:(?:trong|của|ở|tại|toàn)\s+)?(?:khu vực|vùng|miền|các tỉnh|nhóm|tây nguyên|đbscl|đồng bằng sông|bắc trung bộ|nam trung bộ"
+    r"|duyên hải|đông nam bộ|tây nam bộ|tây bắc|đông bắc|trung du)(?!\w)"
+)
 
 
 def _accepts(number: str, q: Quantity, folded: str) -> tuple[float | None, float]:

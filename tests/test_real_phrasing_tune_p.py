@@ -326,3 +326,10 @@ def test_a_report_on_ministries_and_provinces_is_not_the_ministries_ranking():
     got = facts("Theo báo cáo xếp hạng chuyển đổi số cấp bộ, cấp tỉnh năm 2020, tỉnh Tuyên Quang xếp hạng 44/63 tỉnh, thành phố.",
                 title="Tuyên Quang và chuyển đổi số", published=date(2021, 10, 21))
     assert ranks(got) == {("dti.rank", "Tuyên Quang", 44.0)}
+
+
+def test_a_place_in_a_named_region_is_not_a_national_rank():
+    title, pub = "Gia Lai đẩy mạnh chuyển đổi số", date(2023, 7, 20)
+    assert not ranks(facts("Năm 2022, Gia Lai đứng thứ 2 Tây Nguyên về chuyển đổi số.", title=title, published=pub))
+    assert not ranks(facts("Năm 2022, Gia Lai xếp thứ 2 ĐBSCL về chuyển đổi số.", title=title, published=pub))
+    assert ranks(facts("Năm 2022, Gia Lai xếp thứ 20 về chuyển đổi số.", title=title, published=pub)) == {("dti.rank", "Gia Lai", 20.0)}
