@@ -863,6 +863,7 @@ class _Ctx:
     edition_date: date | None = None  # the date DTI editions are looked up at (see _extract_article)
     outlet_province: Province | None = None  # the one province the publisher's name names ("Báo Ninh Bình")
     national_sentences: dict[int, bool] = field(default_factory=dict)  # sentence index -> see _national_sentence
+    target_list_paras: dict[int, int | None] = field(default_factory=dict)  # see _target_lists
 
 
 def _distinct(provs: list[Province]) -> list[Province]:
@@ -979,6 +980,8 @@ def _extract_article(article: Article, threshold: float) -> ExtractionResult:
 
     # Where each cue's and context pattern's words occur, found in one pass.
     ctx.hits = literal_index().hits(folded)
+    if ":" in text:
+        ctx.target_list_paras = _target_lists(ctx, text)
     words = _statement_words()
     if words is not None:
         h = ctx.hits
@@ -1490,7 +1493,54 @@ def _is_target(ctx: _Ctx, s: _Sentence, q: Quantity, clause_end: int) -> tuple[b
         return True, target_year
     if last_present < 0 and folded.startswith("về ", s.start) and _TOPIC_ITEM.match(folded, s.start, s.end) and _target_list_before(ctx, s):
         return True, None
+    if s.para in ctx.target_list_paras and not PRESENT_MARKERS.search(folded, s.start, q.start):
+        return True, ctx.target_list_paras[s.para]  # an item under "Các chỉ tiêu cụ thể đến năm 2025:"
+    if (
+        folded.find("nâng", s.start, q.start) >= 0
+        and _RAISE_TO_BEFORE.search(folded, max(s.start, q.start - 80), q.start)
+        and not PRESENT_MARKERS.search(folded, s.start, q.start)
+        and not any(y < (pub_year or 0) and not ignored for _a, _e, y, ignored, _ok in info.years)
+    ):
+        return True, target_year  # "nâng tỷ lệ hồ sơ trực tuyến lên 70%"
     return False, None
+
+
+_RAISE_TO_BEFORE = _fc(r"(?<!đã )(?<!được )(?<!\w)nâng\s[^.;\d]{0,60}?\slên\s+(?:mức\s+|tỷ lệ\s+)?(?:khoảng\s+|trên\s+|ít nhất\s+)?$")
+# A paragraph that announces targets and ends with a colon ("Các chỉ tiêu cụ thể đến năm 2025:",
+# "Mục tiêu cụ thể năm 2023 như sau:") heads the list of targets in the paragraphs after it.
+_RESULTS_HEAD = _fc(r"thực hiện|đạt được|kết quả|tình hình")
+_BULLET = re.compile(r"\s*(?:[-–•+*▪●]|[a-zđ]\)|\d{1,2}[.)]\s)")
+
+
+def _target_lists(ctx: _Ctx, text: str) -> dict[int, int | None]:
+    """Paragraph -> target year, for the items of a list of targets (see _LIST_HEAD_END)."""
+    out: dict[int, int | None] = {}
+    sentences = ctx.sentences
+    by_para: dict[int, list[_Sentence]] = {}
+    for s in sentences:
+        by_para.setdefault(s.para, []).append(s)
+    paras = sorted(by_para)
+    for k, para in enumerate(paras):
+        head = by_para[para][-1]
+        if not text[head.start : head.end].rstrip().endswith((":", "：")):
+            continue
+        info = _info(ctx, head)
+        if not info.target_ends and not info.future_years:
+            continue
+        if PRESENT_MARKERS.search(ctx.folded, head.start, head.end) or _RESULTS_HEAD.search(ctx.folded, head.start, head.end):
+            continue  # "Kết quả thực hiện các chỉ tiêu năm 2022 như sau:" lists results
+        year = next((y for _a, _e, y, _t in info.future_years), None)
+        for nxt in paras[k + 1 : k + 13]:
+            items = by_para[nxt]
+            first = items[0]
+            bullet = _BULLET.match(text, first.start) is not None
+            if not bullet and (len(items) > 1 or _info(ctx, first).present_ends or _PRESENT_ANY.search(ctx.folded, first.start, first.end)):
+                break
+            out[nxt] = year
+    return out
+
+
+_PRESENT_ANY = PRESENT_MARKERS
 
 
 # "Mục tiêu cụ thể năm 2023 về hạ tầng số, tỉnh phấn đấu 70% ... . Về chính quyền số, 100% ...;
