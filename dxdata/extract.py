@@ -365,7 +365,7 @@ TARGET_MARKERS = _fc(
     r"|dự kiến|sẽ(?!\w)|phải đạt|đặt ra|định hướng|hướng tới|kỳ vọng|dự báo|đề ra|cần đạt|nhằm đạt|tiến tới"
 )
 # "hiện" (now) is a syllable of many words ("hiện trường", "thực hiện", "hiện đại").
-HIEN = r"hiện(?<![^\W\d_]hiện)(?<!thực hiện)(?<!thể hiện)(?<!xuất hiện)(?<!phát hiện)(?<!biểu hiện)(?!\w)(?! trường| đại| thực| diện| hành| vật| tượng| rõ| ra)"
+HIEN = r"hiện(?<![^\W\d_]hiện)(?<!thực hiện)(?<!thể hiện)(?<!xuất hiện)(?<!phát hiện)(?<!biểu hiện)(?!\w)(?! trường| đại| thực| diện| hành| vật| tượng| rõ| ra| có lên)"
 PRESENT_MARKERS = _fc(r"đến nay|hiện nay|hiện tại|" + HIEN + r"|tính đến|đã(?!\w)|vừa qua|toàn tỉnh có|kết quả|nhưng(?!\w)|tuy nhiên|mới đạt|chỉ đạt")
 FUTURE_YEAR = _fc(r"(?:đến|vào|trước|tới)\s+(?:cuối\s+|hết\s+)?năm\s+((?:19|20)\d\d)|năm\s+((?:19|20)\d\d)\s*,?\s*(?:tỉnh|thành phố|địa phương)?\s*(?:sẽ|phấn đấu|dự kiến)")
 YEAR = _fc(r"năm\s+((?:19|20)\d\d)")
@@ -379,7 +379,7 @@ DTI_YEAR = _fc(r"(?:dti|chuyển đổi số)(?!\w)[^.;]{0,30}?\b(?:năm\s+)?((?
 NATIONAL = _fc(r"cả nước(?<!nhất cả nước)(?<!đầu cả nước)|cả vùng|toàn vùng|các tỉnh trong vùng|toàn quốc|bình quân|trung bình chung|mức trung bình|việt nam(?!\w)|các tỉnh, thành phố|đối với cấp tỉnh(?=\s*,)|dti quốc gia|(?<!\w)trung bình(?! khá)(?!\w)")
 # "đứng thứ ba cả nước", "xếp hạng 5 trong cả nước": the province's place in the country, its
 # own figure (like "cao nhất cả nước").
-_RANK_BEFORE_NATIONAL = _fc(r"(?:thứ|hạng)\s+(?:\d+(?:/\d+)?|nhất|nhì|hai|ba|tư|bốn|năm|sáu|bảy|tám|chín|mười)\s+(?:trong\s+|của\s+)?$")
+_RANK_BEFORE_NATIONAL = _fc(r"(?:thứ|hạng)\s+(?:\d+(?:/\d+)?|nhất|nhì|hai|ba|tư|bốn|năm|sáu|bảy|tám|chín|mười)\s+(?:tỉnh,?\s*thành(?:\s+phố)?\s+|tỉnh\s+|địa phương\s+)?(?:trong\s+|của\s+|trên\s+)?$")
 COMPARATIVE_BEFORE = _fc(r"(?:so với|hơn|với|vượt|gấp)\s*(?:mức\s+)?(?:giá trị\s+|điểm\s+)?$")
 # "của tỉnh", "toàn tỉnh" bring the subject back to a province; "63 tỉnh", "các tỉnh" do not.
 LOCAL_RESET = _fc(
@@ -765,7 +765,7 @@ def _info(ctx: "_Ctx", s: _Sentence) -> _SentenceInfo:
     mentions = ctx.mentions[lo:hi]
     national = []
     for m in _marks(ctx, s, "national", NATIONAL):
-        if not COMPARATIVE_BEFORE.search(f, max(a, m.start() - 20), m.start()) and not _RANK_BEFORE_NATIONAL.search(f, max(a, m.start() - 24), m.start()):
+        if not COMPARATIVE_BEFORE.search(f, max(a, m.start() - 20), m.start()) and not _RANK_BEFORE_NATIONAL.search(f, max(a, m.start() - 48), m.start()):
             national.append(m.span())
     years = []
     future_years = []
@@ -1375,6 +1375,34 @@ def _best_cue(ctx: _Ctx, q: Quantity, floor: int, pre_end: int, s_end: int, acti
     return best
 
 
+# "An toàn thông tin mạng, hạ tầng số (xếp thứ 2)": the place in parentheses after the last
+# name of a list is each name's.
+_PAREN_PLACE_BEFORE_RANK = _fc(r"\s*\(\s*(?:(?:xếp|đứng)\s+)?(?:thứ|hạng)\s*$")
+
+
+def _paren_list_names(ctx: _Ctx, floor: int, pre_end: int, best: _Match, active: dict, local: str) -> list[_Match]:
+    """The names of "A, B (xếp thứ 2)", right to left: the last ends at the parenthesis, each
+    earlier one is joined to the next by a comma or "và"."""
+    folded = ctx.folded
+    paren = _PAREN_PLACE_BEFORE_RANK.search(folded, floor, pre_end)
+    if paren is None:
+        return []
+    pairs = [(r, c) for r, c in active.get(best.rule.number, []) if c.where == "before" and c.regex is not None and not _excluded(r, local)]
+    out: list[_Match] = []
+    left = paren.start()
+    while True:
+        found = None
+        for r, cue in pairs:
+            if any(o.rule is r for o in out):
+                continue
+            for m in cue.regex.finditer(folded, floor, left):
+                joined = not folded[m.end() : left].strip() if not out else _JOINER.fullmatch(folded, m.end(), left) is not None
+                if joined and (found is None or (m.start(), m.end()) > (found.mstart, found.mend)):
+                    found = _Match(r, cue, best.score, "+shared", best.value, best.cue_conf * 0.97, *m.span())
+        if found is None:
+            return out
+        out.append(found)
+        left = found.mstart
 _JOINER = re.compile(r"\s*(?:,|và|hoặc|cũng như)\s*(?:trụ cột\s+)?")
 _SHARED = _fc(r"\b(?:cùng|đều)\b|\bđồng(?= (?:xếp|đứng|hạng))")
 
@@ -1405,6 +1433,8 @@ def _companions(ctx: _Ctx, q: Quantity, best: _Match, floor: int, pre_end: int, 
             out.append(found)
             pairs = [(r, c) for r, c in pairs if r is not found.rule]
             pos = found.mend
+    elif best.cue.where == "before" and best.rule.number == "rank" and _PAREN_PLACE_BEFORE_RANK.search(folded, floor, pre_end):
+        out = [m for m in _paren_list_names(ctx, floor, pre_end, best, active, local) if m.rule is not best.rule]
     elif best.cue.where == "before" and _SHARED.search(folded, best.mend, pre_end):
         pairs = [(r, c) for r, c in active.get(best.rule.number, []) if r is not best.rule and not _excluded(r, local)]
         left = best.mstart
@@ -1472,7 +1502,7 @@ def _is_target(ctx: _Ctx, s: _Sentence, q: Quantity, clause_end: int) -> tuple[b
     info = _info(ctx, s)
     if info.target_ends and _is_baseline(ctx, s, q, clause_end):
         return False, None
-    last_target = max((e for e in info.target_ends if e <= q.start), default=-1) if info.target_ends else -1
+    last_target = max((e for e in info.target_ends if e <= q.start and not _closed_aside(ctx.folded, s.start, e, q.start)), default=-1) if info.target_ends else -1
     last_present = max((e for e in info.present_ends if e <= q.start), default=-1) if info.present_ends else -1
     pub_year = ctx.published.year if ctx.published else None
     target_year = None
@@ -1560,6 +1590,12 @@ def _target_list_before(ctx: _Ctx, s: _Sentence) -> bool:
 
 
 _FUTURE_AFTER = re.compile(r"\bsẽ\b|dự kiến")
+
+
+def _closed_aside(folded: str, lo: int, pos: int, q_start: int) -> bool:
+    """Is `pos` inside parentheses that close before `q_start`? "đạt 96% (vượt mục tiêu theo kế
+    hoạch ... là 85%); tỷ lệ hồ sơ ... đạt 73%": the aside's plan is not the later figure's."""
+    return folded.rfind("(", lo, pos) > folded.rfind(")", lo, pos) and 0 <= folded.find(")", pos, q_start)
 # "phấn đấu tăng số lượng doanh nghiệp CNTT từ 700 lên 900 doanh nghiệp vào năm 2020": the
 # figure the plan starts from is the present one, not a target.
 _BASELINE_BEFORE = _fc(r"(?:tăng|nâng)(?!\w)[^.;\d]{0,80}?(?<!\w)từ\s+(?:mức\s+)?$")
@@ -1579,6 +1615,8 @@ def _is_national(ctx: _Ctx, s: _Sentence, q: Quantity) -> bool:
     for a, e in info.national:
         if a >= q.start:
             break
+        if _closed_aside(ctx.folded, s.start, a, q.start):
+            continue  # "đạt 96% (gấp 2 lần so với trung bình toàn quốc); tỷ lệ ... đạt 73%"
         if not any(e <= r < q.start for r in info.local_resets):
             return True
     if not info.mentions and not info.national:
@@ -1624,6 +1662,7 @@ def _national_sentence(ctx: _Ctx, i: int) -> bool:
 _NEXT_ITEM = re.compile(r"[,;]|(?<!\w)(?:và|còn|trong khi|nhưng|rồi)(?!\w)")
 
 
+_AS_OF_MONTH_START = _fc(r"\W{0,3}(?:tính\s+)?(?:đến|tới)\s+(?:hết\s+|cuối\s+)?tháng\s+\d{1,2}\s*/\s*((?:19|20)\d\d)(?!\d)")
 _MONTH_YEAR = _fc(r"(?:đến|tới|tính đến|hết|cuối|trong)\s+(?:hết\s+|cuối\s+)?tháng\s+\d{1,2}\s*/\s*((?:19|20)\d\d)(?!\d)")
 _QUARTER_YEAR = _fc(r"(?<!\w)quý\s+(?:i|ii|iii|iv|1|2|3|4)\s*/\s*((?:19|20)\d\d)(?!\d)")
 _PART_OF_YEAR = _fc(r"(?<!\w)(?:\d{1,2}|ba|sáu|chín) tháng(?: đầu năm| cuối năm| qua| năm)?(?!\w)(?! \d)|nửa đầu năm|(?<!\w)quý (?:i|ii|iii|iv|1|2|3|4)(?!\w)")
@@ -1654,6 +1693,10 @@ def _period(ctx: _Ctx, s: _Sentence, q: Quantity, clause_end: int) -> tuple[int 
     if has_month:
         for month in _MONTH_YEAR.finditer(ctx.folded, own_part, q.start):
             pass
+    if month is None and period_words and own_part > s.start:
+        # "Tính đến tháng 12/2023, Đà Nẵng có ...; đã tích hợp được 1.569 dịch vụ": an as-of
+        # month opening the sentence dates every part of it.
+        month = _AS_OF_MONTH_START.match(ctx.folded, s.start, q.start)
     if month is not None and (ctx.published is None or int(month.group(1)) <= ctx.published.year):
         return int(month.group(1)), None, "stated month"
     # "Quý I/2023, tỷ lệ ... đạt 45,2%": a stated quarter dates the figure to its year.
@@ -1696,9 +1739,35 @@ def _period(ctx: _Ctx, s: _Sentence, q: Quantity, clause_end: int) -> tuple[int 
         for a, e, y, ignored, _ok in info.years:
             if a >= q.end and e <= clause_end and not ignored:
                 return y, None, "stated year"
+    inherited = _breakdown_period(ctx, s, q)
+    if inherited is not None:
+        return inherited
     if ctx.published is None:
         return None, None, "present, no publication date"
     return ctx.published.year, ctx.published_iso, "present"
+
+
+def _breakdown_period(ctx: _Ctx, s: _Sentence, q: Quantity) -> tuple[int, str | None, str] | None:
+    """"Tính đến ngày 13/11/2024, ... đã cung cấp 2.206 dịch vụ công. Trong đó, ... có 742 dịch
+    vụ": a breakdown with no period of its own has the period of the total before it."""
+    if not _BREAKDOWN_START.match(ctx.folded, s.start) or any(a < q.start for a, *_ in _info(ctx, s).years):
+        return None
+    i = bisect_left(ctx.sentence_starts, s.start) - 1
+    if i < 0:
+        return None
+    before = ctx.sentences[i]
+    info = _info(ctx, before)
+    if info.as_of_dates:
+        _, d, mo, y = info.as_of_dates[-1]
+        try:
+            return y, date(y, mo, d).isoformat(), "as-of date of the total before"
+        except ValueError:
+            return None
+    pub = ctx.published.year if ctx.published else 9999
+    stated = [y for _a, _e, y, ignored, ok in info.years if not ignored and ok and y <= pub]
+    if stated and not info.period_present:
+        return stated[-1], None, "stated year of the total before"
+    return None
 
 
 def _attribute(ctx: _Ctx, s: _Sentence, pos: int) -> tuple[Province | None, str, float]:
@@ -1975,7 +2044,7 @@ def _value_pairs(path: Path | None = None) -> dict[str, tuple[tuple[Rule, Cue], 
     return {k: tuple(v) for k, v in out.items()}
 
 
-_SCORE_AFTER_RANK = _fc(r"\s*(?:tỉnh,\s*thành phố|tỉnh|địa phương|cả nước)?\s*(?:về\s+(?:chỉ số\s+)?(?:chuyển đổi số|dti)(?:\s+cấp tỉnh)?(?:\s+(?:năm\s+)?(?:19|20)\d\d)?)?\s*,?\s*(?:với|đạt|có)\s*(?:tổng\s+)?(?:số\s+)?(?:chỉ số\s+|điểm tổng hợp\s+|điểm\s+|giá trị\s+)?(?:số\s+)?(?:là\s+|đạt\s+)?$")
+_SCORE_AFTER_RANK = _fc(r"\s*(?:tỉnh,\s*thành phố|tỉnh|địa phương|cả nước)?\s*(?:về\s+(?:chỉ số\s+|mức độ\s+)?(?:chuyển đổi số|dti)(?:\s+cấp tỉnh)?(?:\s+(?:năm\s+)?(?:19|20)\d\d)?)?\s*,?\s*(?:với|đạt|có)\s*(?:tổng\s+)?(?:số\s+)?(?:chỉ số\s+|điểm tổng hợp\s+|điểm\s+|giá trị\s+)?(?:số\s+)?(?:là\s+|đạt(?:\s+được)?(?:\s+là)?\s+)?$")
 
 
 def _score_of_rank(ctx: _Ctx, q: Quantity, assigned: list) -> _Match | None:
@@ -2062,7 +2131,7 @@ _BOTH_LEVELS_AFTER = _fc(r"\s*(?:ở\s+)?cả hai cấp(?!\w)")
 # cùng xếp thứ 2", "0,6647 điểm, thứ 27" (the verb said once for the first pillar). The rank
 # quantity itself starts after the verb.
 _PAIR_BETWEEN = _fc(
-    r"^\s*(?:điểm)?\s*(?:,|và|-|–|\()?\s*(?:(?:cùng|đều|qua đó|theo đó)\s+)?(?:(?:xếp|đứng|giữ|vươn lên|tụt xuống)\s+(?:ở\s+)?(?:vị trí\s+)?(?:hạng\s+)?(?:thứ\s*)?|xếp hạng\s+(?:thứ\s*)?|hạng\s+(?:thứ\s*)?|vị trí\s+(?:thứ\s*|số\s*)?|thứ\s*)$"
+    r"^\s*(?:điểm)?\s*(?:,|và|-|–|\()?\s*(?:(?:cùng|đều|qua đó|theo đó)\s+)?(?:(?:vươn lên|tụt xuống|leo lên|lên|xuống)\s+(?=xếp|đứng))?(?:(?:xếp|đứng|giữ|vươn lên|tụt xuống)\s+(?:ở\s+)?(?:vị trí\s+)?(?:hạng\s+)?(?:thứ\s*)?|xếp hạng\s+(?:thứ\s*)?|hạng\s+(?:thứ\s*)?|vị trí\s+(?:thứ\s*|số\s*)?|thứ\s*)$"
 )
 _PAIR_SHARED = _fc(r"(?:cùng|đều)\s")
 _GROWTH_LEAD = _fc(r"\s*(?:điểm)?\s*,\s*(?:tăng|giảm)(?:\s+thêm)?\s*")
@@ -2207,6 +2276,7 @@ _BARE_UNIT_CUE = 5  # an after-cue match this short is a unit word ("điểm", "
 
 
 _BREAKDOWN_START = _fc(r"\s*trong đó(?!\w)")
+_COMPARED_PLACE_BEFORE = _fc(r"so với\s+(?:(?:xếp hạng|thứ hạng|vị trí|hạng)\s+)+(?:thứ\s+)?$")
 
 
 def _part_of_earlier_total(ctx: _Ctx, s: _Sentence, match: _Match) -> bool:
@@ -2316,6 +2386,15 @@ def _scan_sentence(ctx: _Ctx, s: _Sentence, quants: list[Quantity], prev_folded:
             # repeats the first's indicator, which beats a cue that takes any number or only a
             # unit word ("điểm").
             match = _parallel_match(ctx, q, floor, pre_end, assigned) or match
+        if (
+            q.kind == "rank" and last_cue is not None and last_cue[1].rule.number == "rank"
+            and (match is None or match.cue.where == "any")
+            and _COMPARED_PLACE_BEFORE.search(folded, max(floor, pre_end - 40), pre_end)
+            and _YEAR_AFTER_RANK.match(folded, q.end, s.end)
+        ):
+            # "chính quyền số xếp hạng 5 (tăng 16 bậc so với xếp hạng 21 của năm 2021)": the
+            # place compared with is the same index's, in the year stated after it.
+            match = _Match(last_cue[1].rule, last_cue[1].cue, 0.5, "+compared base", q.value, 0.85)
         listed: list[_Match] = []
         if q.kind == "rank" and i not in respective and (match is None or match.cue.where == "any"):
             listed = _listed_ranks(ctx, s, q, active)
@@ -3295,11 +3374,16 @@ def _dti_year(ctx: _Ctx, s: _Sentence, q: Quantity) -> int | None:
     for m in YEAR.finditer(folded, s.start, q.start):
         if YEAR_IGNORE_BEFORE.search(folded, max(s.start, m.start() - 20), m.start()) or int(m.group(1)) > pub:
             continue
+        if folded.rfind("(", s.start, m.start()) > folded.rfind(")", s.start, m.start()) and folded.find(")", m.end(), q.start) >= 0:
+            continue  # "(tăng 16 bậc so với xếp hạng 21 của năm 2021), kinh tế số xếp hạng 7": an aside's year
         year = int(m.group(1))
     if year is None:
         # "sau khi cũng xếp thứ 2 trong lần đánh giá đầu tiên năm 2020": a year later in the
         # rank's own clause.
         clause_end = _clause_end(folded, q.end, s.end)
+        paren = folded.find("(", q.end, clause_end)
+        if paren >= 0:
+            clause_end = paren  # "xếp hạng 5 (tăng 16 bậc so với ... năm 2021)": an aside's year
         for m in YEAR.finditer(folded, q.end, clause_end):
             if folded.find("so với", q.end, m.start()) >= 0:
                 break  # "xếp hạng 5 (tăng 16 bậc so với xếp hạng 21 của năm 2021)": the base's year

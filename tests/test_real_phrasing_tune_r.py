@@ -338,3 +338,109 @@ def test_first_place_in_listed_main_indices_and_pillars():
 def test_listed_indices_with_a_wrong_count_or_an_unknown_item_give_nothing():
     assert facts("Theo DTI 2022, Quảng Ninh xếp thứ nhất trong 4/8 chỉ số chính, bao gồm nhận thức số, thể chế số và hạ tầng số.") == set()
     assert facts("Theo DTI 2022, Quảng Ninh xếp thứ nhất trong 3 chỉ số, gồm nhận thức số, thể chế số và du lịch số.") == set()
+
+
+# --- Cần Thơ-type ranking sentences ----------------------------------------------------------
+
+def test_rank_among_provinces_nationwide_does_not_make_later_figures_national():
+    got = dated("Năm 2022, Hậu Giang xếp hạng 9/63 tỉnh, thành phố cả nước, tăng 10 bậc so với năm 2021 (xếp hạng 19).")
+    assert got == {("dti.rank", "Hậu Giang", 9.0, "exact", 2022), ("dti.rank", "Hậu Giang", 19.0, "exact", 2021)}
+
+
+def test_dti_edition_with_gia_tri():
+    assert facts("DTI 2022 của tỉnh Hậu Giang có giá trị 0,6124, tăng 20% so với năm trước.") == {("dti.score", "Hậu Giang", 0.6124)}
+
+
+def test_score_after_first_place_with_gia_tri_dat_duoc():
+    got = facts("Hậu Giang dẫn đầu cả nước về mức độ chuyển đổi số năm 2022, với giá trị đạt được là 0,6874.")
+    assert got == {("dti.rank", "Hậu Giang", 1.0), ("dti.score", "Hậu Giang", 0.6874)}
+
+
+def test_place_compared_with_in_an_aside_is_the_same_pillar_of_that_year():
+    got = dated("Theo DTI 2022, trụ cột chính quyền số của Hậu Giang xếp hạng 6 (tăng 15 bậc so với xếp hạng 21 của năm 2021), kinh tế số xếp hạng 8.")
+    assert got == {
+        ("dti.rank_digital_government", "Hậu Giang", 6.0, "exact", 2022),
+        ("dti.rank_digital_government", "Hậu Giang", 21.0, "exact", 2021),
+        ("dti.rank_digital_economy", "Hậu Giang", 8.0, "exact", 2022),
+    }
+
+
+# --- Lists of places in parentheses, asides, other phrasings --------------------------------
+
+def test_place_in_parentheses_after_a_list_of_indices():
+    got = facts("Theo DTI 2022, Kon Tum có nhiều chỉ số xếp hạng cao như: hoạt động chính quyền số (xếp thứ nhất), an toàn thông tin mạng, hạ tầng số (xếp thứ 2), nhận thức số (xếp thứ ba).")
+    assert got == {
+        ("dti.rank_digital_government_ops", "Kon Tum", 1.0),
+        ("dti.rank_cybersecurity", "Kon Tum", 2.0),
+        ("dti.rank_digital_infrastructure", "Kon Tum", 2.0),
+        ("dti.rank_digital_awareness", "Kon Tum", 3.0),
+    }
+
+
+def test_rank_reached_after_a_growth_with_von_len():
+    got = facts("Ở trụ cột chính quyền số, Kon Tum đạt 0,7004, tăng 0,1200 điểm so với năm 2021, vươn lên xếp thứ tư.")
+    assert got == {("dti.score_pillar_government", "Kon Tum", 0.7004), ("dti.rank_digital_government", "Kon Tum", 4.0)}
+
+
+def test_this_index_refers_back_to_the_dti():
+    got = facts("Kết quả DTI 2022 vừa được công bố. Theo đó, Kon Tum được công bố xếp thứ 12 trong toàn quốc về Chỉ số này.")
+    assert got == {("dti.rank", "Kon Tum", 12.0)}
+
+
+def test_a_plan_in_a_closed_aside_does_not_make_later_figures_targets():
+    got = facts("Năm 2022, tỷ lệ dịch vụ công có phát sinh hồ sơ trực tuyến của Kon Tum đạt 90% (vượt mục tiêu theo kế hoạch là 80%); tỷ lệ hồ sơ trực tuyến toàn tỉnh đạt 70%.")
+    assert ("egov.online_dossier_pct", "Kon Tum", 70.0) in got
+    assert ("egov.online_dossier_pct", "Kon Tum", 80.0) not in got
+
+
+def test_moi_co_is_only_had_not_new_stations():
+    got = dated("Nếu như năm 2016, toàn tỉnh Kon Tum mới có 300 trạm BTS, đến nay đã tăng lên 900 trạm.", title="Hạ tầng viễn thông", published=date(2023, 9, 1))
+    assert ("infra.bts_stations", "Kon Tum", 300.0, "exact", 2016) in got
+    assert ("infra.bts_stations", "Kon Tum", 900.0, "exact", 2023) in got
+    assert facts("Năm 2022, Kon Tum xây mới 120 trạm BTS.", title="Hạ tầng viễn thông") == set()
+
+
+def test_mobile_coverage_stations_and_abbreviated_digital_enterprises():
+    assert facts("Đến nay, Kon Tum phủ sóng di động gần 2 nghìn trạm.", title="Vùng trung du") == {("infra.bts_stations", "Kon Tum", 2000.0)}
+    assert facts("Trên địa bàn Kon Tum hiện có gần 400 DN công nghệ số hoạt động.") == {("ent.digital_tech_enterprises", "Kon Tum", 400.0)}
+
+
+def test_online_services_counted_after_their_level():
+    got = facts("Năm 2024, Kon Tum có 1.500 dịch vụ công trực tuyến. Trong đó, dịch vụ công trực tuyến một phần có 700 dịch vụ; dịch vụ công trực tuyến toàn trình có 800 dịch vụ.")
+    assert ("egov.online_services_level3", "Kon Tum", 700.0) in got
+    assert ("egov.online_services_level4", "Kon Tum", 800.0) in got
+
+
+def test_a_national_comparison_in_a_closed_aside_does_not_make_later_figures_national():
+    got = facts(
+        "Năm 2022, tỷ lệ dịch vụ công có phát sinh hồ sơ trực tuyến của Kon Tum đạt 90% (gấp 2 lần so với trung bình toàn quốc); "
+        "tỷ lệ hồ sơ trực tuyến toàn tỉnh đạt 70%; tích hợp 1.200 dịch vụ lên Cổng Dịch vụ công quốc gia."
+    )
+    assert ("egov.online_dossier_pct", "Kon Tum", 70.0) in got
+    assert ("egov.services_on_national_portal", "Kon Tum", 1200.0) in got
+
+
+# --- Periods: an opening as-of month, breakdowns, "hiện có lên" -----------------------------
+
+def test_as_of_month_opening_the_sentence_dates_every_part():
+    got = dated(
+        "Tính đến tháng 12/2022, Kon Tum có 60% người dân có tài khoản; đã tích hợp được 1.100 dịch vụ công trực tuyến lên Cổng dịch vụ công quốc gia.",
+        published=date(2023, 1, 15),
+    )
+    assert ("egov.services_on_national_portal", "Kon Tum", 1100.0, "exact", 2022) in got
+
+
+def test_breakdown_takes_the_as_of_date_of_the_total():
+    result = run(
+        "Tính đến ngày 13/11/2022, hệ thống thủ tục hành chính Kon Tum đã cung cấp 1.800 dịch vụ công.\n\n"
+        "Trong đó, dịch vụ công trực tuyến một phần có 600 dịch vụ; dịch vụ công trực tuyến toàn trình có 700 dịch vụ.",
+        published=date(2023, 2, 1),
+    )
+    got = {(f.indicator_id, f.value, f.ref_year, f.ref_date) for f in result.facts}
+    assert ("egov.online_services_level3", 600.0, 2022, "2022-11-13") in got
+    assert ("egov.online_services_level4", 700.0, 2022, "2022-11-13") in got
+
+
+def test_raised_to_a_total_in_a_stated_year():
+    got = dated("Trong năm 2022, các doanh nghiệp phát triển mới 90 trạm BTS, nâng tổng số trạm thu phát sóng hiện có lên 1.500 trạm.", title="Hạ tầng viễn thông Kon Tum")
+    assert ("infra.bts_stations", "Kon Tum", 1500.0, "exact", 2022) in got
