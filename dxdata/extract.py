@@ -1663,7 +1663,7 @@ _NEXT_ITEM = re.compile(r"[,;]|(?<!\w)(?:và|còn|trong khi|nhưng|rồi)(?!\w)"
 
 
 _AS_OF_MONTH_START = _fc(r"\W{0,3}(?:tính\s+)?(?:đến|tới)\s+(?:hết\s+|cuối\s+)?tháng\s+\d{1,2}\s*/\s*((?:19|20)\d\d)(?!\d)")
-_MONTH_YEAR = _fc(r"(?:đến|tới|tính đến|hết|cuối|trong)\s+(?:hết\s+|cuối\s+)?tháng\s+\d{1,2}\s*/\s*((?:19|20)\d\d)(?!\d)")
+_MONTH_YEAR = _fc(r"(?:đến|tới|tính đến|hết|cuối|trong|từ)\s+(?:hết\s+|cuối\s+)?tháng\s+\d{1,2}\s*/\s*((?:19|20)\d\d)(?!\d)")
 _QUARTER_YEAR = _fc(r"(?<!\w)quý\s+(?:i|ii|iii|iv|1|2|3|4)\s*/\s*((?:19|20)\d\d)(?!\d)")
 _PART_OF_YEAR = _fc(r"(?<!\w)(?:\d{1,2}|ba|sáu|chín) tháng(?: đầu năm| cuối năm| qua| năm)?(?!\w)(?! \d)|nửa đầu năm|(?<!\w)quý (?:i|ii|iii|iv|1|2|3|4)(?!\w)")
 _PRESENT_AFTER_FIRST = frozenset("vhđt")  # vào, hiện nay / hiện tại, đến nay, thời điểm hiện tại
@@ -1697,6 +1697,8 @@ def _period(ctx: _Ctx, s: _Sentence, q: Quantity, clause_end: int) -> tuple[int 
         # "Tính đến tháng 12/2023, Đà Nẵng có ...; đã tích hợp được 1.569 dịch vụ": an as-of
         # month opening the sentence dates every part of it.
         month = _AS_OF_MONTH_START.match(ctx.folded, s.start, q.start)
+    if month is not None and ctx.folded.startswith("từ", month.start()) and PERIOD_PRESENT.search(ctx.folded, month.end(), q.start):
+        month = None  # "Từ tháng 1/2017 đến nay, đã có 5.000 hồ sơ": a total to date
     if month is not None and (ctx.published is None or int(month.group(1)) <= ctx.published.year):
         return int(month.group(1)), None, "stated month"
     # "Quý I/2023, tỷ lệ ... đạt 45,2%": a stated quarter dates the figure to its year.

@@ -444,3 +444,25 @@ def test_breakdown_takes_the_as_of_date_of_the_total():
 def test_raised_to_a_total_in_a_stated_year():
     got = dated("Trong năm 2022, các doanh nghiệp phát triển mới 90 trạm BTS, nâng tổng số trạm thu phát sóng hiện có lên 1.500 trạm.", title="Hạ tầng viễn thông Kon Tum")
     assert ("infra.bts_stations", "Kon Tum", 1500.0, "exact", 2022) in got
+
+
+# --- Online services: levels 3 and 4 together, DVC, abbreviations ---------------------------
+
+def test_services_of_levels_three_and_four_are_the_online_total():
+    assert dated("Đến nay, cổng dịch vụ trực tuyến của tỉnh Hà Nam có 819 dịch vụ công mức độ 3 và 4.", title="Dịch vụ công") == {
+        ("egov.online_services_total", "Hà Nam", 819.0, "exact", 2023)
+    }
+
+
+def test_launch_month_dates_the_figure_unless_a_total_to_date():
+    got = dated("Cổng dịch vụ công Hà Nam được khai trương từ tháng 1/2017 với 335 dịch vụ mức độ 3 và 4.", title="Dịch vụ công")
+    assert got == {("egov.online_services_total", "Hà Nam", 335.0, "exact", 2017)}
+    got = dated("Từ tháng 1/2017 đến nay, Hà Nam đã có 400 dịch vụ công trực tuyến.", title="Dịch vụ công")
+    assert got == {("egov.online_services_total", "Hà Nam", 400.0, "exact", 2023)}
+
+
+def test_dvc_abbreviation_forms():
+    assert facts("Hiện Hà Nam đang cung cấp 1.421 dịch vụ công (DVC) mức độ 4.", title="Dịch vụ công") == {("egov.online_services_level4", "Hà Nam", 1421.0)}
+    got = facts("Hiện nay, Hà Nam có 1.777 DVC trực tuyến, trong đó DVC trực tuyến toàn trình là 731, chiếm 41,11%.", title="Dịch vụ công")
+    assert ("egov.online_services_total", "Hà Nam", 1777.0) in got
+    assert ("egov.online_services_level4", "Hà Nam", 731.0) in got
