@@ -3103,6 +3103,15 @@ _MINISTRY_RANKING = _fc(
 # The DTI of the province's own departments, districts or communes, which provinces rank too.
 _SUBLEVEL_INDEX = _fc(r"(?:chuyển đổi số|\bdti)[^.;\d]{0,12}?\s(?:cấp|khối|của các)\s+(?:sở|huyện|xã|cơ sở|sở, ngành|sở ngành|các sở)(?!\w)")
 _PROVINCE_LEVEL_INDEX = _fc(r"(?:chuyển đổi số|\bdti)[^.;\d]{0,12}?\scấp tỉnh(?!\w)")
+_TOPIC_AFTER_RANK = _fc(
+    r"\s*(?:/\s*\d+\s*)?(?:(?:trong\s+)?(?:số\s+)?(?:\d+\s+)?(?:tỉnh|địa phương)(?:\s*,\s*thành(?: phố)?)?\s*)?(?:(?:trong\s+|trên\s+)?(?:cả nước|toàn quốc)\s*)?,?\s*về\s+"
+)
+_DTI_TOPIC = _fc(
+    r"(?:(?:lĩnh vực|mức độ|công tác|kết quả|chỉ số|bộ chỉ số|xếp hạng|bảng xếp hạng|đánh giá)\s+)*(?:đánh giá\s+)?(?:mức độ\s+)?"
+    r"(?:chuyển đổi số|\bdti\b|cđs\b|chính quyền số|chính phủ số|kinh tế số|xã hội số|nhận thức số|thể chế số|hạ tầng số|nhân lực số|an toàn thông tin|"
+    r"hoạt động (?:chính quyền|kinh tế|xã hội) số|(?:cả |các |ba |3 )?trụ cột)"
+)
+_TOPIC_REFERS_BACK = _fc(r"(?:bộ\s+)?(?:chỉ số|chỉ tiêu|bảng xếp hạng|xếp hạng)\s+(?:này|trên|đó|nói trên)(?!\w)")
 _SUPERLATIVE_RANK_BEFORE = _fc(r"(?<!\w)(?:nhiều|cao|lớn|thấp|ít|nhanh|mạnh|đông)\s+(?:(?:thứ|hạng)\s*)?$")
 _PROVINCES_CITIES_AFTER = _fc(r",\s*thành(?: phố)?(?!\w)")
 
@@ -3115,6 +3124,16 @@ def _other_index(ctx: _Ctx, s: _Sentence, q: Quantity, clause_end: int, rule: Ru
         part = max(s.start, folded.rfind(";", s.start, q.start) + 1)
         if _SUBLEVEL_INDEX.search(folded, part, s.end) and not _PROVINCE_LEVEL_INDEX.search(folded, part, s.end):
             return True
+    if rule.number == "rank":
+        # "xếp thứ 2 cả nước về thu ngân sách", "xếp thứ 5/63 về chất lượng phục vụ": the topic
+        # named right after the rank decides; "xếp thứ 15 về chuyển đổi số" is the DTI's.
+        topic = _TOPIC_AFTER_RANK.match(folded, q.end, s.end)
+        if (
+            topic is not None
+            and not _TOPIC_REFERS_BACK.match(folded, topic.end(), s.end)
+            and not _MINISTRY_RANKING.search(folded, max(s.start, q.start - 120), clause_end)
+        ):
+            return _DTI_TOPIC.match(folded, topic.end(), s.end) is None
     if rule.number == "rank" and _SUPERLATIVE_RANK_BEFORE.search(folded, max(s.start, q.start - 20), q.start):
         return True  # "có số lượng dịch vụ công tích hợp nhiều thứ 4 cả nước": a place by a count
     lo = max(s.start, q.start - 120)

@@ -351,3 +351,13 @@ def test_raising_a_share_to_a_level_is_a_plan_unless_done():
     assert not facts("Trong năm 2023, tỉnh tiếp tục triển khai các nhiệm vụ: nâng tỷ lệ hồ sơ trực tuyến lên 70%.", title=title, published=pub)
     got = facts("Trong năm 2022, các doanh nghiệp đã phát triển mới 101 trạm BTS, nâng tổng số trạm BTS lên 1.682 trạm.", title=title, published=pub)
     assert ("infra.bts_stations", "Quảng Bình", 1682.0) in got
+
+
+def test_the_topic_named_after_a_rank_decides_whether_it_is_the_dti():
+    title, pub = "Bắc Giang đẩy mạnh chuyển đổi số", date(2023, 7, 20)
+    assert not ranks(facts("Năm 2022, tỉnh đứng thứ 3 cả nước về tăng trưởng kinh tế.", title=title, published=pub))
+    assert not ranks(facts("Năm 2022, tỉnh xếp thứ 2 cả nước về thu ngân sách.", title=title, published=pub))
+    got = facts("Năm 2022, Bắc Giang xếp thứ 15/63 tỉnh, thành phố về mức độ chuyển đổi số.", title=title, published=pub)
+    assert ranks(got) == {("dti.rank", "Bắc Giang", 15.0)}
+    got = facts("Bắc Giang đã vươn lên đứng vị trí thứ 17 cả nước về chỉ số đánh giá CĐS (DTI) năm 2022.", title=title, published=pub)
+    assert ranks(got) == {("dti.rank", "Bắc Giang", 17.0)}
