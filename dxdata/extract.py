@@ -43,7 +43,7 @@ from dxdata.text import fold, fold_pattern, normalise, split_sentences, unify_an
 
 # Bump when the rules in this module change; the hash of the catalogue and its companion files
 # (nicknames, indicator groups) is appended, so editing any of them changes the version.
-RULES_REVISION = "10e4"
+RULES_REVISION = "10e5"
 DEFAULT_THRESHOLD = 0.6
 
 
@@ -1023,6 +1023,9 @@ def _extract_article(article: Article, threshold: float) -> ExtractionResult:
             candidates.append(_error_fact(article, norm, s, exc))
         prev_sentence_folded = fs
 
+    if 0 in skip_paras and quantities:
+        facts.extend(_headline_facts(ctx, sentences, quantities, starts, article, norm, facts, candidates))
+
     kept, dupes = _deduplicate(facts)
     final, review = [], candidates + dupes
     for f in kept:
@@ -1036,6 +1039,45 @@ def _extract_article(article: Article, threshold: float) -> ExtractionResult:
         else:
             final.append(f)
     return ExtractionResult(facts=final, candidates=review, targets=targets)
+
+
+# "Hậu Giang: Đã thành lập 600 Tổ công nghệ số cộng đồng" as the headline, the body telling how
+# the teams work: a count or share the headline alone states is read from it. Only for the
+# indicators the body gives nothing on for that province (a body's figure, exact or not, is the
+# one to quote), and not for the DTI's ranks and scores, which headlines play with ("năm thứ 5
+# liên tiếp dẫn đầu").
+_HEADLINE_CONFIDENCE = 0.9
+
+
+def _headline_facts(ctx: _Ctx, sentences: list[_Sentence], quantities: list[Quantity], starts: list[int],
+                    article: Article, norm, body_facts: list[Fact], candidates: list[Fact]) -> list[Fact]:
+    heads = [s for s in sentences if s.para == 0]
+    if not heads:
+        return []
+    saved = (ctx.last_matches, ctx.last_matches_para)
+    found: list[Fact] = []
+    for s in heads:
+        lo, hi = bisect_left(starts, s.start), bisect_left(starts, s.end)
+        quants = [q for q in quantities[lo:hi] if q.end <= s.end]
+        if quants:
+            try:
+                _scan_sentence(ctx, s, quants, "", article, norm, found, [], [])
+            except Exception:  # pragma: no cover - a headline never stops the article
+                pass
+    ctx.last_matches, ctx.last_matches_para = saved
+    stated = {(f.indicator_id, f.province_code) for f in body_facts + candidates}
+    stated_ids = {f.indicator_id for f in body_facts + candidates if f.province_code is None}
+    themes = {r.indicator_id: r.theme for r in load_rules()}
+    out = []
+    for f in found:
+        if themes.get(f.indicator_id) == "rankings" or f.province_code is None:
+            continue
+        if (f.indicator_id, f.province_code) in stated or f.indicator_id in stated_ids:
+            continue
+        f.confidence = round(f.confidence * _HEADLINE_CONFIDENCE, 3)
+        f.method += "+headline"
+        out.append(f)
+    return out
 
 
 # --- tables flattened into text ------------------------------------------------------------------

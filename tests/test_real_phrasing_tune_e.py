@@ -187,3 +187,29 @@ def test_figures_at_a_launch_stated_earlier_are_dated_by_it():
         published=date(2018, 1, 3),
     )
     assert got == {("egov.online_services_level3", "Đắk Lắk", 450.0, "exact", 2017, None)}
+
+
+# --- A figure stated only in the headline ---------------------------------------------------------
+
+def test_count_stated_only_in_the_headline_is_read():
+    got = dated(
+        "Các tổ đã giúp người dân cài đặt ứng dụng và thanh toán không dùng tiền mặt.",
+        title="Hậu Giang: Đã thành lập 580 Tổ công nghệ số cộng đồng",
+        published=date(2023, 10, 10),
+    )
+    assert got == {("workforce.community_tech_teams", "Hậu Giang", 580.0, "exact", 2023, "2023-10-10")}
+    method = run("Các tổ đã giúp người dân.", title="Hậu Giang: Đã thành lập 580 Tổ công nghệ số cộng đồng").facts[0].method
+    assert method.endswith("+headline")
+
+
+def test_the_body_s_figure_wins_over_the_headline_s():
+    got = facts(
+        "Đến nay, Hậu Giang đã thành lập 578 tổ công nghệ số cộng đồng.",
+        title="Hậu Giang: Gần 600 Tổ công nghệ số cộng đồng",
+    )
+    assert got == {("workforce.community_tech_teams", "Hậu Giang", 578.0)}
+
+
+def test_headline_targets_and_ranks_are_not_read():
+    assert facts("Tỉnh đang triển khai nhiều giải pháp.", title="Hậu Giang phấn đấu 80% hộ gia đình có cáp quang") == set()
+    assert facts("Tỉnh đã có nhiều đổi mới.", title="Quảng Ninh xếp thứ 1 về chuyển đổi số năm 2022") == set()
