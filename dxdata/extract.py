@@ -43,7 +43,7 @@ from dxdata.text import fold, fold_pattern, normalise, split_sentences, unify_an
 
 # Bump when the rules in this module change; the hash of the catalogue and its companion files
 # (nicknames, indicator groups) is appended, so editing any of them changes the version.
-RULES_REVISION = "10e5"
+RULES_REVISION = "10e6"
 DEFAULT_THRESHOLD = 0.6
 
 
@@ -1718,8 +1718,13 @@ def _national_sentence(ctx: _Ctx, i: int) -> bool:
 _NEXT_ITEM = re.compile(r"[,;]|(?<!\w)(?:và|còn|trong khi|nhưng|rồi)(?!\w)")
 
 
-_AS_OF_MONTH_START = _fc(r"\W{0,3}(?:tính\s+)?(?:đến|tới)\s+(?:hết\s+|cuối\s+)?tháng\s+\d{1,2}\s*/\s*((?:19|20)\d\d)(?!\d)")
-_MONTH_YEAR = _fc(r"(?:đến|tới|tính đến|hết|cuối|trong|từ)\s+(?:hết\s+|cuối\s+)?tháng\s+\d{1,2}\s*/\s*((?:19|20)\d\d)(?!\d)")
+# "tháng 12/2023", "tháng 12-2023", "tháng 12.2023", "tháng 12 năm 2023".
+_MONTH_OF_YEAR = r"tháng\s+\d{1,2}\s*(?:[/.\-]|\s+năm\s+)\s*((?:19|20)\d\d)(?!\d)"
+# A month opening the sentence ("Tính đến tháng 12/2023, ...", "Tháng 12/2023, ...") dates it all.
+_AS_OF_MONTH_START = _fc(r"\W{0,3}(?:(?:tính\s+|lũy kế\s+)?(?:đến|tới)\s+(?:hết\s+|cuối\s+)?|trong\s+)?" + _MONTH_OF_YEAR)
+_MONTH_YEAR = _fc(r"(?:đến|tới|tính đến|hết|cuối|trong|từ)\s+(?:hết\s+|cuối\s+)?" + _MONTH_OF_YEAR)
+# "Trong năm qua, ..." on a page of the first quarter: the calendar year before.
+_PAST_YEAR = _fc(r"(?<!\w)(?<!so với )năm\s+(?:vừa\s+)?qua(?!\w)")
 _QUARTER_YEAR = _fc(r"(?<!\w)quý\s+(?:i|ii|iii|iv|1|2|3|4)\s*/\s*((?:19|20)\d\d)(?!\d)")
 _PART_OF_YEAR = _fc(r"(?<!\w)(?:\d{1,2}|ba|sáu|chín) tháng(?: đầu năm| cuối năm| qua| năm)?(?!\w)(?! \d)|nửa đầu năm|(?<!\w)quý (?:i|ii|iii|iv|1|2|3|4)(?!\w)")
 _PRESENT_AFTER_FIRST = frozenset("vhđt")  # vào, hiện nay / hiện tại, đến nay, thời điểm hiện tại
@@ -1749,12 +1754,14 @@ def _period(ctx: _Ctx, s: _Sentence, q: Quantity, clause_end: int) -> tuple[int 
     if has_month:
         for month in _MONTH_YEAR.finditer(ctx.folded, own_part, q.start):
             pass
-    if month is None and period_words and own_part > s.start:
+    if month is None and period_words:
         # "Tính đến tháng 12/2023, Đà Nẵng có ...; đã tích hợp được 1.569 dịch vụ": an as-of
         # month opening the sentence dates every part of it.
         month = _AS_OF_MONTH_START.match(ctx.folded, s.start, q.start)
-    if month is not None and ctx.folded.startswith("từ", month.start()) and PERIOD_PRESENT.search(ctx.folded, month.end(), q.start):
-        month = None  # "Từ tháng 1/2017 đến nay, đã có 5.000 hồ sơ": a total to date
+    if month is not None and PERIOD_PRESENT.search(ctx.folded, month.end(), q.start):
+        # "Từ tháng 1/2017 đến nay, đã có 5.000 hồ sơ": a total to date; "Tháng 6/2023, tỉnh có
+        # 100 tổ; hiện nay có 150 tổ": today's figure after the month's.
+        month = None
     if month is not None and (ctx.published is None or int(month.group(1)) <= ctx.published.year):
         return int(month.group(1)), None, "stated month"
     # "Quý I/2023, tỷ lệ ... đạt 45,2%": a stated quarter dates the figure to its year.
@@ -1800,6 +1807,10 @@ def _period(ctx: _Ctx, s: _Sentence, q: Quantity, clause_end: int) -> tuple[int 
     launched = _launch_period(ctx, s, q)
     if launched is not None:
         return launched
+    if ctx.published is not None and ctx.published.month <= 3 and "qua" in ctx.folded[s.start : q.start]:
+        past = _PAST_YEAR.search(ctx.folded, s.start, q.start)
+        if past is not None and not PERIOD_PRESENT.search(ctx.folded, past.end(), q.start):
+            return ctx.published.year - 1, None, "the year before (\"năm qua\" early in the year)"
     # "Trong đó, hiện nay ...", "Hiện nay, tỷ lệ ...": a present marker of the sentence's own
     # (looked for here: info.period_present is only filled when the sentence states a year).
     own_present = PERIOD_PRESENT.search(ctx.folded, s.start, q.start) is not None

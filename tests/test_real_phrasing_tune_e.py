@@ -213,3 +213,51 @@ def test_the_body_s_figure_wins_over_the_headline_s():
 def test_headline_targets_and_ranks_are_not_read():
     assert facts("Tỉnh đang triển khai nhiều giải pháp.", title="Hậu Giang phấn đấu 80% hộ gia đình có cáp quang") == set()
     assert facts("Tỉnh đã có nhiều đổi mới.", title="Quảng Ninh xếp thứ 1 về chuyển đổi số năm 2022") == set()
+
+
+# --- More catalogue phrasings: station sites, procedures offered online, team members -----------
+
+def test_station_sites_are_stations():
+    assert facts("Kiên Giang hiện có 2.150 vị trí trạm BTS.") == {("infra.bts_stations", "Kiên Giang", 2150.0)}
+
+
+def test_procedures_offered_online_at_a_level():
+    assert facts("Kiên Giang có 880 thủ tục hành chính được cung cấp trực tuyến toàn trình.") == {
+        ("egov.online_services_level4", "Kiên Giang", 880.0)
+    }
+    assert facts("Kiên Giang có 640 thủ tục hành chính được cung cấp trực tuyến một phần.") == {
+        ("egov.online_services_level3", "Kiên Giang", 640.0)
+    }
+
+
+def test_team_members_called_to_vien():
+    got = facts("Kiên Giang có 1.050 Tổ công nghệ số cộng đồng ở thôn, ấp với 6.800 tổ viên.")
+    assert got == {("workforce.community_tech_teams", "Kiên Giang", 1050.0), ("workforce.community_tech_members", "Kiên Giang", 6800.0)}
+
+
+# --- More periods ---------------------------------------------------------------------------------
+
+def test_month_written_with_a_dash_a_dot_or_in_words():
+    for month in ("tháng 12-2023", "tháng 12.2023", "tháng 11 năm 2023"):
+        got = dated(f"Tính đến {month}, Kiên Giang có 2.100 trạm BTS.", published=date(2024, 1, 20))
+        assert got == {("infra.bts_stations", "Kiên Giang", 2100.0, "exact", 2023, None)}, month
+
+
+def test_a_bare_month_opening_the_sentence_dates_it():
+    got = dated("Tháng 12/2023, tỷ lệ hồ sơ trực tuyến của Kiên Giang đạt 64%.", published=date(2024, 1, 20))
+    assert got == {("egov.online_dossier_pct", "Kiên Giang", 64.0, "exact", 2023, None)}
+
+
+def test_today_s_figure_after_a_month_s_figure():
+    got = dated("Tháng 6/2023, Kiên Giang có 100 tổ công nghệ số cộng đồng; hiện nay có 150 tổ công nghệ số cộng đồng.")
+    assert got == {
+        ("workforce.community_tech_teams", "Kiên Giang", 100.0, "exact", 2023, None),
+        ("workforce.community_tech_teams", "Kiên Giang", 150.0, "exact", 2023, "2023-09-01"),
+    }
+
+
+def test_the_past_year_early_in_the_year_is_the_year_before():
+    body = "Trong năm qua, Kiên Giang đã phát triển thêm 120 trạm, nâng tổng số trạm BTS lên 2.100 trạm."
+    assert dated(body, published=date(2024, 1, 20)) == {("infra.bts_stations", "Kiên Giang", 2100.0, "exact", 2023, None)}
+    # Later in the year "năm qua" is the twelve months just gone: the page's date stands.
+    assert dated(body, published=date(2024, 7, 20)) == {("infra.bts_stations", "Kiên Giang", 2100.0, "exact", 2024, "2024-07-20")}
