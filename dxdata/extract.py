@@ -1625,11 +1625,16 @@ def _is_national(ctx: _Ctx, s: _Sentence, q: Quantity) -> bool:
         # provinces' average) figures of the sentence before it in the paragraph.
         i = bisect_left(ctx.sentence_starts, s.start) - 1
         if i >= 0 and ctx.sentences[i].para == s.para and _national_sentence(ctx, i):
-            return not (LOCAL_RESET.search(ctx.folded, s.start, s.end) or _PROVINCE_SCOPE.search(ctx.folded, s.start, s.end))
+            return not (
+                LOCAL_RESET.search(ctx.folded, s.start, s.end)
+                or _PROVINCE_SCOPE.search(ctx.folded, s.start, s.end)
+                or _LOCAL_AREA.search(ctx.folded, s.start, s.end)
+            )
     return False
 
 
 _DIGIT = re.compile(r"\d")
+_LOCAL_AREA = _fc(r"(?<!\w)(?:trên địa bàn|tại địa phương|của địa phương|địa phương (?:này|đã|có|hiện))(?!\w)")
 _COMPARED_BEFORE_MARK = _fc(r"(?:so với|hơn|vượt|gấp|kém)(?!\w)")
 
 

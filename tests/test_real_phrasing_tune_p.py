@@ -361,3 +361,9 @@ def test_the_topic_named_after_a_rank_decides_whether_it_is_the_dti():
     assert ranks(got) == {("dti.rank", "Bắc Giang", 15.0)}
     got = facts("Bắc Giang đã vươn lên đứng vị trí thứ 17 cả nước về chỉ số đánh giá CĐS (DTI) năm 2022.", title=title, published=pub)
     assert ranks(got) == {("dti.rank", "Bắc Giang", 17.0)}
+
+
+def test_a_sentence_about_the_local_area_after_a_national_one_is_the_provinces():
+    got = facts("Theo Bộ TT&TT, cả nước hiện có 80.000 tổ công nghệ số cộng đồng. Đến nay, đã có 1.200 tổ công nghệ số cộng đồng được thành lập trên địa bàn.",
+                title="Quảng Trị đẩy mạnh chuyển đổi số", published=date(2023, 7, 20))
+    assert got == {("workforce.community_tech_teams", "Quảng Trị", 1200.0)}
