@@ -367,3 +367,9 @@ def test_a_sentence_about_the_local_area_after_a_national_one_is_the_provinces()
     got = facts("Theo Bộ TT&TT, cả nước hiện có 80.000 tổ công nghệ số cộng đồng. Đến nay, đã có 1.200 tổ công nghệ số cộng đồng được thành lập trên địa bàn.",
                 title="Quảng Trị đẩy mạnh chuyển đổi số", published=date(2023, 7, 20))
     assert got == {("workforce.community_tech_teams", "Quảng Trị", 1200.0)}
+
+
+def test_the_publishing_ministry_is_not_a_ranked_ministry():
+    got = facts("Năm 2022, Bộ Thông tin và Truyền thông xếp Quảng Trị thứ 40/63 về chuyển đổi số.",
+                title="Quảng Trị đẩy mạnh chuyển đổi số", published=date(2023, 7, 20))
+    assert ranks(got) == {("dti.rank", "Quảng Trị", 40.0)}
