@@ -376,7 +376,7 @@ AS_OF_YEAR = _fc(r"(?:tính\s+)?(?:đến|tới)\s+(?:hết|cuối)\s+năm\s+((?
 PERIOD_PRESENT = _fc(r"đến nay|hiện nay|hiện tại|" + HIEN)
 DTI_YEAR = _fc(r"(?:dti|chuyển đổi số)(?!\w)[^.;]{0,30}?\b(?:năm\s+)?((?:19|20)\d\d)\b")
 # "cao nhất cả nước", "đứng đầu cả nước" compare the province with the country: its own figure.
-NATIONAL = _fc(r"cả nước(?<!nhất cả nước)(?<!đầu cả nước)|cả vùng|toàn vùng|các tỉnh trong vùng|toàn quốc|bình quân|trung bình chung|mức trung bình|việt nam(?!\w)|các tỉnh, thành phố|đối với cấp tỉnh(?=\s*,)|dti quốc gia|(?<!\w)trung bình(?! khá)(?!\w)")
+NATIONAL = _fc(r"cổng dịch vụ công quốc gia (?:(?:đã|hiện|đang) )*(?:cung cấp|có)(?!\w)|cả nước(?<!nhất cả nước)(?<!đầu cả nước)|cả vùng|toàn vùng|các tỉnh trong vùng|toàn quốc|bình quân|trung bình chung|mức trung bình|việt nam(?!\w)|các tỉnh, thành phố|đối với cấp tỉnh(?=\s*,)|dti quốc gia|(?<!\w)trung bình(?! khá)(?!\w)")
 # "đứng thứ ba cả nước", "xếp hạng 5 trong cả nước": the province's place in the country, its
 # own figure (like "cao nhất cả nước").
 _RANK_BEFORE_NATIONAL = _fc(r"(?:thứ|hạng)\s+(?:\d+(?:/\d+)?|nhất|nhì|hai|ba|tư|bốn|năm|sáu|bảy|tám|chín|mười)\s+(?:tỉnh,?\s*thành(?:\s+phố)?\s+|tỉnh\s+|địa phương\s+)?(?:trong\s+|của\s+|trên\s+)?$")
@@ -441,6 +441,12 @@ _UNIT_LIST_NEXT = re.compile(r"\s*(?:,|và|cùng)\s*(?:(?:huyện|quận|thị x
 # "Tỷ lệ hồ sơ trực tuyến của Sở Tư pháp đạt 98%": one agency's figure.
 # Only inside the figure's own noun phrase: "Theo thống kê của Sở TT&TT, ..." names a source.
 _AGENCY_OF = re.compile(r"(?i:tỷ lệ|tỉ lệ|số lượng)[^,.;:()]{0,60}?\s(?:của|tại|ở)\s+(?:Sở|Phòng|Ban|Văn phòng|Bộ|Cục|Chi cục)\s+(?=[A-ZĐ])")
+# "Sở Tư pháp cung cấp 150 dịch vụ công trực tuyến": one department as the sentence's subject
+# (not "Sở TT&TT cho biết, ...", a source).
+_AGENCY_SUBJECT = re.compile(
+    r"(?:Sở|Ban|Văn phòng|Cục|Chi cục)\s+[A-ZĐ][^,.;:]{0,40}?\s(?:đã\s+|hiện\s+|đang\s+)?"
+    r"(?:cung cấp|có|đạt|tiếp nhận|xử lý|giải quyết|triển khai)\s"
+)
 # A network operator's provincial branch ("Viettel Kiên Giang có hơn 2.000 trạm BTS"): one
 # company's figures, not the province's; the province named in the branch's name is part of it.
 _OPERATOR = re.compile(r"(?:Viettel|VNPT|MobiFone|Mobifone|VinaPhone|Vinaphone|Vietnamobile|FPT Telecom)(?!\w)")
@@ -639,6 +645,9 @@ def _subunit_starts(ctx: "_Ctx", s: "_Sentence") -> list[int]:
                 e = j.end() + len(" ".join(words))
     out += [m.start() for m in _marks(ctx, s, "institution", _INSTITUTION, cased) if not (m.start() and (cased[m.start() - 1].isalnum() or cased[m.start() - 1] == "."))]
     out += [m.start() for m in _marks(ctx, s, "agency", _AGENCY_OF, cased)]
+    m = _AGENCY_SUBJECT.match(cased, a, b)
+    if m is not None:
+        out.append(m.start())
     out += [m.start() for m in _marks(ctx, s, "singular", _SINGULAR_UNIT)]
     for m in _marks(ctx, s, "operator", _OPERATOR, cased):
         out.append(m.start())
