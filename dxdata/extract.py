@@ -2487,6 +2487,8 @@ def _per_unit(folded: str, q: Quantity, floor: int, pre_end: int) -> bool:
 _ONE_LEVEL_BEFORE = _fc(
     r"(?<!các )(?<!cả )(?<!\w)(?:ở |tại |của )?(?:cấp (?:tỉnh|huyện|xã)|(?:khu vực |vùng )?(?:thành thị|nông thôn|đô thị|miền núi|vùng cao))"
     r"\s*(?:đạt|là|chiếm|ước đạt|đạt tỷ lệ)\s*(?:khoảng|gần|hơn|trên)?\s*$"
+    # "tỷ lệ hộ gia đình có cáp quang tại các thôn đặc biệt khó khăn đạt 45%"
+    r"|(?<!\w)(?:tại|ở) (?:các |những )?(?:thôn|bản|ấp|xã|vùng|khu vực|huyện)(?!\w)[^,.;:\d%]{0,40}?\s(?:đạt|là|chiếm)\s*(?:khoảng|gần|hơn|trên)?\s*$"
 )
 
 
@@ -2502,7 +2504,7 @@ def _one_level(ctx: _Ctx, rule: Rule, q: Quantity, floor: int, pre_end: int) -> 
         return False
     if rule.indicator_id in _level_indicators():
         return False
-    return _ONE_LEVEL_BEFORE.search(folded, max(floor, pre_end - 40), pre_end) is not None
+    return _ONE_LEVEL_BEFORE.search(folded, max(floor, pre_end - 70), pre_end) is not None
 
 
 # Counts that are not the province's stock: a list's size ("Top 10 doanh nghiệp"), an event's

@@ -383,3 +383,10 @@ def test_the_national_portal_or_one_department_as_subject_is_not_the_province():
     assert got == {("workforce.community_tech_teams", "Quảng Trị", 1500.0)}
     got = facts("Tỉnh đã tích hợp 1.200 dịch vụ công lên Cổng Dịch vụ công quốc gia.", title=title, published=pub)
     assert got == {("egov.services_on_national_portal", "Quảng Trị", 1200.0)}
+
+
+def test_the_share_in_some_villages_is_not_the_provinces():
+    title, pub = "Quảng Trị đẩy mạnh chuyển đổi số", date(2023, 7, 20)
+    assert not facts("Tỷ lệ hộ gia đình có cáp quang tại các thôn đặc biệt khó khăn đạt 45%.", title=title, published=pub)
+    got = facts("Tỷ lệ hộ gia đình có cáp quang trên địa bàn tỉnh đạt 80%.", title=title, published=pub)
+    assert got == {("infra.fiber_household_pct", "Quảng Trị", 80.0)}
