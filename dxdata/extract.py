@@ -2314,6 +2314,7 @@ def _scan_sentence(ctx: _Ctx, s: _Sentence, quants: list[Quantity], prev_folded:
     prev: Quantity | None = None
     respective: dict[int, _Match] = {}
     respective_prov: dict[int, Province | None] = {}
+    run_shared: dict[int, _Match] = {}  # "X và Y lần lượt đạt 81,6% và 75,2%": the run's one indicator
     at = folded.find("lần lượt", s.start, s.end)
     while at >= 0:
         # "các vị trí từ thứ 2 đến thứ 5 lần lượt thuộc về A, B, C và D": a span of ranks over
@@ -2327,7 +2328,13 @@ def _scan_sentence(ctx: _Ctx, s: _Sentence, quants: list[Quantity], prev_folded:
         if found:
             respective.update(found)
         else:
-            respective_prov.update(_respective_provinces(ctx, s, quants, at))
+            provs = _respective_provinces(ctx, s, quants, at)
+            respective_prov.update(provs)
+            if provs and all(p is not None for p in provs.values()):
+                shared = _run_indicator(ctx, s, quants, sorted(provs), active)
+                if shared is not None:
+                    for j in provs:
+                        run_shared[j] = shared
         at = folded.find("lần lượt", at + 1, s.end)
     if refers_back:
         respective.update(_corresponding_matches(ctx, s, quants))
@@ -2356,6 +2363,10 @@ def _scan_sentence(ctx: _Ctx, s: _Sentence, quants: list[Quantity], prev_folded:
         local = folded[floor : contrast.start() if contrast else clause_end]
         result = None
         match = respective.get(i) or _best_cue(ctx, q, floor, pre_end, s.end, active, local)
+        if i in run_shared and (match is None or match.cue.where == "any"):
+            value, conf = _accepts(run_shared[i].rule.number, q, folded)
+            if value is not None:
+                match = _Match(run_shared[i].rule, run_shared[i].cue, 2.0, "+respective", value, 0.9 * conf)
         if score_after_rank and (match is None or match.cue.where == "any"):
             match = _score_of_rank(ctx, q, assigned) or match
         if match is None and i + 1 < len(quants):
@@ -2825,6 +2836,25 @@ def _rank_run_as_ranks(ctx: _Ctx, s: _Sentence, quants: list[Quantity], at: int)
         if q.kind == "number" and is_whole(q.value) and 1 <= q.value <= limit:
             out[j] = replace(q, kind="rank")
     return out
+
+
+def _run_indicator(ctx: _Ctx, s: _Sentence, quants: list[Quantity], run: list[int], active: dict) -> _Match | None:
+    """The one indicator of the numbers that "lần lượt" gives to several provinces: the cue of any
+    of them, read over the whole sentence ("Bắc Giang và Bắc Ninh lần lượt đạt 81,6% và 75,2%"
+    after "Về tỷ lệ hồ sơ trực tuyến"; "... lần lượt đạt 0,70, 0,69 và 0,68 điểm")."""
+    folded = ctx.folded
+    local = folded[s.start : s.end]
+    found: _Match | None = None
+    for j in run:
+        q = quants[j]
+        pre_end = q.qualifier_start if q.qualifier_start is not None else q.start
+        m = _best_cue(ctx, q, s.start, pre_end, s.end, active, local)
+        if m is None or m.cue.where == "any":
+            continue
+        if found is not None and m.rule is not found.rule:
+            return None  # the numbers take different indicators: not one run
+        found = found or m
+    return found
 
 
 def _respective_provinces(ctx: _Ctx, s: _Sentence, quants: list[Quantity], at: int) -> dict[int, Province | None]:
