@@ -869,6 +869,7 @@ class _Ctx:
     # "tỷ lệ này ..." and "các con số tương ứng ..." in the next sentence refer back to them.
     last_matches: list[tuple[_Match, int | None]] = field(default_factory=list)
     last_matches_para: int = -1
+    section_years: dict[int, int] | None = None  # paragraph -> year of its section heading (see _section_years)
     edition_date: date | None = None  # the date DTI editions are looked up at (see _extract_article)
     outlet_province: Province | None = None  # the one province the publisher's name names ("Báo Ninh Bình")
     national_sentences: dict[int, bool] = field(default_factory=dict)  # sentence index -> see _national_sentence
@@ -1463,7 +1464,9 @@ def _companions(ctx: _Ctx, q: Quantity, best: _Match, floor: int, pre_end: int, 
     return out
 
 
-_PAREN_VERB = _fc(r"\(\s*(?:đạt tỷ lệ|đạt|chiếm|bằng|tương đương|tỷ lệ)$")
+_PAREN_VERB = _fc(r"\(\s*(?:đạt tỷ lệ|đạt|chiếm tỷ lệ|chiếm|bằng|tương đương|tỷ lệ)$")
+_PAREN_SHARE_VERB = _fc(r"\(\s*chiếm(?:\s+tỷ lệ)?\s")
+_SHARE_OF_TOTAL_AFTER = _fc(r"\s*(?:%\s*)?(?:trên\s+|của\s+|so với\s+)?(?:tổng số|tổng)(?!\w)")
 
 
 def _paren_parent_match(ctx: _Ctx, q: Quantity, prev: Quantity | None, s_end: int, active: dict, local: str) -> _Match | None:
@@ -1501,6 +1504,17 @@ def _paren_parent_match(ctx: _Ctx, q: Quantity, prev: Quantity | None, s_end: in
                 score = 2.5 + min(m.end() - m.start(), 60) / 100
                 if (best is None or score > best.score) and not _excluded(rule, local):
                     best = _Match(rule, cue, score, "+paren", value, 0.92 * conf, *m.span())
+    if best is None and _PAREN_SHARE_VERB.match(folded, opening) and _SHARE_OF_TOTAL_AFTER.match(folded, q.end):
+        # "Tổng số hồ sơ được giải quyết trực tuyến năm 2018 là trên 22.600 hồ sơ (chiếm tỷ lệ
+        # hơn 10% tổng số hồ sơ)": the share of the count's subject, named before the count.
+        lead = prev.qualifier_start if prev.qualifier_start is not None else prev.start
+        subject_start = max(ctx.folded.rfind(c, 0, lead) for c in ".;:(") + 1
+        for rule, cue in active.get("percent", ()):
+            if cue.where != "after" or _excluded(rule, local):
+                continue
+            for m in cue.regex.finditer(folded, subject_start, lead):
+                if lead - m.end() <= 30:
+                    best = _Match(rule, cue, 2.0, "+paren-subject", q.value, 0.85, *m.span())
     return best
 
 
@@ -1758,9 +1772,55 @@ def _period(ctx: _Ctx, s: _Sentence, q: Quantity, clause_end: int) -> tuple[int 
     inherited = _breakdown_period(ctx, s, q)
     if inherited is not None:
         return inherited
+    section = _section_year(ctx, s.para)
+    if section is not None and not any(p < q.start for p in info.period_present):
+        return section, None, "section heading"
     if ctx.published is None:
         return None, None, "present, no publication date"
     return ctx.published.year, ctx.published_iso, "present"
+
+
+# "Phần I / ĐÁNH GIÁ KẾT QUẢ THỰC HIỆN NĂM 2022 / 1. Về hạ tầng ...: trên 60% dân số có điện
+# thoại thông minh": in a plan reviewing last year, a heading naming the year reviewed dates the
+# undated figures of its section.
+_SECTION_YEAR = _fc(r"(?:kết quả|thực hiện|đánh giá|tình hình)[^.;]{0,60}?năm\s+((?:19|20)\d\d)(?!\d)")
+_HEADING_START = re.compile(r"(?:Phần|PHẦN|Chương|CHƯƠNG|[IVX]{1,4}\.|[A-Z]\.)(?:\s|$)")
+
+
+def _section_year(ctx: _Ctx, para: int) -> int | None:
+    if ctx.section_years is None:
+        ctx.section_years = _section_years(ctx)
+    return ctx.section_years.get(para)
+
+
+def _section_years(ctx: _Ctx) -> dict[int, int]:
+    """paragraph -> the past year its section's heading names (see _SECTION_YEAR)."""
+    pub = ctx.published.year if ctx.published else None
+    out: dict[int, int] = {}
+    if pub is None:
+        return out
+    paras: dict[int, tuple[int, int]] = {}
+    for o in ctx.sentences:
+        a, _b = paras.get(o.para, (o.start, o.end))
+        paras[o.para] = (a, o.end)
+    current: int | None = None
+    for para in sorted(paras):
+        a, b = paras[para]
+        line = ctx.text[a:b].strip()
+        letters = [c for c in line if c.isalpha()]
+        heading = 0 < len(line) <= 120 and not line.endswith((".", ":", ";")) and (
+            _HEADING_START.match(line) is not None or (letters and sum(c.isupper() for c in letters) >= 0.8 * len(letters))
+        )
+        if heading:
+            m = _SECTION_YEAR.search(ctx.folded, a, b)
+            if m is not None and int(m.group(1)) < pub:
+                current = int(m.group(1))
+            elif _HEADING_START.match(line) is not None or m is not None:
+                current = None  # another part, or a heading of the present year
+            continue
+        if current is not None:
+            out[para] = current
+    return out
 
 
 def _breakdown_period(ctx: _Ctx, s: _Sentence, q: Quantity) -> tuple[int, str | None, str] | None:
@@ -2321,6 +2381,7 @@ def _scan_sentence(ctx: _Ctx, s: _Sentence, quants: list[Quantity], prev_folded:
     prev: Quantity | None = None
     respective: dict[int, _Match] = {}
     respective_prov: dict[int, Province | None] = {}
+    run_shared: dict[int, _Match] = {}  # "X và Y lần lượt đạt 81,6% và 75,2%": the run's one indicator
     at = folded.find("lần lượt", s.start, s.end)
     while at >= 0:
         # "các vị trí từ thứ 2 đến thứ 5 lần lượt thuộc về A, B, C và D": a span of ranks over
@@ -2334,7 +2395,13 @@ def _scan_sentence(ctx: _Ctx, s: _Sentence, quants: list[Quantity], prev_folded:
         if found:
             respective.update(found)
         else:
-            respective_prov.update(_respective_provinces(ctx, s, quants, at))
+            provs = _respective_provinces(ctx, s, quants, at)
+            respective_prov.update(provs)
+            if provs and all(p is not None for p in provs.values()):
+                shared = _run_indicator(ctx, s, quants, sorted(provs), active)
+                if shared is not None:
+                    for j in provs:
+                        run_shared[j] = shared
         at = folded.find("lần lượt", at + 1, s.end)
     if refers_back:
         respective.update(_corresponding_matches(ctx, s, quants))
@@ -2363,6 +2430,10 @@ def _scan_sentence(ctx: _Ctx, s: _Sentence, quants: list[Quantity], prev_folded:
         local = folded[floor : contrast.start() if contrast else clause_end]
         result = None
         match = respective.get(i) or _best_cue(ctx, q, floor, pre_end, s.end, active, local)
+        if i in run_shared and (match is None or match.cue.where == "any"):
+            value, conf = _accepts(run_shared[i].rule.number, q, folded)
+            if value is not None:
+                match = _Match(run_shared[i].rule, run_shared[i].cue, 2.0, "+respective", value, 0.9 * conf)
         if score_after_rank and (match is None or match.cue.where == "any"):
             match = _score_of_rank(ctx, q, assigned) or match
         if match is None and i + 1 < len(quants):
@@ -2834,6 +2905,25 @@ def _rank_run_as_ranks(ctx: _Ctx, s: _Sentence, quants: list[Quantity], at: int)
         if q.kind == "number" and is_whole(q.value) and 1 <= q.value <= limit:
             out[j] = replace(q, kind="rank")
     return out
+
+
+def _run_indicator(ctx: _Ctx, s: _Sentence, quants: list[Quantity], run: list[int], active: dict) -> _Match | None:
+    """The one indicator of the numbers that "lần lượt" gives to several provinces: the cue of any
+    of them, read over the whole sentence ("Bắc Giang và Bắc Ninh lần lượt đạt 81,6% và 75,2%"
+    after "Về tỷ lệ hồ sơ trực tuyến"; "... lần lượt đạt 0,70, 0,69 và 0,68 điểm")."""
+    folded = ctx.folded
+    local = folded[s.start : s.end]
+    found: _Match | None = None
+    for j in run:
+        q = quants[j]
+        pre_end = q.qualifier_start if q.qualifier_start is not None else q.start
+        m = _best_cue(ctx, q, s.start, pre_end, s.end, active, local)
+        if m is None or m.cue.where == "any":
+            continue
+        if found is not None and m.rule is not found.rule:
+            return None  # the numbers take different indicators: not one run
+        found = found or m
+    return found
 
 
 def _respective_provinces(ctx: _Ctx, s: _Sentence, quants: list[Quantity], at: int) -> dict[int, Province | None]:
