@@ -376,7 +376,7 @@ AS_OF_YEAR = _fc(r"(?:tính\s+)?(?:đến|tới)\s+(?:hết|cuối)\s+năm\s+((?
 PERIOD_PRESENT = _fc(r"đến nay|hiện nay|hiện tại|" + HIEN)
 DTI_YEAR = _fc(r"(?:dti|chuyển đổi số)(?!\w)[^.;]{0,30}?\b(?:năm\s+)?((?:19|20)\d\d)\b")
 # "cao nhất cả nước", "đứng đầu cả nước" compare the province with the country: its own figure.
-NATIONAL = _fc(r"cả nước(?<!nhất cả nước)(?<!đầu cả nước)|cả vùng|toàn vùng|các tỉnh trong vùng|toàn quốc|bình quân|trung bình chung|mức trung bình|việt nam(?!\w)|các tỉnh, thành phố|đối với cấp tỉnh(?=\s*,)|dti quốc gia|(?<!\w)trung bình(?! khá)(?!\w)")
+NATIONAL = _fc(r"cổng dịch vụ công quốc gia (?:(?:đã|hiện|đang) )*(?:cung cấp|có)(?!\w)|cả nước(?<!nhất cả nước)(?<!đầu cả nước)|cả vùng|toàn vùng|các tỉnh trong vùng|toàn quốc|bình quân|trung bình chung|mức trung bình|việt nam(?!\w)|các tỉnh, thành phố|đối với cấp tỉnh(?=\s*,)|dti quốc gia|(?<!\w)trung bình(?! khá)(?!\w)")
 # "đứng thứ ba cả nước", "xếp hạng 5 trong cả nước": the province's place in the country, its
 # own figure (like "cao nhất cả nước").
 _RANK_BEFORE_NATIONAL = _fc(r"(?:thứ|hạng)\s+(?:\d+(?:/\d+)?|nhất|nhì|hai|ba|tư|bốn|năm|sáu|bảy|tám|chín|mười)\s+(?:tỉnh,?\s*thành(?:\s+phố)?\s+|tỉnh\s+|địa phương\s+)?(?:trong\s+|của\s+|trên\s+)?$")
@@ -441,6 +441,12 @@ _UNIT_LIST_NEXT = re.compile(r"\s*(?:,|và|cùng)\s*(?:(?:huyện|quận|thị x
 # "Tỷ lệ hồ sơ trực tuyến của Sở Tư pháp đạt 98%": one agency's figure.
 # Only inside the figure's own noun phrase: "Theo thống kê của Sở TT&TT, ..." names a source.
 _AGENCY_OF = re.compile(r"(?i:tỷ lệ|tỉ lệ|số lượng)[^,.;:()]{0,60}?\s(?:của|tại|ở)\s+(?:Sở|Phòng|Ban|Văn phòng|Bộ|Cục|Chi cục)\s+(?=[A-ZĐ])")
+# "Sở Tư pháp cung cấp 150 dịch vụ công trực tuyến": one department as the sentence's subject
+# (not "Sở TT&TT cho biết, ...", a source).
+_AGENCY_SUBJECT = re.compile(
+    r"(?:Sở|Ban|Văn phòng|Cục|Chi cục)\s+[A-ZĐ][^,.;:]{0,40}?\s(?:đã\s+|hiện\s+|đang\s+)?"
+    r"(?:cung cấp|có|đạt|tiếp nhận|xử lý|giải quyết|triển khai)\s"
+)
 # A network operator's provincial branch ("Viettel Kiên Giang có hơn 2.000 trạm BTS"): one
 # company's figures, not the province's; the province named in the branch's name is part of it.
 _OPERATOR = re.compile(r"(?:Viettel|VNPT|MobiFone|Mobifone|VinaPhone|Vinaphone|Vietnamobile|FPT Telecom)(?!\w)")
@@ -639,6 +645,9 @@ def _subunit_starts(ctx: "_Ctx", s: "_Sentence") -> list[int]:
                 e = j.end() + len(" ".join(words))
     out += [m.start() for m in _marks(ctx, s, "institution", _INSTITUTION, cased) if not (m.start() and (cased[m.start() - 1].isalnum() or cased[m.start() - 1] == "."))]
     out += [m.start() for m in _marks(ctx, s, "agency", _AGENCY_OF, cased)]
+    m = _AGENCY_SUBJECT.match(cased, a, b)
+    if m is not None:
+        out.append(m.start())
     out += [m.start() for m in _marks(ctx, s, "singular", _SINGULAR_UNIT)]
     for m in _marks(ctx, s, "operator", _OPERATOR, cased):
         out.append(m.start())
@@ -1681,11 +1690,16 @@ def _is_national(ctx: _Ctx, s: _Sentence, q: Quantity) -> bool:
         # provinces' average) figures of the sentence before it in the paragraph.
         i = bisect_left(ctx.sentence_starts, s.start) - 1
         if i >= 0 and ctx.sentences[i].para == s.para and _national_sentence(ctx, i):
-            return not (LOCAL_RESET.search(ctx.folded, s.start, s.end) or _PROVINCE_SCOPE.search(ctx.folded, s.start, s.end))
+            return not (
+                LOCAL_RESET.search(ctx.folded, s.start, s.end)
+                or _PROVINCE_SCOPE.search(ctx.folded, s.start, s.end)
+                or _LOCAL_AREA.search(ctx.folded, s.start, s.end)
+            )
     return False
 
 
 _DIGIT = re.compile(r"\d")
+_LOCAL_AREA = _fc(r"(?<!\w)(?:trên địa bàn|tại địa phương|của địa phương|địa phương (?:này|đã|có|hiện))(?!\w)")
 _COMPARED_BEFORE_MARK = _fc(r"(?:so với|hơn|vượt|gấp|kém)(?!\w)")
 
 
@@ -2443,6 +2457,7 @@ def _scan_sentence(ctx: _Ctx, s: _Sentence, quants: list[Quantity], prev_folded:
     prev: Quantity | None = None
     respective: dict[int, _Match] = {}
     respective_prov: dict[int, Province | None] = {}
+    run_shared: dict[int, _Match] = {}  # "X và Y lần lượt đạt 81,6% và 75,2%": the run's one indicator
     at = folded.find("lần lượt", s.start, s.end)
     while at >= 0:
         # "các vị trí từ thứ 2 đến thứ 5 lần lượt thuộc về A, B, C và D": a span of ranks over
@@ -2456,7 +2471,13 @@ def _scan_sentence(ctx: _Ctx, s: _Sentence, quants: list[Quantity], prev_folded:
         if found:
             respective.update(found)
         else:
-            respective_prov.update(_respective_provinces(ctx, s, quants, at))
+            provs = _respective_provinces(ctx, s, quants, at)
+            respective_prov.update(provs)
+            if provs and all(p is not None for p in provs.values()):
+                shared = _run_indicator(ctx, s, quants, sorted(provs), active)
+                if shared is not None:
+                    for j in provs:
+                        run_shared[j] = shared
         at = folded.find("lần lượt", at + 1, s.end)
     if refers_back:
         respective.update(_corresponding_matches(ctx, s, quants))
@@ -2485,6 +2506,10 @@ def _scan_sentence(ctx: _Ctx, s: _Sentence, quants: list[Quantity], prev_folded:
         local = folded[floor : contrast.start() if contrast else clause_end]
         result = None
         match = respective.get(i) or _best_cue(ctx, q, floor, pre_end, s.end, active, local)
+        if i in run_shared and (match is None or match.cue.where == "any"):
+            value, conf = _accepts(run_shared[i].rule.number, q, folded)
+            if value is not None:
+                match = _Match(run_shared[i].rule, run_shared[i].cue, 2.0, "+respective", value, 0.9 * conf)
         if score_after_rank and (match is None or match.cue.where == "any"):
             match = _score_of_rank(ctx, q, assigned) or match
         if match is None and i + 1 < len(quants):
@@ -2609,6 +2634,8 @@ def _per_unit(folded: str, q: Quantity, floor: int, pre_end: int) -> bool:
 _ONE_LEVEL_BEFORE = _fc(
     r"(?<!các )(?<!cả )(?<!\w)(?:ở |tại |của )?(?:cấp (?:tỉnh|huyện|xã)|(?:khu vực |vùng )?(?:thành thị|nông thôn|đô thị|miền núi|vùng cao))"
     r"\s*(?:đạt|là|chiếm|ước đạt|đạt tỷ lệ)\s*(?:khoảng|gần|hơn|trên)?\s*$"
+    # "tỷ lệ hộ gia đình có cáp quang tại các thôn đặc biệt khó khăn đạt 45%"
+    r"|(?<!\w)(?:tại|ở) (?:các |những )?(?:thôn|bản|ấp|xã|vùng|khu vực|huyện)(?!\w)[^,.;:\d%]{0,40}?\s(?:đạt|là|chiếm)\s*(?:khoảng|gần|hơn|trên)?\s*$"
 )
 
 
@@ -2624,7 +2651,7 @@ def _one_level(ctx: _Ctx, rule: Rule, q: Quantity, floor: int, pre_end: int) -> 
         return False
     if rule.indicator_id in _level_indicators():
         return False
-    return _ONE_LEVEL_BEFORE.search(folded, max(floor, pre_end - 40), pre_end) is not None
+    return _ONE_LEVEL_BEFORE.search(folded, max(floor, pre_end - 70), pre_end) is not None
 
 
 # Counts that are not the province's stock: a list's size ("Top 10 doanh nghiệp"), an event's
@@ -2956,6 +2983,25 @@ def _rank_run_as_ranks(ctx: _Ctx, s: _Sentence, quants: list[Quantity], at: int)
     return out
 
 
+def _run_indicator(ctx: _Ctx, s: _Sentence, quants: list[Quantity], run: list[int], active: dict) -> _Match | None:
+    """The one indicator of the numbers that "lần lượt" gives to several provinces: the cue of any
+    of them, read over the whole sentence ("Bắc Giang và Bắc Ninh lần lượt đạt 81,6% và 75,2%"
+    after "Về tỷ lệ hồ sơ trực tuyến"; "... lần lượt đạt 0,70, 0,69 và 0,68 điểm")."""
+    folded = ctx.folded
+    local = folded[s.start : s.end]
+    found: _Match | None = None
+    for j in run:
+        q = quants[j]
+        pre_end = q.qualifier_start if q.qualifier_start is not None else q.start
+        m = _best_cue(ctx, q, s.start, pre_end, s.end, active, local)
+        if m is None or m.cue.where == "any":
+            continue
+        if found is not None and m.rule is not found.rule:
+            return None  # the numbers take different indicators: not one run
+        found = found or m
+    return found
+
+
 def _respective_provinces(ctx: _Ctx, s: _Sentence, quants: list[Quantity], at: int) -> dict[int, Province | None]:
     """"Hà Tĩnh và Nghệ An lần lượt xếp thứ 28 và 30": the numbers go to the provinces named
     before "lần lượt", in order; None for each when the counts differ (nothing is guessed)."""
@@ -3228,10 +3274,12 @@ _OTHER_INDEX = _fc(
     r"|hiệu quả quản trị|sẵn sàng cho phát triển|phục vụ người dân|chính phủ điện tử|hài lòng"
 )
 _DTI_NAMED = _fc(r"chuyển đổi số|\bdti\b|digital transformation")
-# The ministries' ranking ("Bộ Kế hoạch và Đầu tư dẫn đầu các bộ, ngành", "Bộ này đứng đầu").
+# The ministries' ranking ("Bộ Kế hoạch và Đầu tư dẫn đầu các bộ, ngành", "Bộ này đứng đầu"). The
+# ministries that publish the DTI (Thông tin và Truyền thông, Khoa học và Công nghệ) are left out
+# of the named ones: "Bộ TT&TT xếp hạng tỉnh thứ 10" is the provinces' ranking.
 _MINISTRY_RANKING = _fc(
     r"(?<!\w)(?:các|những|\d+) bộ(?: cung cấp| có|,\s*(?:ngành|cơ quan)|(?!\w))|(?<!\w)bộ này(?!\w)|cơ quan ngang bộ|(?:khối|nhóm|cấp) (?:các )?bộ(?!\w)(?!,? (?:và )?(?:cấp |khối )?(?:tỉnh|địa phương))"
-    r"|(?<!\w)(?:bộ (?:tài chính|tư pháp|công thương|kế hoạch và đầu tư|nội vụ|y tế|giáo dục|xây dựng|giao thông|nông nghiệp|tài nguyên|lao động|văn hóa|khoa học|thông tin|công an|quốc phòng|ngoại giao)"
+    r"|(?<!\w)(?:bộ (?:tài chính|tư pháp|công thương|kế hoạch và đầu tư|nội vụ|y tế|giáo dục|xây dựng|giao thông|nông nghiệp|tài nguyên|lao động|văn hóa|công an|quốc phòng|ngoại giao)"
     r"|ngân hàng nhà nước|bảo hiểm xã hội việt nam|kho bạc nhà nước)[^.;,]{0,30}?(?:dẫn đầu|đứng đầu|xếp|đứng thứ|giữ vị trí|đạt)(?!\w)"
 )
 

@@ -361,3 +361,32 @@ def test_the_topic_named_after_a_rank_decides_whether_it_is_the_dti():
     assert ranks(got) == {("dti.rank", "Bắc Giang", 15.0)}
     got = facts("Bắc Giang đã vươn lên đứng vị trí thứ 17 cả nước về chỉ số đánh giá CĐS (DTI) năm 2022.", title=title, published=pub)
     assert ranks(got) == {("dti.rank", "Bắc Giang", 17.0)}
+
+
+def test_a_sentence_about_the_local_area_after_a_national_one_is_the_provinces():
+    got = facts("Theo Bộ TT&TT, cả nước hiện có 80.000 tổ công nghệ số cộng đồng. Đến nay, đã có 1.200 tổ công nghệ số cộng đồng được thành lập trên địa bàn.",
+                title="Quảng Trị đẩy mạnh chuyển đổi số", published=date(2023, 7, 20))
+    assert got == {("workforce.community_tech_teams", "Quảng Trị", 1200.0)}
+
+
+def test_the_publishing_ministry_is_not_a_ranked_ministry():
+    got = facts("Năm 2022, Bộ Thông tin và Truyền thông xếp Quảng Trị thứ 40/63 về chuyển đổi số.",
+                title="Quảng Trị đẩy mạnh chuyển đổi số", published=date(2023, 7, 20))
+    assert ranks(got) == {("dti.rank", "Quảng Trị", 40.0)}
+
+
+def test_the_national_portal_or_one_department_as_subject_is_not_the_province():
+    title, pub = "Quảng Trị đẩy mạnh chuyển đổi số", date(2023, 7, 20)
+    assert not facts("Đến nay, Cổng Dịch vụ công quốc gia đã cung cấp 4.400 dịch vụ công trực tuyến.", title=title, published=pub)
+    assert not facts("Sở Tư pháp cung cấp 150 dịch vụ công trực tuyến mức độ 4.", title=title, published=pub)
+    got = facts("Sở TT&TT cho biết, đến nay có 1.500 tổ công nghệ số cộng đồng.", title=title, published=pub)
+    assert got == {("workforce.community_tech_teams", "Quảng Trị", 1500.0)}
+    got = facts("Tỉnh đã tích hợp 1.200 dịch vụ công lên Cổng Dịch vụ công quốc gia.", title=title, published=pub)
+    assert got == {("egov.services_on_national_portal", "Quảng Trị", 1200.0)}
+
+
+def test_the_share_in_some_villages_is_not_the_provinces():
+    title, pub = "Quảng Trị đẩy mạnh chuyển đổi số", date(2023, 7, 20)
+    assert not facts("Tỷ lệ hộ gia đình có cáp quang tại các thôn đặc biệt khó khăn đạt 45%.", title=title, published=pub)
+    got = facts("Tỷ lệ hộ gia đình có cáp quang trên địa bàn tỉnh đạt 80%.", title=title, published=pub)
+    assert got == {("infra.fiber_household_pct", "Quảng Trị", 80.0)}

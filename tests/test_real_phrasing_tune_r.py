@@ -483,3 +483,26 @@ def test_heading_of_the_year_reviewed_dates_its_section():
     assert ("infra.smartphone_pct", "Hà Nam", 60.0, "over", 2022) in got
     assert ("infra.fiber_household_pct", "Hà Nam", 59.25, "exact", 2022) in got
     assert ("infra.fiber_household_pct", "Hà Nam", 61.0, "exact", 2023) in got
+
+
+# --- "lần lượt" over provinces: one indicator for the whole run ------------------------------
+
+def test_respective_values_over_provinces_share_one_indicator():
+    assert facts("Về tỷ lệ hồ sơ trực tuyến năm 2022, Bắc Giang và Bắc Ninh lần lượt đạt 81,6% và 75,2%.") == {
+        ("egov.online_dossier_pct", "Bắc Giang", 81.6),
+        ("egov.online_dossier_pct", "Bắc Ninh", 75.2),
+    }
+    assert facts("Theo DTI 2022, Quảng Ninh, Đà Nẵng và Hà Nội lần lượt đạt 0,7024, 0,6906 và 0,6850 điểm.") == {
+        ("dti.score", "Quảng Ninh", 0.7024),
+        ("dti.score", "Đà Nẵng", 0.6906),
+        ("dti.score", "Hà Nội", 0.685),
+    }
+    assert facts("Năm 2022, Bắc Giang và Bắc Ninh có lần lượt 1.200 và 1.500 trạm BTS.", title="Hạ tầng viễn thông") == {
+        ("infra.bts_stations", "Bắc Giang", 1200.0),
+        ("infra.bts_stations", "Bắc Ninh", 1500.0),
+    }
+
+
+def test_respective_run_with_two_indicators_is_not_shared():
+    got = facts("Năm 2022, Bắc Giang và Bắc Ninh lần lượt có 1.200 trạm BTS và 75,2% hồ sơ trực tuyến.", title="Hạ tầng viễn thông")
+    assert ("egov.online_dossier_pct", "Bắc Giang", 75.2) not in got
