@@ -506,3 +506,8 @@ def test_respective_values_over_provinces_share_one_indicator():
 def test_respective_run_with_two_indicators_is_not_shared():
     got = facts("Năm 2022, Bắc Giang và Bắc Ninh lần lượt có 1.200 trạm BTS và 75,2% hồ sơ trực tuyến.", title="Hạ tầng viễn thông")
     assert ("egov.online_dossier_pct", "Bắc Giang", 75.2) not in got
+
+
+def test_compound_number_words_are_not_read_as_their_first_digit():
+    assert facts("Về chuyển đổi số, năm 2022 Phú Thọ đứng vị trí thứ hai mươi.") == set()
+    assert facts("Về chuyển đổi số, năm 2022 Phú Thọ đứng thứ hai.") == {("dti.rank", "Phú Thọ", 2.0)}
