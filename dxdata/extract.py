@@ -376,7 +376,7 @@ AS_OF_YEAR = _fc(r"(?:tính\s+)?(?:đến|tới)\s+(?:hết|cuối)\s+năm\s+((?
 PERIOD_PRESENT = _fc(r"đến nay|hiện nay|hiện tại|" + HIEN)
 DTI_YEAR = _fc(r"(?:dti|chuyển đổi số)(?!\w)[^.;]{0,30}?\b(?:năm\s+)?((?:19|20)\d\d)\b")
 # "cao nhất cả nước", "đứng đầu cả nước" compare the province with the country: its own figure.
-NATIONAL = _fc(r"cả nước(?<!nhất cả nước)(?<!đầu cả nước)|cả vùng|toàn vùng|các tỉnh trong vùng|toàn quốc|bình quân|trung bình chung|mức trung bình|việt nam(?!\w)|các tỉnh, thành phố|đối với cấp tỉnh(?=\s*,)|dti quốc gia|(?<!\w)trung bình(?! khá)(?!\w)")
+NATIONAL = _fc(r"cổng dịch vụ công quốc gia (?:(?:đã|hiện|đang) )*(?:cung cấp|có)(?!\w)|cả nước(?<!nhất cả nước)(?<!đầu cả nước)|cả vùng|toàn vùng|các tỉnh trong vùng|toàn quốc|bình quân|trung bình chung|mức trung bình|việt nam(?!\w)|các tỉnh, thành phố|đối với cấp tỉnh(?=\s*,)|dti quốc gia|(?<!\w)trung bình(?! khá)(?!\w)")
 # "đứng thứ ba cả nước", "xếp hạng 5 trong cả nước": the province's place in the country, its
 # own figure (like "cao nhất cả nước").
 _RANK_BEFORE_NATIONAL = _fc(r"(?:thứ|hạng)\s+(?:\d+(?:/\d+)?|nhất|nhì|hai|ba|tư|bốn|năm|sáu|bảy|tám|chín|mười)\s+(?:tỉnh,?\s*thành(?:\s+phố)?\s+|tỉnh\s+|địa phương\s+)?(?:trong\s+|của\s+|trên\s+)?$")
@@ -408,7 +408,7 @@ GROWTH_AFTER = _fc(r"\s*(?:so với|so cùng kỳ|điểm phần trăm|lần\b|b
 # spaces: when the next character is none of them, the pattern is not run.
 _GROWTH_AFTER_FIRST = frozenset("sđlb")
 _JOINER_FIRST = frozenset(",vhc")
-_REGIONAL_FIRST = frozenset("tcởkvmn")
+_REGIONAL_FIRST = frozenset("tcởkvmnđbd")
 
 
 def _next_char_in(folded: str, pos: int, end: int, first: frozenset[str]) -> bool:
@@ -441,6 +441,12 @@ _UNIT_LIST_NEXT = re.compile(r"\s*(?:,|và|cùng)\s*(?:(?:huyện|quận|thị x
 # "Tỷ lệ hồ sơ trực tuyến của Sở Tư pháp đạt 98%": one agency's figure.
 # Only inside the figure's own noun phrase: "Theo thống kê của Sở TT&TT, ..." names a source.
 _AGENCY_OF = re.compile(r"(?i:tỷ lệ|tỉ lệ|số lượng)[^,.;:()]{0,60}?\s(?:của|tại|ở)\s+(?:Sở|Phòng|Ban|Văn phòng|Bộ|Cục|Chi cục)\s+(?=[A-ZĐ])")
+# "Sở Tư pháp cung cấp 150 dịch vụ công trực tuyến": one department as the sentence's subject
+# (not "Sở TT&TT cho biết, ...", a source).
+_AGENCY_SUBJECT = re.compile(
+    r"(?:Sở|Ban|Văn phòng|Cục|Chi cục)\s+[A-ZĐ][^,.;:]{0,40}?\s(?:đã\s+|hiện\s+|đang\s+)?"
+    r"(?:cung cấp|có|đạt|tiếp nhận|xử lý|giải quyết|triển khai)\s"
+)
 # A network operator's provincial branch ("Viettel Kiên Giang có hơn 2.000 trạm BTS"): one
 # company's figures, not the province's; the province named in the branch's name is part of it.
 _OPERATOR = re.compile(r"(?:Viettel|VNPT|MobiFone|Mobifone|VinaPhone|Vinaphone|Vietnamobile|FPT Telecom)(?!\w)")
@@ -639,6 +645,9 @@ def _subunit_starts(ctx: "_Ctx", s: "_Sentence") -> list[int]:
                 e = j.end() + len(" ".join(words))
     out += [m.start() for m in _marks(ctx, s, "institution", _INSTITUTION, cased) if not (m.start() and (cased[m.start() - 1].isalnum() or cased[m.start() - 1] == "."))]
     out += [m.start() for m in _marks(ctx, s, "agency", _AGENCY_OF, cased)]
+    m = _AGENCY_SUBJECT.match(cased, a, b)
+    if m is not None:
+        out.append(m.start())
     out += [m.start() for m in _marks(ctx, s, "singular", _SINGULAR_UNIT)]
     for m in _marks(ctx, s, "operator", _OPERATOR, cased):
         out.append(m.start())
@@ -864,6 +873,7 @@ class _Ctx:
     edition_date: date | None = None  # the date DTI editions are looked up at (see _extract_article)
     outlet_province: Province | None = None  # the one province the publisher's name names ("Báo Ninh Bình")
     national_sentences: dict[int, bool] = field(default_factory=dict)  # sentence index -> see _national_sentence
+    target_list_paras: dict[int, int | None] = field(default_factory=dict)  # see _target_lists
 
 
 def _distinct(provs: list[Province]) -> list[Province]:
@@ -980,6 +990,8 @@ def _extract_article(article: Article, threshold: float) -> ExtractionResult:
 
     # Where each cue's and context pattern's words occur, found in one pass.
     ctx.hits = literal_index().hits(folded)
+    if ":" in text:
+        ctx.target_list_paras = _target_lists(ctx, text)
     words = _statement_words()
     if words is not None:
         h = ctx.hits
@@ -1284,7 +1296,10 @@ def _clause_end(folded: str, pos: int, limit: int) -> int:
         pos = i + 1
 
 
-_REGIONAL_AFTER = _fc(r"\s*(?:(?:trong|của|ở|tại|toàn)\s+)?(?:khu vực|vùng|miền|các tỉnh|nhóm)(?!\w)")
+_REGIONAL_AFTER = _fc(
+    r"\s*(?:(?:trong|của|ở|tại|toàn)\s+)?(?:khu vực|vùng|miền|các tỉnh|nhóm|tây nguyên|đbscl|đồng bằng sông|bắc trung bộ|nam trung bộ"
+    r"|duyên hải|đông nam bộ|tây nam bộ|tây bắc|đông bắc|trung du)(?!\w)"
+)
 
 
 def _accepts(number: str, q: Quantity, folded: str) -> tuple[float | None, float]:
@@ -1531,7 +1546,54 @@ def _is_target(ctx: _Ctx, s: _Sentence, q: Quantity, clause_end: int) -> tuple[b
         return True, target_year
     if last_present < 0 and folded.startswith("về ", s.start) and _TOPIC_ITEM.match(folded, s.start, s.end) and _target_list_before(ctx, s):
         return True, None
+    if s.para in ctx.target_list_paras and not PRESENT_MARKERS.search(folded, s.start, q.start):
+        return True, ctx.target_list_paras[s.para]  # an item under "Các chỉ tiêu cụ thể đến năm 2025:"
+    if (
+        folded.find("nâng", s.start, q.start) >= 0
+        and _RAISE_TO_BEFORE.search(folded, max(s.start, q.start - 80), q.start)
+        and not PRESENT_MARKERS.search(folded, s.start, q.start)
+        and not any(y < (pub_year or 0) and not ignored for _a, _e, y, ignored, _ok in info.years)
+    ):
+        return True, target_year  # "nâng tỷ lệ hồ sơ trực tuyến lên 70%"
     return False, None
+
+
+_RAISE_TO_BEFORE = _fc(r"(?<!đã )(?<!được )(?<!\w)nâng\s[^.;\d]{0,60}?\slên\s+(?:mức\s+|tỷ lệ\s+)?(?:khoảng\s+|trên\s+|ít nhất\s+)?$")
+# A paragraph that announces targets and ends with a colon ("Các chỉ tiêu cụ thể đến năm 2025:",
+# "Mục tiêu cụ thể năm 2023 như sau:") heads the list of targets in the paragraphs after it.
+_RESULTS_HEAD = _fc(r"thực hiện|đạt được|kết quả|tình hình")
+_BULLET = re.compile(r"\s*(?:[-–•+*▪●]|[a-zđ]\)|\d{1,2}[.)]\s)")
+
+
+def _target_lists(ctx: _Ctx, text: str) -> dict[int, int | None]:
+    """Paragraph -> target year, for the items of a list of targets (see _LIST_HEAD_END)."""
+    out: dict[int, int | None] = {}
+    sentences = ctx.sentences
+    by_para: dict[int, list[_Sentence]] = {}
+    for s in sentences:
+        by_para.setdefault(s.para, []).append(s)
+    paras = sorted(by_para)
+    for k, para in enumerate(paras):
+        head = by_para[para][-1]
+        if not text[head.start : head.end].rstrip().endswith((":", "：")):
+            continue
+        info = _info(ctx, head)
+        if not info.target_ends and not info.future_years:
+            continue
+        if PRESENT_MARKERS.search(ctx.folded, head.start, head.end) or _RESULTS_HEAD.search(ctx.folded, head.start, head.end):
+            continue  # "Kết quả thực hiện các chỉ tiêu năm 2022 như sau:" lists results
+        year = next((y for _a, _e, y, _t in info.future_years), None)
+        for nxt in paras[k + 1 : k + 13]:
+            items = by_para[nxt]
+            first = items[0]
+            bullet = _BULLET.match(text, first.start) is not None
+            if not bullet and (len(items) > 1 or _info(ctx, first).present_ends or _PRESENT_ANY.search(ctx.folded, first.start, first.end)):
+                break
+            out[nxt] = year
+    return out
+
+
+_PRESENT_ANY = PRESENT_MARKERS
 
 
 # "Mục tiêu cụ thể năm 2023 về hạ tầng số, tỉnh phấn đấu 70% ... . Về chính quyền số, 100% ...;
@@ -1586,11 +1648,16 @@ def _is_national(ctx: _Ctx, s: _Sentence, q: Quantity) -> bool:
         # provinces' average) figures of the sentence before it in the paragraph.
         i = bisect_left(ctx.sentence_starts, s.start) - 1
         if i >= 0 and ctx.sentences[i].para == s.para and _national_sentence(ctx, i):
-            return not (LOCAL_RESET.search(ctx.folded, s.start, s.end) or _PROVINCE_SCOPE.search(ctx.folded, s.start, s.end))
+            return not (
+                LOCAL_RESET.search(ctx.folded, s.start, s.end)
+                or _PROVINCE_SCOPE.search(ctx.folded, s.start, s.end)
+                or _LOCAL_AREA.search(ctx.folded, s.start, s.end)
+            )
     return False
 
 
 _DIGIT = re.compile(r"\d")
+_LOCAL_AREA = _fc(r"(?<!\w)(?:trên địa bàn|tại địa phương|của địa phương|địa phương (?:này|đã|có|hiện))(?!\w)")
 _COMPARED_BEFORE_MARK = _fc(r"(?:so với|hơn|vượt|gấp|kém)(?!\w)")
 
 
@@ -2491,6 +2558,8 @@ def _per_unit(folded: str, q: Quantity, floor: int, pre_end: int) -> bool:
 _ONE_LEVEL_BEFORE = _fc(
     r"(?<!các )(?<!cả )(?<!\w)(?:ở |tại |của )?(?:cấp (?:tỉnh|huyện|xã)|(?:khu vực |vùng )?(?:thành thị|nông thôn|đô thị|miền núi|vùng cao))"
     r"\s*(?:đạt|là|chiếm|ước đạt|đạt tỷ lệ)\s*(?:khoảng|gần|hơn|trên)?\s*$"
+    # "tỷ lệ hộ gia đình có cáp quang tại các thôn đặc biệt khó khăn đạt 45%"
+    r"|(?<!\w)(?:tại|ở) (?:các |những )?(?:thôn|bản|ấp|xã|vùng|khu vực|huyện)(?!\w)[^,.;:\d%]{0,40}?\s(?:đạt|là|chiếm)\s*(?:khoảng|gần|hơn|trên)?\s*$"
 )
 
 
@@ -2506,7 +2575,7 @@ def _one_level(ctx: _Ctx, rule: Rule, q: Quantity, floor: int, pre_end: int) -> 
         return False
     if rule.indicator_id in _level_indicators():
         return False
-    return _ONE_LEVEL_BEFORE.search(folded, max(floor, pre_end - 40), pre_end) is not None
+    return _ONE_LEVEL_BEFORE.search(folded, max(floor, pre_end - 70), pre_end) is not None
 
 
 # Counts that are not the province's stock: a list's size ("Top 10 doanh nghiệp"), an event's
@@ -3129,10 +3198,12 @@ _OTHER_INDEX = _fc(
     r"|hiệu quả quản trị|sẵn sàng cho phát triển|phục vụ người dân|chính phủ điện tử|hài lòng"
 )
 _DTI_NAMED = _fc(r"chuyển đổi số|\bdti\b|digital transformation")
-# The ministries' ranking ("Bộ Kế hoạch và Đầu tư dẫn đầu các bộ, ngành", "Bộ này đứng đầu").
+# The ministries' ranking ("Bộ Kế hoạch và Đầu tư dẫn đầu các bộ, ngành", "Bộ này đứng đầu"). The
+# ministries that publish the DTI (Thông tin và Truyền thông, Khoa học và Công nghệ) are left out
+# of the named ones: "Bộ TT&TT xếp hạng tỉnh thứ 10" is the provinces' ranking.
 _MINISTRY_RANKING = _fc(
     r"(?<!\w)(?:các|những|\d+) bộ(?: cung cấp| có|,\s*(?:ngành|cơ quan)|(?!\w))|(?<!\w)bộ này(?!\w)|cơ quan ngang bộ|(?:khối|nhóm|cấp) (?:các )?bộ(?!\w)(?!,? (?:và )?(?:cấp |khối )?(?:tỉnh|địa phương))"
-    r"|(?<!\w)(?:bộ (?:tài chính|tư pháp|công thương|kế hoạch và đầu tư|nội vụ|y tế|giáo dục|xây dựng|giao thông|nông nghiệp|tài nguyên|lao động|văn hóa|khoa học|thông tin|công an|quốc phòng|ngoại giao)"
+    r"|(?<!\w)(?:bộ (?:tài chính|tư pháp|công thương|kế hoạch và đầu tư|nội vụ|y tế|giáo dục|xây dựng|giao thông|nông nghiệp|tài nguyên|lao động|văn hóa|công an|quốc phòng|ngoại giao)"
     r"|ngân hàng nhà nước|bảo hiểm xã hội việt nam|kho bạc nhà nước)[^.;,]{0,30}?(?:dẫn đầu|đứng đầu|xếp|đứng thứ|giữ vị trí|đạt)(?!\w)"
 )
 
@@ -3140,6 +3211,15 @@ _MINISTRY_RANKING = _fc(
 # The DTI of the province's own departments, districts or communes, which provinces rank too.
 _SUBLEVEL_INDEX = _fc(r"(?:chuyển đổi số|\bdti)[^.;\d]{0,12}?\s(?:cấp|khối|của các)\s+(?:sở|huyện|xã|cơ sở|sở, ngành|sở ngành|các sở)(?!\w)")
 _PROVINCE_LEVEL_INDEX = _fc(r"(?:chuyển đổi số|\bdti)[^.;\d]{0,12}?\scấp tỉnh(?!\w)")
+_TOPIC_AFTER_RANK = _fc(
+    r"\s*(?:/\s*\d+\s*)?(?:(?:trong\s+)?(?:số\s+)?(?:\d+\s+)?(?:tỉnh|địa phương)(?:\s*,\s*thành(?: phố)?)?\s*)?(?:(?:trong\s+|trên\s+)?(?:cả nước|toàn quốc)\s*)?,?\s*về\s+"
+)
+_DTI_TOPIC = _fc(
+    r"(?:(?:lĩnh vực|mức độ|công tác|kết quả|chỉ số|bộ chỉ số|xếp hạng|bảng xếp hạng|đánh giá)\s+)*(?:đánh giá\s+)?(?:mức độ\s+)?"
+    r"(?:chuyển đổi số|\bdti\b|cđs\b|chính quyền số|chính phủ số|kinh tế số|xã hội số|nhận thức số|thể chế số|hạ tầng số|nhân lực số|an toàn thông tin|"
+    r"hoạt động (?:chính quyền|kinh tế|xã hội) số|(?:cả |các |ba |3 )?trụ cột)"
+)
+_TOPIC_REFERS_BACK = _fc(r"(?:bộ\s+)?(?:chỉ số|chỉ tiêu|bảng xếp hạng|xếp hạng)\s+(?:này|trên|đó|nói trên)(?!\w)")
 _SUPERLATIVE_RANK_BEFORE = _fc(r"(?<!\w)(?:nhiều|cao|lớn|thấp|ít|nhanh|mạnh|đông)\s+(?:(?:thứ|hạng)\s*)?$")
 _PROVINCES_CITIES_AFTER = _fc(r",\s*thành(?: phố)?(?!\w)")
 
@@ -3152,6 +3232,16 @@ def _other_index(ctx: _Ctx, s: _Sentence, q: Quantity, clause_end: int, rule: Ru
         part = max(s.start, folded.rfind(";", s.start, q.start) + 1)
         if _SUBLEVEL_INDEX.search(folded, part, s.end) and not _PROVINCE_LEVEL_INDEX.search(folded, part, s.end):
             return True
+    if rule.number == "rank":
+        # "xếp thứ 2 cả nước về thu ngân sách", "xếp thứ 5/63 về chất lượng phục vụ": the topic
+        # named right after the rank decides; "xếp thứ 15 về chuyển đổi số" is the DTI's.
+        topic = _TOPIC_AFTER_RANK.match(folded, q.end, s.end)
+        if (
+            topic is not None
+            and not _TOPIC_REFERS_BACK.match(folded, topic.end(), s.end)
+            and not _MINISTRY_RANKING.search(folded, max(s.start, q.start - 120), clause_end)
+        ):
+            return _DTI_TOPIC.match(folded, topic.end(), s.end) is None
     if rule.number == "rank" and _SUPERLATIVE_RANK_BEFORE.search(folded, max(s.start, q.start - 20), q.start):
         return True  # "có số lượng dịch vụ công tích hợp nhiều thứ 4 cả nước": a place by a count
     lo = max(s.start, q.start - 120)

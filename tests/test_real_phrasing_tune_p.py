@@ -326,3 +326,67 @@ def test_a_report_on_ministries_and_provinces_is_not_the_ministries_ranking():
     got = facts("Theo báo cáo xếp hạng chuyển đổi số cấp bộ, cấp tỉnh năm 2020, tỉnh Tuyên Quang xếp hạng 44/63 tỉnh, thành phố.",
                 title="Tuyên Quang và chuyển đổi số", published=date(2021, 10, 21))
     assert ranks(got) == {("dti.rank", "Tuyên Quang", 44.0)}
+
+
+def test_a_place_in_a_named_region_is_not_a_national_rank():
+    title, pub = "Gia Lai đẩy mạnh chuyển đổi số", date(2023, 7, 20)
+    assert not ranks(facts("Năm 2022, Gia Lai đứng thứ 2 Tây Nguyên về chuyển đổi số.", title=title, published=pub))
+    assert not ranks(facts("Năm 2022, Gia Lai xếp thứ 2 ĐBSCL về chuyển đổi số.", title=title, published=pub))
+    assert ranks(facts("Năm 2022, Gia Lai xếp thứ 20 về chuyển đổi số.", title=title, published=pub)) == {("dti.rank", "Gia Lai", 20.0)}
+
+
+def test_the_items_under_a_heading_of_targets_are_targets():
+    title, pub = "Quảng Bình đẩy mạnh chuyển đổi số", date(2023, 7, 20)
+    body = ("Các chỉ tiêu cụ thể đến năm 2025:\n- 100% hồ sơ thủ tục hành chính được xử lý trực tuyến.\n"
+            "- 80% hộ gia đình có cáp quang.\nĐến nay, tỷ lệ hộ gia đình có cáp quang đạt 70%.")
+    assert facts(body, title=title, published=pub) == {("infra.fiber_household_pct", "Quảng Bình", 70.0)}
+    body = "Mục tiêu cụ thể năm 2023 như sau:\n\nTỷ lệ hồ sơ xử lý trực tuyến đạt 60%.\n\nTỷ lệ hộ gia đình có cáp quang đạt 85%."
+    assert not facts(body, title=title, published=pub)
+    body = "Kết quả thực hiện các chỉ tiêu năm 2022 như sau:\n- 60% hồ sơ thủ tục hành chính được xử lý trực tuyến."
+    assert {g[0] for g in facts(body, title=title, published=pub)} == {"egov.online_dossier_pct"}
+
+
+def test_raising_a_share_to_a_level_is_a_plan_unless_done():
+    title, pub = "Quảng Bình đẩy mạnh chuyển đổi số", date(2023, 7, 20)
+    assert not facts("Trong năm 2023, tỉnh tiếp tục triển khai các nhiệm vụ: nâng tỷ lệ hồ sơ trực tuyến lên 70%.", title=title, published=pub)
+    got = facts("Trong năm 2022, các doanh nghiệp đã phát triển mới 101 trạm BTS, nâng tổng số trạm BTS lên 1.682 trạm.", title=title, published=pub)
+    assert ("infra.bts_stations", "Quảng Bình", 1682.0) in got
+
+
+def test_the_topic_named_after_a_rank_decides_whether_it_is_the_dti():
+    title, pub = "Bắc Giang đẩy mạnh chuyển đổi số", date(2023, 7, 20)
+    assert not ranks(facts("Năm 2022, tỉnh đứng thứ 3 cả nước về tăng trưởng kinh tế.", title=title, published=pub))
+    assert not ranks(facts("Năm 2022, tỉnh xếp thứ 2 cả nước về thu ngân sách.", title=title, published=pub))
+    got = facts("Năm 2022, Bắc Giang xếp thứ 15/63 tỉnh, thành phố về mức độ chuyển đổi số.", title=title, published=pub)
+    assert ranks(got) == {("dti.rank", "Bắc Giang", 15.0)}
+    got = facts("Bắc Giang đã vươn lên đứng vị trí thứ 17 cả nước về chỉ số đánh giá CĐS (DTI) năm 2022.", title=title, published=pub)
+    assert ranks(got) == {("dti.rank", "Bắc Giang", 17.0)}
+
+
+def test_a_sentence_about_the_local_area_after_a_national_one_is_the_provinces():
+    got = facts("Theo Bộ TT&TT, cả nước hiện có 80.000 tổ công nghệ số cộng đồng. Đến nay, đã có 1.200 tổ công nghệ số cộng đồng được thành lập trên địa bàn.",
+                title="Quảng Trị đẩy mạnh chuyển đổi số", published=date(2023, 7, 20))
+    assert got == {("workforce.community_tech_teams", "Quảng Trị", 1200.0)}
+
+
+def test_the_publishing_ministry_is_not_a_ranked_ministry():
+    got = facts("Năm 2022, Bộ Thông tin và Truyền thông xếp Quảng Trị thứ 40/63 về chuyển đổi số.",
+                title="Quảng Trị đẩy mạnh chuyển đổi số", published=date(2023, 7, 20))
+    assert ranks(got) == {("dti.rank", "Quảng Trị", 40.0)}
+
+
+def test_the_national_portal_or_one_department_as_subject_is_not_the_province():
+    title, pub = "Quảng Trị đẩy mạnh chuyển đổi số", date(2023, 7, 20)
+    assert not facts("Đến nay, Cổng Dịch vụ công quốc gia đã cung cấp 4.400 dịch vụ công trực tuyến.", title=title, published=pub)
+    assert not facts("Sở Tư pháp cung cấp 150 dịch vụ công trực tuyến mức độ 4.", title=title, published=pub)
+    got = facts("Sở TT&TT cho biết, đến nay có 1.500 tổ công nghệ số cộng đồng.", title=title, published=pub)
+    assert got == {("workforce.community_tech_teams", "Quảng Trị", 1500.0)}
+    got = facts("Tỉnh đã tích hợp 1.200 dịch vụ công lên Cổng Dịch vụ công quốc gia.", title=title, published=pub)
+    assert got == {("egov.services_on_national_portal", "Quảng Trị", 1200.0)}
+
+
+def test_the_share_in_some_villages_is_not_the_provinces():
+    title, pub = "Quảng Trị đẩy mạnh chuyển đổi số", date(2023, 7, 20)
+    assert not facts("Tỷ lệ hộ gia đình có cáp quang tại các thôn đặc biệt khó khăn đạt 45%.", title=title, published=pub)
+    got = facts("Tỷ lệ hộ gia đình có cáp quang trên địa bàn tỉnh đạt 80%.", title=title, published=pub)
+    assert got == {("infra.fiber_household_pct", "Quảng Trị", 80.0)}
