@@ -506,3 +506,17 @@ def test_respective_values_over_provinces_share_one_indicator():
 def test_respective_run_with_two_indicators_is_not_shared():
     got = facts("Năm 2022, Bắc Giang và Bắc Ninh lần lượt có 1.200 trạm BTS và 75,2% hồ sơ trực tuyến.", title="Hạ tầng viễn thông")
     assert ("egov.online_dossier_pct", "Bắc Giang", 75.2) not in got
+
+
+def test_compound_number_words_are_not_read_as_their_first_digit():
+    assert facts("Về chuyển đổi số, năm 2022 Phú Thọ đứng vị trí thứ hai mươi.") == set()
+    assert facts("Về chuyển đổi số, năm 2022 Phú Thọ đứng thứ hai.") == {("dti.rank", "Phú Thọ", 2.0)}
+
+
+def test_services_of_both_levels_named_together_are_the_total():
+    got = facts("Năm 2022, Hà Tĩnh đã cung cấp 1.850 dịch vụ công trực tuyến toàn trình và một phần.")
+    assert got == {("egov.online_services_total", "Hà Tĩnh", 1850.0)}
+
+
+def test_digital_signatures_issued_to_people_are_certificates():
+    assert facts("Năm 2022, Hà Tĩnh đã cấp 8.500 chữ ký số chuyên dùng cho cá nhân và tổ chức.") == {("infra.digital_certificates", "Hà Tĩnh", 8500.0)}
