@@ -43,7 +43,7 @@ from dxdata.text import fold, fold_pattern, normalise, split_sentences, unify_an
 
 # Bump when the rules in this module change; the hash of the catalogue and its companion files
 # (nicknames, indicator groups) is appended, so editing any of them changes the version.
-RULES_REVISION = "10e6"
+RULES_REVISION = "10e7"
 DEFAULT_THRESHOLD = 0.6
 
 
@@ -2584,7 +2584,7 @@ def _scan_sentence(ctx: _Ctx, s: _Sentence, quants: list[Quantity], prev_folded:
             or (_next_char_in(folded, q.end, s.end, _GROWTH_AFTER_FIRST) and GROWTH_AFTER.match(folded, q.end, s.end))
             or _is_national(ctx, s, q)
             or _in_subunit_scope(ctx, s, q, clause_end)
-            or (match.rule.number == "count" and _per_unit(folded, q, floor, pre_end))
+            or (match.rule.number == "count" and _per_unit(folded, q, floor, pre_end, s.end))
             or _one_level(ctx, match.rule, q, floor, pre_end)
             or _event_connection(ctx, s, match.rule, q)
             or (q.kind == "number" and _ONE_OF_AFTER.match(folded, q.end, s.end) is not None)
@@ -2622,7 +2622,16 @@ _PER_UNIT_BEFORE = _fc(
 )
 
 
-def _per_unit(folded: str, q: Quantity, floor: int, pre_end: int) -> bool:
+# "3 doanh nghiệp công nghệ số trên 1.000 dân", "2 DN/1.000 dân": a rate per head of population,
+# not a count.
+_PER_CAPITA_AFTER = _fc(
+    r"[^,.;:\d]{0,40}?(?:(?<!\w)(?:trên|mỗi|cho mỗi)|/)\s*(?:\d{1,3}(?:[.,]\d{3})*\s*|nghìn\s+|vạn\s+|triệu\s+)?(?:dân|người dân)(?!\w)"
+)
+
+
+def _per_unit(folded: str, q: Quantity, floor: int, pre_end: int, s_end: int | None = None) -> bool:
+    if s_end is not None and "dân" in folded[q.end : min(s_end, q.end + 90)] and _PER_CAPITA_AFTER.match(folded, q.end, s_end):
+        return True
     return folded.find("mỗi", floor, pre_end) + folded.find("từng", floor, pre_end) > -2 and (
         _PER_UNIT_BEFORE.search(folded, max(floor, pre_end - 80), pre_end) is not None
     )

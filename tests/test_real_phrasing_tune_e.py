@@ -261,3 +261,14 @@ def test_the_past_year_early_in_the_year_is_the_year_before():
     assert dated(body, published=date(2024, 1, 20)) == {("infra.bts_stations", "Kiên Giang", 2100.0, "exact", 2023, None)}
     # Later in the year "năm qua" is the twelve months just gone: the page's date stands.
     assert dated(body, published=date(2024, 7, 20)) == {("infra.bts_stations", "Kiên Giang", 2100.0, "exact", 2024, "2024-07-20")}
+
+
+def test_a_rate_per_head_of_population_is_not_a_count():
+    assert facts("Kiên Giang đạt 3 doanh nghiệp công nghệ số trên 1.000 dân.") == set()
+    assert facts("Kiên Giang có 2 doanh nghiệp công nghệ số/1.000 dân.") == set()
+    assert facts("Kiên Giang có 3 doanh nghiệp công nghệ số trên nghìn dân.") == set()
+    # "trên" before a later figure's number, and "trên địa bàn", leave the count alone.
+    assert facts("Kiên Giang có 320 doanh nghiệp CNTT với trên 3.000 người lao động.") == {
+        ("ent.it_enterprises", "Kiên Giang", 320.0), ("ent.it_employees", "Kiên Giang", 3000.0)
+    }
+    assert facts("Kiên Giang có 310 doanh nghiệp công nghệ số trên địa bàn tỉnh.") == {("ent.digital_tech_enterprises", "Kiên Giang", 310.0)}
