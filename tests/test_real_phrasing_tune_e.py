@@ -272,3 +272,21 @@ def test_a_rate_per_head_of_population_is_not_a_count():
         ("ent.it_enterprises", "Kiên Giang", 320.0), ("ent.it_employees", "Kiên Giang", 3000.0)
     }
     assert facts("Kiên Giang có 310 doanh nghiệp công nghệ số trên địa bàn tỉnh.") == {("ent.digital_tech_enterprises", "Kiên Giang", 310.0)}
+
+
+# --- Smartphone and fibre as "phổ cập", IT revenue as ICT ------------------------------------------
+
+def test_smartphone_and_fibre_universalisation_rates():
+    assert facts("Tỷ lệ phổ cập điện thoại thông minh của Kiên Giang đạt 81%.") == {("infra.smartphone_pct", "Kiên Giang", 81.0)}
+    assert facts("Tỷ lệ phổ cập dịch vụ mạng băng rộng cáp quang của Kiên Giang đạt 77% hộ gia đình.") == {
+        ("infra.fiber_household_pct", "Kiên Giang", 77.0)
+    }
+    # A share of subscriptions is not a share of people.
+    assert facts("Tỷ lệ thuê bao di động sử dụng điện thoại thông minh của Kiên Giang đạt 80%.") == set()
+
+
+def test_ict_industry_revenue_but_not_telecoms():
+    assert dated("Năm 2022, ngành công nghiệp ICT của Kiên Giang đạt doanh thu 1.150 tỷ đồng.") == {
+        ("ent.it_revenue_vnd", "Kiên Giang", 1.15e12, "exact", 2022, None)
+    }
+    assert facts("Năm 2022, doanh thu viễn thông và ICT của Kiên Giang đạt 3.000 tỷ đồng.") == set()
