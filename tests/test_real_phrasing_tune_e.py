@@ -290,3 +290,15 @@ def test_ict_industry_revenue_but_not_telecoms():
         ("ent.it_revenue_vnd", "Kiên Giang", 1.15e12, "exact", 2022, None)
     }
     assert facts("Năm 2022, doanh thu viễn thông và ICT của Kiên Giang đạt 3.000 tỷ đồng.") == set()
+
+
+def test_full_process_and_partial_services_respectively():
+    got = facts("Số dịch vụ công trực tuyến toàn trình và một phần của Kiên Giang lần lượt là 880 và 740.")
+    assert got == {("egov.online_services_level4", "Kiên Giang", 880.0), ("egov.online_services_level3", "Kiên Giang", 740.0)}
+    got = facts("Số dịch vụ công trực tuyến một phần và toàn trình của Kiên Giang lần lượt là 740 và 880.")
+    assert got == {("egov.online_services_level4", "Kiên Giang", 880.0), ("egov.online_services_level3", "Kiên Giang", 740.0)}
+
+
+def test_services_on_the_national_portal_named_before_the_number():
+    got = facts("Số dịch vụ công trực tuyến của Kiên Giang được tích hợp trên Cổng DVC quốc gia là 1.450 dịch vụ.")
+    assert got == {("egov.services_on_national_portal", "Kiên Giang", 1450.0)}
