@@ -3216,9 +3216,10 @@ _TOPIC_AFTER_RANK = _fc(
 )
 _DTI_TOPIC = _fc(
     r"(?:(?:lĩnh vực|mức độ|công tác|kết quả|chỉ số|bộ chỉ số|xếp hạng|bảng xếp hạng|đánh giá)\s+)*(?:đánh giá\s+)?(?:mức độ\s+)?"
-    r"(?:chuyển đổi số|\bdti\b|cđs\b|chính quyền số|chính phủ số|kinh tế số|xã hội số|nhận thức số|thể chế số|hạ tầng số|nhân lực số|an toàn thông tin|"
-    r"hoạt động (?:chính quyền|kinh tế|xã hội) số|(?:cả |các |ba |3 )?trụ cột)"
+    r"(?:chuyển đổi số|\bdti\b|cđs\b|chuyển đổi(?= với| của| năm|\s*[,.;(])|chính quyền số|chính phủ số|kinh tế số|xã hội số|nhận thức số|thể chế số|hạ tầng số|nhân lực số|an toàn thông tin|"
+    r"hoạt động (?:chính quyền|kinh tế|xã hội) số|(?:cả\s+)?(?:(?:các|\d+|hai|ba|bốn|năm|sáu|bảy|tám|chín)\s+)?(?:trụ cột|chỉ số chính|chỉ số thành phần))"
 )
+_FIRST_IN_GROUP_AFTER = _fc(r"\s+(?:về\s+)?(?:cả\s+)?(?:các|\d+|hai|ba|bốn|năm|sáu|bảy|tám|chín)\s+(?:trụ cột|chỉ số)")
 _TOPIC_REFERS_BACK = _fc(r"(?:bộ\s+)?(?:chỉ số|chỉ tiêu|bảng xếp hạng|xếp hạng)\s+(?:này|trên|đó|nói trên)(?!\w)")
 _SUPERLATIVE_RANK_BEFORE = _fc(r"(?<!\w)(?:nhiều|cao|lớn|thấp|ít|nhanh|mạnh|đông)\s+(?:(?:thứ|hạng)\s*)?$")
 _PROVINCES_CITIES_AFTER = _fc(r",\s*thành(?: phố)?(?!\w)")
@@ -3232,6 +3233,8 @@ def _other_index(ctx: _Ctx, s: _Sentence, q: Quantity, clause_end: int, rule: Ru
         part = max(s.start, folded.rfind(";", s.start, q.start) + 1)
         if _SUBLEVEL_INDEX.search(folded, part, s.end) and not _PROVINCE_LEVEL_INDEX.search(folded, part, s.end):
             return True
+    if rule.indicator_id == "dti.rank" and q.text == "đầu" and _FIRST_IN_GROUP_AFTER.match(folded, q.end, s.end):
+        return True  # "đứng đầu cả ba trụ cột", "đứng đầu về 4 chỉ số chính": not the overall rank
     if rule.number == "rank":
         # "xếp thứ 2 cả nước về thu ngân sách", "xếp thứ 5/63 về chất lượng phục vụ": the topic
         # named right after the rank decides; "xếp thứ 15 về chuyển đổi số" is the DTI's.

@@ -390,3 +390,11 @@ def test_the_share_in_some_villages_is_not_the_provinces():
     assert not facts("Tỷ lệ hộ gia đình có cáp quang tại các thôn đặc biệt khó khăn đạt 45%.", title=title, published=pub)
     got = facts("Tỷ lệ hộ gia đình có cáp quang trên địa bàn tỉnh đạt 80%.", title=title, published=pub)
     assert got == {("infra.fiber_household_pct", "Quảng Trị", 80.0)}
+
+
+def test_leading_the_pillars_is_not_the_overall_first_place():
+    title, pub = "Đà Nẵng dẫn đầu", date(2023, 7, 20)
+    assert not ranks(facts("Về DTI 2022, Đà Nẵng đứng đầu cả ba trụ cột.", title=title, published=pub))
+    got = facts("Về DTI 2022, Đà Nẵng giữ vị trí số 1 với 0,8002 điểm và đứng đầu cả ba trụ cột chính quyền số, kinh tế số và xã hội số.",
+                title=title, published=pub)
+    assert ("dti.rank", "Đà Nẵng", 1.0) in got and ("dti.rank_digital_society", "Đà Nẵng", 1.0) in got
