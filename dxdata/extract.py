@@ -1210,8 +1210,17 @@ def _table_fact(ctx: _Ctx, s: _Sentence, line: str, cell: str, candidates: list[
             ref_year, ref_date = pub, ctx.published_iso
     if ref_year is None:
         return
-    facts.append(_make_fact(article, norm, ctx, s, rule, accepted, "exact", province, ref_year, ref_date,
-                            f"table:{rule.indicator_id}#{cue.n}", round(0.9 * conf, 3), note, (q.start, q.end), None))
+    fact = _make_fact(article, norm, ctx, s, rule, accepted, "exact", province, ref_year, ref_date,
+                      f"table:{rule.indicator_id}#{cue.n}", round(0.9 * conf, 3), note, (q.start, q.end), None)
+    if rule.theme == "rankings" and ref_year >= 2024 and (
+        _UNITS_34.search(head + " " + intro) is not None or _article_ranks_34_units(ctx, s, rule, province, ref_year)
+    ):
+        # A table of the merged units' ranking ("... các tỉnh, thành phố sau sáp nhập:"), as in prose.
+        merged = _merged_unit(province)
+        if merged is not None and (rule.number == "rank" or _formed_from_several(province) or _UNITS_34.search(head + " " + intro)):
+            fact.unit_set, fact.province_code, fact.province = 34, merged.code, merged.name
+            fact.note = ((fact.note + "; ") if fact.note else "") + "ranking of the 34 units formed on 1 July 2025"
+    facts.append(fact)
 
 
 def _title_is_subunit(title: str) -> bool:

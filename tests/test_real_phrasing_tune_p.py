@@ -398,3 +398,11 @@ def test_leading_the_pillars_is_not_the_overall_first_place():
     got = facts("Về DTI 2022, Đà Nẵng giữ vị trí số 1 với 0,8002 điểm và đứng đầu cả ba trụ cột chính quyền số, kinh tế số và xã hội số.",
                 title=title, published=pub)
     assert ("dti.rank", "Đà Nẵng", 1.0) in got and ("dti.rank_digital_society", "Đà Nẵng", 1.0) in got
+
+
+def test_a_table_of_the_merged_units_ranking_gives_34_unit_ranks():
+    body = ("Kết quả DTI năm 2024 của các tỉnh, thành phố sau sáp nhập như sau:\n"
+            "STT | Địa phương | Điểm DTI 2024 | Xếp hạng\n1 | Hà Nội | 0,8241 | 1\n2 | Hải Phòng | 0,7857 | 3\n")
+    got = facts_units(body, "DTI 2024 của 34 tỉnh, thành phố", date(2025, 10, 22))
+    assert ("dti.rank", "Hà Nội", 1.0, 34) in got and ("dti.score", "Hà Nội", 0.8241, 63) in got
+    assert ("dti.score", "Hải Phòng", 0.7857, 34) in got
