@@ -1940,7 +1940,12 @@ def _listed_subjects(ctx: _Ctx, before: list[Mention], pos: int) -> bool:
     j = _LIST_SUBJECT_JOIN.match(folded, prev.end, last.start)
     if j is None or j.end() != last.start:
         return False
-    return _LIST_PLURAL_AFTER.match(folded, last.end, pos) is not None
+    if _LIST_PLURAL_AFTER.match(folded, last.end, pos) is not None:
+        return True
+    # "X và Y cùng đạt ...": each (see _shared_subject). Otherwise a joined subject's figure is the
+    # group's or unassigned: "Bắc Giang và Bắc Ninh có tổng cộng 2.000 tổ", "Bắc Giang, Bắc Ninh
+    # xếp thứ 9 và 7" (no "lần lượt").
+    return not _SHARED_VERB.search(folded, last.end, pos)
 
 
 # A province named after these words is compared with, not reported on: "chỉ sau Đà Nẵng",

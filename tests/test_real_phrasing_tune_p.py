@@ -406,3 +406,12 @@ def test_a_table_of_the_merged_units_ranking_gives_34_unit_ranks():
     got = facts_units(body, "DTI 2024 của 34 tỉnh, thành phố", date(2025, 10, 22))
     assert ("dti.rank", "Hà Nội", 1.0, 34) in got and ("dti.score", "Hà Nội", 0.8241, 63) in got
     assert ("dti.score", "Hải Phòng", 0.7857, 34) in got
+
+
+def test_a_joined_subject_without_cung_or_deu_gives_no_province_its_figure():
+    title, pub = "Chuyển đổi số vùng Đông Bắc", date(2023, 7, 20)
+    assert not facts("Bắc Giang và Bắc Ninh có tổng cộng 2.000 tổ công nghệ số cộng đồng.", title=title, published=pub)
+    assert not facts("Ba tỉnh Bắc Giang, Bắc Ninh và Lạng Sơn có 5.000 tổ công nghệ số cộng đồng.", title=title, published=pub)
+    assert not ranks(facts("Năm 2022, Bắc Giang, Bắc Ninh xếp thứ 9 và 7 về chuyển đổi số.", title=title, published=pub))
+    got = facts("Năm 2022, Bắc Giang và Bắc Ninh cùng xếp thứ 8 về chuyển đổi số.", title=title, published=pub)
+    assert ranks(got) == {("dti.rank", "Bắc Giang", 8.0), ("dti.rank", "Bắc Ninh", 8.0)}
