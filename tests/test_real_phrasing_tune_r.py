@@ -520,3 +520,8 @@ def test_services_of_both_levels_named_together_are_the_total():
 
 def test_digital_signatures_issued_to_people_are_certificates():
     assert facts("Năm 2022, Hà Tĩnh đã cấp 8.500 chữ ký số chuyên dùng cho cá nhân và tổ chức.") == {("infra.digital_certificates", "Hà Tĩnh", 8500.0)}
+
+
+def test_gan_nhu_is_under():
+    got = dated("Năm 2022, tỷ lệ hồ sơ trực tuyến của Hà Tĩnh đạt gần như 100%.")
+    assert got == {("egov.online_dossier_pct", "Hà Tĩnh", 100.0, "under", 2022)}
