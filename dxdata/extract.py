@@ -422,7 +422,7 @@ TRANSITION_SHAPE = _fc(r"^\s*(?:\(\s*năm\s+(?:19|20)\d\d\s*\)\s*|năm\s+(?:19|2
 # Between a value and a compared province's value in parentheses: "..., thấp hơn Bình Dương (",
 # "... và Đà Nẵng (" (the province itself is checked to be one compared with).
 COMPARED_PAREN_SHAPE = _fc(r"^\s*\)?[^.;\d()]{0,80}?(?:so với|hơn|kém|sau|thua|và|,)\s+(?:tỉnh\s+|thành phố\s+|tp\.?\s*)?[^\W\d_][^.;\d()]{0,30}?\(\s*$")
-YEAR_SERIES_SHAPE = _fc(r"^\s*(?:(?:[^\W\d_]+\s*){0,2}[,;]\s*(?:và\s+|còn\s+)?|và\s+)(?:(?:con số|tỷ lệ|số liệu|chỉ số) (?:này|đó|trên)\s+)?(?:trong\s+)?năm\s+((?:19|20)\d\d)\s*(?:là|đạt|có)\s*$")
+YEAR_SERIES_SHAPE = _fc(r"^\s*(?:(?:[^\W\d_]+\s*){0,4}[,;]\s*(?:và\s+|còn\s+)?|và\s+)(?:(?:con số|tỷ lệ|số liệu|chỉ số) (?:này|đó|trên)\s+)?(?:trong\s+)?năm\s+((?:19|20)\d\d)\s*(?:là|đạt|có)\s*$")
 PARALLEL_SHAPE = _fc(r"^(?:(?:\s*[^\W\d_]+){1,2}\s*[,;])?[\s,;]*(?:còn|trong khi|và|,|ở|tại|của)?[\s,]*(?:ở|tại|của)?\s*(?:tỉnh|thành phố|tp\.?)?\s*[^\d,;%]{0,30}?\s*(?:đạt|có|là|được|xếp thứ|đứng thứ|chỉ đạt|mới đạt)?\s*$")
 
 # Sub-provincial units. Admin units count as sub-units unless their name is a province
