@@ -422,7 +422,7 @@ TRANSITION_SHAPE = _fc(r"^\s*(?:\(\s*năm\s+(?:19|20)\d\d\s*\)\s*|năm\s+(?:19|2
 # Between a value and a compared province's value in parentheses: "..., thấp hơn Bình Dương (",
 # "... và Đà Nẵng (" (the province itself is checked to be one compared with).
 COMPARED_PAREN_SHAPE = _fc(r"^\s*\)?[^.;\d()]{0,80}?(?:so với|hơn|kém|sau|thua|và|,)\s+(?:tỉnh\s+|thành phố\s+|tp\.?\s*)?[^\W\d_][^.;\d()]{0,30}?\(\s*$")
-YEAR_SERIES_SHAPE = _fc(r"^\s*(?:[^\W\d_]+\s*){0,2}[,;]\s*(?:và\s+|còn\s+)?(?:(?:con số|tỷ lệ|số liệu|chỉ số) (?:này|đó|trên)\s+)?(?:trong\s+)?năm\s+((?:19|20)\d\d)\s*(?:là|đạt|có)\s*$")
+YEAR_SERIES_SHAPE = _fc(r"^\s*(?:(?:[^\W\d_]+\s*){0,4}[,;]\s*(?:và\s+|còn\s+)?|và\s+)(?:(?:con số|tỷ lệ|số liệu|chỉ số) (?:này|đó|trên)\s+)?(?:trong\s+)?năm\s+((?:19|20)\d\d)\s*(?:là|đạt|có)\s*$")
 PARALLEL_SHAPE = _fc(r"^(?:(?:\s*[^\W\d_]+){1,2}\s*[,;])?[\s,;]*(?:còn|trong khi|và|,|ở|tại|của)?[\s,]*(?:ở|tại|của)?\s*(?:tỉnh|thành phố|tp\.?)?\s*[^\d,;%]{0,30}?\s*(?:đạt|có|là|được|xếp thứ|đứng thứ|chỉ đạt|mới đạt)?\s*$")
 
 # Sub-provincial units. Admin units count as sub-units unless their name is a province
@@ -3107,6 +3107,8 @@ def _parallel_match(ctx: _Ctx, q: Quantity, floor: int, pre_end: int, assigned) 
         if int(series.group(1)) > pub:
             return None
         value, conf = _accepts(pm.rule.number, q, ctx.folded)
+        if value is None and pm.rule.number == "rank" and q.kind == "number" and is_whole(q.value) and 1 <= q.value <= (pq.denominator or 63):
+            value, conf = q.value, 1.0  # "xếp thứ 20, năm 2021 là 28": the earlier year's place
         return _Match(pm.rule, pm.cue, 0.5, "+year series", value, 0.9 * conf) if value is not None else None
     if not PARALLEL_SHAPE.match(between):
         return None

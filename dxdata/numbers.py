@@ -53,6 +53,7 @@ QUALIFIER_WORDS: list[tuple[str, str]] = [
     ("chưa đến", "under"),
     ("chưa tới", "under"),
     ("chưa đầy", "under"),
+    ("gần như", "under"),
     ("gần", "under"),
     ("ngót", "under"),
     ("dưới", "under"),
@@ -90,7 +91,7 @@ _WEEKDAY_SPAN_BEFORE = re.compile(r"(?<!\w)(?:từ|đến)\s+thứ\s*$")
 # The number of places a ranking has, not a rank: "xếp hạng 34 địa phương".
 _RANK_COUNT_AFTER = re.compile(r"\s+(?:tỉnh|địa phương|đơn vị|bộ|thành phố)(?!\w)")
 _RANK_VERB_BEFORE = re.compile(r"(?:xếp|đứng)\s+(?:thứ|hạng)\s+\w+[^.;:!?\d]*$")
-_RANK_WORD = re.compile(r"(?:thứ|số)\s+(nhất|nhì|hai|ba|tư|bốn|năm|sáu|bảy|tám|chín|mười|một)(?!\w)(?!\s*\d)")
+_RANK_WORD = re.compile(r"(?:thứ|số)\s+(nhất|nhì|hai|ba|tư|bốn|năm|sáu|bảy|tám|chín|mười|một)(?!\w)(?!\s*\d)(?!\s+(?:mươi|mốt|lăm|linh|lẻ)(?!\w))")
 # "đứng đầu cả nước", "đứng đầu cả ba trụ cột": rank 1. Not "người đứng đầu" (the head of an
 # agency) nor "nhóm ... đứng đầu" (a group of leaders).
 _FIRST_PLACE = re.compile(
