@@ -53,6 +53,7 @@ QUALIFIER_WORDS: list[tuple[str, str]] = [
     ("chưa đến", "under"),
     ("chưa tới", "under"),
     ("chưa đầy", "under"),
+    ("gần như", "under"),
     ("gần", "under"),
     ("ngót", "under"),
     ("dưới", "under"),

@@ -520,3 +520,15 @@ def test_services_of_both_levels_named_together_are_the_total():
 
 def test_digital_signatures_issued_to_people_are_certificates():
     assert facts("Năm 2022, Hà Tĩnh đã cấp 8.500 chữ ký số chuyên dùng cho cá nhân và tổ chức.") == {("infra.digital_certificates", "Hà Tĩnh", 8500.0)}
+
+
+def test_gan_nhu_is_under():
+    got = dated("Năm 2022, tỷ lệ hồ sơ trực tuyến của Hà Tĩnh đạt gần như 100%.")
+    assert got == {("egov.online_dossier_pct", "Hà Tĩnh", 100.0, "under", 2022)}
+
+
+def test_year_series_of_places_and_shares():
+    got = dated("Năm 2022, Hà Tĩnh xếp thứ 20 về chuyển đổi số, năm 2021 là 28 và năm 2020 là 35.")
+    assert got == {("dti.rank", "Hà Tĩnh", 20.0, "exact", 2022), ("dti.rank", "Hà Tĩnh", 28.0, "exact", 2021), ("dti.rank", "Hà Tĩnh", 35.0, "exact", 2020)}
+    got = dated("Năm 2023, tỷ lệ hồ sơ trực tuyến của Hà Tĩnh đạt 92% và năm 2022 là 85,6%.", published=date(2024, 1, 10))
+    assert got == {("egov.online_dossier_pct", "Hà Tĩnh", 92.0, "exact", 2023), ("egov.online_dossier_pct", "Hà Tĩnh", 85.6, "exact", 2022)}
