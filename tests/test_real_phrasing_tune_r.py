@@ -540,3 +540,8 @@ def test_team_members_called_to_vien_and_short_team_names():
         ("workforce.community_tech_members", "Hà Tĩnh", 12000.0),
     }
     assert facts("Toàn tỉnh Hà Tĩnh thành lập được 2.300 tổ CNS cộng đồng.") == {("workforce.community_tech_teams", "Hà Tĩnh", 2300.0)}
+
+
+def test_it_staff_doing_it_work_in_state_agencies():
+    assert facts("Năm 2022, Hà Tĩnh có 420 cán bộ làm công tác CNTT tại các cơ quan nhà nước.") == {("workforce.it_staff_total", "Hà Tĩnh", 420.0)}
+    assert facts("Năm 2022, nhân lực CNTT trong các cơ quan nhà nước của Hà Tĩnh là 420 người.") == {("workforce.it_staff_total", "Hà Tĩnh", 420.0)}
