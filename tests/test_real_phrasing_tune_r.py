@@ -545,3 +545,7 @@ def test_team_members_called_to_vien_and_short_team_names():
 def test_it_staff_doing_it_work_in_state_agencies():
     assert facts("Năm 2022, Hà Tĩnh có 420 cán bộ làm công tác CNTT tại các cơ quan nhà nước.") == {("workforce.it_staff_total", "Hà Tĩnh", 420.0)}
     assert facts("Năm 2022, nhân lực CNTT trong các cơ quan nhà nước của Hà Tĩnh là 420 người.") == {("workforce.it_staff_total", "Hà Tĩnh", 420.0)}
+
+
+def test_adults_owning_smartphones():
+    assert facts("Năm 2022, 80% dân số trưởng thành của Hà Tĩnh sở hữu điện thoại thông minh.") == {("infra.smartphone_pct", "Hà Tĩnh", 80.0)}
