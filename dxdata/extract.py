@@ -1843,6 +1843,9 @@ def _period(ctx: _Ctx, s: _Sentence, q: Quantity, clause_end: int) -> tuple[int 
     section = _section_year(ctx, s.para)
     if section is not None and not own_present:
         return section, None, "section heading"
+    topic = None if own_present else _topic_year(ctx, s)
+    if topic is not None:
+        return topic, None, "the year the paragraph is about"
     if ctx.published is None:
         return None, None, "present, no publication date"
     return ctx.published.year, ctx.published_iso, "present"
@@ -1906,6 +1909,31 @@ def _launch_period(ctx: _Ctx, s: _Sentence, q: Quantity) -> tuple[int, None, str
     if launch is None or (ctx.published is not None and int(launch.group(1)) > ctx.published.year):
         return None
     return int(launch.group(1)), None, "launch stated before"
+
+
+# ""Năm 2023 là năm hạ tầng số của tỉnh có nhiều chuyển biến. Chúng tôi đã phát triển thêm 150
+# trạm, nâng tổng số trạm lên 1.912 trạm; tỷ lệ ... đạt 61,7%"" on a page of 2024: a sentence
+# about a past year as such frames the sentences after it in its paragraph. A year merely opening
+# a sentence ("Trong năm 2021, ... . Toàn tỉnh có 625 cán bộ") does not: reviews date the next
+# sentence's figures to the page.
+_YEAR_TOPIC = _fc(r"(?:^\W{0,3}|[:\"“]\s*)năm\s+((?:19|20)\d\d)\s+(?:là|được (?:xem|coi|đánh giá) là)\s+(?:một\s+)?năm(?!\s+(?:19|20)\d\d)")
+
+
+def _topic_year(ctx: _Ctx, s: _Sentence) -> int | None:
+    if ctx.published is None:
+        return None
+    i = bisect_left(ctx.sentence_starts, s.start) - 1
+    while i >= 0 and ctx.sentences[i].para == s.para:
+        before = ctx.sentences[i]
+        topic = _YEAR_TOPIC.search(ctx.folded[before.start : before.end])
+        if topic is not None:
+            year = int(topic.group(1))
+            return year if year < ctx.published.year else None
+        info = _info(ctx, before)
+        if info.as_of_dates or any(not ignored for _a, _e, _y, ignored, _ok in info.years) or PERIOD_PRESENT.search(ctx.folded, before.start, before.end):
+            return None  # a sentence between dates itself
+        i -= 1
+    return None
 
 
 def _breakdown_period(ctx: _Ctx, s: _Sentence, q: Quantity) -> tuple[int, str | None, str] | None:
