@@ -302,3 +302,20 @@ def test_full_process_and_partial_services_respectively():
 def test_services_on_the_national_portal_named_before_the_number():
     got = facts("Số dịch vụ công trực tuyến của Kiên Giang được tích hợp trên Cổng DVC quốc gia là 1.450 dịch vụ.")
     assert got == {("egov.services_on_national_portal", "Kiên Giang", 1450.0)}
+
+
+def test_a_sentence_about_a_past_year_frames_the_paragraph():
+    body = (
+        'Ông Khởi cho biết: "Năm 2023 là năm hạ tầng số của Cà Mau có nhiều chuyển biến. Chúng tôi đã phát triển '
+        'thêm 140 trạm BTS, nâng tổng số trạm lên 1.900 trạm; tỷ lệ hộ gia đình có cáp quang đạt 61%."'
+    )
+    got = dated(body, published=date(2024, 2, 8))
+    assert got == {
+        ("infra.bts_stations", "Cà Mau", 1900.0, "exact", 2023, None),
+        ("infra.fiber_household_pct", "Cà Mau", 61.0, "exact", 2023, None),
+    }
+
+
+def test_a_year_opening_a_sentence_does_not_frame_the_next():
+    got = dated("Trong năm 2023, Cà Mau tiếp nhận 3.000 phản ánh hiện trường. Toàn tỉnh có 1.900 trạm BTS.", published=date(2024, 2, 8))
+    assert ("infra.bts_stations", "Cà Mau", 1900.0, "exact", 2024, "2024-02-08") in got
