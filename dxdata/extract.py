@@ -966,7 +966,7 @@ def _extract_article(article: Article, threshold: float) -> ExtractionResult:
     # A page dated by month only ("2023-07") may have appeared on any day of it: the editions and
     # years it can know are those of the month's last day, and no fact takes a day from it.
     month_only = article.published is not None and published_month_only(article.metadata.get("published_at"))
-    published = _month_end(article.published) if month_only else article.published
+    published = _month_end(article.published) if month_only and article.published is not None else article.published
     ctx = _Ctx(
         text, folded, cased, mentions, sentences, published, fold(title), lead_provinces,
         title_provinces, article_provinces, subunit_article,
@@ -1210,8 +1210,17 @@ def _table_fact(ctx: _Ctx, s: _Sentence, line: str, cell: str, candidates: list[
             ref_year, ref_date = pub, ctx.published_iso
     if ref_year is None:
         return
-    facts.append(_make_fact(article, norm, ctx, s, rule, accepted, "exact", province, ref_year, ref_date,
-                            f"table:{rule.indicator_id}#{cue.n}", round(0.9 * conf, 3), note, (q.start, q.end), None))
+    fact = _make_fact(article, norm, ctx, s, rule, accepted, "exact", province, ref_year, ref_date,
+                      f"table:{rule.indicator_id}#{cue.n}", round(0.9 * conf, 3), note, (q.start, q.end), None)
+    if rule.theme == "rankings" and ref_year >= 2024 and (
+        _UNITS_34.search(head + " " + intro) is not None or _article_ranks_34_units(ctx, s, rule, province, ref_year)
+    ):
+        # A table of the merged units' ranking ("... các tỉnh, thành phố sau sáp nhập:"), as in prose.
+        merged = _merged_unit(province)
+        if merged is not None and (rule.number == "rank" or _formed_from_several(province) or _UNITS_34.search(head + " " + intro)):
+            fact.unit_set, fact.province_code, fact.province = 34, merged.code, merged.name
+            fact.note = ((fact.note + "; ") if fact.note else "") + "ranking of the 34 units formed on 1 July 2025"
+    facts.append(fact)
 
 
 def _title_is_subunit(title: str) -> bool:
@@ -1931,7 +1940,12 @@ def _listed_subjects(ctx: _Ctx, before: list[Mention], pos: int) -> bool:
     j = _LIST_SUBJECT_JOIN.match(folded, prev.end, last.start)
     if j is None or j.end() != last.start:
         return False
-    return _LIST_PLURAL_AFTER.match(folded, last.end, pos) is not None
+    if _LIST_PLURAL_AFTER.match(folded, last.end, pos) is not None:
+        return True
+    # "X và Y cùng đạt ...": each (see _shared_subject). Otherwise a joined subject's figure is the
+    # group's or unassigned: "Bắc Giang và Bắc Ninh có tổng cộng 2.000 tổ", "Bắc Giang, Bắc Ninh
+    # xếp thứ 9 và 7" (no "lần lượt").
+    return not _SHARED_VERB.search(folded, last.end, pos)
 
 
 # A province named after these words is compared with, not reported on: "chỉ sau Đà Nẵng",
@@ -3218,9 +3232,10 @@ _TOPIC_AFTER_RANK = _fc(
 )
 _DTI_TOPIC = _fc(
     r"(?:(?:lĩnh vực|mức độ|công tác|kết quả|chỉ số|bộ chỉ số|xếp hạng|bảng xếp hạng|đánh giá)\s+)*(?:đánh giá\s+)?(?:mức độ\s+)?"
-    r"(?:chuyển đổi số|\bdti\b|cđs\b|chính quyền số|chính phủ số|kinh tế số|xã hội số|nhận thức số|thể chế số|hạ tầng số|nhân lực số|an toàn thông tin|"
-    r"hoạt động (?:chính quyền|kinh tế|xã hội) số|(?:cả |các |ba |3 )?trụ cột)"
+    r"(?:chuyển đổi số|\bdti\b|cđs\b|chuyển đổi(?= với| của| năm|\s*[,.;(])|chính quyền số|chính phủ số|kinh tế số|xã hội số|nhận thức số|thể chế số|hạ tầng số|nhân lực số|an toàn thông tin|"
+    r"hoạt động (?:chính quyền|kinh tế|xã hội) số|(?:cả\s+)?(?:(?:các|\d+|hai|ba|bốn|năm|sáu|bảy|tám|chín)\s+)?(?:trụ cột|chỉ số chính|chỉ số thành phần))"
 )
+_FIRST_IN_GROUP_AFTER = _fc(r"\s+(?:về\s+)?(?:cả\s+)?(?:các|\d+|hai|ba|bốn|năm|sáu|bảy|tám|chín)\s+(?:trụ cột|chỉ số)")
 _TOPIC_REFERS_BACK = _fc(r"(?:bộ\s+)?(?:chỉ số|chỉ tiêu|bảng xếp hạng|xếp hạng)\s+(?:này|trên|đó|nói trên)(?!\w)")
 _SUPERLATIVE_RANK_BEFORE = _fc(r"(?<!\w)(?:nhiều|cao|lớn|thấp|ít|nhanh|mạnh|đông)\s+(?:(?:thứ|hạng)\s*)?$")
 _PROVINCES_CITIES_AFTER = _fc(r",\s*thành(?: phố)?(?!\w)")
@@ -3234,6 +3249,8 @@ def _other_index(ctx: _Ctx, s: _Sentence, q: Quantity, clause_end: int, rule: Ru
         part = max(s.start, folded.rfind(";", s.start, q.start) + 1)
         if _SUBLEVEL_INDEX.search(folded, part, s.end) and not _PROVINCE_LEVEL_INDEX.search(folded, part, s.end):
             return True
+    if rule.indicator_id == "dti.rank" and q.text == "đầu" and _FIRST_IN_GROUP_AFTER.match(folded, q.end, s.end):
+        return True  # "đứng đầu cả ba trụ cột", "đứng đầu về 4 chỉ số chính": not the overall rank
     if rule.number == "rank":
         # "xếp thứ 2 cả nước về thu ngân sách", "xếp thứ 5/63 về chất lượng phục vụ": the topic
         # named right after the rank decides; "xếp thứ 15 về chuyển đổi số" is the DTI's.

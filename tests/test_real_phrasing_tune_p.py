@@ -390,3 +390,28 @@ def test_the_share_in_some_villages_is_not_the_provinces():
     assert not facts("Tỷ lệ hộ gia đình có cáp quang tại các thôn đặc biệt khó khăn đạt 45%.", title=title, published=pub)
     got = facts("Tỷ lệ hộ gia đình có cáp quang trên địa bàn tỉnh đạt 80%.", title=title, published=pub)
     assert got == {("infra.fiber_household_pct", "Quảng Trị", 80.0)}
+
+
+def test_leading_the_pillars_is_not_the_overall_first_place():
+    title, pub = "Đà Nẵng dẫn đầu", date(2023, 7, 20)
+    assert not ranks(facts("Về DTI 2022, Đà Nẵng đứng đầu cả ba trụ cột.", title=title, published=pub))
+    got = facts("Về DTI 2022, Đà Nẵng giữ vị trí số 1 với 0,8002 điểm và đứng đầu cả ba trụ cột chính quyền số, kinh tế số và xã hội số.",
+                title=title, published=pub)
+    assert ("dti.rank", "Đà Nẵng", 1.0) in got and ("dti.rank_digital_society", "Đà Nẵng", 1.0) in got
+
+
+def test_a_table_of_the_merged_units_ranking_gives_34_unit_ranks():
+    body = ("Kết quả DTI năm 2024 của các tỉnh, thành phố sau sáp nhập như sau:\n"
+            "STT | Địa phương | Điểm DTI 2024 | Xếp hạng\n1 | Hà Nội | 0,8241 | 1\n2 | Hải Phòng | 0,7857 | 3\n")
+    got = facts_units(body, "DTI 2024 của 34 tỉnh, thành phố", date(2025, 10, 22))
+    assert ("dti.rank", "Hà Nội", 1.0, 34) in got and ("dti.score", "Hà Nội", 0.8241, 63) in got
+    assert ("dti.score", "Hải Phòng", 0.7857, 34) in got
+
+
+def test_a_joined_subject_without_cung_or_deu_gives_no_province_its_figure():
+    title, pub = "Chuyển đổi số vùng Đông Bắc", date(2023, 7, 20)
+    assert not facts("Bắc Giang và Bắc Ninh có tổng cộng 2.000 tổ công nghệ số cộng đồng.", title=title, published=pub)
+    assert not facts("Ba tỉnh Bắc Giang, Bắc Ninh và Lạng Sơn có 5.000 tổ công nghệ số cộng đồng.", title=title, published=pub)
+    assert not ranks(facts("Năm 2022, Bắc Giang, Bắc Ninh xếp thứ 9 và 7 về chuyển đổi số.", title=title, published=pub))
+    got = facts("Năm 2022, Bắc Giang và Bắc Ninh cùng xếp thứ 8 về chuyển đổi số.", title=title, published=pub)
+    assert ranks(got) == {("dti.rank", "Bắc Giang", 8.0), ("dti.rank", "Bắc Ninh", 8.0)}
