@@ -532,3 +532,20 @@ def test_year_series_of_places_and_shares():
     assert got == {("dti.rank", "Hà Tĩnh", 20.0, "exact", 2022), ("dti.rank", "Hà Tĩnh", 28.0, "exact", 2021), ("dti.rank", "Hà Tĩnh", 35.0, "exact", 2020)}
     got = dated("Năm 2023, tỷ lệ hồ sơ trực tuyến của Hà Tĩnh đạt 92% và năm 2022 là 85,6%.", published=date(2024, 1, 10))
     assert got == {("egov.online_dossier_pct", "Hà Tĩnh", 92.0, "exact", 2023), ("egov.online_dossier_pct", "Hà Tĩnh", 85.6, "exact", 2022)}
+
+
+def test_team_members_called_to_vien_and_short_team_names():
+    assert facts("Tỉnh Hà Tĩnh đã kiện toàn 2.300 Tổ công nghệ số cộng đồng với 12.000 tổ viên.") == {
+        ("workforce.community_tech_teams", "Hà Tĩnh", 2300.0),
+        ("workforce.community_tech_members", "Hà Tĩnh", 12000.0),
+    }
+    assert facts("Toàn tỉnh Hà Tĩnh thành lập được 2.300 tổ CNS cộng đồng.") == {("workforce.community_tech_teams", "Hà Tĩnh", 2300.0)}
+
+
+def test_it_staff_doing_it_work_in_state_agencies():
+    assert facts("Năm 2022, Hà Tĩnh có 420 cán bộ làm công tác CNTT tại các cơ quan nhà nước.") == {("workforce.it_staff_total", "Hà Tĩnh", 420.0)}
+    assert facts("Năm 2022, nhân lực CNTT trong các cơ quan nhà nước của Hà Tĩnh là 420 người.") == {("workforce.it_staff_total", "Hà Tĩnh", 420.0)}
+
+
+def test_adults_owning_smartphones():
+    assert facts("Năm 2022, 80% dân số trưởng thành của Hà Tĩnh sở hữu điện thoại thông minh.") == {("infra.smartphone_pct", "Hà Tĩnh", 80.0)}
