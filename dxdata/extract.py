@@ -3355,6 +3355,8 @@ _PROVINCES_CITIES_AFTER = _fc(r",\s*thành(?: phố)?(?!\w)")
 
 
 def _other_index(ctx: _Ctx, s: _Sentence, q: Quantity, clause_end: int, rule: Rule) -> bool:
+    """Is this DTI-looking figure another ranking's or index's: a ministries' or a department's
+    ranking, another index, another measure, a place among a group? (No fact is made.)"""
     folded = ctx.folded
     if folded.find("cấp", s.start, s.end) >= 0 or folded.find("khối", s.start, s.end) >= 0:
         # "chỉ số chuyển đổi số cấp sở, ngành ...: Sở TT&TT đứng đầu", "DTI cấp huyện": within
@@ -3407,6 +3409,8 @@ _PERCENT_BEFORE = re.compile(r"(?<![\d.,])\d+(?:[.,]\d+)?\s*%")
 def _rate_before(folded: str, lo: int, hi: int) -> bool:
     """A percentage stated before hi that is a rate of its own, not a growth ("tăng 40,5%")."""
     return any(not _growth_before(folded, max(lo, m.start() - 20), m.start()) for m in _PERCENT_BEFORE.finditer(folded, lo, hi))
+
+
 _OTHER_TOPIC = _fc(r"(?<!\w)về (?:tỷ lệ|số lượng|số |doanh thu|thu hút|kết quả thực hiện)")
 
 
