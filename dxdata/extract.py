@@ -43,7 +43,7 @@ from dxdata.text import fold, fold_pattern, normalise, split_sentences, unify_an
 
 # Bump when the rules in this module change; the hash of the catalogue and its companion files
 # (nicknames, indicator groups) is appended, so editing any of them changes the version.
-RULES_REVISION = "10e8"
+RULES_REVISION = "10e9"
 DEFAULT_THRESHOLD = 0.6
 
 
@@ -437,6 +437,7 @@ _ADMIN_UNIT = re.compile(
 _UNIT_DESCRIPTOR = re.compile(r"(?:biên giới|miền núi|vùng cao|vùng sâu|vùng xa|ven biển|nghèo|đảo|trung tâm|nông thôn|đặc biệt khó khăn)\s+")
 _NAME_AFTER_UNIT = re.compile(r"\w[\w-]*(?:\s+\w[\w-]*){0,3}")
 _INSTITUTION = re.compile(r"(?:Bệnh viện|Trường|Công ty|Tập đoàn|Ngân hàng|Trung tâm Y tế)(?!\w)")
+_UNIT_LOCATOR = re.compile(r"(?:\s*,\s*|\s+)(?i:(?:của|thuộc)\s+(?:(?:tỉnh|thành phố|tp\.?)\s*)?|(?:tỉnh|thành phố|tp\.?)\s*)")
 _UNIT_LIST_NEXT = re.compile(r"\s*(?:,|và|cùng)\s*(?:(?:huyện|quận|thị xã|thành phố|xã|phường|thị trấn)\s+)?(?=[A-ZĐÂĂÊÔƠƯ])")
 # "Tỷ lệ hồ sơ trực tuyến của Sở Tư pháp đạt 98%": one agency's figure.
 # Only inside the figure's own noun phrase: "Theo thống kê của Sở TT&TT, ..." names a source.
@@ -625,6 +626,14 @@ def _subunit_starts(ctx: "_Ctx", s: "_Sentence") -> list[int]:
                 break
         if named is None:
             out.append(m.start())
+            # "Huyện Lục Ngạn của Bắc Giang có 50 trạm", "huyện Lục Ngạn, tỉnh Bắc Giang có ...":
+            # the province named right after the unit locates it; it does not make the unit's
+            # figures the province's.
+            loc = _UNIT_LOCATOR.match(cased, name_at + len(" ".join(caps)), b)
+            if loc is not None:
+                for x in _info_mentions(ctx, s):
+                    if x.start == loc.end():
+                        s.unit_names.add(x.start)
             # "Các huyện Lệ Thủy, Quảng Ninh có ...": later names of the list are units too, even
             # one spelled like a province.
             e = name_at + len(" ".join(caps))

@@ -319,3 +319,21 @@ def test_a_sentence_about_a_past_year_frames_the_paragraph():
 def test_a_year_opening_a_sentence_does_not_frame_the_next():
     got = dated("Trong năm 2023, Cà Mau tiếp nhận 3.000 phản ánh hiện trường. Toàn tỉnh có 1.900 trạm BTS.", published=date(2024, 2, 8))
     assert ("infra.bts_stations", "Cà Mau", 1900.0, "exact", 2024, "2024-02-08") in got
+
+
+# --- Units located by their province; spellings of province names ----------------------------------
+
+def test_a_district_located_by_its_province_keeps_its_own_figures():
+    assert facts("Huyện Lục Ngạn của Bắc Giang có 50 trạm BTS.") == set()
+    assert facts("Huyện Lục Ngạn, tỉnh Bắc Giang có 50 trạm BTS.") == set()
+    assert facts("Huyện Lục Ngạn thuộc tỉnh Bắc Giang có 50 trạm BTS.") == set()
+    assert facts("Bắc Giang có 2.000 trạm BTS, huyện Lục Ngạn có 50 trạm.") == {("infra.bts_stations", "Bắc Giang", 2000.0)}
+
+
+def test_old_style_spellings_of_dak_lak_and_dak_nong():
+    assert facts("Đăk Lăk hiện có 2.000 trạm BTS.") == {("infra.bts_stations", "Đắk Lắk", 2000.0)}
+    assert facts("Đăk Nông hiện có 900 trạm BTS.") == {("infra.bts_stations", "Đắk Nông", 900.0)}
+
+
+def test_it_enterprises_counted_before_the_number():
+    assert facts("Số doanh nghiệp hoạt động trong lĩnh vực CNTT tại Kiên Giang là 320.") == {("ent.it_enterprises", "Kiên Giang", 320.0)}
