@@ -441,10 +441,11 @@ _UNIT_LIST_NEXT = re.compile(r"\s*(?:,|và|cùng)\s*(?:(?:huyện|quận|thị x
 # "Tỷ lệ hồ sơ trực tuyến của Sở Tư pháp đạt 98%": one agency's figure.
 # Only inside the figure's own noun phrase: "Theo thống kê của Sở TT&TT, ..." names a source.
 _AGENCY_OF = re.compile(r"(?i:tỷ lệ|tỉ lệ|số lượng)[^,.;:()]{0,60}?\s(?:của|tại|ở)\s+(?:Sở|Phòng|Ban|Văn phòng|Bộ|Cục|Chi cục)\s+(?=[A-ZĐ])")
-# "Sở Tư pháp cung cấp 150 dịch vụ công trực tuyến": one department as the sentence's subject
+# "Sở Tư pháp cung cấp 150 dịch vụ công trực tuyến", "Bộ Công an đạt 90% ...": one department or
+# ministry as the sentence's subject
 # (not "Sở TT&TT cho biết, ...", a source).
 _AGENCY_SUBJECT = re.compile(
-    r"(?:Sở|Ban|Văn phòng|Cục|Chi cục)\s+[A-ZĐ][^,.;:]{0,40}?\s(?:đã\s+|hiện\s+|đang\s+)?"
+    r"(?:(?:Sở|Ban|Văn phòng|Cục|Chi cục|Bộ)\s+[A-ZĐ]|Ngân hàng Nhà nước\s)[^,.;:]{0,40}?\s(?:đã\s+|hiện\s+|đang\s+)?"
     r"(?:cung cấp|có|đạt|tiếp nhận|xử lý|giải quyết|triển khai)\s"
 )
 # A network operator's provincial branch ("Viettel Kiên Giang có hơn 2.000 trạm BTS"): one
