@@ -1108,9 +1108,10 @@ def _scan_tables(ctx: _Ctx, body: list[_Sentence], article: Article, norm, facts
     consumed: set[int] = set()
     before: _Sentence | None = None  # the last sentence that is not a table row: the table's introduction
     columns: dict[int, Province] = {}  # the fourth shape: a column per province
+    row_columns: dict[int, bool] = {}  # the second shape with several value columns: column -> is a rank
     for s in body:
         if text.find("|", s.start, s.end) < 0 and text.find("\t", s.start, s.end) < 0:
-            header, width, by_row, before, columns = {}, 0, False, s, {}
+            header, width, by_row, before, columns, row_columns = {}, 0, False, s, {}, {}
             continue
         line = text[s.start : s.end]
         cells = _cells(line)
@@ -1140,6 +1141,11 @@ def _scan_tables(ctx: _Ctx, body: list[_Sentence], article: Article, norm, facts
             header = _header_indicators(ctx, cells, intro + " \n " + ctx.title_folded)
             width = len(cells)
             by_row = not header and _VALUE_HEADER.fullmatch(fold(cells[-1])) is not None
+            row_columns = _row_value_columns(cells)
+            if row_columns:
+                # "Chỉ số | Điểm | Xếp hạng" then "Nhận thức số | 0,85 | 3": a row per indicator,
+                # with its value and its rank.
+                header, by_row = {}, True
             if header or by_row:
                 consumed.add(s.start)
             continue
@@ -1167,8 +1173,33 @@ def _scan_tables(ctx: _Ctx, body: list[_Sentence], article: Article, norm, facts
                 province, _how, _conf = _attribute(ctx, s, s.start)
                 if province is not None:
                     candidates, head = row[0]
-                    _table_fact(ctx, s, line, cells[-1], candidates, head, intro, province, article, norm, facts)
+                    if not row_columns:
+                        _table_fact(ctx, s, line, cells[-1], candidates, head, intro, province, article, norm, facts)
+                    for col, is_rank in row_columns.items():
+                        chosen = [(r, c) for r, c in candidates if (r.number == "rank") == is_rank]
+                        if chosen:
+                            _table_fact(ctx, s, line, cells[col], chosen, head, intro, province, article, norm, facts)
     return consumed
+
+
+_ROW_INDICATOR_HEADER = _fc(r"\s*(?:chỉ số(?: chính| thành phần)?|các chỉ số|trụ cột|nội dung|tiêu chí|lĩnh vực)\s*")
+
+
+def _row_value_columns(cells: list[str]) -> dict[int, bool]:
+    """"Chỉ số | Điểm | Xếp hạng": the value and rank columns of a table with an indicator per
+    row (column -> is a rank), when every header cell after the first is one of them."""
+    if len(cells) < 3 or not _ROW_INDICATOR_HEADER.fullmatch(fold(cells[0])):
+        return {}
+    out: dict[int, bool] = {}
+    for col, cell in enumerate(cells[1:], start=1):
+        folded_cell = fold(cell)
+        if _RANK_HEADER.fullmatch(folded_cell):
+            out[col] = True
+        elif _VALUE_HEADER.fullmatch(folded_cell):
+            out[col] = False
+        else:
+            return {}
+    return out if any(out.values()) else {}
 
 
 # The value column of a table listing indicators by row: "Điểm", "Giá trị", "Kết quả", "Tỷ lệ (%)".

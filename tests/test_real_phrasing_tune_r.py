@@ -549,3 +549,19 @@ def test_it_staff_doing_it_work_in_state_agencies():
 
 def test_adults_owning_smartphones():
     assert facts("Năm 2022, 80% dân số trưởng thành của Hà Tĩnh sở hữu điện thoại thông minh.") == {("infra.smartphone_pct", "Hà Tĩnh", 80.0)}
+
+
+def test_table_of_indices_with_value_and_rank_columns():
+    body = (
+        "Điểm và thứ hạng các chỉ số chính của tỉnh Quảng Ninh năm 2022:\n"
+        "Chỉ số | Điểm | Xếp hạng\nNhận thức số | 0,85 | 3\nHạ tầng số | 0,70 | 12\nChính quyền số | 0,7804 | 4\n"
+    )
+    got = dated(body, title="Quảng Ninh dẫn đầu DTI 2022")
+    assert got == {
+        ("dti.score_digital_awareness", "Quảng Ninh", 0.85, "exact", 2022),
+        ("dti.rank_digital_awareness", "Quảng Ninh", 3.0, "exact", 2022),
+        ("dti.score_digital_infrastructure", "Quảng Ninh", 0.7, "exact", 2022),
+        ("dti.rank_digital_infrastructure", "Quảng Ninh", 12.0, "exact", 2022),
+        ("dti.score_pillar_government", "Quảng Ninh", 0.7804, "exact", 2022),
+        ("dti.rank_digital_government", "Quảng Ninh", 4.0, "exact", 2022),
+    }
