@@ -2687,10 +2687,24 @@ _LIST_ITEM_SPLIT = re.compile(r"\s*(?:,|;|\bvà\b)\s*")
 _COUNT_WORDS = {"hai": 2, "ba": 3, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7, "tám": 8}
 
 
+# "có 2 chỉ số đứng đầu cả nước là nhận thức số và thể chế số": the count and the noun before
+# the place, the list after it.
+_LIST_COUNT_BEFORE = _fc(r"(?<!\w)(?:(\d{1,2})|(hai|ba|bốn|năm|sáu|bảy|tám))\s+(?:chỉ số(?:\s+chính|\s+thành phần)?|trụ cột)\s+(?:(?:đều|cùng)\s+)?(?:xếp|đứng|dẫn)\s+(?:(?:ở\s+)?vị trí\s+)?(?:thứ\s+|hạng\s+)?$")
+_LIST_AFTER_PLACE = _fc(r"\s*(?:cả nước\s+|toàn quốc\s+)?,?\s*(?:là|gồm|bao gồm)\s*:?\s*")
+
+
 def _listed_ranks(ctx: _Ctx, s: _Sentence, q: Quantity, active: dict) -> list[_Match]:
     folded = ctx.folded
     intro = _LIST_INTRO.match(folded, q.end, s.end)
-    if intro is None or _accepts("rank", q, folded)[0] is None:
+    if intro is None:
+        counted = _LIST_COUNT_BEFORE.search(folded, max(s.start, q.start - 60), q.start)
+        intro = _LIST_AFTER_PLACE.match(folded, q.end, s.end) if counted is not None else None
+        if intro is None:
+            return []
+        intro_count = int(counted.group(1)) if counted.group(1) else _COUNT_WORDS.get(counted.group(2) or "", 0)
+    else:
+        intro_count = int(intro.group(1)) if intro.group(1) else _COUNT_WORDS.get(intro.group(2) or "", 0)
+    if _accepts("rank", q, folded)[0] is None:
         return []
     end = s.end
     for stop in (";", "(", ":"):
@@ -2699,7 +2713,7 @@ def _listed_ranks(ctx: _Ctx, s: _Sentence, q: Quantity, active: dict) -> list[_M
             end = k
     region = folded[intro.end() : end].rstrip(" .")
     items = [t for t in _LIST_ITEM_SPLIT.split(region) if t]
-    count = int(intro.group(1)) if intro.group(1) else _COUNT_WORDS.get(intro.group(2) or "", 0)
+    count = intro_count
     if len(items) < 2 or (count and count != len(items)):
         return []
     cues = [(r, c) for r, c in active.get("rank", ()) if c.where == "after" and r.indicator_id != _OVERALL_RANK]
