@@ -1160,9 +1160,10 @@ def _scan_tables(ctx: _Ctx, body: list[_Sentence], article: Article, norm, facts
     consumed: set[int] = set()
     before: _Sentence | None = None  # the last sentence that is not a table row: the table's introduction
     columns: dict[int, Province] = {}  # the fourth shape: a column per province
+    row_columns: dict[int, bool] = {}  # the second shape with several value columns: column -> is a rank
     for s in body:
         if text.find("|", s.start, s.end) < 0 and text.find("\t", s.start, s.end) < 0:
-            header, width, by_row, before, columns = {}, 0, False, s, {}
+            header, width, by_row, before, columns, row_columns = {}, 0, False, s, {}, {}
             continue
         line = text[s.start : s.end]
         cells = _cells(line)
@@ -1192,6 +1193,11 @@ def _scan_tables(ctx: _Ctx, body: list[_Sentence], article: Article, norm, facts
             header = _header_indicators(ctx, cells, intro + " \n " + ctx.title_folded)
             width = len(cells)
             by_row = not header and _VALUE_HEADER.fullmatch(fold(cells[-1])) is not None
+            row_columns = _row_value_columns(cells)
+            if row_columns:
+                # "Chỉ số | Điểm | Xếp hạng" then "Nhận thức số | 0,85 | 3": a row per indicator,
+                # with its value and its rank.
+                header, by_row = {}, True
             if header or by_row:
                 consumed.add(s.start)
             continue
@@ -1219,8 +1225,33 @@ def _scan_tables(ctx: _Ctx, body: list[_Sentence], article: Article, norm, facts
                 province, _how, _conf = _attribute(ctx, s, s.start)
                 if province is not None:
                     candidates, head = row[0]
-                    _table_fact(ctx, s, line, cells[-1], candidates, head, intro, province, article, norm, facts)
+                    if not row_columns:
+                        _table_fact(ctx, s, line, cells[-1], candidates, head, intro, province, article, norm, facts)
+                    for col, is_rank in row_columns.items():
+                        chosen = [(r, c) for r, c in candidates if (r.number == "rank") == is_rank]
+                        if chosen:
+                            _table_fact(ctx, s, line, cells[col], chosen, head, intro, province, article, norm, facts)
     return consumed
+
+
+_ROW_INDICATOR_HEADER = _fc(r"\s*(?:chỉ số(?: chính| thành phần)?|các chỉ số|trụ cột|nội dung|tiêu chí|lĩnh vực)\s*")
+
+
+def _row_value_columns(cells: list[str]) -> dict[int, bool]:
+    """"Chỉ số | Điểm | Xếp hạng": the value and rank columns of a table with an indicator per
+    row (column -> is a rank), when every header cell after the first is one of them."""
+    if len(cells) < 3 or not _ROW_INDICATOR_HEADER.fullmatch(fold(cells[0])):
+        return {}
+    out: dict[int, bool] = {}
+    for col, cell in enumerate(cells[1:], start=1):
+        folded_cell = fold(cell)
+        if _RANK_HEADER.fullmatch(folded_cell):
+            out[col] = True
+        elif _VALUE_HEADER.fullmatch(folded_cell):
+            out[col] = False
+        else:
+            return {}
+    return out if any(out.values()) else {}
 
 
 # The value column of a table listing indicators by row: "Điểm", "Giá trị", "Kết quả", "Tỷ lệ (%)".
@@ -2795,10 +2826,24 @@ _LIST_ITEM_SPLIT = re.compile(r"\s*(?:,|;|\bvà\b)\s*")
 _COUNT_WORDS = {"hai": 2, "ba": 3, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7, "tám": 8}
 
 
+# "có 2 chỉ số đứng đầu cả nước là nhận thức số và thể chế số": the count and the noun before
+# the place, the list after it.
+_LIST_COUNT_BEFORE = _fc(r"(?<!\w)(?:(\d{1,2})|(hai|ba|bốn|năm|sáu|bảy|tám))\s+(?:chỉ số(?:\s+chính|\s+thành phần)?|trụ cột)\s+(?:(?:đều|cùng)\s+)?(?:xếp|đứng|dẫn)\s+(?:(?:ở\s+)?vị trí\s+)?(?:thứ\s+|hạng\s+)?$")
+_LIST_AFTER_PLACE = _fc(r"\s*(?:cả nước\s+|toàn quốc\s+)?,?\s*(?:là|gồm|bao gồm)\s*:?\s*")
+
+
 def _listed_ranks(ctx: _Ctx, s: _Sentence, q: Quantity, active: dict) -> list[_Match]:
     folded = ctx.folded
     intro = _LIST_INTRO.match(folded, q.end, s.end)
-    if intro is None or _accepts("rank", q, folded)[0] is None:
+    if intro is None:
+        counted = _LIST_COUNT_BEFORE.search(folded, max(s.start, q.start - 60), q.start)
+        intro = _LIST_AFTER_PLACE.match(folded, q.end, s.end) if counted is not None else None
+        if intro is None:
+            return []
+        intro_count = int(counted.group(1)) if counted.group(1) else _COUNT_WORDS.get(counted.group(2) or "", 0)
+    else:
+        intro_count = int(intro.group(1)) if intro.group(1) else _COUNT_WORDS.get(intro.group(2) or "", 0)
+    if _accepts("rank", q, folded)[0] is None:
         return []
     end = s.end
     for stop in (";", "(", ":"):
@@ -2807,7 +2852,7 @@ def _listed_ranks(ctx: _Ctx, s: _Sentence, q: Quantity, active: dict) -> list[_M
             end = k
     region = folded[intro.end() : end].rstrip(" .")
     items = [t for t in _LIST_ITEM_SPLIT.split(region) if t]
-    count = int(intro.group(1)) if intro.group(1) else _COUNT_WORDS.get(intro.group(2) or "", 0)
+    count = intro_count
     if len(items) < 2 or (count and count != len(items)):
         return []
     cues = [(r, c) for r, c in active.get("rank", ()) if c.where == "after" and r.indicator_id != _OVERALL_RANK]

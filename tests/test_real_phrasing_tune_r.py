@@ -549,3 +549,31 @@ def test_it_staff_doing_it_work_in_state_agencies():
 
 def test_adults_owning_smartphones():
     assert facts("Năm 2022, 80% dân số trưởng thành của Hà Tĩnh sở hữu điện thoại thông minh.") == {("infra.smartphone_pct", "Hà Tĩnh", 80.0)}
+
+
+def test_table_of_indices_with_value_and_rank_columns():
+    body = (
+        "Điểm và thứ hạng các chỉ số chính của tỉnh Quảng Ninh năm 2022:\n"
+        "Chỉ số | Điểm | Xếp hạng\nNhận thức số | 0,85 | 3\nHạ tầng số | 0,70 | 12\nChính quyền số | 0,7804 | 4\n"
+    )
+    got = dated(body, title="Quảng Ninh dẫn đầu DTI 2022")
+    assert got == {
+        ("dti.score_digital_awareness", "Quảng Ninh", 0.85, "exact", 2022),
+        ("dti.rank_digital_awareness", "Quảng Ninh", 3.0, "exact", 2022),
+        ("dti.score_digital_infrastructure", "Quảng Ninh", 0.7, "exact", 2022),
+        ("dti.rank_digital_infrastructure", "Quảng Ninh", 12.0, "exact", 2022),
+        ("dti.score_pillar_government", "Quảng Ninh", 0.7804, "exact", 2022),
+        ("dti.rank_digital_government", "Quảng Ninh", 4.0, "exact", 2022),
+    }
+
+
+def test_index_rank_with_cả_nước_before_the_index_name():
+    assert facts("Năm 2022, Hà Tĩnh dẫn đầu cả nước về chỉ số thể chế số.") == {("dti.rank_digital_institutions", "Hà Tĩnh", 1.0)}
+    assert facts("Năm 2022, Hà Tĩnh xếp thứ 5 cả nước về chỉ số hoạt động xã hội số.") == {("dti.rank_digital_society_ops", "Hà Tĩnh", 5.0)}
+    assert facts("Năm 2022, Hà Tĩnh xếp thứ 5 toàn quốc về chính quyền số.") == {("dti.rank_digital_government", "Hà Tĩnh", 5.0)}
+
+
+def test_counted_indices_before_the_place_listed_after_it():
+    got = facts("Theo DTI 2022, Hà Tĩnh có 2 chỉ số đứng đầu cả nước là nhận thức số và thể chế số.")
+    assert got == {("dti.rank_digital_awareness", "Hà Tĩnh", 1.0), ("dti.rank_digital_institutions", "Hà Tĩnh", 1.0)}
+    assert facts("Theo DTI 2022, Hà Tĩnh có 2 chỉ số đứng đầu cả nước là nhận thức số, thể chế số và hạ tầng số.") == set()
