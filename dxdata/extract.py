@@ -43,7 +43,7 @@ from dxdata.text import fold, fold_pattern, normalise, split_sentences, unify_an
 
 # Bump when the rules in this module change; the hash of the catalogue and its companion files
 # (nicknames, indicator groups) is appended, so editing any of them changes the version.
-RULES_REVISION = "10e10"
+RULES_REVISION = "10e11"
 DEFAULT_THRESHOLD = 0.6
 
 
@@ -371,7 +371,18 @@ FUTURE_YEAR = _fc(r"(?:đến|vào|trước|tới)\s+(?:cuối\s+|hết\s+)?năm
 YEAR = _fc(r"năm\s+((?:19|20)\d\d)")
 _INDEX_YEAR_BEFORE = _fc(r"(?:chuyển đổi số|\bdti|\bpci|\bpapi|par index|sipas|ict index)(?:\s+cấp tỉnh)?\s*(?:\(\s*\w+\s*\)\s*)?$")
 YEAR_IGNORE_BEFORE = _fc(r"(?:so với|so cùng kỳ|từ|giai đoạn|sau|trước|kể từ|cùng kỳ)\s*(?:cùng kỳ\s+)?(?:cuối\s+|hết\s+|đầu\s+)?$")
-AS_OF_DATE = _fc(r"(?:đến|tới)\s+(?:hết\s+)?ngày\s+(\d{1,2})/(\d{1,2})/((?:19|20)\d\d)")
+# "đến ngày 13/11/2024", "tính đến 31/12/2023", "đến ngày 31-12-2023", "đến ngày 31 tháng 12 năm 2023".
+AS_OF_DATE = _fc(
+    r"(?:đến|tới)\s+(?:hết\s+)?(?:ngày\s+)?(\d{1,2})\s*([/.\-])\s*(\d{1,2})\s*\2\s*((?:19|20)\d\d)(?!\d)"
+    r"|(?:đến|tới)\s+(?:hết\s+)?ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+((?:19|20)\d\d)(?!\d)"
+)
+
+
+def _as_of(m: re.Match) -> tuple[int, int, int, int]:
+    """(start, day, month, year) of an AS_OF_DATE match, whichever form it took."""
+    if m.group(1) is not None:
+        return m.start(), int(m.group(1)), int(m.group(3)), int(m.group(4))
+    return m.start(), int(m.group(5)), int(m.group(6)), int(m.group(7))
 AS_OF_YEAR = _fc(r"(?:tính\s+)?(?:đến|tới)\s+(?:hết|cuối)\s+năm\s+((?:19|20)\d\d)|tính\s+(?:đến|tới)\s+năm\s+((?:19|20)\d\d)")
 PERIOD_PRESENT = _fc(r"đến nay|hiện nay|hiện tại|" + HIEN)
 DTI_YEAR = _fc(r"(?:dti|chuyển đổi số)(?!\w)[^.;]{0,30}?\b(?:năm\s+)?((?:19|20)\d\d)\b")
@@ -827,7 +838,7 @@ def _info(ctx: "_Ctx", s: _Sentence) -> _SentenceInfo:
         district_scope=district_scope,
         subunits=subunits,
         years=years,
-        as_of_dates=[(m.start(), *(int(g) for g in m.groups())) for m in _marks(ctx, s, "as_of_date", AS_OF_DATE)],
+        as_of_dates=[_as_of(m) for m in _marks(ctx, s, "as_of_date", AS_OF_DATE)],
         period_present=[m.start() for m in _marks(ctx, s, "period_present", PERIOD_PRESENT)] if years else [],
     )
     return s.info
@@ -1805,6 +1816,8 @@ _AS_OF_MONTH_START = _fc(r"\W{0,3}(?:(?:tính\s+|lũy kế\s+)?(?:đến|tới)\
 _MONTH_YEAR = _fc(r"(?:đến|tới|tính đến|hết|cuối|trong|từ)\s+(?:hết\s+|cuối\s+)?" + _MONTH_OF_YEAR)
 # "Trong năm qua, ..." on a page of the first quarter: the calendar year before.
 _PAST_YEAR = _fc(r"(?<!\w)(?<!so với )năm\s+(?:vừa\s+)?qua(?!\w)")
+# "Năm ngoái, ..." is the calendar year before the page's, whenever it appeared.
+_LAST_YEAR = _fc(r"(?<!\w)(?<!so với )(?<!so )(?<!hơn )(?<!kỳ )năm\s+ngoái(?!\w)")
 _QUARTER_YEAR = _fc(r"(?<!\w)quý\s+(?:i|ii|iii|iv|1|2|3|4)\s*/\s*((?:19|20)\d\d)(?!\d)")
 _PART_OF_YEAR = _fc(r"(?<!\w)(?:\d{1,2}|ba|sáu|chín) tháng(?: đầu năm| cuối năm| qua| năm)?(?!\w)(?! \d)|nửa đầu năm|(?<!\w)quý (?:i|ii|iii|iv|1|2|3|4)(?!\w)")
 _PRESENT_AFTER_FIRST = frozenset("vhđt")  # vào, hiện nay / hiện tại, đến nay, thời điểm hiện tại
@@ -1887,6 +1900,10 @@ def _period(ctx: _Ctx, s: _Sentence, q: Quantity, clause_end: int) -> tuple[int 
     launched = _launch_period(ctx, s, q)
     if launched is not None:
         return launched
+    if ctx.published is not None and "ngoái" in ctx.folded[s.start : q.start]:
+        last = _LAST_YEAR.search(ctx.folded, s.start, q.start)
+        if last is not None and not PERIOD_PRESENT.search(ctx.folded, last.end(), q.start):
+            return ctx.published.year - 1, None, "the year before (\"năm ngoái\")"
     if ctx.published is not None and ctx.published.month <= 3 and "qua" in ctx.folded[s.start : q.start]:
         past = _PAST_YEAR.search(ctx.folded, s.start, q.start)
         if past is not None and not PERIOD_PRESENT.search(ctx.folded, past.end(), q.start):

@@ -337,3 +337,17 @@ def test_old_style_spellings_of_dak_lak_and_dak_nong():
 
 def test_it_enterprises_counted_before_the_number():
     assert facts("Số doanh nghiệp hoạt động trong lĩnh vực CNTT tại Kiên Giang là 320.") == {("ent.it_enterprises", "Kiên Giang", 320.0)}
+
+
+def test_as_of_dates_without_ngay_with_dashes_or_in_words():
+    for stated in ("Tính đến 31/12/2023", "Đến ngày 31-12-2023", "Tính đến ngày 31 tháng 12 năm 2023"):
+        got = dated(f"{stated}, Kiên Giang có 2.100 trạm BTS.", published=date(2024, 1, 20))
+        assert got == {("infra.bts_stations", "Kiên Giang", 2100.0, "exact", 2023, "2023-12-31")}, stated
+
+
+def test_last_year_is_the_year_before_the_page_s():
+    got = dated("Năm ngoái, tỷ lệ hồ sơ trực tuyến của Kiên Giang đạt 64%.", published=date(2024, 5, 20))
+    assert got == {("egov.online_dossier_pct", "Kiên Giang", 64.0, "exact", 2023, None)}
+    # A comparison with last year leaves the figure the page's.
+    got = dated("Tỷ lệ hồ sơ trực tuyến của Kiên Giang đạt 64%, tăng 10% so với cùng kỳ năm ngoái.", published=date(2024, 5, 20))
+    assert got == {("egov.online_dossier_pct", "Kiên Giang", 64.0, "exact", 2024, "2024-05-20")}
