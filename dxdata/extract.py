@@ -43,7 +43,7 @@ from dxdata.text import fold, fold_pattern, normalise, split_sentences, unify_an
 
 # Bump when the rules in this module change; the hash of the catalogue and its companion files
 # (nicknames, indicator groups) is appended, so editing any of them changes the version.
-RULES_REVISION = "10e11"
+RULES_REVISION = "10e12"
 DEFAULT_THRESHOLD = 0.6
 
 
@@ -1920,6 +1920,9 @@ def _period(ctx: _Ctx, s: _Sentence, q: Quantity, clause_end: int) -> tuple[int 
     topic = None if own_present else _topic_year(ctx, s)
     if topic is not None:
         return topic, None, "the year the paragraph is about"
+    listed = None if own_present else _list_frame(ctx, s, q)
+    if listed is not None:
+        return listed
     if ctx.published is None:
         return None, None, "present, no publication date"
     return ctx.published.year, ctx.published_iso, "present"
@@ -2007,6 +2010,84 @@ def _topic_year(ctx: _Ctx, s: _Sentence) -> int | None:
         if info.as_of_dates or any(not ignored for _a, _e, _y, ignored, _ok in info.years) or PERIOD_PRESENT.search(ctx.folded, before.start, before.end):
             return None  # a sentence between dates itself
         i -= 1
+    return None
+
+
+# "Tính đến ngày 31/12/2023, kết quả ... như sau:" then "- Toàn tỉnh có 2.150 trạm BTS;" on lines
+# of their own, or "... tính đến tháng 12/2023 như sau: 2.150 trạm BTS; 1.100 tổ ...": the period
+# of the phrase that introduces a list covers every item of it (gold convention, dates rule 2).
+_LIST_ITEM_START = re.compile(r"\s*(?:[-+•*–—]|\d{1,2}[.)]|[a-zđ][.)])\s")
+
+
+def _frame_in(ctx: _Ctx, a: int, b: int) -> tuple[int, str | None, str] | None:
+    """The period a list's introduction [a, b) states: an as-of date, a month, one year."""
+    f = ctx.folded
+    if PERIOD_PRESENT.search(f, a, b):
+        return None
+    pub = ctx.published.year if ctx.published else 9999
+    day = None
+    for day in AS_OF_DATE.finditer(f, a, b):
+        pass
+    if day is not None:
+        _, d, mo, y = _as_of(day)
+        try:
+            return (y, date(y, mo, d).isoformat(), "as-of date of the list's introduction") if y <= pub else None
+        except ValueError:
+            return None
+    month = None
+    for month in _MONTH_YEAR.finditer(f, a, b):
+        pass
+    if month is None:
+        month = _AS_OF_MONTH_START.match(f, a, b)
+    if month is not None and int(month.group(1)) <= pub:
+        return int(month.group(1)), None, "month of the list's introduction"
+    stated = set()
+    for m in YEAR.finditer(f, a, b):
+        ms = m.start()
+        if YEAR_IGNORE_BEFORE.search(f, max(a, ms - 20), ms) or _INDEX_YEAR_BEFORE.search(f, max(a, ms - 30), ms):
+            continue
+        toward = _TOWARD_YEAR.search(f, max(a, ms - 12), ms) is not None and AS_OF_YEAR.search(f, max(a, ms - 20), m.end()) is None
+        if not toward:
+            stated.add(int(m.group(1)))
+    if len(stated) == 1:
+        y = stated.pop()
+        return (y, None, "year of the list's introduction") if y <= pub else None
+    return None
+
+
+def _list_frame(ctx: _Ctx, s: _Sentence, q: Quantity) -> tuple[int, str | None, str] | None:
+    f = ctx.folded
+    pre_end = q.qualifier_start if q.qualifier_start is not None else q.start
+    colon = f.rfind(":", s.start, pre_end)
+    if colon >= 0 and "như sau" in f[max(s.start, colon - 40) : colon]:
+        return _frame_in(ctx, s.start, colon)
+    if colon >= 0:
+        return None
+    # An item on a line of its own: go back over the items before it to the introduction.
+    i = bisect_left(ctx.sentence_starts, s.start)
+    first = ctx.sentences[i] if i < len(ctx.sentences) and ctx.sentences[i].start == s.start else s
+    if not _LIST_ITEM_START.match(ctx.text, first.start):
+        return None
+    j = i - 1
+    para = s.para
+    while j >= 0:
+        prev = ctx.sentences[j]
+        if prev.para == para:
+            j -= 1
+            continue
+        line_start = prev.start
+        k = j
+        while k - 1 >= 0 and ctx.sentences[k - 1].para == prev.para:
+            k -= 1
+            line_start = ctx.sentences[k].start
+        if _LIST_ITEM_START.match(ctx.text, line_start):
+            para, j = prev.para, k - 1
+            continue
+        # The introduction is the sentence that ends the paragraph with ":" (not the whole
+        # paragraph: "... triển khai nhiệm vụ 6 tháng cuối năm 2024. Theo báo cáo, ... như sau:").
+        if not f[prev.start : prev.end].rstrip().endswith(":"):
+            return None
+        return _frame_in(ctx, prev.start, prev.end)
     return None
 
 

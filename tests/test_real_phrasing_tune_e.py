@@ -351,3 +351,36 @@ def test_last_year_is_the_year_before_the_page_s():
     # A comparison with last year leaves the figure the page's.
     got = dated("Tỷ lệ hồ sơ trực tuyến của Kiên Giang đạt 64%, tăng 10% so với cùng kỳ năm ngoái.", published=date(2024, 5, 20))
     assert got == {("egov.online_dossier_pct", "Kiên Giang", 64.0, "exact", 2024, "2024-05-20")}
+
+
+# --- The period of a list's introduction covers its items (gold convention, dates rule 2) ------------
+
+def test_an_as_of_day_introducing_a_list_dates_its_items():
+    body = (
+        "Tính đến ngày 31/12/2023, kết quả chuyển đổi số của tỉnh Kiên Giang như sau:\n"
+        "- Toàn tỉnh có 2.100 trạm BTS;\n"
+        "- Tỷ lệ hồ sơ trực tuyến đạt 64%;\n"
+        "- Tỷ lệ hồ sơ nộp trực tuyến năm 2023 đạt 68,3%."
+    )
+    got = dated(body, published=date(2024, 1, 20))
+    assert got == {
+        ("infra.bts_stations", "Kiên Giang", 2100.0, "exact", 2023, "2023-12-31"),
+        ("egov.online_dossier_pct", "Kiên Giang", 64.0, "exact", 2023, "2023-12-31"),
+        ("egov.online_dossier_pct", "Kiên Giang", 68.3, "exact", 2023, None),
+    }
+
+
+def test_a_month_introducing_an_inline_list_dates_every_item():
+    got = dated(
+        "Kết quả đạt được tính đến tháng 12/2023 của Kiên Giang như sau: 2.100 trạm BTS; 1.050 tổ công nghệ số cộng đồng.",
+        published=date(2024, 1, 20),
+    )
+    assert got == {
+        ("infra.bts_stations", "Kiên Giang", 2100.0, "exact", 2023, None),
+        ("workforce.community_tech_teams", "Kiên Giang", 1050.0, "exact", 2023, None),
+    }
+
+
+def test_an_introduction_without_a_period_leaves_present_items_present():
+    body = "Theo báo cáo, trong 6 tháng đầu năm, kết quả của Kiên Giang như sau:\n- Toàn tỉnh có 2.100 trạm BTS;"
+    assert dated(body, published=date(2024, 7, 9)) == {("infra.bts_stations", "Kiên Giang", 2100.0, "exact", 2024, "2024-07-09")}
