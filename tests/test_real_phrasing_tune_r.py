@@ -577,3 +577,19 @@ def test_counted_indices_before_the_place_listed_after_it():
     got = facts("Theo DTI 2022, Hà Tĩnh có 2 chỉ số đứng đầu cả nước là nhận thức số và thể chế số.")
     assert got == {("dti.rank_digital_awareness", "Hà Tĩnh", 1.0), ("dti.rank_digital_institutions", "Hà Tĩnh", 1.0)}
     assert facts("Theo DTI 2022, Hà Tĩnh có 2 chỉ số đứng đầu cả nước là nhận thức số, thể chế số và hạ tầng số.") == set()
+
+
+# --- Earlier scores in comparisons and moves -------------------------------------------------
+
+def test_earlier_scores_in_comparisons_and_moves():
+    assert dated("DTI năm 2022 của Hà Tĩnh là 0,55, tăng so với 0,45 của năm 2021.") == {
+        ("dti.score", "Hà Tĩnh", 0.55, "exact", 2022), ("dti.score", "Hà Tĩnh", 0.45, "exact", 2021)}
+    assert dated("Hà Tĩnh tăng từ 0,45 điểm (năm 2021) lên 0,55 điểm (năm 2022).", title="Chuyển đổi số") == {
+        ("dti.score", "Hà Tĩnh", 0.55, "exact", 2022), ("dti.score", "Hà Tĩnh", 0.45, "exact", 2021)}
+    assert dated("Điểm DTI của Hà Tĩnh năm 2022 tăng từ 0,45 lên 0,55.") == {
+        ("dti.score", "Hà Tĩnh", 0.55, "exact", 2022), ("dti.score", "Hà Tĩnh", 0.45, "exact", 2021)}
+
+
+def test_a_comparison_in_parentheses_does_not_date_the_rank_before_it():
+    assert dated("Năm 2022, Hà Tĩnh xếp thứ 20/63 (năm 2021 xếp thứ 28/63).", title="Chuyển đổi số") == {
+        ("dti.rank", "Hà Tĩnh", 20.0, "exact", 2022), ("dti.rank", "Hà Tĩnh", 28.0, "exact", 2021)}
