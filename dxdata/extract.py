@@ -441,10 +441,11 @@ _UNIT_LIST_NEXT = re.compile(r"\s*(?:,|và|cùng)\s*(?:(?:huyện|quận|thị x
 # "Tỷ lệ hồ sơ trực tuyến của Sở Tư pháp đạt 98%": one agency's figure.
 # Only inside the figure's own noun phrase: "Theo thống kê của Sở TT&TT, ..." names a source.
 _AGENCY_OF = re.compile(r"(?i:tỷ lệ|tỉ lệ|số lượng)[^,.;:()]{0,60}?\s(?:của|tại|ở)\s+(?:Sở|Phòng|Ban|Văn phòng|Bộ|Cục|Chi cục)\s+(?=[A-ZĐ])")
-# "Sở Tư pháp cung cấp 150 dịch vụ công trực tuyến": one department as the sentence's subject
+# "Sở Tư pháp cung cấp 150 dịch vụ công trực tuyến", "Bộ Công an đạt 90% ...": one department or
+# ministry as the sentence's subject
 # (not "Sở TT&TT cho biết, ...", a source).
 _AGENCY_SUBJECT = re.compile(
-    r"(?:Sở|Ban|Văn phòng|Cục|Chi cục)\s+[A-ZĐ][^,.;:]{0,40}?\s(?:đã\s+|hiện\s+|đang\s+)?"
+    r"(?:(?:Sở|Ban|Văn phòng|Cục|Chi cục|Bộ)\s+[A-ZĐ]|Ngân hàng Nhà nước\s)[^,.;:]{0,40}?\s(?:đã\s+|hiện\s+|đang\s+)?"
     r"(?:cung cấp|có|đạt|tiếp nhận|xử lý|giải quyết|triển khai)\s"
 )
 # A network operator's provincial branch ("Viettel Kiên Giang có hơn 2.000 trạm BTS"): one
@@ -1682,23 +1683,39 @@ def _is_national(ctx: _Ctx, s: _Sentence, q: Quantity) -> bool:
             continue  # "đạt 96% (gấp 2 lần so với trung bình toàn quốc); tỷ lệ ... đạt 73%"
         if not any(e <= r < q.start for r in info.local_resets):
             return True
+    if (
+        not info.mentions
+        and q.kind != "rank"
+        and _MINISTRY_SOURCE.search(ctx.folded, s.start, q.start)
+        and not _local_words(ctx, s)
+        and not _DTI_NAMED.search(ctx.folded, s.start, s.end)
+    ):
+        # "Theo Bộ TT&TT, tỷ lệ người dân sử dụng điện thoại thông minh đạt 73%": a ministry's
+        # figure that names no province, nor "tỉnh", is the country's (not the DTI, which the
+        # ministry reports of provinces).
+        return True
     if not info.mentions and not info.national:
         # "Đối với cấp tỉnh, giá trị DTI năm 2024 đạt 0,6961. Cả ba trụ cột đều ...: Chính quyền
         # số đạt 0,7582": a sentence naming no province goes on with the country's (or the
         # provinces' average) figures of the sentence before it in the paragraph.
         i = bisect_left(ctx.sentence_starts, s.start) - 1
         if i >= 0 and ctx.sentences[i].para == s.para and _national_sentence(ctx, i):
-            return not (
-                LOCAL_RESET.search(ctx.folded, s.start, s.end)
-                or _PROVINCE_SCOPE.search(ctx.folded, s.start, s.end)
-                or _LOCAL_AREA.search(ctx.folded, s.start, s.end)
-            )
+            return not _local_words(ctx, s)
     return False
 
 
 _DIGIT = re.compile(r"\d")
 _LOCAL_AREA = _fc(r"(?<!\w)(?:trên địa bàn|tại địa phương|của địa phương|địa phương (?:này|đã|có|hiện))(?!\w)")
 _COMPARED_BEFORE_MARK = _fc(r"(?:so với|hơn|vượt|gấp|kém)(?!\w)")
+
+
+_MINISTRY_SOURCE = _fc(r"(?:theo|của)\s+(?:báo cáo\s+|số liệu\s+|thống kê\s+)?(?:của\s+)?bộ\s+(?!này)\S|(?<!\w)bộ\s+(?:tt&tt|tt-tt|tttt|thông tin và truyền thông|kh&cn|khoa học và công nghệ)\s+(?:cho biết|công bố|thông tin)")
+
+
+def _local_words(ctx: _Ctx, s: _Sentence) -> bool:
+    """Does the sentence speak of the province itself ("tỉnh", "toàn tỉnh", "trên địa bàn")?"""
+    f = ctx.folded
+    return bool(LOCAL_RESET.search(f, s.start, s.end) or _PROVINCE_SCOPE.search(f, s.start, s.end) or _LOCAL_AREA.search(f, s.start, s.end))
 
 
 def _national_sentence(ctx: _Ctx, i: int) -> bool:
@@ -3287,6 +3304,8 @@ _PROVINCES_CITIES_AFTER = _fc(r",\s*thành(?: phố)?(?!\w)")
 
 
 def _other_index(ctx: _Ctx, s: _Sentence, q: Quantity, clause_end: int, rule: Rule) -> bool:
+    """Is this DTI-looking figure another ranking's or index's: a ministries' or a department's
+    ranking, another index, another measure, a place among a group? (No fact is made.)"""
     folded = ctx.folded
     if folded.find("cấp", s.start, s.end) >= 0 or folded.find("khối", s.start, s.end) >= 0:
         # "chỉ số chuyển đổi số cấp sở, ngành ...: Sở TT&TT đứng đầu", "DTI cấp huyện": within
@@ -3339,6 +3358,8 @@ _PERCENT_BEFORE = re.compile(r"(?<![\d.,])\d+(?:[.,]\d+)?\s*%")
 def _rate_before(folded: str, lo: int, hi: int) -> bool:
     """A percentage stated before hi that is a rate of its own, not a growth ("tăng 40,5%")."""
     return any(not _growth_before(folded, max(lo, m.start() - 20), m.start()) for m in _PERCENT_BEFORE.finditer(folded, lo, hi))
+
+
 _OTHER_TOPIC = _fc(r"(?<!\w)về (?:tỷ lệ|số lượng|số |doanh thu|thu hút|kết quả thực hiện)")
 
 

@@ -415,3 +415,19 @@ def test_a_joined_subject_without_cung_or_deu_gives_no_province_its_figure():
     assert not ranks(facts("Năm 2022, Bắc Giang, Bắc Ninh xếp thứ 9 và 7 về chuyển đổi số.", title=title, published=pub))
     got = facts("Năm 2022, Bắc Giang và Bắc Ninh cùng xếp thứ 8 về chuyển đổi số.", title=title, published=pub)
     assert ranks(got) == {("dti.rank", "Bắc Giang", 8.0), ("dti.rank", "Bắc Ninh", 8.0)}
+
+
+def test_a_ministrys_share_is_not_the_provinces():
+    title, pub = "Quảng Trị đẩy mạnh chuyển đổi số", date(2023, 7, 20)
+    assert not facts("Bộ Công an đạt 90% hồ sơ được xử lý trực tuyến.", title=title, published=pub)
+    got = facts("Bộ trưởng cho biết đến nay có 1.500 tổ công nghệ số cộng đồng.", title=title, published=pub)
+    assert got == {("workforce.community_tech_teams", "Quảng Trị", 1500.0)}
+
+
+def test_a_ministrys_figure_naming_no_province_is_national():
+    title, pub = "Quảng Trị đẩy mạnh chuyển đổi số", date(2023, 7, 20)
+    assert not facts("Theo Bộ TT&TT, tỷ lệ người dân sử dụng điện thoại thông minh đạt 73%.", title=title, published=pub)
+    got = facts("Theo Bộ TT&TT, tỷ lệ hồ sơ trực tuyến của tỉnh đạt 60%.", title=title, published=pub)
+    assert got == {("egov.online_dossier_pct", "Quảng Trị", 60.0)}
+    got = facts("Theo Bộ TT&TT công bố, chỉ số DTI năm 2022 đạt 0,55 điểm, xếp thứ 40/63.", title=title, published=pub)
+    assert ("dti.rank", "Quảng Trị", 40.0) in got
