@@ -593,3 +593,8 @@ def test_earlier_scores_in_comparisons_and_moves():
 def test_a_comparison_in_parentheses_does_not_date_the_rank_before_it():
     assert dated("Năm 2022, Hà Tĩnh xếp thứ 20/63 (năm 2021 xếp thứ 28/63).", title="Chuyển đổi số") == {
         ("dti.rank", "Hà Tĩnh", 20.0, "exact", 2022), ("dti.rank", "Hà Tĩnh", 28.0, "exact", 2021)}
+
+
+def test_press_spellings_of_province_names():
+    for name, province in (("Đăk Lăk", "Đắk Lắk"), ("Đăk Nông", "Đắk Nông"), ("Tp.Hồ Chí Minh", "Hồ Chí Minh"), ("ĐắkLắk", "Đắk Lắk")):
+        assert facts(f"Năm 2022, {name} xếp thứ 20/63 về chuyển đổi số.", title="Tin tức") == {("dti.rank", province, 20.0)}, name
