@@ -596,5 +596,5 @@ def test_a_comparison_in_parentheses_does_not_date_the_rank_before_it():
 
 
 def test_press_spellings_of_province_names():
-    for name, province in (("Đăk Lăk", "Đắk Lắk"), ("Đăk Nông", "Đắk Nông"), ("Tp.Hồ Chí Minh", "Hồ Chí Minh"), ("ĐắkLắk", "Đắk Lắk")):
+    for name, province in (("Đăk Lăk", "Đắk Lắk"), ("Đăk Nông", "Đắk Nông"), ("Tp.Hồ Chí Minh", "Hồ Chí Minh"), ("ĐắkLắk", "Đắk Lắk"), ("Bà Rịa – Vũng Tàu", "Bà Rịa - Vũng Tàu")):
         assert facts(f"Năm 2022, {name} xếp thứ 20/63 về chuyển đổi số.", title="Tin tức") == {("dti.rank", province, 20.0)}, name
