@@ -1343,6 +1343,9 @@ _REGIONAL_AFTER = _fc(
 )
 
 
+_FOREIGN_CURRENCY_AFTER = _fc(r"\s*(?:usd|đô|dollar|euro|eur|yên|nhân dân tệ|\$|won|bảng)")
+
+
 def _accepts(number: str, q: Quantity, folded: str) -> tuple[float | None, float]:
     """The value an indicator of this number form takes from q, and a confidence factor."""
     if number == "percent":
@@ -1362,6 +1365,8 @@ def _accepts(number: str, q: Quantity, folded: str) -> tuple[float | None, float
     if number == "vnd":
         if q.kind in ("number", "range") and q.money and not q.percent:
             return q.value, (0.4 if q.kind == "range" else 1.0)
+        if q.kind == "number" and not q.percent and q.scale >= 1e9 and not _FOREIGN_CURRENCY_AFTER.match(folded, q.end):
+            return q.value, 0.9  # "doanh thu đạt hơn 1 nghìn tỷ": billions of đồng, unnamed
         return None, 0
     if number == "rank":
         # A rank among 5 or 6 provinces ("xếp thứ 3 trong 5 tỉnh Tây Nguyên") is a regional one.

@@ -598,3 +598,9 @@ def test_a_comparison_in_parentheses_does_not_date_the_rank_before_it():
 def test_press_spellings_of_province_names():
     for name, province in (("Đăk Lăk", "Đắk Lắk"), ("Đăk Nông", "Đắk Nông"), ("Tp.Hồ Chí Minh", "Hồ Chí Minh"), ("ĐắkLắk", "Đắk Lắk"), ("Bà Rịa – Vũng Tàu", "Bà Rịa - Vũng Tàu")):
         assert facts(f"Năm 2022, {name} xếp thứ 20/63 về chuyển đổi số.", title="Tin tức") == {("dti.rank", province, 20.0)}, name
+
+
+def test_billions_without_the_currency_word_are_dong():
+    assert dated("Năm 2022, doanh thu các doanh nghiệp CNTT của Hà Tĩnh đạt hơn 1 nghìn tỷ.") == {
+        ("ent.it_revenue_vnd", "Hà Tĩnh", 1e12, "over", 2022)}
+    assert facts("Năm 2022, doanh thu các doanh nghiệp CNTT của Hà Tĩnh đạt 1,5 tỷ USD.") == set()
