@@ -43,7 +43,7 @@ from dxdata.text import fold, fold_pattern, normalise, split_sentences, unify_an
 
 # Bump when the rules in this module change; the hash of the catalogue and its companion files
 # (nicknames, indicator groups) is appended, so editing any of them changes the version.
-RULES_REVISION = "10e12"
+RULES_REVISION = "11e12"
 DEFAULT_THRESHOLD = 0.6
 
 
@@ -1405,6 +1405,9 @@ _REGIONAL_AFTER = _fc(
 )
 
 
+_FOREIGN_CURRENCY_AFTER = _fc(r"\s*(?:usd|đô|dollar|euro|eur|yên|nhân dân tệ|\$|won|bảng)")
+
+
 def _accepts(number: str, q: Quantity, folded: str) -> tuple[float | None, float]:
     """The value an indicator of this number form takes from q, and a confidence factor."""
     if number == "percent":
@@ -1424,6 +1427,8 @@ def _accepts(number: str, q: Quantity, folded: str) -> tuple[float | None, float
     if number == "vnd":
         if q.kind in ("number", "range") and q.money and not q.percent:
             return q.value, (0.4 if q.kind == "range" else 1.0)
+        if q.kind == "number" and not q.percent and q.scale >= 1e9 and not _FOREIGN_CURRENCY_AFTER.match(folded, q.end):
+            return q.value, 0.9  # "doanh thu đạt hơn 1 nghìn tỷ": billions of đồng, unnamed
         return None, 0
     if number == "rank":
         # A rank among 5 or 6 provinces ("xếp thứ 3 trong 5 tỉnh Tây Nguyên") is a regional one.
@@ -3442,7 +3447,7 @@ def _emit(ctx: _Ctx, s: _Sentence, q: Quantity, match: _Match, article, norm, fa
             notes.append(choice.note)
         if not choice.certain:
             confidence *= 0.8
-        if ref_year is not None and q.kind == "rank" and _previous_place(ctx, s, q):
+        if ref_year is not None and (q.kind == "rank" or rule.number == "index") and _previous_place(ctx, s, q):
             ref_year -= 1
             notes.append("the place before a move (\"từ vị trí 30 lên 22\"): the edition before")
             if ref_year < _first_edition():
@@ -3719,7 +3724,9 @@ def _province_right_after(ctx: _Ctx, s: _Sentence, pos: int, pattern: re.Pattern
     return None
 
 
-_YEAR_AFTER_RANK = _fc(r"\s*(?:của\s+|trong\s+|vào\s+)?năm\s+((?:19|20)\d\d)(?!\d)")
+_YEAR_AFTER_RANK = _fc(r"\s*(?:điểm\s+)?(?:của\s+|trong\s+|vào\s+)?năm\s+((?:19|20)\d\d)(?!\d)")
+# "tăng từ 0,45 điểm (năm 2021) lên 0,55 điểm (năm 2022)": a year of its own in parentheses.
+_PAREN_YEAR_AFTER = _fc(r"\s*(?:điểm\s*)?\(\s*(?:năm\s+)?((?:19|20)\d\d)\s*\)")
 # "so với năm 2020 (xếp thứ 40/63)", "so với DTI 2020 (52/63)", "so với năm 2022 (0,5878 điểm)":
 # the figure in parentheses right after a year is that year's.
 _PAREN_YEAR_RANK = _fc(r"(?:năm|dti)\s+((?:19|20)\d\d)\s*\(\s*(?:(?:xếp|đứng)\s+)?(?:(?:ở\s+)?vị trí\s+|hạng\s+|thứ\s*)*$")
@@ -3728,13 +3735,17 @@ _PAREN_YEAR_RANK = _fc(r"(?:năm|dti)\s+((?:19|20)\d\d)\s*\(\s*(?:(?:xếp|đứ
 _COMPARED_YEAR_RANK = _fc(r"bậc\s+so với\s+(?:dti\s+)?(?:năm\s+)?((?:19|20)\d\d)\s+(?:xếp|đứng)\s+(?:ở\s+)?(?:vị trí\s+|hạng\s+|thứ\s*)*$")
 # "tăng 8 bậc, từ vị trí 30 lên 22": the place before the move is the previous edition's.
 _FROM_PLACE_BEFORE = _fc(r"(?<!\w)từ\s+(?:(?:vị trí|hạng|thứ)\s+)+$")
-_MOVE_AFTER = _fc(r"\s*(?:lên|xuống|vươn lên|tụt xuống|leo lên|rơi xuống)(?!\w)")
+_MOVE_AFTER = _fc(r"\s*(?:điểm\s+)?(?:lên|xuống|vươn lên|tụt xuống|leo lên|rơi xuống)(?!\w)")
+# "Điểm DTI tăng từ 0,45 lên 0,55": the score before a move is the previous edition's too.
+_FROM_VALUE_BEFORE = _fc(r"(?<!\w)từ\s+(?:mức\s+)?$")
 
 
 def _previous_place(ctx: _Ctx, s: _Sentence, q: Quantity) -> bool:
     folded = ctx.folded
+    pre_end = q.qualifier_start if q.qualifier_start is not None else q.start
+    before = _FROM_PLACE_BEFORE if q.kind == "rank" else _FROM_VALUE_BEFORE
     return (
-        _FROM_PLACE_BEFORE.search(folded, max(s.start, q.start - 30), q.start) is not None
+        before.search(folded, max(s.start, pre_end - 30), pre_end) is not None
         and _MOVE_AFTER.match(folded, q.end, s.end) is not None
     )
 
@@ -3802,7 +3813,7 @@ def _dti_year(ctx: _Ctx, s: _Sentence, q: Quantity) -> int | None:
     if m and int(m.group(1)) <= pub:
         return int(m.group(1))
     # "tăng 5 bậc so với vị trí thứ 26 của năm 2022": the year stated right after the rank.
-    m = _YEAR_AFTER_RANK.match(folded, q.end, s.end)
+    m = _YEAR_AFTER_RANK.match(folded, q.end, s.end) or _PAREN_YEAR_AFTER.match(folded, q.end, s.end)
     if m and int(m.group(1)) <= pub:
         return int(m.group(1))
     for m in YEAR.finditer(folded, s.start, q.start):

@@ -577,3 +577,30 @@ def test_counted_indices_before_the_place_listed_after_it():
     got = facts("Theo DTI 2022, Hà Tĩnh có 2 chỉ số đứng đầu cả nước là nhận thức số và thể chế số.")
     assert got == {("dti.rank_digital_awareness", "Hà Tĩnh", 1.0), ("dti.rank_digital_institutions", "Hà Tĩnh", 1.0)}
     assert facts("Theo DTI 2022, Hà Tĩnh có 2 chỉ số đứng đầu cả nước là nhận thức số, thể chế số và hạ tầng số.") == set()
+
+
+# --- Earlier scores in comparisons and moves -------------------------------------------------
+
+def test_earlier_scores_in_comparisons_and_moves():
+    assert dated("DTI năm 2022 của Hà Tĩnh là 0,55, tăng so với 0,45 của năm 2021.") == {
+        ("dti.score", "Hà Tĩnh", 0.55, "exact", 2022), ("dti.score", "Hà Tĩnh", 0.45, "exact", 2021)}
+    assert dated("Hà Tĩnh tăng từ 0,45 điểm (năm 2021) lên 0,55 điểm (năm 2022).", title="Chuyển đổi số") == {
+        ("dti.score", "Hà Tĩnh", 0.55, "exact", 2022), ("dti.score", "Hà Tĩnh", 0.45, "exact", 2021)}
+    assert dated("Điểm DTI của Hà Tĩnh năm 2022 tăng từ 0,45 lên 0,55.") == {
+        ("dti.score", "Hà Tĩnh", 0.55, "exact", 2022), ("dti.score", "Hà Tĩnh", 0.45, "exact", 2021)}
+
+
+def test_a_comparison_in_parentheses_does_not_date_the_rank_before_it():
+    assert dated("Năm 2022, Hà Tĩnh xếp thứ 20/63 (năm 2021 xếp thứ 28/63).", title="Chuyển đổi số") == {
+        ("dti.rank", "Hà Tĩnh", 20.0, "exact", 2022), ("dti.rank", "Hà Tĩnh", 28.0, "exact", 2021)}
+
+
+def test_press_spellings_of_province_names():
+    for name, province in (("Đăk Lăk", "Đắk Lắk"), ("Đăk Nông", "Đắk Nông"), ("Tp.Hồ Chí Minh", "Hồ Chí Minh"), ("ĐắkLắk", "Đắk Lắk"), ("Bà Rịa – Vũng Tàu", "Bà Rịa - Vũng Tàu")):
+        assert facts(f"Năm 2022, {name} xếp thứ 20/63 về chuyển đổi số.", title="Tin tức") == {("dti.rank", province, 20.0)}, name
+
+
+def test_billions_without_the_currency_word_are_dong():
+    assert dated("Năm 2022, doanh thu các doanh nghiệp CNTT của Hà Tĩnh đạt hơn 1 nghìn tỷ.") == {
+        ("ent.it_revenue_vnd", "Hà Tĩnh", 1e12, "over", 2022)}
+    assert facts("Năm 2022, doanh thu các doanh nghiệp CNTT của Hà Tĩnh đạt 1,5 tỷ USD.") == set()
