@@ -43,7 +43,7 @@ from dxdata.text import fold, fold_pattern, normalise, split_sentences, unify_an
 
 # Bump when the rules in this module change; the hash of the catalogue and its companion files
 # (nicknames, indicator groups) is appended, so editing any of them changes the version.
-RULES_REVISION = "11e12"
+RULES_REVISION = "11e13"
 DEFAULT_THRESHOLD = 0.6
 
 
@@ -2792,6 +2792,7 @@ def _scan_sentence(ctx: _Ctx, s: _Sentence, quants: list[Quantity], prev_folded:
             or (q.kind == "number" and _ONE_OF_AFTER.match(folded, q.end, s.end) is not None)
             or (q.qualifier in ("over", "under") and _COUNTED_REACHING.search(folded, s.start, q.start) is not None)
             or (match.rule.number == "count" and _not_stock(folded, q, floor, pre_end, s.end))
+            or (q.kind == "percent" and _UNITS_COUNTED_BEFORE.search(folded, max(s.start, pre_end - 70), pre_end) is not None)
             or _earlier_undated(ctx, s, q, pre_end, clause_end)
             or _part_of_earlier_total(ctx, s, match)
         ):
@@ -2873,7 +2874,9 @@ _NOT_STOCK_BEFORE = _fc(
     r"|(?<!\w)(?:sự\s+)?(?:tham gia|tham dự|có mặt)\s+(?:của\s+)?$"
     r"|(?<!\w)(?:tập huấn|bồi dưỡng|đào tạo|hướng dẫn|khen thưởng|vinh danh|tặng|trao)[^.;\d]{0,40}?\s(?:cho|tới)\s+$"
 )
-_HONOURED_AFTER = _fc(r"[^.;,\d]{0,40}?\s(?:được|đã được)\s+(?:vinh danh|khen thưởng|trao|công nhận|tôn vinh|tuyên dương)(?!\w)")
+_HONOURED_AFTER = _fc(r"[^.;,\d]{0,40}?\s(?:được|đã được)\s+(?:vinh danh|khen thưởng|trao|công nhận|tôn vinh|tuyên dương|tập huấn|đào tạo|bồi dưỡng|hướng dẫn)(?!\w)")
+# "3 huyện có 100% hộ gia đình dùng cáp quang": the share of the units counted before it.
+_UNITS_COUNTED_BEFORE = _fc(r"(?<![\w.,])\d+(?:/\d+)?\s+(?:huyện|quận|thị xã|xã|phường|thị trấn|thôn|bản|ấp|trường|đơn vị|cơ quan|địa phương)(?!\w)[^.;,\d%]{0,30}?\s(?:có|đạt)\s*$")
 
 
 def _not_stock(folded: str, q: Quantity, floor: int, pre_end: int, s_end: int) -> bool:

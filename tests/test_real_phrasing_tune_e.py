@@ -384,3 +384,17 @@ def test_a_month_introducing_an_inline_list_dates_every_item():
 def test_an_introduction_without_a_period_leaves_present_items_present():
     body = "Theo báo cáo, trong 6 tháng đầu năm, kết quả của Kiên Giang như sau:\n- Toàn tỉnh có 2.100 trạm BTS;"
     assert dated(body, published=date(2024, 7, 9)) == {("infra.bts_stations", "Kiên Giang", 2100.0, "exact", 2024, "2024-07-09")}
+
+
+# --- Counts and shares that are not the province's ---------------------------------------------------
+
+def test_members_who_were_trained_are_not_the_members():
+    assert facts("Hà Tĩnh: 1.150 thành viên tổ công nghệ số cộng đồng được tập huấn kỹ năng số.") == set()
+
+
+def test_a_share_of_the_units_counted_before_it_is_not_the_province_s():
+    assert facts("Hà Tĩnh có 3 huyện có 100% hộ gia đình dùng cáp quang.") == set()
+    assert facts("Tỷ lệ hộ gia đình có cáp quang của Hà Tĩnh đạt 80%, có 3 huyện đạt 100%.") == {("infra.fiber_household_pct", "Hà Tĩnh", 80.0)}
+    # A list of units before a share of one level keeps that share.
+    got = facts("Hệ thống họp trực tuyến của Hà Tĩnh đã lắp đặt tại 13 huyện và 209 xã, phường, thị trấn, đạt 100% đơn vị cấp xã.")
+    assert ("infra.videoconf_commune_pct", "Hà Tĩnh", 100.0) in got
