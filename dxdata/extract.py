@@ -2566,7 +2566,7 @@ def _scan_sentence(ctx: _Ctx, s: _Sentence, quants: list[Quantity], prev_folded:
             match = _anaphora_match(ctx, s, q, floor, pre_end)
         if match is not None and not (
             (
-                (_growth_before(folded, max(floor, pre_end - 20), pre_end)
+                (_growth_before(folded, max(floor, pre_end - 20, match.mend if match.cue.where == "before" and match.mend <= pre_end else floor), pre_end)
                  or (q.qualifier_start is not None and _growth_before(folded, max(floor, q.start - 20), q.start)))
                 and not _share_of_total(folded, q, s.end)
             )
