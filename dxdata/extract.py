@@ -1975,7 +1975,10 @@ def _outlet_province(metadata: dict | None) -> Province | None:
     publisher = (metadata or {}).get("publisher")
     if not isinstance(publisher, str) or not publisher.strip():
         return None
-    named = _distinct([m.province for m in find_mentions(normalise(publisher).text)])
+    # The outlet's own name only: not the site in parentheses nor a description after a comma
+    # ("Báo Đồng Khởi (Bến Tre)", "Thư viện Pháp luật (...), text of a plan of ...").
+    name = re.split(r"[(,;]", publisher, maxsplit=1)[0]
+    named = _distinct([m.province for m in find_mentions(normalise(name).text)])
     return named[0] if len(named) == 1 else None
 
 

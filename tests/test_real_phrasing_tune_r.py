@@ -610,3 +610,10 @@ def test_share_of_online_dossiers_in_parentheses_after_their_count():
     assert facts("Năm 2022, Hà Tĩnh tiếp nhận 250.000 hồ sơ, trong đó 180.000 hồ sơ trực tuyến (chiếm 72%).", title="Dịch vụ công") == {
         ("egov.online_dossier_pct", "Hà Tĩnh", 72.0)}
     assert facts("Năm 2022, tỷ lệ hồ sơ trực tuyến của Hà Tĩnh tăng 12%.", title="Dịch vụ công") == set()
+
+
+def test_outlet_province_reads_the_outlets_own_name_only():
+    from dxdata.extract import _outlet_province
+    assert _outlet_province({"publisher": "Báo Lạng Sơn (baolangson.vn)"}).name == "Lạng Sơn"
+    assert _outlet_province({"publisher": "Báo Đồng Khởi (Bến Tre)"}) is None
+    assert _outlet_province({"publisher": "Thư viện Pháp luật (thuvienphapluat.vn), text of a plan of Tây Ninh"}) is None
