@@ -2723,7 +2723,9 @@ def _listed_ranks(ctx: _Ctx, s: _Sentence, q: Quantity, active: dict) -> list[_M
     intro = _LIST_INTRO.match(folded, q.end, s.end)
     if intro is None:
         counted = _LIST_COUNT_BEFORE.search(folded, max(s.start, q.start - 60), q.start)
-        intro = _LIST_AFTER_PLACE.match(folded, q.end, s.end) if counted is not None else None
+        if counted is None:
+            return []
+        intro = _LIST_AFTER_PLACE.match(folded, q.end, s.end)
         if intro is None:
             return []
         intro_count = int(counted.group(1)) if counted.group(1) else _COUNT_WORDS.get(counted.group(2) or "", 0)
