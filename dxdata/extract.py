@@ -3193,6 +3193,9 @@ def _parallel_match(ctx: _Ctx, q: Quantity, floor: int, pre_end: int, assigned) 
     return _Match(pm.rule, pm.cue, 0.5, "+parallel", value, 0.85 * conf)
 
 
+_OR_MORE_AFTER = _fc(r"(?<!\w)trở (lên|xuống)(?!\w)")
+
+
 def _emit(ctx: _Ctx, s: _Sentence, q: Quantity, match: _Match, article, norm, facts, targets, clause_end: int,
           forced: Province | None = None):
     rule = match.rule
@@ -3209,6 +3212,11 @@ def _emit(ctx: _Ctx, s: _Sentence, q: Quantity, match: _Match, article, norm, fa
     notes = []
     is_target, target_year = _is_target(ctx, s, q, clause_end)
     qualifier = q.qualifier
+    if qualifier == "exact":
+        # "2.000 trạm BTS trở lên": a qualifier after the number's phrase.
+        after = _OR_MORE_AFTER.search(ctx.folded, q.end, min(clause_end, q.end + 40))
+        if after is not None:
+            qualifier = "over" if after.group(1) == "lên" else "under"
     vspan = (q.start, q.end)
     rank_of = q.denominator if rule.number == "rank" else None
     if rule.number == "rank" and rank_of is None and ctx.folded.find("63 tỉnh", q.end, q.end + 40) >= 0:

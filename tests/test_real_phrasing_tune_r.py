@@ -617,3 +617,7 @@ def test_outlet_province_reads_the_outlets_own_name_only():
     assert _outlet_province({"publisher": "Báo Lạng Sơn (baolangson.vn)"}).name == "Lạng Sơn"
     assert _outlet_province({"publisher": "Báo Đồng Khởi (Bến Tre)"}) is None
     assert _outlet_province({"publisher": "Thư viện Pháp luật (thuvienphapluat.vn), text of a plan of Tây Ninh"}) is None
+
+
+def test_tro_len_after_the_phrase_is_over():
+    assert dated("Toàn tỉnh Hà Tĩnh có 2.000 trạm BTS trở lên.", title="Hạ tầng viễn thông") == {("infra.bts_stations", "Hà Tĩnh", 2000.0, "over", 2023)}
