@@ -43,7 +43,7 @@ from dxdata.text import fold, fold_pattern, normalise, split_sentences, unify_an
 
 # Bump when the rules in this module change; the hash of the catalogue and its companion files
 # (nicknames, indicator groups) is appended, so editing any of them changes the version.
-RULES_REVISION = "11e13"
+RULES_REVISION = "11e14"
 DEFAULT_THRESHOLD = 0.6
 
 
@@ -2186,7 +2186,10 @@ def _outlet_province(metadata: dict | None) -> Province | None:
     publisher = (metadata or {}).get("publisher")
     if not isinstance(publisher, str) or not publisher.strip():
         return None
-    named = _distinct([m.province for m in find_mentions(normalise(publisher).text)])
+    # The outlet's own name only: not the site in parentheses nor a description after a comma
+    # ("Báo Đồng Khởi (Bến Tre)", "Thư viện Pháp luật (...), text of a plan of ...").
+    name = re.split(r"[(,;]", publisher, maxsplit=1)[0]
+    named = _distinct([m.province for m in find_mentions(normalise(name).text)])
     return named[0] if len(named) == 1 else None
 
 
@@ -2777,7 +2780,7 @@ def _scan_sentence(ctx: _Ctx, s: _Sentence, quants: list[Quantity], prev_folded:
             match = _anaphora_match(ctx, s, q, floor, pre_end)
         if match is not None and not (
             (
-                (_growth_before(folded, max(floor, pre_end - 20), pre_end)
+                (_growth_before(folded, max(floor, pre_end - 20, match.mend if match.cue.where == "before" and match.mend <= pre_end else floor), pre_end)
                  or (q.qualifier_start is not None and _growth_before(folded, max(floor, q.start - 20), q.start)))
                 and not _share_of_total(folded, q, s.end)
             )
@@ -2943,8 +2946,10 @@ def _listed_ranks(ctx: _Ctx, s: _Sentence, q: Quantity, active: dict) -> list[_M
     intro = _LIST_INTRO.match(folded, q.end, s.end)
     if intro is None:
         counted = _LIST_COUNT_BEFORE.search(folded, max(s.start, q.start - 60), q.start)
-        intro = _LIST_AFTER_PLACE.match(folded, q.end, s.end) if counted is not None else None
-        if intro is None or counted is None:
+        if counted is None:
+            return []
+        intro = _LIST_AFTER_PLACE.match(folded, q.end, s.end)
+        if intro is None:
             return []
         intro_count = int(counted.group(1)) if counted.group(1) else _COUNT_WORDS.get(counted.group(2) or "", 0)
     else:
@@ -3411,6 +3416,9 @@ def _parallel_match(ctx: _Ctx, q: Quantity, floor: int, pre_end: int, assigned) 
     return _Match(pm.rule, pm.cue, 0.5, "+parallel", value, 0.85 * conf)
 
 
+_OR_MORE_AFTER = _fc(r"(?<!\w)trở (lên|xuống)(?!\w)")
+
+
 def _emit(ctx: _Ctx, s: _Sentence, q: Quantity, match: _Match, article, norm, facts, targets, clause_end: int,
           forced: Province | None = None):
     rule = match.rule
@@ -3427,6 +3435,11 @@ def _emit(ctx: _Ctx, s: _Sentence, q: Quantity, match: _Match, article, norm, fa
     notes = []
     is_target, target_year = _is_target(ctx, s, q, clause_end)
     qualifier = q.qualifier
+    if qualifier == "exact":
+        # "2.000 trạm BTS trở lên": a qualifier after the number's phrase.
+        after = _OR_MORE_AFTER.search(ctx.folded, q.end, min(clause_end, q.end + 40))
+        if after is not None:
+            qualifier = "over" if after.group(1) == "lên" else "under"
     vspan = (q.start, q.end)
     rank_of = q.denominator if rule.number == "rank" else None
     if rule.number == "rank" and rank_of is None and ctx.folded.find("63 tỉnh", q.end, q.end + 40) >= 0:

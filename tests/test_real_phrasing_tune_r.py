@@ -604,3 +604,20 @@ def test_billions_without_the_currency_word_are_dong():
     assert dated("Năm 2022, doanh thu các doanh nghiệp CNTT của Hà Tĩnh đạt hơn 1 nghìn tỷ.") == {
         ("ent.it_revenue_vnd", "Hà Tĩnh", 1e12, "over", 2022)}
     assert facts("Năm 2022, doanh thu các doanh nghiệp CNTT của Hà Tĩnh đạt 1,5 tỷ USD.") == set()
+
+
+def test_share_of_online_dossiers_in_parentheses_after_their_count():
+    assert facts("Năm 2022, Hà Tĩnh tiếp nhận 250.000 hồ sơ, trong đó 180.000 hồ sơ trực tuyến (chiếm 72%).", title="Dịch vụ công") == {
+        ("egov.online_dossier_pct", "Hà Tĩnh", 72.0)}
+    assert facts("Năm 2022, tỷ lệ hồ sơ trực tuyến của Hà Tĩnh tăng 12%.", title="Dịch vụ công") == set()
+
+
+def test_outlet_province_reads_the_outlets_own_name_only():
+    from dxdata.extract import _outlet_province
+    assert _outlet_province({"publisher": "Báo Lạng Sơn (baolangson.vn)"}).name == "Lạng Sơn"
+    assert _outlet_province({"publisher": "Báo Đồng Khởi (Bến Tre)"}) is None
+    assert _outlet_province({"publisher": "Thư viện Pháp luật (thuvienphapluat.vn), text of a plan of Tây Ninh"}) is None
+
+
+def test_tro_len_after_the_phrase_is_over():
+    assert dated("Toàn tỉnh Hà Tĩnh có 2.000 trạm BTS trở lên.", title="Hạ tầng viễn thông") == {("infra.bts_stations", "Hà Tĩnh", 2000.0, "over", 2023)}
