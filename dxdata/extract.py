@@ -43,7 +43,7 @@ from dxdata.text import fold, fold_pattern, normalise, split_sentences, unify_an
 
 # Bump when the rules in this module change; the hash of the catalogue and its companion files
 # (nicknames, indicator groups) is appended, so editing any of them changes the version.
-RULES_REVISION = "11e14"
+RULES_REVISION = "11e15"
 DEFAULT_THRESHOLD = 0.6
 
 
@@ -363,6 +363,8 @@ TARGET_MARKERS = _fc(
     r"|chỉ tiêu(?<!hoàn thành chỉ tiêu)(?<!đạt chỉ tiêu)(?<!vượt chỉ tiêu)(?<!% chỉ tiêu)"
     r"|kế hoạch(?<!thực hiện kế hoạch)(?<!triển khai kế hoạch)(?<!ban hành kế hoạch)(?<!kết quả kế hoạch)(?<!vượt kế hoạch)(?<!% kế hoạch)"
     r"|dự kiến|sẽ(?!\w)|phải đạt|đặt ra|định hướng|hướng tới|kỳ vọng|dự báo|đề ra|cần đạt|nhằm đạt|tiến tới"
+    # "Đồng Nai cần 1.000 doanh nghiệp công nghệ số", "cần thêm 500 trạm": a need, not a result.
+    r"|(?<!\w)cần(?= (?:có |thêm |tuyển |phát triển |xây dựng )?(?:khoảng |ít nhất |tối thiểu |hơn |trên )?\d)"
 )
 # "hiện" (now) is a syllable of many words ("hiện trường", "thực hiện", "hiện đại").
 HIEN = r"hiện(?<![^\W\d_]hiện)(?<!thực hiện)(?<!thể hiện)(?<!xuất hiện)(?<!phát hiện)(?<!biểu hiện)(?!\w)(?! trường| đại| thực| diện| hành| vật| tượng| rõ| ra| có lên)"

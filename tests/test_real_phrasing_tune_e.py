@@ -398,3 +398,9 @@ def test_a_share_of_the_units_counted_before_it_is_not_the_province_s():
     # A list of units before a share of one level keeps that share.
     got = facts("Hệ thống họp trực tuyến của Hà Tĩnh đã lắp đặt tại 13 huyện và 209 xã, phường, thị trấn, đạt 100% đơn vị cấp xã.")
     assert ("infra.videoconf_commune_pct", "Hà Tĩnh", 100.0) in got
+
+
+def test_a_need_is_not_a_result():
+    assert facts("Kiên Giang cần thêm 500 trạm BTS để phủ sóng các xã đảo.") == set()
+    assert facts("Kiên Giang có 2.150 trạm BTS, cần thêm 500 trạm.") == {("infra.bts_stations", "Kiên Giang", 2150.0)}
+    assert facts("Kết quả chuyển đổi số của tỉnh.", title="Đồng Nai cần 1.000 doanh nghiệp công nghệ số") == set()
