@@ -43,7 +43,7 @@ from dxdata.text import fold, fold_pattern, normalise, split_sentences, unify_an
 
 # Bump when the rules in this module change; the hash of the catalogue and its companion files
 # (nicknames, indicator groups) is appended, so editing any of them changes the version.
-RULES_REVISION = "11e15"
+RULES_REVISION = "11e16"
 DEFAULT_THRESHOLD = 0.6
 
 
@@ -1899,6 +1899,13 @@ def _period(ctx: _Ctx, s: _Sentence, q: Quantity, clause_end: int) -> tuple[int 
             year, year_end = y, e
     if year is not None:
         if not any(year_end <= p < q.start for p in info.period_present):
+            # "- ...; tỷ lệ hồ sơ nộp trực tuyến năm 2023 đạt 68,3%; 97% văn bản ... được ký số"
+            # under "Tính đến ngày 31/12/2023, ... như sau:": the year is its own clause's; the
+            # later clause of the item takes the list's period (gold convention, dates rule 2).
+            if ctx.folded.find(";", year_end, q.start) >= 0:
+                listed = _list_frame(ctx, s, q)
+                if listed is not None:
+                    return listed
             return year, None, "stated year"
     else:
         for a, e, y, ignored, _ok in info.years:
@@ -1907,6 +1914,8 @@ def _period(ctx: _Ctx, s: _Sentence, q: Quantity, clause_end: int) -> tuple[int 
     launched = _launch_period(ctx, s, q)
     if launched is not None:
         return launched
+    if ctx.published is not None and _list_part_year(ctx, s, q, own_part):
+        return ctx.published.year, None, "part of the year introducing the list"
     if ctx.published is not None and "ngoái" in ctx.folded[s.start : q.start]:
         last = _LAST_YEAR.search(ctx.folded, s.start, q.start)
         if last is not None and not PERIOD_PRESENT.search(ctx.folded, last.end(), q.start):
@@ -1930,6 +1939,9 @@ def _period(ctx: _Ctx, s: _Sentence, q: Quantity, clause_end: int) -> tuple[int 
     listed = None if own_present else _list_frame(ctx, s, q)
     if listed is not None:
         return listed
+    reckoned = None if own_present else _paragraph_as_of(ctx, s)
+    if reckoned is not None:
+        return reckoned
     if ctx.published is None:
         return None, None, "present, no publication date"
     return ctx.published.year, ctx.published_iso, "present"
@@ -2062,14 +2074,14 @@ def _frame_in(ctx: _Ctx, a: int, b: int) -> tuple[int, str | None, str] | None:
     return None
 
 
-def _list_frame(ctx: _Ctx, s: _Sentence, q: Quantity) -> tuple[int, str | None, str] | None:
+def _list_intro(ctx: _Ctx, s: _Sentence, q: Quantity) -> tuple[int, int] | None:
+    """The span of the phrase introducing the list the number is an item of: the part of its own
+    sentence before "như sau:", or the sentence ending in ":" before "- ..." item lines."""
     f = ctx.folded
     pre_end = q.qualifier_start if q.qualifier_start is not None else q.start
     colon = f.rfind(":", s.start, pre_end)
     if colon >= 0 and "như sau" in f[max(s.start, colon - 40) : colon]:
-        return _frame_in(ctx, s.start, colon)
-    if colon >= 0:
-        return None
+        return s.start, colon
     # An item on a line of its own: go back over the items before it to the introduction.
     i = bisect_left(ctx.sentence_starts, s.start)
     first = ctx.sentences[i] if i < len(ctx.sentences) and ctx.sentences[i].start == s.start else s
@@ -2094,7 +2106,56 @@ def _list_frame(ctx: _Ctx, s: _Sentence, q: Quantity) -> tuple[int, str | None, 
         # paragraph: "... triển khai nhiệm vụ 6 tháng cuối năm 2024. Theo báo cáo, ... như sau:").
         if not f[prev.start : prev.end].rstrip().endswith(":"):
             return None
-        return _frame_in(ctx, prev.start, prev.end)
+        return prev.start, prev.end
+    return None
+
+
+def _list_frame(ctx: _Ctx, s: _Sentence, q: Quantity) -> tuple[int, str | None, str] | None:
+    intro = _list_intro(ctx, s, q)
+    return _frame_in(ctx, intro[0], intro[1]) if intro is not None else None
+
+
+def _list_part_year(ctx: _Ctx, s: _Sentence, q: Quantity, own_part: int) -> bool:
+    """A share in a list introduced by a part of the year with no year named ("Theo báo cáo, trong
+    6 tháng đầu năm, ... đạt được ... như sau:"): a figure for part of the publication year (gold
+    convention, dates rule 3), unless its own clause says "hiện", "đến nay". Counts in such a
+    list ("Toàn tỉnh có 1.085 tổ") stay present-state figures."""
+    if q.kind != "percent" or PERIOD_PRESENT.search(ctx.folded, own_part, q.start):
+        return False
+    intro = _list_intro(ctx, s, q)
+    if intro is None:
+        return False
+    a, b = intro
+    return (
+        _PART_OF_YEAR.search(ctx.folded, a, b) is not None
+        and YEAR.search(ctx.folded, a, b) is None
+        and AS_OF_DATE.search(ctx.folded, a, b) is None
+        and not PERIOD_PRESENT.search(ctx.folded, a, b)
+    )
+
+
+# "Đến cuối năm 2023, toàn tỉnh có 2.947 trạm BTS. Tỷ lệ hộ gia đình có cáp quang đạt 78%.": a
+# sentence opened by the point the figures are reckoned to ("(Tính) đến cuối năm 2023,", "Tính
+# đến ngày 31/12/2023,", "Đến tháng 12/2023,") frames the undated sentences after it in its
+# paragraph. A year that only opens a sentence ("Năm 2021, ...", "Trong năm 2021, ...") does not.
+_AS_OF_OPENING = _fc(
+    r"\W{0,3}(?:theo báo cáo,?\s+)?(?:tính\s+|lũy kế\s+)?(?:đến|tới)\s+(?:hết\s+|cuối\s+)?"
+    r"(?:năm\s+(?:19|20)\d\d|tháng\s+\d{1,2}\s*[/.\-]\s*(?:19|20)\d\d|ngày\s+\d{1,2}\s*[/.\-]\s*\d{1,2}|\d{1,2}\s*[/.\-]\s*\d{1,2}\s*[/.\-])"
+)
+
+
+def _paragraph_as_of(ctx: _Ctx, s: _Sentence) -> tuple[int, str | None, str] | None:
+    i = bisect_left(ctx.sentence_starts, s.start) - 1
+    while i >= 0 and ctx.sentences[i].para == s.para:
+        before = ctx.sentences[i]
+        info = _info(ctx, before)
+        dated = info.as_of_dates or any(not ignored for _a, _e, _y, ignored, _ok in info.years) or "tháng" in ctx.folded[before.start : before.end]
+        if _AS_OF_OPENING.match(ctx.folded, before.start, before.end):
+            frame = _frame_in(ctx, before.start, before.end)
+            return (frame[0], frame[1], "as-of phrase opening the paragraph's sentence before") if frame else None
+        if dated or PERIOD_PRESENT.search(ctx.folded, before.start, before.end):
+            return None  # a sentence between dates itself
+        i -= 1
     return None
 
 
@@ -2118,6 +2179,13 @@ def _breakdown_period(ctx: _Ctx, s: _Sentence, q: Quantity) -> tuple[int, str | 
     stated = [y for _a, _e, y, ignored, ok in info.years if not ignored and ok and y <= pub]
     if stated and not info.period_present:
         return stated[-1], None, "stated year of the total before"
+    # "tính đến cuối tháng 3/2024, toàn tỉnh có 386 cán bộ ... . Trong số này, 139 người ...".
+    if "tháng" in ctx.folded[before.start : before.end] and not PERIOD_PRESENT.search(ctx.folded, before.start, before.end):
+        month = None
+        for month in _MONTH_YEAR.finditer(ctx.folded, before.start, before.end):
+            pass
+        if month is not None and int(month.group(1)) <= pub:
+            return int(month.group(1)), None, "stated month of the total before"
     return None
 
 
@@ -2634,7 +2702,7 @@ _PAST_PLACE_BEFORE = _fc(r"(?<!\w)từng(?!\w)[^,;.\d]{0,40}$")
 _BARE_UNIT_CUE = 5  # an after-cue match this short is a unit word ("điểm", "tổ"), not a name
 
 
-_BREAKDOWN_START = _fc(r"\s*trong đó(?!\w)")
+_BREAKDOWN_START = _fc(r"\s*(?:trong đó|trong số (?:này|đó|trên))(?!\w)")
 _COMPARED_PLACE_BEFORE = _fc(r"so với\s+(?:(?:xếp hạng|thứ hạng|vị trí|hạng)\s+)+(?:thứ\s+)?$")
 
 

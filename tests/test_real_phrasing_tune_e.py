@@ -404,3 +404,50 @@ def test_a_need_is_not_a_result():
     assert facts("Kiên Giang cần thêm 500 trạm BTS để phủ sóng các xã đảo.") == set()
     assert facts("Kiên Giang có 2.150 trạm BTS, cần thêm 500 trạm.") == {("infra.bts_stations", "Kiên Giang", 2150.0)}
     assert facts("Kết quả chuyển đổi số của tỉnh.", title="Đồng Nai cần 1.000 doanh nghiệp công nghệ số") == set()
+
+
+# --- Frames found on the invented dev sets' attribute errors -----------------------------------------
+
+def test_an_item_clause_after_one_with_its_own_year_takes_the_list_s_day():
+    body = (
+        "Theo báo cáo, tính đến ngày 31/12/2023, ngành đã đạt được các kết quả như sau:\n"
+        "- Về chính quyền số: tỷ lệ hồ sơ của Bình Định nộp trực tuyến năm 2023 đạt 67%; 96% văn bản điện tử "
+        "trao đổi giữa các cơ quan nhà nước được ký số."
+    )
+    got = dated(body, published=date(2024, 1, 5))
+    assert got == {
+        ("egov.online_dossier_pct", "Bình Định", 67.0, "exact", 2023, None),
+        ("egov.signed_docs_pct", "Bình Định", 96.0, "exact", 2023, "2023-12-31"),
+    }
+
+
+def test_a_sentence_opened_by_an_as_of_point_frames_its_paragraph():
+    body = "Đến cuối năm 2023, Quảng Nam có 2.900 trạm BTS. Tỷ lệ hộ gia đình có kết nối Internet cáp quang đạt 77%."
+    got = dated(body, published=date(2023, 12, 28))
+    assert got == {
+        ("infra.bts_stations", "Quảng Nam", 2900.0, "exact", 2023, None),
+        ("infra.fiber_household_pct", "Quảng Nam", 77.0, "exact", 2023, None),
+    }
+
+
+def test_in_this_number_breakdown_takes_the_month_before():
+    body = (
+        "Tính đến cuối tháng 3/2024, Tiền Giang có 380 cán bộ chuyên trách, phụ trách công nghệ thông tin. "
+        "Trong số này, 135 người làm việc tại các sở, ban, ngành tỉnh và UBND cấp huyện, cấp xã."
+    )
+    got = dated(body, published=date(2024, 4, 15))
+    assert ("workforce.it_staff_government", "Tiền Giang", 135.0, "exact", 2024, None) in got
+
+
+def test_shares_in_a_list_of_part_of_the_year_have_no_day_counts_do():
+    body = (
+        "Theo báo cáo, trong 6 tháng đầu năm, công tác chuyển đổi số của Quảng Trị đạt kết quả như sau:\n"
+        "- Cổng Dịch vụ công tỉnh hiện cung cấp 1.450 dịch vụ công trực tuyến; tỷ lệ hồ sơ được tiếp nhận trực tuyến đạt 57%;\n"
+        "- Toàn tỉnh có 1.080 tổ công nghệ số cộng đồng."
+    )
+    got = dated(body, published=date(2024, 7, 9))
+    assert got == {
+        ("egov.online_services_total", "Quảng Trị", 1450.0, "exact", 2024, "2024-07-09"),
+        ("egov.online_dossier_pct", "Quảng Trị", 57.0, "exact", 2024, None),
+        ("workforce.community_tech_teams", "Quảng Trị", 1080.0, "exact", 2024, "2024-07-09"),
+    }
