@@ -1024,7 +1024,8 @@ def _extract_article(article: Article, threshold: float) -> ExtractionResult:
         prev_para = s.para
         try:
             lo, hi = bisect_left(starts, s.start), bisect_left(starts, s.end)
-            if hi > lo:
+            # "ba địa phương dẫn đầu lần lượt là A, B và C" has no number of its own.
+            if hi > lo or (fs.find("lần lượt") >= 0 and (fs.find("dẫn đầu") >= 0 or fs.find("đứng đầu") >= 0 or fs.find("xếp đầu") >= 0)):
                 quants = [q for q in quantities[lo:hi] if q.end <= s.end]
                 _scan_sentence(ctx, s, quants, prev_sentence_folded, article, norm, facts, targets, candidates)
             if ctx.statement_rules:
@@ -2773,29 +2774,60 @@ def _rank_span_respective(ctx: _Ctx, s: _Sentence, quants: list[Quantity], at: i
     """Emits the ranks of "(xếp) thứ 2 đến thứ 5 lần lượt là/thuộc về A, B, C và D" when as many
     provinces as places are named after it, and returns the indexes of the span's own numbers."""
     folded = ctx.folded
-    span = _RANK_SPAN_BEFORE.search(folded, max(s.start, at - 40), at)
     after = _RANK_SPAN_AFTER.match(folded, at + len("lần lượt"), s.end)
-    if span is None or after is None:
-        return []
-    low, high = _ordinal(span.group(1)), _ordinal(span.group(2))
     overall = next((pair for pair in active.get("rank", ()) if pair[1].where == "any"), None)
-    if low is None or high is None or not 1 <= low < high <= 63 or overall is None:
+    if after is None or overall is None:
         return []
+    places: list[int] = []
+    span = _RANK_SPAN_BEFORE.search(folded, max(s.start, at - 40), at)
+    top = _TOP_N_BEFORE.search(folded, max(s.start, at - 60), at) if span is None else None
+    if span is not None:
+        low, high = _ordinal(span.group(1)), _ordinal(span.group(2))
+        if low is None or high is None or not 1 <= low < high <= 63:
+            return []
+        places = list(range(low, high + 1))
+        lo, hi = span.start(), span.end()
+    elif top is not None:
+        # "ba địa phương dẫn đầu lần lượt là A, B và C": places 1 to 3.
+        n = int(top.group(1)) if top.group(1) else _COUNT_WORDS.get(top.group(2) or "", 0)
+        if not 2 <= n <= 10:
+            return []
+        places = list(range(1, n + 1))
+        lo, hi = top.start(), top.end()
+    else:
+        # "đứng thứ nhất, nhì và ba lần lượt là A, B và C": the places listed before.
+        listed = [j for j, q in enumerate(quants) if max(s.start, at - 60) <= q.start < at]
+        if len(listed) < 2 or any(quants[j].kind != "rank" for j in listed):
+            return []
+        if any(not _PLACE_LIST_JOIN.fullmatch(folded, quants[a].end, quants[b].start) for a, b in zip(listed, listed[1:])):
+            return []
+        if not _PLACE_LIST_TAIL.fullmatch(folded, quants[listed[-1]].end, at):
+            return []
+        places = [int(quants[j].value) for j in listed]
+        lo, hi = quants[listed[0]].start, quants[listed[-1]].end
     named: list[Province] = []
     for m in _info(ctx, s).mentions:
         if m.start >= after.end() and all(p.code != m.province.code for p in named):
             named.append(m.province)
-    if len(named) != high - low + 1:
+    if len(named) != len(places):
         return []
-    inside = [j for j, q in enumerate(quants) if span.start() <= q.start < span.end()]
+    inside = [j for j, q in enumerate(quants) if lo <= q.start < hi]
     rule, cue = overall
-    base = Quantity(span.start(), span.end(), float(low), "rank", text=folded[span.start() : span.end()])
+    base = Quantity(lo, hi, float(places[0]), "rank", text=folded[lo:hi])
     clause_end = s.end
-    for k, province in enumerate(named):
-        q = replace(base, value=float(low + k))
-        match = _Match(rule, cue, 2.5, "+rank span", float(low + k), 0.85)
+    for place, province in zip(places, named):
+        q = replace(base, value=float(place))
+        match = _Match(rule, cue, 2.5, "+rank span", float(place), 0.85)
         _emit(ctx, s, q, match, article, norm, facts, targets, clause_end, forced=province)
     return inside
+
+
+_TOP_N_BEFORE = _fc(
+    r"(?<!\w)(?:(\d{1,2})|(hai|ba|bốn|năm|sáu|bảy|tám))\s+(?:địa phương|tỉnh,\s*thành phố|tỉnh,\s*thành|tỉnh thành|tỉnh|đơn vị)\s+"
+    r"(?:dẫn đầu|đứng đầu|xếp đầu)(?:\s+(?:cả nước|toàn quốc|bảng xếp hạng))?\s*,?\s*$"
+)
+_PLACE_LIST_JOIN = _fc(r"\s*(?:,|và|,\s*và)\s*(?:thứ\s+|hạng\s+)?")
+_PLACE_LIST_TAIL = _fc(r"\s*(?:cả nước|toàn quốc)?\s*,?\s*")
 
 
 # "Cùng năm, tỷ lệ này tại TP HCM là 67%": the indicator of the sentence before. "Các con số

@@ -621,3 +621,10 @@ def test_outlet_province_reads_the_outlets_own_name_only():
 
 def test_tro_len_after_the_phrase_is_over():
     assert dated("Toàn tỉnh Hà Tĩnh có 2.000 trạm BTS trở lên.", title="Hạ tầng viễn thông") == {("infra.bts_stations", "Hà Tĩnh", 2000.0, "over", 2023)}
+
+
+def test_places_listed_before_lan_luot_and_provinces_after():
+    expected = {("dti.rank", "Quảng Ninh", 1.0), ("dti.rank", "Đà Nẵng", 2.0), ("dti.rank", "Hà Nội", 3.0)}
+    assert facts("Theo DTI 2022, đứng thứ nhất, nhì và ba lần lượt là Quảng Ninh, Đà Nẵng và Hà Nội.", title="Tin DTI") == expected
+    assert facts("Theo DTI 2022, ba địa phương dẫn đầu lần lượt là Quảng Ninh, Đà Nẵng và Hà Nội.", title="Tin DTI") == expected
+    assert facts("Theo DTI 2022, ba địa phương dẫn đầu lần lượt là Quảng Ninh và Đà Nẵng.", title="Tin DTI") == set()
