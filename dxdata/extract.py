@@ -2564,6 +2564,13 @@ def _scan_sentence(ctx: _Ctx, s: _Sentence, quants: list[Quantity], prev_folded:
             match = _elided_match(ctx, q, prev, pre_end, last_cue[1]) or _compared_base_match(ctx, q, prev, pre_end, last_cue[1])
         if match is None and last_cue is not None and prev is not None:
             match = _compared_year_paren_match(ctx, q, last_cue[0], pre_end, last_cue[1])
+        if (
+            match is None and last_cue is not None and last_cue[1].rule.number == "rank"
+            and q.kind == "number" and is_whole(q.value) and 1 <= q.value <= 63
+            and _COMPARED_YEAR_RANK.search(folded, max(floor, pre_end - 60), pre_end)
+        ):
+            # "tăng 8 bậc so với năm 2020 là 28": the place of the year compared with.
+            match = _Match(last_cue[1].rule, last_cue[1].cue, 0.5, "+compared base", q.value, 0.85)
         if (match is None or match.cue.where == "any") and last_cue is not None and last_cue[1].rule.number == "rank":
             match = _compared_rank_match(ctx, q, last_cue[0], pre_end, last_cue[1]) or match
         if match is None and refers_back:
@@ -2930,6 +2937,8 @@ def _compared_year_paren_match(ctx: _Ctx, q: Quantity, valued: Quantity, pre_end
     if m is None or (ctx.published is not None and int(m.group(1)) >= ctx.published.year):
         return None
     value, conf = _accepts(last.rule.number, q, folded)
+    if value is None and last.rule.number == "rank" and q.kind == "number" and is_whole(q.value) and 1 <= q.value <= 63:
+        value, conf = q.value, 1.0  # "xếp thứ 20, tăng 8 bậc so với năm 2020 (28)"
     if value is None:
         return None
     return _Match(last.rule, last.cue, 0.5, "+compared base", value, 0.85 * conf, year=int(m.group(1)))
@@ -3557,7 +3566,7 @@ _PAREN_YEAR_AFTER = _fc(r"\s*(?:điểm\s*)?\(\s*(?:năm\s+)?((?:19|20)\d\d)\s*\
 _PAREN_YEAR_RANK = _fc(r"(?:năm|dti)\s+((?:19|20)\d\d)\s*\(\s*(?:(?:xếp|đứng)\s+)?(?:(?:ở\s+)?vị trí\s+|hạng\s+|thứ\s*)*$")
 # "tăng 26 bậc so với năm 2021 xếp thứ 53/63": the place held in the edition compared with (no
 # comma: "..., so với năm 2021, xếp thứ 27" starts a clause of its own).
-_COMPARED_YEAR_RANK = _fc(r"bậc\s+so với\s+(?:dti\s+)?(?:năm\s+)?((?:19|20)\d\d)\s+(?:xếp|đứng)\s+(?:ở\s+)?(?:vị trí\s+|hạng\s+|thứ\s*)*$")
+_COMPARED_YEAR_RANK = _fc(r"bậc\s+so với\s+(?:dti\s+)?(?:năm\s+)?((?:19|20)\d\d)\s+(?:(?:khi|lúc)\s+)?(?:(?:xếp|đứng)\s+(?:ở\s+)?(?:vị trí\s+|hạng\s+|thứ\s*)*|là\s+(?:thứ\s+|vị trí\s+)?)$")
 # "tăng 8 bậc, từ vị trí 30 lên 22": the place before the move is the previous edition's.
 _FROM_PLACE_BEFORE = _fc(r"(?<!\w)từ\s+(?:(?:vị trí|hạng|thứ)\s+)+$")
 _MOVE_AFTER = _fc(r"\s*(?:điểm\s+)?(?:lên|xuống|vươn lên|tụt xuống|leo lên|rơi xuống)(?!\w)")

@@ -628,3 +628,12 @@ def test_places_listed_before_lan_luot_and_provinces_after():
     assert facts("Theo DTI 2022, đứng thứ nhất, nhì và ba lần lượt là Quảng Ninh, Đà Nẵng và Hà Nội.", title="Tin DTI") == expected
     assert facts("Theo DTI 2022, ba địa phương dẫn đầu lần lượt là Quảng Ninh, Đà Nẵng và Hà Nội.", title="Tin DTI") == expected
     assert facts("Theo DTI 2022, ba địa phương dẫn đầu lần lượt là Quảng Ninh và Đà Nẵng.", title="Tin DTI") == set()
+
+
+def test_place_of_the_year_compared_with_in_other_forms():
+    for body in (
+        "Năm 2021, Hà Tĩnh xếp thứ 20, tăng 8 bậc so với năm 2020 (28).",
+        "Năm 2021, Hà Tĩnh xếp thứ 20, tăng 8 bậc so với năm 2020 khi xếp thứ 28.",
+        "Năm 2021, Hà Tĩnh xếp thứ 20, tăng 8 bậc so với năm 2020 là 28.",
+    ):
+        assert dated(body, title="Chuyển đổi số") == {("dti.rank", "Hà Tĩnh", 20.0, "exact", 2021), ("dti.rank", "Hà Tĩnh", 28.0, "exact", 2020)}, body
