@@ -2453,7 +2453,7 @@ def _scan_sentence(ctx: _Ctx, s: _Sentence, quants: list[Quantity], prev_folded:
     respective: dict[int, _Match] = {}
     respective_prov: dict[int, Province | None] = {}
     run_shared: dict[int, _Match] = {}  # "X và Y lần lượt đạt 81,6% và 75,2%": the run's one indicator
-    at = folded.find("lần lượt", s.start, s.end)
+    at = _next_respective(folded, s.start, s.end)
     while at >= 0:
         # "các vị trí từ thứ 2 đến thứ 5 lần lượt thuộc về A, B, C và D": a span of ranks over
         # the provinces named after it.
@@ -2473,7 +2473,7 @@ def _scan_sentence(ctx: _Ctx, s: _Sentence, quants: list[Quantity], prev_folded:
                 if shared is not None:
                     for j in provs:
                         run_shared[j] = shared
-        at = folded.find("lần lượt", at + 1, s.end)
+        at = _next_respective(folded, at + 1, s.end)
     if refers_back:
         respective.update(_corresponding_matches(ctx, s, quants))
     last_cue: tuple[Quantity, _Match] | None = None  # the last number a cue took (fact or target)
@@ -2781,7 +2781,8 @@ def _rank_span_respective(ctx: _Ctx, s: _Sentence, quants: list[Quantity], at: i
     """Emits the ranks of "(xếp) thứ 2 đến thứ 5 lần lượt là/thuộc về A, B, C và D" when as many
     provinces as places are named after it, and returns the indexes of the span's own numbers."""
     folded = ctx.folded
-    after = _RANK_SPAN_AFTER.match(folded, at + len("lần lượt"), s.end)
+    mark = _RESPECTIVE_MARK.match(folded, at)
+    after = _RANK_SPAN_AFTER.match(folded, mark.end() if mark else at + len("lần lượt"), s.end)
     overall = next((pair for pair in active.get("rank", ()) if pair[1].where == "any"), None)
     if after is None or overall is None:
         return []
@@ -2993,6 +2994,26 @@ _DTI_IN_SENTENCE = _fc(r"chuyển đổi số|\bdti\b|bảng xếp hạng")
 _RESPECTIVE_JOIN = _fc(r"\s*(?:điểm|%)?\s*(?:,|;|và|,\s*và)\s*(?:thứ\s*|hạng\s*)?$")
 
 
+# "lần lượt" (respectively), and "tương ứng là / đạt" used the same way ("điểm chính quyền số,
+# kinh tế số, xã hội số tương ứng là 0,61, 0,52 và 0,49").
+_RESPECTIVE_MARK = _fc(r"lần lượt|tương ứng(?=\s*(?:là|đạt|:))")
+
+
+def _next_respective(folded: str, pos: int, end: int) -> int:
+    """Where the next "lần lượt" (or respective "tương ứng") of folded[pos:end] starts, or -1."""
+    a = folded.find("lần lượt", pos, end)
+    b = folded.find("tương ứng", pos, end)
+    while b >= 0 and not _RESPECTIVE_MARK.match(folded, b, end):
+        b = folded.find("tương ứng", b + 1, end)
+    return min((x for x in (a, b) if x >= 0), default=-1)
+
+
+# "lần lượt đạt 0,61 điểm (xếp thứ 15), 0,52 điểm (xếp thứ 30) và ...": a place in parentheses
+# after each value is that value's rank, not a member of the run.
+_PAREN_PLACE_AFTER_VALUE = _fc(r"\s*(?:điểm)?\s*\(\s*(?:(?:xếp|đứng)\s+)?(?:thứ|hạng)?\s*")
+_RESPECTIVE_AFTER_PAREN_JOIN = _fc(r"\s*\)\s*(?:,|;|và|,\s*và)\s*$")
+
+
 def _respective_run(ctx: _Ctx, s: _Sentence, quants: list[Quantity], at: int) -> tuple[int, list[int]]:
     """The indexes of the joined numbers after the "lần lượt" at `at` ([] if fewer than 2)."""
     folded = ctx.folded
@@ -3000,10 +3021,21 @@ def _respective_run(ctx: _Ctx, s: _Sentence, quants: list[Quantity], at: int) ->
     if first is None:
         return at, []
     run = [first]
-    for j in range(first + 1, len(quants)):
-        if not _RESPECTIVE_JOIN.match(folded, quants[j - 1].end, quants[j].start):
+    j = first + 1
+    while j < len(quants):
+        a, b = quants[run[-1]], quants[j]
+        if _RESPECTIVE_JOIN.match(folded, a.end, b.start):
+            run.append(j)
+            j += 1
+        elif (
+            b.kind == "rank" and j + 1 < len(quants)
+            and _PAREN_PLACE_AFTER_VALUE.fullmatch(folded, a.end, b.start)
+            and _RESPECTIVE_AFTER_PAREN_JOIN.match(folded, b.end, quants[j + 1].start)
+        ):
+            run.append(j + 1)
+            j += 2
+        else:
             break
-        run.append(j)
     return at, run if len(run) >= 2 else []
 
 

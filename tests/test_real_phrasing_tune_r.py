@@ -637,3 +637,20 @@ def test_place_of_the_year_compared_with_in_other_forms():
         "Năm 2021, Hà Tĩnh xếp thứ 20, tăng 8 bậc so với năm 2020 là 28.",
     ):
         assert dated(body, title="Chuyển đổi số") == {("dti.rank", "Hà Tĩnh", 20.0, "exact", 2021), ("dti.rank", "Hà Tĩnh", 28.0, "exact", 2020)}, body
+
+
+def test_respective_values_with_a_place_in_parentheses_after_each():
+    got = facts(
+        "Năm 2022, ba trụ cột chính quyền số, kinh tế số và xã hội số của Hà Tĩnh lần lượt đạt "
+        "0,61 điểm (xếp thứ 15), 0,52 điểm (xếp thứ 30) và 0,49 điểm (xếp thứ 25)."
+    )
+    assert got == {
+        ("dti.score_pillar_government", "Hà Tĩnh", 0.61), ("dti.rank_digital_government", "Hà Tĩnh", 15.0),
+        ("dti.score_pillar_economy", "Hà Tĩnh", 0.52), ("dti.rank_digital_economy", "Hà Tĩnh", 30.0),
+        ("dti.score_pillar_society", "Hà Tĩnh", 0.49), ("dti.rank_digital_society", "Hà Tĩnh", 25.0),
+    }
+
+
+def test_tuong_ung_la_is_respectively():
+    got = facts("Năm 2022, điểm chính quyền số, kinh tế số, xã hội số của Hà Tĩnh tương ứng là 0,61, 0,52 và 0,49.")
+    assert got == {("dti.score_pillar_government", "Hà Tĩnh", 0.61), ("dti.score_pillar_economy", "Hà Tĩnh", 0.52), ("dti.score_pillar_society", "Hà Tĩnh", 0.49)}
