@@ -2465,6 +2465,7 @@ def _scan_sentence(ctx: _Ctx, s: _Sentence, quants: list[Quantity], prev_folded:
         found = _respective_matches(ctx, s, quants, active, at, prev_folded)
         if found:
             respective.update(found)
+            respective.update(_second_run(ctx, s, quants, found))
         else:
             provs = _respective_provinces(ctx, s, quants, at)
             respective_prov.update(provs)
@@ -3012,6 +3013,54 @@ def _next_respective(folded: str, pos: int, end: int) -> int:
 # after each value is that value's rank, not a member of the run.
 _PAREN_PLACE_AFTER_VALUE = _fc(r"\s*(?:điểm)?\s*\(\s*(?:(?:xếp|đứng)\s+)?(?:thứ|hạng)?\s*")
 _RESPECTIVE_AFTER_PAREN_JOIN = _fc(r"\s*\)\s*(?:,|;|và|,\s*và)\s*$")
+
+
+# "lần lượt xếp thứ 15, 30 và 25 với số điểm 0,61; 0,52 và 0,49", "lần lượt đạt 0,61, 0,52 và 0,49
+# điểm, xếp thứ 15, 30 và 25": a second run for the same names, their scores or their ranks.
+_SECOND_RUN_LEAD = _fc(
+    r"\s*(?:điểm)?\s*[,;]?\s*(?:và\s+)?(?:(?:với|đạt)\s+(?:tổng\s+)?(?:số\s+)?(?:điểm|giá trị)(?:\s+số)?"
+    r"|(?:cùng\s+)?(?:xếp hạng|xếp thứ|đứng thứ|xếp|đứng)(?:\s+thứ)?)(?:\s+(?:lần lượt|tương ứng))?\s*(?:là|đạt)?\s*(?:thứ\s*)?"
+)
+
+
+def _second_run(ctx: _Ctx, s: _Sentence, quants: list[Quantity], found: dict[int, _Match]) -> dict[int, _Match]:
+    folded = ctx.folded
+    run1 = sorted(found)
+    last = run1[-1]
+    if last + 1 >= len(quants):
+        return {}
+    nxt = quants[last + 1]
+    lead = nxt.qualifier_start if nxt.qualifier_start is not None else nxt.start
+    if not _SECOND_RUN_LEAD.fullmatch(folded, quants[last].end, lead):
+        return {}
+    run2 = [last + 1]
+    for j in range(last + 2, len(quants)):
+        if len(run2) == len(run1) or not _RESPECTIVE_JOIN.match(folded, quants[j - 1].end, quants[j].start):
+            break
+        run2.append(j)
+    if len(run2) != len(run1):
+        return {}
+    out: dict[int, _Match] = {}
+    rank_pairs = _rank_pairs()
+    for i, j in zip(run1, run2):
+        rule = found[i].rule
+        partner: tuple[Rule, Cue] | None = None
+        if rule.number == "rank":
+            source = next((src for src, rc in rank_pairs.items() if rc[0].indicator_id == rule.indicator_id), None)
+            score_rule = next((r for r in load_rules() if r.indicator_id == source), None) if source else None
+            partner = (score_rule, score_rule.cues[0]) if score_rule is not None and score_rule.cues else None
+        else:
+            partner = rank_pairs.get(rule.indicator_id)
+        if partner is None:
+            return {}
+        q = quants[j]
+        value, conf = _accepts(partner[0].number, q, folded)
+        if value is None and partner[0].number == "rank" and q.kind == "number" and is_whole(q.value) and 1 <= q.value <= 63:
+            value, conf = q.value, 1.0
+        if value is None:
+            return {}
+        out[j] = _Match(partner[0], partner[1], 2.5, "+respective", value, 0.85 * conf)
+    return out
 
 
 def _respective_run(ctx: _Ctx, s: _Sentence, quants: list[Quantity], at: int) -> tuple[int, list[int]]:

@@ -654,3 +654,15 @@ def test_respective_values_with_a_place_in_parentheses_after_each():
 def test_tuong_ung_la_is_respectively():
     got = facts("Năm 2022, điểm chính quyền số, kinh tế số, xã hội số của Hà Tĩnh tương ứng là 0,61, 0,52 và 0,49.")
     assert got == {("dti.score_pillar_government", "Hà Tĩnh", 0.61), ("dti.score_pillar_economy", "Hà Tĩnh", 0.52), ("dti.score_pillar_society", "Hà Tĩnh", 0.49)}
+
+
+def test_second_run_of_scores_or_ranks_for_the_same_names():
+    expected = {
+        ("dti.score_pillar_government", "Hà Tĩnh", 0.61), ("dti.rank_digital_government", "Hà Tĩnh", 15.0),
+        ("dti.score_pillar_economy", "Hà Tĩnh", 0.52), ("dti.rank_digital_economy", "Hà Tĩnh", 30.0),
+        ("dti.score_pillar_society", "Hà Tĩnh", 0.49), ("dti.rank_digital_society", "Hà Tĩnh", 25.0),
+    }
+    assert facts("Năm 2022, ba trụ cột của Hà Tĩnh lần lượt xếp thứ 15, 30 và 25 với số điểm 0,61; 0,52 và 0,49.") == expected
+    assert facts("Năm 2022, ba trụ cột chính quyền số, kinh tế số và xã hội số của Hà Tĩnh lần lượt đạt 0,61, 0,52 và 0,49 điểm, xếp thứ 15, 30 và 25.") == expected
+    got = facts("Năm 2022, ba trụ cột chính quyền số, kinh tế số và xã hội số của Hà Tĩnh lần lượt đạt 0,61, 0,52 và 0,49 điểm, tăng 10%, 12% và 8%.")
+    assert got == {i for i in expected if i[0].startswith("dti.score")}
