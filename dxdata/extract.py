@@ -1046,7 +1046,8 @@ def _extract_article(article: Article, threshold: float) -> ExtractionResult:
         prev_para = s.para
         try:
             lo, hi = bisect_left(starts, s.start), bisect_left(starts, s.end)
-            if hi > lo:
+            # "ba địa phương dẫn đầu lần lượt là A, B và C" has no number of its own.
+            if hi > lo or (fs.find("lần lượt") >= 0 and (fs.find("dẫn đầu") >= 0 or fs.find("đứng đầu") >= 0 or fs.find("xếp đầu") >= 0)):
                 quants = [q for q in quantities[lo:hi] if q.end <= s.end]
                 _scan_sentence(ctx, s, quants, prev_sentence_folded, article, norm, facts, targets, candidates)
             if ctx.statement_rules:
@@ -2733,7 +2734,7 @@ def _scan_sentence(ctx: _Ctx, s: _Sentence, quants: list[Quantity], prev_folded:
     respective: dict[int, _Match] = {}
     respective_prov: dict[int, Province | None] = {}
     run_shared: dict[int, _Match] = {}  # "X và Y lần lượt đạt 81,6% và 75,2%": the run's one indicator
-    at = folded.find("lần lượt", s.start, s.end)
+    at = _next_respective(folded, s.start, s.end)
     while at >= 0:
         # "các vị trí từ thứ 2 đến thứ 5 lần lượt thuộc về A, B, C và D": a span of ranks over
         # the provinces named after it.
@@ -2745,6 +2746,7 @@ def _scan_sentence(ctx: _Ctx, s: _Sentence, quants: list[Quantity], prev_folded:
         found = _respective_matches(ctx, s, quants, active, at, prev_folded)
         if found:
             respective.update(found)
+            respective.update(_second_run(ctx, s, quants, found))
         else:
             provs = _respective_provinces(ctx, s, quants, at)
             respective_prov.update(provs)
@@ -2753,7 +2755,7 @@ def _scan_sentence(ctx: _Ctx, s: _Sentence, quants: list[Quantity], prev_folded:
                 if shared is not None:
                     for j in provs:
                         run_shared[j] = shared
-        at = folded.find("lần lượt", at + 1, s.end)
+        at = _next_respective(folded, at + 1, s.end)
     if refers_back:
         respective.update(_corresponding_matches(ctx, s, quants))
     last_cue: tuple[Quantity, _Match] | None = None  # the last number a cue took (fact or target)
@@ -2844,6 +2846,13 @@ def _scan_sentence(ctx: _Ctx, s: _Sentence, quants: list[Quantity], prev_folded:
             match = _elided_match(ctx, q, prev, pre_end, last_cue[1]) or _compared_base_match(ctx, q, prev, pre_end, last_cue[1])
         if match is None and last_cue is not None and prev is not None:
             match = _compared_year_paren_match(ctx, q, last_cue[0], pre_end, last_cue[1])
+        if (
+            match is None and last_cue is not None and last_cue[1].rule.number == "rank"
+            and q.kind == "number" and is_whole(q.value) and 1 <= q.value <= 63
+            and _COMPARED_YEAR_RANK.search(folded, max(floor, pre_end - 60), pre_end)
+        ):
+            # "tăng 8 bậc so với năm 2020 là 28": the place of the year compared with.
+            match = _Match(last_cue[1].rule, last_cue[1].cue, 0.5, "+compared base", q.value, 0.85)
         if (match is None or match.cue.where == "any") and last_cue is not None and last_cue[1].rule.number == "rank":
             match = _compared_rank_match(ctx, q, last_cue[0], pre_end, last_cue[1]) or match
         if match is None and refers_back:
@@ -3066,29 +3075,61 @@ def _rank_span_respective(ctx: _Ctx, s: _Sentence, quants: list[Quantity], at: i
     """Emits the ranks of "(xếp) thứ 2 đến thứ 5 lần lượt là/thuộc về A, B, C và D" when as many
     provinces as places are named after it, and returns the indexes of the span's own numbers."""
     folded = ctx.folded
-    span = _RANK_SPAN_BEFORE.search(folded, max(s.start, at - 40), at)
-    after = _RANK_SPAN_AFTER.match(folded, at + len("lần lượt"), s.end)
-    if span is None or after is None:
-        return []
-    low, high = _ordinal(span.group(1)), _ordinal(span.group(2))
+    mark = _RESPECTIVE_MARK.match(folded, at)
+    after = _RANK_SPAN_AFTER.match(folded, mark.end() if mark else at + len("lần lượt"), s.end)
     overall = next((pair for pair in active.get("rank", ()) if pair[1].where == "any"), None)
-    if low is None or high is None or not 1 <= low < high <= 63 or overall is None:
+    if after is None or overall is None:
         return []
+    places: list[int] = []
+    span = _RANK_SPAN_BEFORE.search(folded, max(s.start, at - 40), at)
+    top = _TOP_N_BEFORE.search(folded, max(s.start, at - 60), at) if span is None else None
+    if span is not None:
+        low, high = _ordinal(span.group(1)), _ordinal(span.group(2))
+        if low is None or high is None or not 1 <= low < high <= 63:
+            return []
+        places = list(range(low, high + 1))
+        lo, hi = span.start(), span.end()
+    elif top is not None:
+        # "ba địa phương dẫn đầu lần lượt là A, B và C": places 1 to 3.
+        n = int(top.group(1)) if top.group(1) else _COUNT_WORDS.get(top.group(2) or "", 0)
+        if not 2 <= n <= 10:
+            return []
+        places = list(range(1, n + 1))
+        lo, hi = top.start(), top.end()
+    else:
+        # "đứng thứ nhất, nhì và ba lần lượt là A, B và C": the places listed before.
+        listed = [j for j, q in enumerate(quants) if max(s.start, at - 60) <= q.start < at]
+        if len(listed) < 2 or any(quants[j].kind != "rank" for j in listed):
+            return []
+        if any(not _PLACE_LIST_JOIN.fullmatch(folded, quants[a].end, quants[b].start) for a, b in zip(listed, listed[1:])):
+            return []
+        if not _PLACE_LIST_TAIL.fullmatch(folded, quants[listed[-1]].end, at):
+            return []
+        places = [int(quants[j].value) for j in listed]
+        lo, hi = quants[listed[0]].start, quants[listed[-1]].end
     named: list[Province] = []
     for m in _info(ctx, s).mentions:
         if m.start >= after.end() and all(p.code != m.province.code for p in named):
             named.append(m.province)
-    if len(named) != high - low + 1:
+    if len(named) != len(places):
         return []
-    inside = [j for j, q in enumerate(quants) if span.start() <= q.start < span.end()]
+    inside = [j for j, q in enumerate(quants) if lo <= q.start < hi]
     rule, cue = overall
-    base = Quantity(span.start(), span.end(), float(low), "rank", text=folded[span.start() : span.end()])
+    base = Quantity(lo, hi, float(places[0]), "rank", text=folded[lo:hi])
     clause_end = s.end
-    for k, province in enumerate(named):
-        q = replace(base, value=float(low + k))
-        match = _Match(rule, cue, 2.5, "+rank span", float(low + k), 0.85)
+    for place, province in zip(places, named):
+        q = replace(base, value=float(place))
+        match = _Match(rule, cue, 2.5, "+rank span", float(place), 0.85)
         _emit(ctx, s, q, match, article, norm, facts, targets, clause_end, forced=province)
     return inside
+
+
+_TOP_N_BEFORE = _fc(
+    r"(?<!\w)(?:(\d{1,2})|(hai|ba|bốn|năm|sáu|bảy|tám))\s+(?:địa phương|tỉnh,\s*thành phố|tỉnh,\s*thành|tỉnh thành|tỉnh|đơn vị)\s+"
+    r"(?:dẫn đầu|đứng đầu|xếp đầu)(?:\s+(?:cả nước|toàn quốc|bảng xếp hạng))?\s*,?\s*$"
+)
+_PLACE_LIST_JOIN = _fc(r"\s*(?:,|và|,\s*và)\s*(?:thứ\s+|hạng\s+)?")
+_PLACE_LIST_TAIL = _fc(r"\s*(?:cả nước|toàn quốc)?\s*,?\s*")
 
 
 # "Cùng năm, tỷ lệ này tại TP HCM là 67%": the indicator of the sentence before. "Các con số
@@ -3191,6 +3232,8 @@ def _compared_year_paren_match(ctx: _Ctx, q: Quantity, valued: Quantity, pre_end
     if m is None or (ctx.published is not None and int(m.group(1)) >= ctx.published.year):
         return None
     value, conf = _accepts(last.rule.number, q, folded)
+    if value is None and last.rule.number == "rank" and q.kind == "number" and is_whole(q.value) and 1 <= q.value <= 63:
+        value, conf = q.value, 1.0  # "xếp thứ 20, tăng 8 bậc so với năm 2020 (28)"
     if value is None:
         return None
     return _Match(last.rule, last.cue, 0.5, "+compared base", value, 0.85 * conf, year=int(m.group(1)))
@@ -3245,6 +3288,74 @@ _DTI_IN_SENTENCE = _fc(r"chuyển đổi số|\bdti\b|bảng xếp hạng")
 _RESPECTIVE_JOIN = _fc(r"\s*(?:điểm|%)?\s*(?:,|;|và|,\s*và)\s*(?:thứ\s*|hạng\s*)?$")
 
 
+# "lần lượt" (respectively), and "tương ứng là / đạt" used the same way ("điểm chính quyền số,
+# kinh tế số, xã hội số tương ứng là 0,61, 0,52 và 0,49").
+_RESPECTIVE_MARK = _fc(r"lần lượt|tương ứng(?=\s*(?:là|đạt|:))")
+
+
+def _next_respective(folded: str, pos: int, end: int) -> int:
+    """Where the next "lần lượt" (or respective "tương ứng") of folded[pos:end] starts, or -1."""
+    a = folded.find("lần lượt", pos, end)
+    b = folded.find("tương ứng", pos, end)
+    while b >= 0 and not _RESPECTIVE_MARK.match(folded, b, end):
+        b = folded.find("tương ứng", b + 1, end)
+    return min((x for x in (a, b) if x >= 0), default=-1)
+
+
+# "lần lượt đạt 0,61 điểm (xếp thứ 15), 0,52 điểm (xếp thứ 30) và ...": a place in parentheses
+# after each value is that value's rank, not a member of the run.
+_PAREN_PLACE_AFTER_VALUE = _fc(r"\s*(?:điểm)?\s*\(\s*(?:(?:xếp|đứng)\s+)?(?:thứ|hạng)?\s*")
+_RESPECTIVE_AFTER_PAREN_JOIN = _fc(r"\s*\)\s*(?:,|;|và|,\s*và)\s*$")
+
+
+# "lần lượt xếp thứ 15, 30 và 25 với số điểm 0,61; 0,52 và 0,49", "lần lượt đạt 0,61, 0,52 và 0,49
+# điểm, xếp thứ 15, 30 và 25": a second run for the same names, their scores or their ranks.
+_SECOND_RUN_LEAD = _fc(
+    r"\s*(?:điểm)?\s*[,;]?\s*(?:và\s+)?(?:(?:với|đạt)\s+(?:tổng\s+)?(?:số\s+)?(?:điểm|giá trị)(?:\s+số)?"
+    r"|(?:cùng\s+)?(?:xếp hạng|xếp thứ|đứng thứ|xếp|đứng)(?:\s+thứ)?)(?:\s+(?:lần lượt|tương ứng))?\s*(?:là|đạt)?\s*(?:thứ\s*)?"
+)
+
+
+def _second_run(ctx: _Ctx, s: _Sentence, quants: list[Quantity], found: dict[int, _Match]) -> dict[int, _Match]:
+    folded = ctx.folded
+    run1 = sorted(found)
+    last = run1[-1]
+    if last + 1 >= len(quants):
+        return {}
+    nxt = quants[last + 1]
+    lead = nxt.qualifier_start if nxt.qualifier_start is not None else nxt.start
+    if not _SECOND_RUN_LEAD.fullmatch(folded, quants[last].end, lead):
+        return {}
+    run2 = [last + 1]
+    for j in range(last + 2, len(quants)):
+        if len(run2) == len(run1) or not _RESPECTIVE_JOIN.match(folded, quants[j - 1].end, quants[j].start):
+            break
+        run2.append(j)
+    if len(run2) != len(run1):
+        return {}
+    out: dict[int, _Match] = {}
+    rank_pairs = _rank_pairs()
+    for i, j in zip(run1, run2):
+        rule = found[i].rule
+        partner: tuple[Rule, Cue] | None = None
+        if rule.number == "rank":
+            source = next((src for src, rc in rank_pairs.items() if rc[0].indicator_id == rule.indicator_id), None)
+            score_rule = next((r for r in load_rules() if r.indicator_id == source), None) if source else None
+            partner = (score_rule, score_rule.cues[0]) if score_rule is not None and score_rule.cues else None
+        else:
+            partner = rank_pairs.get(rule.indicator_id)
+        if partner is None:
+            return {}
+        q = quants[j]
+        value, conf = _accepts(partner[0].number, q, folded)
+        if value is None and partner[0].number == "rank" and q.kind == "number" and is_whole(q.value) and 1 <= q.value <= 63:
+            value, conf = q.value, 1.0
+        if value is None:
+            return {}
+        out[j] = _Match(partner[0], partner[1], 2.5, "+respective", value, 0.85 * conf)
+    return out
+
+
 def _respective_run(ctx: _Ctx, s: _Sentence, quants: list[Quantity], at: int) -> tuple[int, list[int]]:
     """The indexes of the joined numbers after the "lần lượt" at `at` ([] if fewer than 2)."""
     folded = ctx.folded
@@ -3252,10 +3363,21 @@ def _respective_run(ctx: _Ctx, s: _Sentence, quants: list[Quantity], at: int) ->
     if first is None:
         return at, []
     run = [first]
-    for j in range(first + 1, len(quants)):
-        if not _RESPECTIVE_JOIN.match(folded, quants[j - 1].end, quants[j].start):
+    j = first + 1
+    while j < len(quants):
+        a, b = quants[run[-1]], quants[j]
+        if _RESPECTIVE_JOIN.match(folded, a.end, b.start):
+            run.append(j)
+            j += 1
+        elif (
+            b.kind == "rank" and j + 1 < len(quants)
+            and _PAREN_PLACE_AFTER_VALUE.fullmatch(folded, a.end, b.start)
+            and _RESPECTIVE_AFTER_PAREN_JOIN.match(folded, b.end, quants[j + 1].start)
+        ):
+            run.append(j + 1)
+            j += 2
+        else:
             break
-        run.append(j)
     return at, run if len(run) >= 2 else []
 
 
@@ -3818,7 +3940,7 @@ _PAREN_YEAR_AFTER = _fc(r"\s*(?:điểm\s*)?\(\s*(?:năm\s+)?((?:19|20)\d\d)\s*\
 _PAREN_YEAR_RANK = _fc(r"(?:năm|dti)\s+((?:19|20)\d\d)\s*\(\s*(?:(?:xếp|đứng)\s+)?(?:(?:ở\s+)?vị trí\s+|hạng\s+|thứ\s*)*$")
 # "tăng 26 bậc so với năm 2021 xếp thứ 53/63": the place held in the edition compared with (no
 # comma: "..., so với năm 2021, xếp thứ 27" starts a clause of its own).
-_COMPARED_YEAR_RANK = _fc(r"bậc\s+so với\s+(?:dti\s+)?(?:năm\s+)?((?:19|20)\d\d)\s+(?:xếp|đứng)\s+(?:ở\s+)?(?:vị trí\s+|hạng\s+|thứ\s*)*$")
+_COMPARED_YEAR_RANK = _fc(r"bậc\s+so với\s+(?:dti\s+)?(?:năm\s+)?((?:19|20)\d\d)\s+(?:(?:khi|lúc)\s+)?(?:(?:xếp|đứng)\s+(?:ở\s+)?(?:vị trí\s+|hạng\s+|thứ\s*)*|là\s+(?:thứ\s+|vị trí\s+)?)$")
 # "tăng 8 bậc, từ vị trí 30 lên 22": the place before the move is the previous edition's.
 _FROM_PLACE_BEFORE = _fc(r"(?<!\w)từ\s+(?:(?:vị trí|hạng|thứ)\s+)+$")
 _MOVE_AFTER = _fc(r"\s*(?:điểm\s+)?(?:lên|xuống|vươn lên|tụt xuống|leo lên|rơi xuống)(?!\w)")

@@ -621,3 +621,48 @@ def test_outlet_province_reads_the_outlets_own_name_only():
 
 def test_tro_len_after_the_phrase_is_over():
     assert dated("Toàn tỉnh Hà Tĩnh có 2.000 trạm BTS trở lên.", title="Hạ tầng viễn thông") == {("infra.bts_stations", "Hà Tĩnh", 2000.0, "over", 2023)}
+
+
+def test_places_listed_before_lan_luot_and_provinces_after():
+    expected = {("dti.rank", "Quảng Ninh", 1.0), ("dti.rank", "Đà Nẵng", 2.0), ("dti.rank", "Hà Nội", 3.0)}
+    assert facts("Theo DTI 2022, đứng thứ nhất, nhì và ba lần lượt là Quảng Ninh, Đà Nẵng và Hà Nội.", title="Tin DTI") == expected
+    assert facts("Theo DTI 2022, ba địa phương dẫn đầu lần lượt là Quảng Ninh, Đà Nẵng và Hà Nội.", title="Tin DTI") == expected
+    assert facts("Theo DTI 2022, ba địa phương dẫn đầu lần lượt là Quảng Ninh và Đà Nẵng.", title="Tin DTI") == set()
+
+
+def test_place_of_the_year_compared_with_in_other_forms():
+    for body in (
+        "Năm 2021, Hà Tĩnh xếp thứ 20, tăng 8 bậc so với năm 2020 (28).",
+        "Năm 2021, Hà Tĩnh xếp thứ 20, tăng 8 bậc so với năm 2020 khi xếp thứ 28.",
+        "Năm 2021, Hà Tĩnh xếp thứ 20, tăng 8 bậc so với năm 2020 là 28.",
+    ):
+        assert dated(body, title="Chuyển đổi số") == {("dti.rank", "Hà Tĩnh", 20.0, "exact", 2021), ("dti.rank", "Hà Tĩnh", 28.0, "exact", 2020)}, body
+
+
+def test_respective_values_with_a_place_in_parentheses_after_each():
+    got = facts(
+        "Năm 2022, ba trụ cột chính quyền số, kinh tế số và xã hội số của Hà Tĩnh lần lượt đạt "
+        "0,61 điểm (xếp thứ 15), 0,52 điểm (xếp thứ 30) và 0,49 điểm (xếp thứ 25)."
+    )
+    assert got == {
+        ("dti.score_pillar_government", "Hà Tĩnh", 0.61), ("dti.rank_digital_government", "Hà Tĩnh", 15.0),
+        ("dti.score_pillar_economy", "Hà Tĩnh", 0.52), ("dti.rank_digital_economy", "Hà Tĩnh", 30.0),
+        ("dti.score_pillar_society", "Hà Tĩnh", 0.49), ("dti.rank_digital_society", "Hà Tĩnh", 25.0),
+    }
+
+
+def test_tuong_ung_la_is_respectively():
+    got = facts("Năm 2022, điểm chính quyền số, kinh tế số, xã hội số của Hà Tĩnh tương ứng là 0,61, 0,52 và 0,49.")
+    assert got == {("dti.score_pillar_government", "Hà Tĩnh", 0.61), ("dti.score_pillar_economy", "Hà Tĩnh", 0.52), ("dti.score_pillar_society", "Hà Tĩnh", 0.49)}
+
+
+def test_second_run_of_scores_or_ranks_for_the_same_names():
+    expected = {
+        ("dti.score_pillar_government", "Hà Tĩnh", 0.61), ("dti.rank_digital_government", "Hà Tĩnh", 15.0),
+        ("dti.score_pillar_economy", "Hà Tĩnh", 0.52), ("dti.rank_digital_economy", "Hà Tĩnh", 30.0),
+        ("dti.score_pillar_society", "Hà Tĩnh", 0.49), ("dti.rank_digital_society", "Hà Tĩnh", 25.0),
+    }
+    assert facts("Năm 2022, ba trụ cột của Hà Tĩnh lần lượt xếp thứ 15, 30 và 25 với số điểm 0,61; 0,52 và 0,49.") == expected
+    assert facts("Năm 2022, ba trụ cột chính quyền số, kinh tế số và xã hội số của Hà Tĩnh lần lượt đạt 0,61, 0,52 và 0,49 điểm, xếp thứ 15, 30 và 25.") == expected
+    got = facts("Năm 2022, ba trụ cột chính quyền số, kinh tế số và xã hội số của Hà Tĩnh lần lượt đạt 0,61, 0,52 và 0,49 điểm, tăng 10%, 12% và 8%.")
+    assert got == {i for i in expected if i[0].startswith("dti.score")}
