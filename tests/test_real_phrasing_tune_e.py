@@ -451,3 +451,8 @@ def test_shares_in_a_list_of_part_of_the_year_have_no_day_counts_do():
         ("egov.online_dossier_pct", "Quảng Trị", 57.0, "exact", 2024, None),
         ("workforce.community_tech_teams", "Quảng Trị", 1080.0, "exact", 2024, "2024-07-09"),
     }
+
+
+def test_enterprises_classed_as_digital_technology_ones():
+    got = facts("TP.HCM có 15.000 doanh nghiệp CNTT, trong đó khoảng 11.500 doanh nghiệp được xếp vào nhóm doanh nghiệp công nghệ số.")
+    assert got == {("ent.it_enterprises", "Hồ Chí Minh", 15000.0), ("ent.digital_tech_enterprises", "Hồ Chí Minh", 11500.0)}
