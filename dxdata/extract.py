@@ -3644,6 +3644,10 @@ _YEAR_AFTER_RANK = _fc(r"\s*(?:điểm\s+)?(?:của\s+|trong\s+|vào\s+)?năm\s+
 _PAREN_YEAR_AFTER = _fc(r"\s*(?:điểm\s*)?\(\s*(?:năm\s+)?((?:19|20)\d\d)\s*\)")
 # "so với năm 2020 (xếp thứ 40/63)", "so với DTI 2020 (52/63)", "so với năm 2022 (0,5878 điểm)":
 # the figure in parentheses right after a year is that year's.
+_ANNOUNCED_IN_BEFORE = _fc(
+    r"(?:(?:công bố|ban hành|tổ chức|diễn ra)(?:\s+(?:vào|trong|hồi))?(?:\s+(?:ngày\s+\d{1,2}\s+)?tháng\s+\d{1,2})?"
+    r"|tháng\s+\d{1,2}|ngày\s+\d{1,2}(?:\s+tháng\s+\d{1,2})?)\s*,?\s*$"
+)
 _PAREN_YEAR_RANK = _fc(r"(?:năm|dti)\s+((?:19|20)\d\d)\s*\(\s*(?:(?:xếp|đứng)\s+)?(?:(?:ở\s+)?vị trí\s+|hạng\s+|thứ\s*)*$")
 # "tăng 26 bậc so với năm 2021 xếp thứ 53/63": the place held in the edition compared with (no
 # comma: "..., so với năm 2021, xếp thứ 27" starts a clause of its own).
@@ -3734,6 +3738,8 @@ def _dti_year(ctx: _Ctx, s: _Sentence, q: Quantity) -> int | None:
     for m in YEAR.finditer(folded, s.start, q.start):
         if YEAR_IGNORE_BEFORE.search(folded, max(s.start, m.start() - 20), m.start()) or int(m.group(1)) > pub:
             continue
+        if _ANNOUNCED_IN_BEFORE.search(folded, max(s.start, m.start() - 40), m.start()):
+            continue  # "Tháng 7 năm 2023, Bộ công bố DTI 2022", "DTI 2022 được công bố năm 2023": a date, not the edition
         if folded.rfind("(", s.start, m.start()) > folded.rfind(")", s.start, m.start()) and folded.find(")", m.end(), q.start) >= 0:
             continue  # "(tăng 16 bậc so với xếp hạng 21 của năm 2021), kinh tế số xếp hạng 7": an aside's year
         year = int(m.group(1))

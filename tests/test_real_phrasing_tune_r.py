@@ -666,3 +666,11 @@ def test_second_run_of_scores_or_ranks_for_the_same_names():
     assert facts("Năm 2022, ba trụ cột chính quyền số, kinh tế số và xã hội số của Hà Tĩnh lần lượt đạt 0,61, 0,52 và 0,49 điểm, xếp thứ 15, 30 và 25.") == expected
     got = facts("Năm 2022, ba trụ cột chính quyền số, kinh tế số và xã hội số của Hà Tĩnh lần lượt đạt 0,61, 0,52 và 0,49 điểm, tăng 10%, 12% và 8%.")
     assert got == {i for i in expected if i[0].startswith("dti.score")}
+
+
+def test_the_announcement_date_is_not_the_edition():
+    for body in (
+        "Tháng 7 năm 2023, Bộ TT&TT công bố DTI 2022, theo đó Hà Tĩnh xếp thứ 20.",
+        "Trong bảng xếp hạng DTI 2022 được công bố năm 2023, Hà Tĩnh xếp thứ 20/63.",
+    ):
+        assert dated(body, title="Tin", published=date(2025, 3, 1)) == {("dti.rank", "Hà Tĩnh", 20.0, "exact", 2022)}, body
