@@ -2627,7 +2627,7 @@ def _scan_sentence(ctx: _Ctx, s: _Sentence, quants: list[Quantity], prev_folded:
 
 # "ở mỗi xã, phường, thị trấn ít nhất 03 tổ": a count for each unit, not the province's total.
 _PER_UNIT_BEFORE = _fc(
-    r"(?<!\w)(?:mỗi|từng)\s+(?:xã|phường|thị trấn|thôn|bản|ấp|tổ dân phố|huyện|quận|thị xã|đơn vị|cơ quan|sở|trường|hộ|doanh nghiệp)(?!\w)"
+    r"(?<!\w)(?:mỗi|từng)\s+(?:xã|phường|thị trấn|thôn|bản|ấp|tổ dân phố|huyện|quận|thị xã|đơn vị|cơ quan|sở|trường|hộ|doanh nghiệp|tổ)(?!\w)"
 )
 
 
