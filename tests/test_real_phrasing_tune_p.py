@@ -431,3 +431,9 @@ def test_a_ministrys_figure_naming_no_province_is_national():
     assert got == {("egov.online_dossier_pct", "Quảng Trị", 60.0)}
     got = facts("Theo Bộ TT&TT công bố, chỉ số DTI năm 2022 đạt 0,55 điểm, xếp thứ 40/63.", title=title, published=pub)
     assert ("dti.rank", "Quảng Trị", 40.0) in got
+
+
+def test_a_count_for_each_team_in_parentheses_leaves_the_total():
+    got = facts("Tỉnh có 1.200 tổ công nghệ số cộng đồng (mỗi tổ từ 5 đến 7 thành viên).",
+                title="Quảng Trị: Tổ công nghệ số cộng đồng", published=date(2023, 7, 20))
+    assert got == {("workforce.community_tech_teams", "Quảng Trị", 1200.0)}
