@@ -36,7 +36,9 @@ from dxdata.ingest import VN_TZ, find_dateline, nfc
 
 USER_AGENT = f"dxdata/{DXDATA_VERSION} (open-data capture of public news pages about digital transformation; one request per page)"
 HTML_TYPES = ("text/html", "application/xhtml+xml")
-FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/xml", "text/xml", "application/rdf+xml")
+# As servers label feeds: Python's http.server and some CMSs use the x- forms.
+FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/xml", "text/xml", "application/rdf+xml",
+              "application/x-rss+xml", "application/x-atom+xml")
 LICENCE = (
     "Article text © its publisher, stored as the cited source of the facts extracted from it; "
     "the facts are published under CC-BY-4.0 with attribution to the publisher."
@@ -156,7 +158,8 @@ def _get_once(client, url: str, settings: CaptureSettings, accept: tuple[str, ..
             chunks.append(chunk)
         body = b"".join(chunks)
         if content_type and content_type not in accept:
-            raise CaptureError(f"{url}: not an HTML page (Content-Type {content_type})")
+            wanted = "a feed or an HTML page" if any(t in FEED_TYPES for t in accept) else "an HTML page"
+            raise CaptureError(f"{url}: not {wanted} (Content-Type {content_type})")
         if not content_type and not _looks_like_html(body):
             raise CaptureError(f"{url}: not an HTML page (no Content-Type, and the body is not HTML)")
         return Fetched(

@@ -966,8 +966,10 @@ def _extract_article(article: Article, threshold: float) -> ExtractionResult:
 
     # A page dated by month only ("2023-07") may have appeared on any day of it: the editions and
     # years it can know are those of the month's last day, and no fact takes a day from it.
-    month_only = article.published is not None and published_month_only(article.metadata.get("published_at"))
-    published = _month_end(article.published) if month_only and article.published is not None else article.published
+    published = article.published
+    month_only = published is not None and published_month_only(article.metadata.get("published_at"))
+    if published is not None and month_only:
+        published = _month_end(published)
     ctx = _Ctx(
         text, folded, cased, mentions, sentences, published, fold(title), lead_provinces,
         title_provinces, article_provinces, subunit_article,

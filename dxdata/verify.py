@@ -76,6 +76,11 @@ def _check_resources(path: Path, resources: list) -> tuple[list[str], dict[str, 
         name = str(res.get("name", "?"))
         label = str(res.get("path", name))
         file = path / label
+        fields, field_problems = _declared_fields(label, res)
+        if name != CHANGES_TABLE:
+            # Declared even when its file is missing or damaged: dx.duckdb's table of that name is
+            # then still a resource of the descriptor, not an extra one.
+            declared[name] = {"description": res.get("description"), "fields": fields}
         if "/" in label or label.startswith(".") or not file.is_file():
             problems.append(f"{label}: listed in {DATAPACKAGE} but missing")
             continue
@@ -83,7 +88,6 @@ def _check_resources(path: Path, resources: list) -> tuple[list[str], dict[str, 
         if "bytes" in res and size != res["bytes"]:
             problems.append(f"{label}: size is {size} bytes, {DATAPACKAGE} says {res['bytes']}")
         problems += _check_hash(label, file, res.get("hash"), DATAPACKAGE)
-        fields, field_problems = _declared_fields(label, res)
         problems += field_problems
         try:
             meta = pq.read_metadata(file)
@@ -100,7 +104,6 @@ def _check_resources(path: Path, resources: list) -> tuple[list[str], dict[str, 
                 problems.append(f"{label}: columns {actual} differ from the schema in {DATAPACKAGE}: {expected}")
         if name != CHANGES_TABLE:
             readable[name] = file
-            declared[name] = {"description": res.get("description"), "fields": fields}
     return problems, readable, declared
 
 

@@ -337,3 +337,21 @@ def test_snapshots_are_uploaded_with_the_releases_and_never_overwritten(site, fo
     client.put_object(Bucket=bucket, Key=f"p/snapshots/{names[0]}", Body=b"other bytes")
     with pytest.raises(PublishError, match="refusing to overwrite a snapshot"):
         upload_snapshots(client, bucket, "p/", snapshots)
+
+
+@pytest.mark.parametrize("content_type", ["application/x-rss+xml", "application/atom+xml", "text/xml"])
+def test_feeds_are_read_whatever_feed_type_the_server_labels_them(site, folders, tmp_path, content_type):
+    """Python's http.server labels .rss files application/x-rss+xml: still a feed."""
+    articles, snapshots = folders
+    site.bodies["/feed.rss"] = (200, content_type, site.feed(list(site.pages)[4:5]))
+    watch = _watch(tmp_path / "watch.csv", [(site.url("/feed.rss"), "feed", "", "")])
+    assert [r.status for r in capture_watch_list(watch, articles=articles, snapshots=snapshots, settings=FAST)] == ["added"]
+
+
+def test_a_feed_address_serving_something_else_says_what_was_expected(site, folders, tmp_path):
+    articles, snapshots = folders
+    site.bodies["/feed.pdf"] = (200, "application/pdf", b"%PDF-1.4")
+    watch = _watch(tmp_path / "watch.csv", [(site.url("/feed.pdf"), "feed", "", "")])
+    [result] = capture_watch_list(watch, articles=articles, snapshots=snapshots, settings=FAST)
+    assert isinstance(result, CaptureError)
+    assert "feed.pdf: not a feed or an HTML page (Content-Type application/pdf)" in str(result)

@@ -62,6 +62,16 @@ def test_missing_file_is_named(release):
     (release / "enterprises.parquet").unlink()
     problems = verify_release(release)
     assert any(p.startswith("enterprises.parquet: listed in datapackage.json but missing") for p in problems)
+    # ...and only that: dx.duckdb's table of the same name is still a declared resource.
+    assert not any("not a resource" in p for p in problems), problems
+
+
+def test_a_damaged_parquet_file_is_named_without_false_duckdb_problems(release):
+    target = release / "conflicts.parquet"
+    target.write_bytes(target.read_bytes() + b"\x00")
+    problems = verify_release(release)
+    assert all(p.startswith("conflicts.parquet: ") for p in problems), problems
+    assert any("cannot be read as Parquet" in p for p in problems)
 
 
 def test_row_count_mismatch_is_named(release):
