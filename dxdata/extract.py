@@ -43,7 +43,7 @@ from dxdata.text import fold, fold_pattern, normalise, split_sentences, unify_an
 
 # Bump when the rules in this module change; the hash of the catalogue and its companion files
 # (nicknames, indicator groups) is appended, so editing any of them changes the version.
-RULES_REVISION = "11"
+RULES_REVISION = "12"
 DEFAULT_THRESHOLD = 0.6
 
 
@@ -2574,6 +2574,12 @@ def _scan_sentence(ctx: _Ctx, s: _Sentence, quants: list[Quantity], prev_folded:
         ):
             # "tăng 8 bậc so với năm 2020 là 28": the place of the year compared with.
             match = _Match(last_cue[1].rule, last_cue[1].cue, 0.5, "+compared base", q.value, 0.85)
+        if (
+            match is None and last_cue is not None and last_cue[1].rule.number == "rank"
+            and q.kind == "number" and is_whole(q.value) and 1 <= q.value <= 63
+            and _PREVIOUS_YEAR_PLACE.search(folded, max(floor, pre_end - 40), pre_end)
+        ):
+            match = _Match(last_cue[1].rule, last_cue[1].cue, 0.5, "+compared base", q.value, 0.85)
         if (match is None or match.cue.where == "any") and last_cue is not None and last_cue[1].rule.number == "rank":
             match = _compared_rank_match(ctx, q, last_cue[0], pre_end, last_cue[1]) or match
         if match is None and refers_back:
@@ -3364,7 +3370,12 @@ def _emit(ctx: _Ctx, s: _Sentence, q: Quantity, match: _Match, article, norm, fa
             notes.append(choice.note)
         if not choice.certain:
             confidence *= 0.8
-        if ref_year is not None and (q.kind == "rank" or rule.number == "index") and _previous_place(ctx, s, q):
+        if ref_year is not None and (q.kind == "rank" or rule.number == "rank") and _PREVIOUS_YEAR_PLACE.search(ctx.folded, max(s.start, q.start - 40), q.start):
+            ref_year -= 1
+            notes.append("the place of the year before (\"năm trước\", \"năm ngoái\")")
+            if ref_year < _first_edition():
+                confidence = min(confidence, 0.3)
+        elif ref_year is not None and (q.kind == "rank" or rule.number == "index") and _previous_place(ctx, s, q):
             ref_year -= 1
             notes.append("the place before a move (\"từ vị trí 30 lên 22\"): the edition before")
             if ref_year < _first_edition():
@@ -3646,6 +3657,15 @@ _YEAR_AFTER_RANK = _fc(r"\s*(?:điểm\s+)?(?:của\s+|trong\s+|vào\s+)?năm\s+
 _PAREN_YEAR_AFTER = _fc(r"\s*(?:điểm\s*)?\(\s*(?:năm\s+)?((?:19|20)\d\d)\s*\)")
 # "so với năm 2020 (xếp thứ 40/63)", "so với DTI 2020 (52/63)", "so với năm 2022 (0,5878 điểm)":
 # the figure in parentheses right after a year is that year's.
+# "tăng 5 bậc so với năm trước (25)", "năm ngoái xếp thứ 25": the place of the edition before.
+_PREVIOUS_YEAR_PLACE = _fc(
+    r"(?<!\w)(?:năm trước|năm ngoái|năm liền trước|kỳ đánh giá trước)\s*(?:\(\s*(?:(?:xếp|đứng)\s+)?(?:thứ\s*|hạng\s*)?"
+    r"|\s(?:(?:xếp|đứng)\s+(?:ở\s+)?(?:vị trí\s+|hạng\s+|thứ\s*)*|là\s+(?:thứ\s+)?))$"
+)
+_ANNOUNCED_IN_BEFORE = _fc(
+    r"(?:(?:công bố|ban hành|tổ chức|diễn ra)(?:\s+(?:vào|trong|hồi))?(?:\s+(?:ngày\s+\d{1,2}\s+)?tháng\s+\d{1,2})?"
+    r"|tháng\s+\d{1,2}|ngày\s+\d{1,2}(?:\s+tháng\s+\d{1,2})?)\s*,?\s*$"
+)
 _PAREN_YEAR_RANK = _fc(r"(?:năm|dti)\s+((?:19|20)\d\d)\s*\(\s*(?:(?:xếp|đứng)\s+)?(?:(?:ở\s+)?vị trí\s+|hạng\s+|thứ\s*)*$")
 # "tăng 26 bậc so với năm 2021 xếp thứ 53/63": the place held in the edition compared with (no
 # comma: "..., so với năm 2021, xếp thứ 27" starts a clause of its own).
@@ -3736,6 +3756,8 @@ def _dti_year(ctx: _Ctx, s: _Sentence, q: Quantity) -> int | None:
     for m in YEAR.finditer(folded, s.start, q.start):
         if YEAR_IGNORE_BEFORE.search(folded, max(s.start, m.start() - 20), m.start()) or int(m.group(1)) > pub:
             continue
+        if _ANNOUNCED_IN_BEFORE.search(folded, max(s.start, m.start() - 40), m.start()):
+            continue  # "Tháng 7 năm 2023, Bộ công bố DTI 2022", "DTI 2022 được công bố năm 2023": a date, not the edition
         if folded.rfind("(", s.start, m.start()) > folded.rfind(")", s.start, m.start()) and folded.find(")", m.end(), q.start) >= 0:
             continue  # "(tăng 16 bậc so với xếp hạng 21 của năm 2021), kinh tế số xếp hạng 7": an aside's year
         year = int(m.group(1))

@@ -666,3 +666,23 @@ def test_second_run_of_scores_or_ranks_for_the_same_names():
     assert facts("Năm 2022, ba trụ cột chính quyền số, kinh tế số và xã hội số của Hà Tĩnh lần lượt đạt 0,61, 0,52 và 0,49 điểm, xếp thứ 15, 30 và 25.") == expected
     got = facts("Năm 2022, ba trụ cột chính quyền số, kinh tế số và xã hội số của Hà Tĩnh lần lượt đạt 0,61, 0,52 và 0,49 điểm, tăng 10%, 12% và 8%.")
     assert got == {i for i in expected if i[0].startswith("dti.score")}
+
+
+def test_the_announcement_date_is_not_the_edition():
+    for body in (
+        "Tháng 7 năm 2023, Bộ TT&TT công bố DTI 2022, theo đó Hà Tĩnh xếp thứ 20.",
+        "Trong bảng xếp hạng DTI 2022 được công bố năm 2023, Hà Tĩnh xếp thứ 20/63.",
+    ):
+        assert dated(body, title="Tin", published=date(2025, 3, 1)) == {("dti.rank", "Hà Tĩnh", 20.0, "exact", 2022)}, body
+
+
+def test_place_of_the_year_before():
+    assert dated("Theo DTI 2022, Hà Tĩnh xếp thứ 20, tăng 5 bậc so với năm trước (25).", title="Tin") == {
+        ("dti.rank", "Hà Tĩnh", 20.0, "exact", 2022), ("dti.rank", "Hà Tĩnh", 25.0, "exact", 2021)}
+    assert dated("Theo DTI 2022, chính quyền số của Hà Tĩnh xếp thứ 15, năm trước là 22.", title="Tin") == {
+        ("dti.rank_digital_government", "Hà Tĩnh", 15.0, "exact", 2022), ("dti.rank_digital_government", "Hà Tĩnh", 22.0, "exact", 2021)}
+    assert dated("Theo DTI 2020, Hà Tĩnh xếp thứ 20, năm trước xếp thứ 25.", title="Tin") == {("dti.rank", "Hà Tĩnh", 20.0, "exact", 2020)}
+
+
+def test_comma_after_nam_truoc_starts_the_current_place():
+    assert dated("Theo DTI 2022, Hà Tĩnh tăng 4 bậc so với năm trước, đứng thứ 8/63.", title="Tin") == {("dti.rank", "Hà Tĩnh", 8.0, "exact", 2022)}
