@@ -175,9 +175,11 @@ def release(sources: Path | None, warehouse: Path | None, workers: int | None) -
 def _source_problems() -> str | None:
     """Every problem of the sources folder, as text, from the input checks (dxdata.validate);
     None when there is none."""
+    from dxdata import paths
     from dxdata.validate import report, validate_sources
 
-    problems = validate_sources()
+    # Articles found clean before and unchanged since are not checked again (see validate_sources).
+    problems = validate_sources(clean_record=paths.warehouse_dir() / "cache" / "clean_sources.sqlite")
     return report(problems) if problems else None
 
 

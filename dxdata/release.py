@@ -42,7 +42,7 @@ import pyarrow.parquet as pq
 from dxdata import durable, paths
 from dxdata.durable import TMP_PREFIX, crash_point, write_text_atomic  # noqa: F401  (re-exported)
 from dxdata.model import FACT_TABLES
-from schemas.tables import FACT_KEY, TABLE_MODELS, CheckOutcome, describe_columns, table_description, validate_table
+from schemas.tables import FACT_KEY, TABLE_MODELS, CheckOutcome, describe_columns, frame_digest, table_description, validate_table
 
 if TYPE_CHECKING:
     from dxdata.policy import PublicationPolicy
@@ -531,7 +531,9 @@ def package_sources(sources: pd.DataFrame | None) -> list[dict]:
     if sources is None:
         return []
     out = []
-    for row in sources.to_dict("records"):
+    # Only the columns read below: turning all of them into dicts cost more than the loop.
+    used = [c for c in ("title", "url", "path", "citation", "source_id") if c in sources.columns]
+    for row in sources[used].to_dict("records"):
         url = row.get("url")
         first_url = str(url).split()[0] if isinstance(url, str) and url.strip() else None
         entry = {"title": row["title"], "path": first_url or f"sources/{row['path']}"}
@@ -843,10 +845,17 @@ def _publish_lock(releases_dir: Path, timeout: float | None = None):
     return durable.exclusive(releases_dir / ".lock", f"publishing into {releases_dir}", timeout=timeout)
 
 
-def gate(tables: Mapping[str, pd.DataFrame], check_outcomes: Sequence[CheckOutcome]) -> None:
-    """Raise ReleaseBlocked naming every failed check and every table that does not validate."""
+def gate(tables: Mapping[str, pd.DataFrame], check_outcomes: Sequence[CheckOutcome],
+         validated: Mapping[str, str] | None = None) -> list[str]:
+    """Raise ReleaseBlocked naming every failed check and every table that does not validate.
+
+    `validated` maps a table to the digest (`schemas.tables.frame_digest`) of a frame that
+    passed its model elsewhere (the pipeline's schema check): a table whose frame has that
+    digest is not validated again. Returns the tables validated here."""
     problems: list[str] = []
     failed: list[str] = []
+    checked: list[str] = []
+    validated = validated or {}
     for outcome in check_outcomes:
         if not outcome.passed:
             n = len(outcome.failing_rows) if outcome.failing_rows is not None else 0
@@ -861,6 +870,9 @@ def gate(tables: Mapping[str, pd.DataFrame], check_outcomes: Sequence[CheckOutco
             failed.append(name)
             problems.append(f"table {name!r} has no pandera model in schemas.tables.TABLE_MODELS")
             continue
+        if name in validated and frame_digest(df) == validated[name]:
+            continue
+        checked.append(name)
         outcome = validate_table(name, df)
         if not outcome.passed:
             checks = sorted({str(c) for c in outcome.failures.get("check", pd.Series(dtype=str))})
@@ -870,6 +882,7 @@ def gate(tables: Mapping[str, pd.DataFrame], check_outcomes: Sequence[CheckOutco
         problems.append("no tables given")
     if problems:
         raise ReleaseBlocked("release blocked, nothing published: " + "; ".join(problems), failed=sorted(set(failed)))
+    return checked
 
 
 def _describe_bump(bump: str, changes: pd.DataFrame) -> str:
@@ -888,6 +901,7 @@ def publish_release(
     *,
     releases_dir: Path | None = None,
     check_outcomes: Sequence[CheckOutcome] = (),
+    validated: Mapping[str, str] | None = None,
     created: datetime | None = None,
     policy: "PublicationPolicy | None" = None,
     lock_timeout: float | None = None,
@@ -896,11 +910,13 @@ def publish_release(
     Either way, leave LATEST, index.json and index.html naming the newest complete release.
 
     Raises ReleaseBlocked (nothing written) when a check outcome failed or a table does not
-    validate against its pandera model, durable.LockBusy when another run is publishing into
-    the same folder for longer than `lock_timeout` seconds (default DXDATA_LOCK_TIMEOUT or 600)."""
+    validate against its pandera model (a table whose frame has the digest `validated` gives
+    for it passed its model already and is not validated again, see `gate`), durable.LockBusy
+    when another run is publishing into the same folder for longer than `lock_timeout` seconds
+    (default DXDATA_LOCK_TIMEOUT or 600)."""
     from dxdata.policy import current_policy
 
-    gate(tables, check_outcomes)
+    gate(tables, check_outcomes, validated)
     policy_text = (policy or current_policy()).describe()
     releases_dir = Path(releases_dir) if releases_dir is not None else paths.releases_dir()
     releases_dir.mkdir(parents=True, exist_ok=True)
@@ -931,7 +947,8 @@ def publish_release(
             old_schemas = {n: previous.schema(n) for n in old_names}
             new_schemas = {n: t.schema for n, t in arrow_tables.items()}
             records = schema_changes(old_schemas, new_schemas)
-            rows = [row_changes_frame(n, previous.frame(n) if n in old_schemas else None, new_frames[n]) for n in arrow_tables]
+            rows = [_table_row_changes(previous, n, arrow_tables[n], new_frames[n]) if n in old_schemas
+                    else row_changes_frame(n, None, new_frames[n]) for n in arrow_tables]
             for n in [n for n in old_names if n not in arrow_tables]:
                 gone = row_changes_frame(n, None, previous.frame(n))
                 rows.append(gone.assign(change="removed").rename(columns={"new_value": "old_value"}))
@@ -980,6 +997,16 @@ def publish_release(
         write_catalogue(releases_dir)
     log.info("published release %s at %s (%s)", version, final, reason)
     return ReleaseOutcome(version, final, bump, reason, changes, repaired)
+
+
+def _table_row_changes(previous: PreviousRelease, name: str, table: pa.Table, frame: pd.DataFrame) -> pd.DataFrame:
+    """`row_changes_frame` of one table against the previous release; none, without comparing
+    row by row, when the table's column names, types and values are those of the previous one
+    (most tables of a run that added or changed a few sources)."""
+    old = previous._read(name, pq.read_table)
+    if old.schema.names == table.schema.names and old.equals(table, check_metadata=False):
+        return row_changes_frame(name, None, frame.iloc[0:0])
+    return row_changes_frame(name, arrow_to_pandas(old), frame)
 
 
 def review_counts(tables: Mapping[str, pd.DataFrame]) -> dict[str, int]:

@@ -91,26 +91,36 @@ class ResultCache:
     def __exit__(self, *exc) -> None:
         self.close()
 
-    def fingerprints(self, paths: list[Path], compute: Callable[[Path], str]) -> dict[Path, str]:
-        """The content fingerprint of each file, computed only for files whose size, inode or
-        modification time changed since it was last recorded (and for racily recorded ones)."""
+    def fingerprints(self, paths: list, compute: Callable[[Path], str]) -> dict:
+        """The content fingerprint of each file (a Path or a str; the result is keyed by what was
+        given), computed only for files whose size, inode or modification time changed since it
+        was last recorded (and for racily recorded ones).
+
+        The recorded entries are read from the file once per process and kept: an entry says
+        which content a file had at a given stat, which stays true whoever writes the file
+        later, so a run that scans the folder at several steps reads the table once."""
         self._con.execute(
             "CREATE TABLE IF NOT EXISTS fingerprints (path TEXT PRIMARY KEY, stat TEXT, recorded_ns INTEGER, fingerprint TEXT)"
         )
-        known = {path: (stat, recorded, fp) for path, stat, recorded, fp in self._con.execute("SELECT * FROM fingerprints")}
+        known = _KNOWN.get(str(self.path))
+        if known is None:
+            known = {path: (stat, recorded, fp) for path, stat, recorded, fp in self._con.execute("SELECT * FROM fingerprints")}
+            _KNOWN[str(self.path)] = known
         out, fresh = {}, []
         now = time.time_ns()
         for path in paths:
-            stat, newest = _stat_of(path)
-            entry = known.get(str(path))
+            key = os.fspath(path)
+            stat, newest = _stat_of(key)
+            entry = known.get(key)
             if entry is not None and entry[0] == stat and newest < entry[1] - _RACY_NS:
                 out[path] = entry[2]
             else:
-                out[path] = compute(path)
-                fresh.append((str(path), stat, now, out[path]))
+                out[path] = compute(Path(path))
+                fresh.append((key, stat, now, out[path]))
         if fresh:
             with self._con:
                 self._con.executemany("INSERT OR REPLACE INTO fingerprints VALUES (?, ?, ?, ?)", fresh)
+            known.update((key, (stat, recorded, fp)) for key, stat, recorded, fp in fresh)
         return out
 
     def get_many(self, stage: str, version: str, wanted: dict[str, str]) -> dict[str, object]:
@@ -138,10 +148,16 @@ class ResultCache:
             )
 
 
-def _stat_of(path: Path) -> tuple[str, int]:
+# Recorded fingerprints by cache file, read once per process (see ResultCache.fingerprints).
+_KNOWN: dict[str, dict[str, tuple[str, int, str]]] = {}
+
+
+def _stat_of(path) -> tuple[str, int]:
     """Size, inode and modification time of an article and its sidecar, and the later mtime."""
+    text = os.fspath(path)
+    sidecar = text[:-4] + ".json" if text.endswith(".txt") else os.fspath(Path(text).with_suffix(".json"))
     parts, newest = [], 0
-    for p in (path, path.with_suffix(".json")):
+    for p in (text, sidecar):
         try:
             st = os.stat(p)
         except OSError:

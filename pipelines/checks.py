@@ -41,8 +41,13 @@ def checked_summary(table: str) -> str:
     return "\n".join(lines)
 
 
+# Metadata key of a schema check's result holding the digest of the frame it validated
+# (`schemas.tables.frame_digest`): the release step re-validates only a table whose frame differs.
+FRAME_DIGEST = "frame_digest"
+
+
 def schema_check_result(table: str, df: pd.DataFrame) -> AssetCheckResult:
-    from schemas.tables import validate_table
+    from schemas.tables import frame_digest, validate_table
 
     if model_for(table) is None:
         return AssetCheckResult(
@@ -58,6 +63,9 @@ def schema_check_result(table: str, df: pd.DataFrame) -> AssetCheckResult:
         "failure_cases": MetadataValue.int(len(outcome.failures)),
         "what_was_checked": MetadataValue.md(checked_summary(table)),
     }
+    digest = frame_digest(df)
+    if digest is not None:
+        metadata[FRAME_DIGEST] = MetadataValue.text(digest)
     if not outcome.passed:
         failures = outcome.failures
         by_check = failures.groupby(["column", "check"], dropna=False).size().reset_index(name="cases") if not failures.empty else failures

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sys
 from importlib import metadata
 from pathlib import Path
@@ -39,13 +40,23 @@ def inputs_digest(warehouse, articles: dict[str, str], dagster_home: Path) -> st
         folder = code_root / name
         _files_digest(digest, code_root, (p for p in folder.rglob("*") if p.suffix in PACKAGE_SUFFIXES and p.is_file()))
     sources = warehouse.sources_root()
-    tables = [p for p in sources.rglob("*") if p.is_file() and "articles" not in p.relative_to(sources).parts[:1]]
-    _files_digest(digest, sources, tables)
+    _files_digest(digest, sources, _files_besides_articles(sources))
     registers = paths.registers_dir()
     _files_digest(digest, registers, (p for p in registers.rglob("*") if p.is_file()))
     state = {"python": sys.version, "libraries": {name: _version(name) for name in LIBRARIES}, "dagster_home": str(dagster_home)}
     digest.update(json.dumps(state, sort_keys=True).encode("utf-8"))
     return digest.hexdigest()
+
+
+def _files_besides_articles(sources: Path) -> list[Path]:
+    """Every file under the sources folder except those in articles/ (they are digested by their
+    fingerprints), without listing articles/ (tens of thousands of files) at all."""
+    found = []
+    for folder, dirs, files in os.walk(sources):
+        if Path(folder) == sources:
+            dirs[:] = [d for d in dirs if d != "articles"]
+        found += [Path(folder) / name for name in files if os.path.isfile(os.path.join(folder, name))]
+    return found
 
 
 def latest_state(warehouse) -> dict:

@@ -1,13 +1,13 @@
 """Benchmark of `dxdata release` at scale (issue 12), printed as a table.
 
 For each N, N synthetic articles are written to a temporary folder (never into sources/): copies
-of the test passages (tests/devset, tests/blind*, tests/holdout), each under its own source_id,
+of the test passages (tests/devsets/*), each under its own source_id,
 publication date and sidecar. Then, side by side in the same run:
 
   extract w=K  ingest, then extraction alone with K worker processes (K = 1 and 2);
   floor        the same work done by the project's own functions without Dagster (ingest,
-               extract, quarantine, tables, conflicts, checks, publish), serially in one process
-               or with the same worker processes;
+               extract, publication policy, quarantine, tables, conflicts, checks, publish),
+               serially in one process or with the same worker processes;
   first        `dxdata release` (the README's command) on the N articles, fresh warehouse;
   add one      one more article, `dxdata release` again;
   change one   one article's text changed;
@@ -38,13 +38,14 @@ from pathlib import Path
 import psutil  # installed with Dagster
 
 REPO = Path(__file__).resolve().parent.parent
-PASSAGE_DIRS = ["devset", "holdout", *sorted(p.name for p in (REPO / "tests").glob("blind*"))]
+DEVSETS = REPO / "tests" / "devsets"
 
 
 def passages() -> list[str]:
+    """The texts of every dev set (tests/devsets/<kind>-<number>/*.txt), in a fixed order."""
     found = []
-    for name in PASSAGE_DIRS:
-        found += sorted((REPO / "tests" / name).glob("*.txt"))
+    for folder in sorted(p for p in DEVSETS.iterdir() if p.is_dir()):
+        found += sorted(folder.glob("*.txt"))
     return [p.read_text(encoding="utf-8") for p in found]
 
 
@@ -148,11 +149,14 @@ def floor(sources: Path, warehouse: Path, workers: int) -> None:
     from dxdata.conflicts import find_conflicts
     from dxdata.ingest import discover_articles
     from dxdata.official import official_dti_facts, press_dti_facts, reference_tables, table_source_records
+    from dxdata.policy import apply_policy, current_policy
     from dxdata.release import publish_release
+    from dxdata.reviews import load_review
     from dxdata.tables import facts_frame, frame_for, indicators_frame, split_fact_tables
     from pipelines.cache import parallel_map
     from pipelines.extraction import extraction_rows_frame
     from pipelines.quarantine import split_quarantine
+    from pipelines.review import _engine_facts, policy_frame, policy_rows
     from pipelines.sources import scan_articles
     from pipelines.tables import conform, typed_facts
     from pipelines.tasks import extract_source, ingest_source
@@ -162,7 +166,16 @@ def floor(sources: Path, warehouse: Path, workers: int) -> None:
     texts = parallel_map(ingest_source, [(str(p), str(sources)) for p in discover_articles(sources / "articles")], workers)
     extracted = parallel_map(extract_source, texts, workers)
     found = extraction_rows_frame([row for rows in extracted for row in rows])
-    kept, _held = split_quarantine(found[found["kind"] == "fact"].reset_index(drop=True)[list(facts_frame([]).columns)])
+    # The publication policy, as the source_facts step applies it: editor reviews, else the
+    # engine's facts at or above the automatic threshold; the others wait in the review queue.
+    engine, policy, reviews = _engine_facts(found), current_policy(), sources / "reviews"
+    published = []
+    for text in texts:
+        review = load_review(text["source_id"], text["clean_text"], reviews)
+        published += policy_rows(apply_policy(text["source_id"], engine.get(text["source_id"], []), review, policy))
+    published = policy_frame(published)
+    published = published[published["review"] != "queued"].reset_index(drop=True)
+    kept, _held = split_quarantine(published[list(facts_frame([]).columns)])
     facts = pd.concat([typed_facts(kept), facts_frame(official_dti_facts()), facts_frame(press_dti_facts())], ignore_index=True)
     tables = {name: conform(name, df) for name, df in split_fact_tables(facts).items()}
     records = [json.loads(t["source_record_json"]) for t in texts] + list(table_source_records())
