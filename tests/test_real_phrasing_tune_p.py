@@ -437,3 +437,10 @@ def test_a_count_for_each_team_in_parentheses_leaves_the_total():
     got = facts("Tỉnh có 1.200 tổ công nghệ số cộng đồng (mỗi tổ từ 5 đến 7 thành viên).",
                 title="Quảng Trị: Tổ công nghệ số cộng đồng", published=date(2023, 7, 20))
     assert got == {("workforce.community_tech_teams", "Quảng Trị", 1200.0)}
+
+
+def test_a_connection_in_progress_is_not_made():
+    title, pub = "Quảng Trị đẩy mạnh chuyển đổi số", date(2023, 7, 20)
+    assert not facts("Tỉnh đang triển khai kết nối LGSP với NDXP.", title=title, published=pub)
+    got = facts("Nền tảng LGSP của tỉnh đã kết nối với nền tảng NDXP.", title=title, published=pub)
+    assert got == {("infra.data_platform_national_link", "Quảng Trị", 1.0)}
