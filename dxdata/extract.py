@@ -35,7 +35,7 @@ from pathlib import Path
 
 from dxdata import paths
 from dxdata.catalogue import load_catalogue
-from dxdata.editions import edition_for
+from dxdata.editions import edition_for, load_editions
 from dxdata.model import FIRST_REF_YEAR, LAST_REF_YEAR, Article, ExtractionResult, Fact
 from dxdata.numbers import ORDINAL_WORDS, Quantity, is_whole, number_style, parse_number, scan_quantities
 from dxdata.provinces import Province, load_register
@@ -43,7 +43,7 @@ from dxdata.text import fold, fold_pattern, normalise, split_sentences, unify_an
 
 # Bump when the rules in this module change; the hash of the catalogue and its companion files
 # (nicknames, indicator groups) is appended, so editing any of them changes the version.
-RULES_REVISION = "8"
+RULES_REVISION = "13"
 DEFAULT_THRESHOLD = 0.6
 
 
@@ -288,7 +288,7 @@ def load_rules(path: Path | None = None) -> tuple[Rule, ...]:
                 cues.append(Cue(iid, n, where, None, pattern.strip(), None))
                 continue
             try:
-                regex = re.compile(fold_pattern(pattern)) if pattern else None
+                regex = re.compile(abbreviation_tolerant(fold_pattern(pattern))) if pattern else None
             except re.error as exc:
                 raise RuleError(f"{path}: {iid}: cue {n} is not a valid regular expression ({exc})") from exc
             folded_pattern = fold_pattern(pattern)
@@ -303,6 +303,52 @@ def load_rules(path: Path | None = None) -> tuple[Rule, ...]:
     return tuple(rules)
 
 
+# "gần 200 doanh nghiệp (DN) CNTT", "7.000 DN công nghệ thông tin (CNTT)": an abbreviation in
+# parentheses may follow any word of a cue phrase.
+_ABBREVIATION = r"(?: \([^\W\d_]{2,8}\))?"
+
+
+def abbreviation_tolerant(pattern: str) -> str:
+    """`pattern` with an optional parenthesised abbreviation allowed at each plain space between
+    two words of a cue phrase. Spaces inside character classes, lookarounds (whose width must
+    stay fixed) or under a quantifier are left alone."""
+    out: list[str] = []
+    stack: list[bool] = []  # per open group: is it a lookaround?
+    in_class = False
+    i, n = 0, len(pattern)
+    while i < n:
+        c = pattern[i]
+        if c == "\\":
+            out.append(pattern[i : i + 2])
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]" or (i > 0 and pattern[i - 1] == "[")
+            out.append(c)
+            i += 1
+            continue
+        if c == "[":
+            in_class = True
+        elif c == "(":
+            stack.append(pattern.startswith(("(?=", "(?!", "(?<=", "(?<!"), i))
+        elif c == ")" and stack:
+            stack.pop()
+        elif (
+            c == " "
+            and not any(stack)
+            and i > 0
+            and (pattern[i - 1].isalpha() or (pattern[i - 1] == ")" and pattern[i - 2 : i] != "\\)"))
+            and i + 1 < n
+            and (pattern[i + 1].isalpha() or (pattern[i + 1] == "(" and not pattern.startswith("(?", i + 1)))
+        ):
+            out.append(_ABBREVIATION + " ")
+            i += 1
+            continue
+        out.append(c)
+        i += 1
+    return "".join(out)
+
+
 # --- context vocabularies (folded text) --------------------------------------------------------
 def _fc(pattern: str) -> re.Pattern:
     return re.compile(fold_pattern(pattern))
@@ -313,31 +359,44 @@ def _fc(pattern: str) -> re.Pattern:
 # "thực hiện kế hoạch", "hoàn thành mục tiêu", "vượt chỉ tiêu" report results, not plans.
 TARGET_MARKERS = _fc(
     r"phấn đấu"
-    r"|mục tiêu(?<!hoàn thành mục tiêu)(?<!đạt mục tiêu)(?<!vượt mục tiêu)"
-    r"|chỉ tiêu(?<!hoàn thành chỉ tiêu)(?<!đạt chỉ tiêu)(?<!vượt chỉ tiêu)"
-    r"|kế hoạch(?<!thực hiện kế hoạch)(?<!triển khai kế hoạch)(?<!ban hành kế hoạch)(?<!kết quả kế hoạch)(?<!vượt kế hoạch)"
+    r"|mục tiêu(?<!hoàn thành mục tiêu)(?<!đạt mục tiêu)(?<!vượt mục tiêu)(?<!% mục tiêu)"
+    r"|chỉ tiêu(?<!hoàn thành chỉ tiêu)(?<!đạt chỉ tiêu)(?<!vượt chỉ tiêu)(?<!% chỉ tiêu)"
+    r"|kế hoạch(?<!thực hiện kế hoạch)(?<!triển khai kế hoạch)(?<!ban hành kế hoạch)(?<!kết quả kế hoạch)(?<!vượt kế hoạch)(?<!% kế hoạch)"
     r"|dự kiến|sẽ(?!\w)|phải đạt|đặt ra|định hướng|hướng tới|kỳ vọng|dự báo|đề ra|cần đạt|nhằm đạt|tiến tới"
+    # "Đồng Nai cần 1.000 doanh nghiệp công nghệ số", "cần thêm 500 trạm": a need, not a result.
+    r"|(?<!\w)cần(?= (?:có |thêm |tuyển |phát triển |xây dựng )?(?:khoảng |ít nhất |tối thiểu |hơn |trên )?\d)"
 )
 # "hiện" (now) is a syllable of many words ("hiện trường", "thực hiện", "hiện đại").
-HIEN = r"hiện(?<![^\W\d_]hiện)(?<!thực hiện)(?<!thể hiện)(?<!xuất hiện)(?<!phát hiện)(?<!biểu hiện)(?!\w)(?! trường| đại| thực| diện| hành| vật| tượng| rõ| ra)"
+HIEN = r"hiện(?<![^\W\d_]hiện)(?<!thực hiện)(?<!thể hiện)(?<!xuất hiện)(?<!phát hiện)(?<!biểu hiện)(?!\w)(?! trường| đại| thực| diện| hành| vật| tượng| rõ| ra| có lên)"
 PRESENT_MARKERS = _fc(r"đến nay|hiện nay|hiện tại|" + HIEN + r"|tính đến|đã(?!\w)|vừa qua|toàn tỉnh có|kết quả|nhưng(?!\w)|tuy nhiên|mới đạt|chỉ đạt")
 FUTURE_YEAR = _fc(r"(?:đến|vào|trước|tới)\s+(?:cuối\s+|hết\s+)?năm\s+((?:19|20)\d\d)|năm\s+((?:19|20)\d\d)\s*,?\s*(?:tỉnh|thành phố|địa phương)?\s*(?:sẽ|phấn đấu|dự kiến)")
 YEAR = _fc(r"năm\s+((?:19|20)\d\d)")
 _INDEX_YEAR_BEFORE = _fc(r"(?:chuyển đổi số|\bdti|\bpci|\bpapi|par index|sipas|ict index)(?:\s+cấp tỉnh)?\s*(?:\(\s*\w+\s*\)\s*)?$")
 YEAR_IGNORE_BEFORE = _fc(r"(?:so với|so cùng kỳ|từ|giai đoạn|sau|trước|kể từ|cùng kỳ)\s*(?:cùng kỳ\s+)?(?:cuối\s+|hết\s+|đầu\s+)?$")
-AS_OF_DATE = _fc(r"(?:đến|tới)\s+(?:hết\s+)?ngày\s+(\d{1,2})/(\d{1,2})/((?:19|20)\d\d)")
-AS_OF_YEAR = _fc(r"(?:tính\s+)?(?:đến|tới)\s+(?:hết|cuối)\s+năm\s+((?:19|20)\d\d)")
+# "đến ngày 13/11/2024", "tính đến 31/12/2023", "đến ngày 31-12-2023", "đến ngày 31 tháng 12 năm 2023".
+AS_OF_DATE = _fc(
+    r"(?:đến|tới)\s+(?:hết\s+)?(?:ngày\s+)?(\d{1,2})\s*([/.\-])\s*(\d{1,2})\s*\2\s*((?:19|20)\d\d)(?!\d)"
+    r"|(?:đến|tới)\s+(?:hết\s+)?ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+((?:19|20)\d\d)(?!\d)"
+)
+
+
+def _as_of(m: re.Match) -> tuple[int, int, int, int]:
+    """(start, day, month, year) of an AS_OF_DATE match, whichever form it took."""
+    if m.group(1) is not None:
+        return m.start(), int(m.group(1)), int(m.group(3)), int(m.group(4))
+    return m.start(), int(m.group(5)), int(m.group(6)), int(m.group(7))
+AS_OF_YEAR = _fc(r"(?:tính\s+)?(?:đến|tới)\s+(?:hết|cuối)\s+năm\s+((?:19|20)\d\d)|tính\s+(?:đến|tới)\s+năm\s+((?:19|20)\d\d)")
 PERIOD_PRESENT = _fc(r"đến nay|hiện nay|hiện tại|" + HIEN)
 DTI_YEAR = _fc(r"(?:dti|chuyển đổi số)(?!\w)[^.;]{0,30}?\b(?:năm\s+)?((?:19|20)\d\d)\b")
 # "cao nhất cả nước", "đứng đầu cả nước" compare the province with the country: its own figure.
-NATIONAL = _fc(r"cả nước(?<!nhất cả nước)(?<!đầu cả nước)|cả vùng|toàn vùng|các tỉnh trong vùng|toàn quốc|bình quân|trung bình chung|mức trung bình|việt nam(?!\w)|các tỉnh, thành phố")
+NATIONAL = _fc(r"cổng dịch vụ công quốc gia (?:(?:đã|hiện|đang) )*(?:cung cấp|có)(?!\w)|cả nước(?<!nhất cả nước)(?<!đầu cả nước)|cả vùng|toàn vùng|các tỉnh trong vùng|toàn quốc|bình quân|trung bình chung|mức trung bình|việt nam(?!\w)|các tỉnh, thành phố|đối với cấp tỉnh(?=\s*,)|dti quốc gia|(?<!\w)trung bình(?! khá)(?!\w)")
 # "đứng thứ ba cả nước", "xếp hạng 5 trong cả nước": the province's place in the country, its
 # own figure (like "cao nhất cả nước").
-_RANK_BEFORE_NATIONAL = _fc(r"(?:thứ|hạng)\s+(?:\d+(?:/\d+)?|nhất|nhì|hai|ba|tư|bốn|năm|sáu|bảy|tám|chín|mười)\s+(?:trong\s+|của\s+)?$")
-COMPARATIVE_BEFORE = _fc(r"(?:so với|hơn|với|vượt|gấp)\s*(?:mức\s+)?$")
+_RANK_BEFORE_NATIONAL = _fc(r"(?:thứ|hạng)\s+(?:\d+(?:/\d+)?|nhất|nhì|hai|ba|tư|bốn|năm|sáu|bảy|tám|chín|mười)\s+(?:tỉnh,?\s*thành(?:\s+phố)?\s+|tỉnh\s+|địa phương\s+)?(?:trong\s+|của\s+|trên\s+)?$")
+COMPARATIVE_BEFORE = _fc(r"(?:so với|hơn|với|vượt|gấp)\s*(?:mức\s+)?(?:giá trị\s+|điểm\s+)?$")
 # "của tỉnh", "toàn tỉnh" bring the subject back to a province; "63 tỉnh", "các tỉnh" do not.
 LOCAL_RESET = _fc(
-    r"tỉnh(?!\w)(?<!\d tỉnh)(?<!các tỉnh)(?<!những tỉnh)(?<!nhiều tỉnh)"
+    r"tỉnh(?!\w)(?<!\d tỉnh)(?<!các tỉnh)(?<!những tỉnh)(?<!nhiều tỉnh)(?<!cấp tỉnh)"
     r"|thành phố(?!\w)(?<!\d thành phố)(?<!các thành phố)(?<!tỉnh, thành phố)"
 )
 GROWTH_BEFORE = _fc(
@@ -362,7 +421,7 @@ GROWTH_AFTER = _fc(r"\s*(?:so với|so cùng kỳ|điểm phần trăm|lần\b|b
 # spaces: when the next character is none of them, the pattern is not run.
 _GROWTH_AFTER_FIRST = frozenset("sđlb")
 _JOINER_FIRST = frozenset(",vhc")
-_REGIONAL_FIRST = frozenset("tcởkvmn")
+_REGIONAL_FIRST = frozenset("tcởkvmnđbd")
 
 
 def _next_char_in(folded: str, pos: int, end: int, first: frozenset[str]) -> bool:
@@ -376,7 +435,7 @@ TRANSITION_SHAPE = _fc(r"^\s*(?:\(\s*năm\s+(?:19|20)\d\d\s*\)\s*|năm\s+(?:19|2
 # Between a value and a compared province's value in parentheses: "..., thấp hơn Bình Dương (",
 # "... và Đà Nẵng (" (the province itself is checked to be one compared with).
 COMPARED_PAREN_SHAPE = _fc(r"^\s*\)?[^.;\d()]{0,80}?(?:so với|hơn|kém|sau|thua|và|,)\s+(?:tỉnh\s+|thành phố\s+|tp\.?\s*)?[^\W\d_][^.;\d()]{0,30}?\(\s*$")
-YEAR_SERIES_SHAPE = _fc(r"^\s*(?:[^\W\d_]+\s*){0,2}[,;]\s*(?:và\s+|còn\s+)?(?:(?:con số|tỷ lệ|số liệu|chỉ số) (?:này|đó|trên)\s+)?(?:trong\s+)?năm\s+((?:19|20)\d\d)\s*(?:là|đạt|có)\s*$")
+YEAR_SERIES_SHAPE = _fc(r"^\s*(?:(?:[^\W\d_]+\s*){0,4}[,;]\s*(?:và\s+|còn\s+)?|và\s+)(?:(?:con số|tỷ lệ|số liệu|chỉ số) (?:này|đó|trên)\s+)?(?:trong\s+)?năm\s+((?:19|20)\d\d)\s*(?:là|đạt|có)\s*$")
 PARALLEL_SHAPE = _fc(r"^(?:(?:\s*[^\W\d_]+){1,2}\s*[,;])?[\s,;]*(?:còn|trong khi|và|,|ở|tại|của)?[\s,]*(?:ở|tại|của)?\s*(?:tỉnh|thành phố|tp\.?)?\s*[^\d,;%]{0,30}?\s*(?:đạt|có|là|được|xếp thứ|đứng thứ|chỉ đạt|mới đạt)?\s*$")
 
 # Sub-provincial units. Admin units count as sub-units unless their name is a province
@@ -391,6 +450,21 @@ _ADMIN_UNIT = re.compile(
 _UNIT_DESCRIPTOR = re.compile(r"(?:biên giới|miền núi|vùng cao|vùng sâu|vùng xa|ven biển|nghèo|đảo|trung tâm|nông thôn|đặc biệt khó khăn)\s+")
 _NAME_AFTER_UNIT = re.compile(r"\w[\w-]*(?:\s+\w[\w-]*){0,3}")
 _INSTITUTION = re.compile(r"(?:Bệnh viện|Trường|Công ty|Tập đoàn|Ngân hàng|Trung tâm Y tế)(?!\w)")
+_UNIT_LOCATOR = re.compile(r"(?:\s*,\s*|\s+)(?i:(?:của|thuộc)\s+(?:(?:tỉnh|thành phố|tp\.?)\s*)?|(?:tỉnh|thành phố|tp\.?)\s*)")
+_UNIT_LIST_NEXT = re.compile(r"\s*(?:,|và|cùng)\s*(?:(?:huyện|quận|thị xã|thành phố|xã|phường|thị trấn)\s+)?(?=[A-ZĐÂĂÊÔƠƯ])")
+# "Tỷ lệ hồ sơ trực tuyến của Sở Tư pháp đạt 98%": one agency's figure.
+# Only inside the figure's own noun phrase: "Theo thống kê của Sở TT&TT, ..." names a source.
+_AGENCY_OF = re.compile(r"(?i:tỷ lệ|tỉ lệ|số lượng)[^,.;:()]{0,60}?\s(?:của|tại|ở)\s+(?:Sở|Phòng|Ban|Văn phòng|Bộ|Cục|Chi cục)\s+(?=[A-ZĐ])")
+# "Sở Tư pháp cung cấp 150 dịch vụ công trực tuyến", "Bộ Công an đạt 90% ...": one department or
+# ministry as the sentence's subject
+# (not "Sở TT&TT cho biết, ...", a source).
+_AGENCY_SUBJECT = re.compile(
+    r"(?:(?:Sở|Ban|Văn phòng|Cục|Chi cục|Bộ)\s+[A-ZĐ]|Ngân hàng Nhà nước\s)[^,.;:]{0,40}?\s(?:đã\s+|hiện\s+|đang\s+)?"
+    r"(?:cung cấp|có|đạt|tiếp nhận|xử lý|giải quyết|triển khai)\s"
+)
+# A network operator's provincial branch ("Viettel Kiên Giang có hơn 2.000 trạm BTS"): one
+# company's figures, not the province's; the province named in the branch's name is part of it.
+_OPERATOR = re.compile(r"(?:Viettel|VNPT|MobiFone|Mobifone|VinaPhone|Vinaphone|Vietnamobile|FPT Telecom)(?!\w)")
 _SINGULAR_UNIT = _fc(
     r"(?:của|tại)\s+(?:huyện|quận|thị xã|bệnh viện|công ty|trường)(?=\s*[.,;)]|\s+(?:đạt|là|có|được|đã|hiện|trên|chỉ))"
 )
@@ -566,9 +640,49 @@ def _subunit_starts(ctx: "_Ctx", s: "_Sentence") -> list[int]:
                 break
         if named is None:
             out.append(m.start())
+            # "Huyện Lục Ngạn của Bắc Giang có 50 trạm", "huyện Lục Ngạn, tỉnh Bắc Giang có ...":
+            # the province named right after the unit locates it; it does not make the unit's
+            # figures the province's.
+            loc = _UNIT_LOCATOR.match(cased, name_at + len(" ".join(caps)), b)
+            if loc is not None:
+                for x in _info_mentions(ctx, s):
+                    if x.start == loc.end():
+                        s.unit_names.add(x.start)
+            # "Các huyện Lệ Thủy, Quảng Ninh có ...": later names of the list are units too, even
+            # one spelled like a province.
+            e = name_at + len(" ".join(caps))
+            while True:
+                j = _UNIT_LIST_NEXT.match(cased, e, b)
+                if j is None:
+                    break
+                nxt = _NAME_AFTER_UNIT.match(cased, j.end(), b)
+                words = []
+                for w in (nxt.group(0).split() if nxt else ()):
+                    if not w[:1].isupper():
+                        break
+                    words.append(w)
+                if not words:
+                    break
+                if any(x.start == j.end() for x in _info_mentions(ctx, s)):
+                    s.unit_names.add(j.end())
+                e = j.end() + len(" ".join(words))
     out += [m.start() for m in _marks(ctx, s, "institution", _INSTITUTION, cased) if not (m.start() and (cased[m.start() - 1].isalnum() or cased[m.start() - 1] == "."))]
+    out += [m.start() for m in _marks(ctx, s, "agency", _AGENCY_OF, cased)]
+    m = _AGENCY_SUBJECT.match(cased, a, b)
+    if m is not None:
+        out.append(m.start())
     out += [m.start() for m in _marks(ctx, s, "singular", _SINGULAR_UNIT)]
+    for m in _marks(ctx, s, "operator", _OPERATOR, cased):
+        out.append(m.start())
+        after = m.end() + 1
+        if cased[m.end() : after] == " " and any(x.start == after for x in _info_mentions(ctx, s)):
+            s.unit_names.add(after)
     return out
+
+
+def _info_mentions(ctx: "_Ctx", s: "_Sentence") -> list[Mention]:
+    lo, hi = bisect_left(ctx.mention_starts, s.start), bisect_left(ctx.mention_starts, s.end)
+    return ctx.mentions[lo:hi]
 
 
 # --- the engine --------------------------------------------------------------------------------
@@ -632,6 +746,8 @@ _CONTEXT_LITERALS: dict[str, frozenset[str]] = {
         ("period_present", _words_of(PERIOD_PRESENT)),
         ("singular", _words_of(_SINGULAR_UNIT)),
         ("institution", _words_of(_INSTITUTION)),
+        ("operator", _words_of(_OPERATOR)),
+        ("agency", frozenset(fold_pattern(w) for w in ("tỷ lệ", "số lượng"))),
         # Checked with _has_any (declared below, with the checks they serve).
         # Folded like the text: folding writes "quý" as "qúy".
         ("sentence_words", frozenset(fold_pattern(w) for w in ("tháng", "quý", "nửa", "này", "đó", "trên", "tương ứng", "nhưng", "trong khi", "song", "tuy nhiên", "còn"))),
@@ -681,7 +797,7 @@ def _info(ctx: "_Ctx", s: _Sentence) -> _SentenceInfo:
     mentions = ctx.mentions[lo:hi]
     national = []
     for m in _marks(ctx, s, "national", NATIONAL):
-        if not COMPARATIVE_BEFORE.search(f, max(a, m.start() - 12), m.start()) and not _RANK_BEFORE_NATIONAL.search(f, max(a, m.start() - 24), m.start()):
+        if not COMPARATIVE_BEFORE.search(f, max(a, m.start() - 20), m.start()) and not _RANK_BEFORE_NATIONAL.search(f, max(a, m.start() - 48), m.start()):
             national.append(m.span())
     years = []
     future_years = []
@@ -724,7 +840,7 @@ def _info(ctx: "_Ctx", s: _Sentence) -> _SentenceInfo:
         district_scope=district_scope,
         subunits=subunits,
         years=years,
-        as_of_dates=[(m.start(), *(int(g) for g in m.groups())) for m in _marks(ctx, s, "as_of_date", AS_OF_DATE)],
+        as_of_dates=[_as_of(m) for m in _marks(ctx, s, "as_of_date", AS_OF_DATE)],
         period_present=[m.start() for m in _marks(ctx, s, "period_present", PERIOD_PRESENT)] if years else [],
     )
     return s.info
@@ -776,6 +892,11 @@ class _Ctx:
     # "tỷ lệ này ..." and "các con số tương ứng ..." in the next sentence refer back to them.
     last_matches: list[tuple[_Match, int | None]] = field(default_factory=list)
     last_matches_para: int = -1
+    section_years: dict[int, int] | None = None  # paragraph -> year of its section heading (see _section_years)
+    edition_date: date | None = None  # the date DTI editions are looked up at (see _extract_article)
+    outlet_province: Province | None = None  # the one province the publisher's name names ("Báo Ninh Bình")
+    national_sentences: dict[int, bool] = field(default_factory=dict)  # sentence index -> see _national_sentence
+    target_list_paras: dict[int, int | None] = field(default_factory=dict)  # see _target_lists
 
 
 def _distinct(provs: list[Province]) -> list[Province]:
@@ -876,6 +997,8 @@ def _extract_article(article: Article, threshold: float) -> ExtractionResult:
         title_provinces, article_provinces, subunit_article,
     )
     ctx.number_style = number_style(text)
+    if not article_provinces:
+        ctx.outlet_province = _outlet_province(article.metadata)
     ctx.lead_para = lead_para if lead_para is not None else -1
     ctx.mention_paras = mention_paras
     ctx.asides = asides
@@ -885,10 +1008,15 @@ def _extract_article(article: Article, threshold: float) -> ExtractionResult:
     for m, mpara in zip(mentions, ctx.mention_paras):
         ctx.mentions_by_para.setdefault(mpara, []).append(m)
     ctx.published_iso = published.isoformat() if published is not None and not month_only else None
+    # DTI editions are looked up at the month's last day for a page dated by month only (main's
+    # `published` above already is that day; tune-r's edition_date says so where it is used).
+    ctx.edition_date = published
     ctx.statement_rules = [r for r in rules if r.number == "boolean"]
 
     # Where each cue's and context pattern's words occur, found in one pass.
     ctx.hits = literal_index().hits(folded)
+    if ":" in text:
+        ctx.target_list_paras = _target_lists(ctx, text)
     words = _statement_words()
     if words is not None:
         h = ctx.hits
@@ -901,6 +1029,7 @@ def _extract_article(article: Article, threshold: float) -> ExtractionResult:
     candidates: list[Fact] = []
     prev_sentence_folded = ""
     prev_para = -1
+    para_sentences = 0  # sentences read so far in the current paragraph
     # Rows of a table flattened into text are read as rows (header cell -> indicator), not as
     # sentences: a row's first cell is a row number, not a rank.
     table_rows = _scan_tables(ctx, body, article, norm, facts) if ("|" in text or "\t" in text) else set()
@@ -909,11 +1038,18 @@ def _extract_article(article: Article, threshold: float) -> ExtractionResult:
             continue
         fs = folded[s.start : s.end]
         if s.para != prev_para:
-            prev_sentence_folded = ""
+            # Pages that give each sentence its own line go on from the line before ("... 100% văn
+            # bản ... dạng điện tử." / "Tỉ lệ sử dụng chữ ký số đạt 98%"); a paragraph of several
+            # sentences starts afresh.
+            if para_sentences != 1:
+                prev_sentence_folded = ""
+            para_sentences = 0
+        para_sentences += 1
         prev_para = s.para
         try:
             lo, hi = bisect_left(starts, s.start), bisect_left(starts, s.end)
-            if hi > lo:
+            # "ba địa phương dẫn đầu lần lượt là A, B và C" has no number of its own.
+            if hi > lo or (fs.find("lần lượt") >= 0 and (fs.find("dẫn đầu") >= 0 or fs.find("đứng đầu") >= 0 or fs.find("xếp đầu") >= 0)):
                 quants = [q for q in quantities[lo:hi] if q.end <= s.end]
                 _scan_sentence(ctx, s, quants, prev_sentence_folded, article, norm, facts, targets, candidates)
             if ctx.statement_rules:
@@ -921,6 +1057,9 @@ def _extract_article(article: Article, threshold: float) -> ExtractionResult:
         except Exception as exc:  # pragma: no cover - the engine must survive any text; record why
             candidates.append(_error_fact(article, norm, s, exc))
         prev_sentence_folded = fs
+
+    if 0 in skip_paras and quantities:
+        facts.extend(_headline_facts(ctx, sentences, quantities, starts, article, norm, facts, candidates))
 
     kept, dupes = _deduplicate(facts)
     final, review = [], candidates + dupes
@@ -935,6 +1074,45 @@ def _extract_article(article: Article, threshold: float) -> ExtractionResult:
         else:
             final.append(f)
     return ExtractionResult(facts=final, candidates=review, targets=targets)
+
+
+# "Hậu Giang: Đã thành lập 600 Tổ công nghệ số cộng đồng" as the headline, the body telling how
+# the teams work: a count or share the headline alone states is read from it. Only for the
+# indicators the body gives nothing on for that province (a body's figure, exact or not, is the
+# one to quote), and not for the DTI's ranks and scores, which headlines play with ("năm thứ 5
+# liên tiếp dẫn đầu").
+_HEADLINE_CONFIDENCE = 0.9
+
+
+def _headline_facts(ctx: _Ctx, sentences: list[_Sentence], quantities: list[Quantity], starts: list[int],
+                    article: Article, norm, body_facts: list[Fact], candidates: list[Fact]) -> list[Fact]:
+    heads = [s for s in sentences if s.para == 0]
+    if not heads:
+        return []
+    saved = (ctx.last_matches, ctx.last_matches_para)
+    found: list[Fact] = []
+    for s in heads:
+        lo, hi = bisect_left(starts, s.start), bisect_left(starts, s.end)
+        quants = [q for q in quantities[lo:hi] if q.end <= s.end]
+        if quants:
+            try:
+                _scan_sentence(ctx, s, quants, "", article, norm, found, [], [])
+            except Exception:  # pragma: no cover - a headline never stops the article
+                pass
+    ctx.last_matches, ctx.last_matches_para = saved
+    stated = {(f.indicator_id, f.province_code) for f in body_facts + candidates}
+    stated_ids = {f.indicator_id for f in body_facts + candidates if f.province_code is None}
+    themes = {r.indicator_id: r.theme for r in load_rules()}
+    out = []
+    for f in found:
+        if themes.get(f.indicator_id) == "rankings" or f.province_code is None:
+            continue
+        if (f.indicator_id, f.province_code) in stated or f.indicator_id in stated_ids:
+            continue
+        f.confidence = round(f.confidence * _HEADLINE_CONFIDENCE, 3)
+        f.method += "+headline"
+        out.append(f)
+    return out
 
 
 # --- tables flattened into text ------------------------------------------------------------------
@@ -998,9 +1176,10 @@ def _scan_tables(ctx: _Ctx, body: list[_Sentence], article: Article, norm, facts
     consumed: set[int] = set()
     before: _Sentence | None = None  # the last sentence that is not a table row: the table's introduction
     columns: dict[int, Province] = {}  # the fourth shape: a column per province
+    row_columns: dict[int, bool] = {}  # the second shape with several value columns: column -> is a rank
     for s in body:
         if text.find("|", s.start, s.end) < 0 and text.find("\t", s.start, s.end) < 0:
-            header, width, by_row, before, columns = {}, 0, False, s, {}
+            header, width, by_row, before, columns, row_columns = {}, 0, False, s, {}, {}
             continue
         line = text[s.start : s.end]
         cells = _cells(line)
@@ -1030,6 +1209,11 @@ def _scan_tables(ctx: _Ctx, body: list[_Sentence], article: Article, norm, facts
             header = _header_indicators(ctx, cells, intro + " \n " + ctx.title_folded)
             width = len(cells)
             by_row = not header and _VALUE_HEADER.fullmatch(fold(cells[-1])) is not None
+            row_columns = _row_value_columns(cells)
+            if row_columns:
+                # "Chỉ số | Điểm | Xếp hạng" then "Nhận thức số | 0,85 | 3": a row per indicator,
+                # with its value and its rank.
+                header, by_row = {}, True
             if header or by_row:
                 consumed.add(s.start)
             continue
@@ -1057,8 +1241,33 @@ def _scan_tables(ctx: _Ctx, body: list[_Sentence], article: Article, norm, facts
                 province, _how, _conf = _attribute(ctx, s, s.start)
                 if province is not None:
                     candidates, head = row[0]
-                    _table_fact(ctx, s, line, cells[-1], candidates, head, intro, province, article, norm, facts)
+                    if not row_columns:
+                        _table_fact(ctx, s, line, cells[-1], candidates, head, intro, province, article, norm, facts)
+                    for col, is_rank in row_columns.items():
+                        chosen = [(r, c) for r, c in candidates if (r.number == "rank") == is_rank]
+                        if chosen:
+                            _table_fact(ctx, s, line, cells[col], chosen, head, intro, province, article, norm, facts)
     return consumed
+
+
+_ROW_INDICATOR_HEADER = _fc(r"\s*(?:chỉ số(?: chính| thành phần)?|các chỉ số|trụ cột|nội dung|tiêu chí|lĩnh vực)\s*")
+
+
+def _row_value_columns(cells: list[str]) -> dict[int, bool]:
+    """"Chỉ số | Điểm | Xếp hạng": the value and rank columns of a table with an indicator per
+    row (column -> is a rank), when every header cell after the first is one of them."""
+    if len(cells) < 3 or not _ROW_INDICATOR_HEADER.fullmatch(fold(cells[0])):
+        return {}
+    out: dict[int, bool] = {}
+    for col, cell in enumerate(cells[1:], start=1):
+        folded_cell = fold(cell)
+        if _RANK_HEADER.fullmatch(folded_cell):
+            out[col] = True
+        elif _VALUE_HEADER.fullmatch(folded_cell):
+            out[col] = False
+        else:
+            return {}
+    return out if any(out.values()) else {}
 
 
 # The value column of a table listing indicators by row: "Điểm", "Giá trị", "Kết quả", "Tỷ lệ (%)".
@@ -1088,7 +1297,7 @@ def _table_fact(ctx: _Ctx, s: _Sentence, line: str, cell: str, candidates: list[
         # The edition the table's header, its introduction or the title quotes, else the latest
         # one announced by the publication date.
         quoted = next((int(m.group(1)) for m in (YEAR.search(head), DTI_YEAR.search(head), YEAR.search(intro), DTI_YEAR.search(intro), DTI_YEAR.search(ctx.title_folded)) if m is not None), None)
-        choice = edition_for(quoted if quoted is None or pub is None or quoted <= pub else None, ctx.published)
+        choice = edition_for(quoted if quoted is None or pub is None or quoted <= pub else None, ctx.edition_date)
         if choice.year is None:
             return
         ref_year, ref_date, note = choice.year, None, choice.note
@@ -1100,8 +1309,17 @@ def _table_fact(ctx: _Ctx, s: _Sentence, line: str, cell: str, candidates: list[
             ref_year, ref_date = pub, ctx.published_iso
     if ref_year is None:
         return
-    facts.append(_make_fact(article, norm, ctx, s, rule, accepted, "exact", province, ref_year, ref_date,
-                            f"table:{rule.indicator_id}#{cue.n}", round(0.9 * conf, 3), note, (q.start, q.end), None))
+    fact = _make_fact(article, norm, ctx, s, rule, accepted, "exact", province, ref_year, ref_date,
+                      f"table:{rule.indicator_id}#{cue.n}", round(0.9 * conf, 3), note, (q.start, q.end), None)
+    if rule.theme == "rankings" and ref_year >= 2024 and (
+        _UNITS_34.search(head + " " + intro) is not None or _article_ranks_34_units(ctx, s, rule, province, ref_year)
+    ):
+        # A table of the merged units' ranking ("... các tỉnh, thành phố sau sáp nhập:"), as in prose.
+        merged = _merged_unit(province)
+        if merged is not None and (rule.number == "rank" or _formed_from_several(province) or _UNITS_34.search(head + " " + intro)):
+            fact.unit_set, fact.province_code, fact.province = 34, merged.code, merged.name
+            fact.note = ((fact.note + "; ") if fact.note else "") + "ranking of the 34 units formed on 1 July 2025"
+    facts.append(fact)
 
 
 def _title_is_subunit(title: str) -> bool:
@@ -1122,17 +1340,48 @@ def _title_is_subunit(title: str) -> bool:
 def _deduplicate(facts: list[Fact]) -> tuple[list[Fact], list[Fact]]:
     """One value per indicator, province and period within an article: the first stated wins
     (articles state a total before its parts: "2.387 trạm BTS, trong đó 1.650 trạm 4G")."""
-    seen: set[tuple] = set()
-    kept, dupes = [], []
-    for f in sorted(facts, key=lambda f: (f.value_start if f.value_start is not None else f.quote_start)):
+    seen: dict[tuple, int] = {}
+    kept: list[Fact] = []
+    dupes: list[Fact] = []
+    for f in sorted(facts, key=_stated_at):
         key = (f.indicator_id, f.unit_set, f.province_code, f.ref_year, f.ref_date)
         if f.province_code is not None and key in seen:
+            k = seen[key]
+            if _exact_of_rounded(kept[k], f):
+                # "hơn 2.000 trạm BTS ... tổng số 2.035 trạm": the exact figure beats the rounded one.
+                earlier = kept[k]
+                earlier.note = ((earlier.note + "; ") if earlier.note else "") + "a rounded figure; the exact one is stated nearby"
+                kept[k] = f
+                dupes.append(earlier)
+                continue
             f.note = ((f.note + "; ") if f.note else "") + "a value for the same indicator, province and period was stated earlier in the article"
             dupes.append(f)
             continue
-        seen.add(key)
+        seen[key] = len(kept)
         kept.append(f)
     return kept, dupes
+
+
+def _stated_at(f: Fact) -> int:
+    return f.value_start if f.value_start is not None else f.quote_start
+
+
+_NEARBY_CHARS = 600  # "the same sentence group": a few sentences apart
+
+
+def _exact_of_rounded(rounded: Fact, exact: Fact) -> bool:
+    """`exact` states precisely the figure `rounded` gives with "hơn", "gần", "khoảng"..."""
+    if rounded.qualifier == "exact" or exact.qualifier != "exact" or rounded.unit != exact.unit:
+        return False
+    if abs(_stated_at(exact) - _stated_at(rounded)) > _NEARBY_CHARS or not rounded.value or not exact.value:
+        return False
+    if abs(exact.value - rounded.value) > 0.2 * abs(rounded.value):
+        return False
+    if rounded.qualifier == "over":
+        return exact.value >= rounded.value
+    if rounded.qualifier == "under":
+        return exact.value <= rounded.value
+    return True
 
 
 # The characters CLAUSE_END's matches turn on: a one-class search skips through a sentence
@@ -1155,7 +1404,13 @@ def _clause_end(folded: str, pos: int, limit: int) -> int:
         pos = i + 1
 
 
-_REGIONAL_AFTER = _fc(r"\s*(?:(?:trong|của|ở|tại|toàn)\s+)?(?:khu vực|vùng|miền|các tỉnh|nhóm)(?!\w)")
+_REGIONAL_AFTER = _fc(
+    r"\s*(?:(?:trong|của|ở|tại|toàn)\s+)?(?:khu vực|vùng|miền|các tỉnh|nhóm|tây nguyên|đbscl|đồng bằng sông|bắc trung bộ|nam trung bộ"
+    r"|duyên hải|đông nam bộ|tây nam bộ|tây bắc|đông bắc|trung du)(?!\w)"
+)
+
+
+_FOREIGN_CURRENCY_AFTER = _fc(r"\s*(?:usd|đô|dollar|euro|eur|yên|nhân dân tệ|\$|won|bảng)")
 
 
 def _accepts(number: str, q: Quantity, folded: str) -> tuple[float | None, float]:
@@ -1177,6 +1432,8 @@ def _accepts(number: str, q: Quantity, folded: str) -> tuple[float | None, float
     if number == "vnd":
         if q.kind in ("number", "range") and q.money and not q.percent:
             return q.value, (0.4 if q.kind == "range" else 1.0)
+        if q.kind == "number" and not q.percent and q.scale >= 1e9 and not _FOREIGN_CURRENCY_AFTER.match(folded, q.end):
+            return q.value, 0.9  # "doanh thu đạt hơn 1 nghìn tỷ": billions of đồng, unnamed
         return None, 0
     if number == "rank":
         # A rank among 5 or 6 provinces ("xếp thứ 3 trong 5 tỉnh Tây Nguyên") is a regional one.
@@ -1241,8 +1498,36 @@ def _best_cue(ctx: _Ctx, q: Quantity, floor: int, pre_end: int, s_end: int, acti
     return best
 
 
+# "An toàn thông tin mạng, hạ tầng số (xếp thứ 2)": the place in parentheses after the last
+# name of a list is each name's.
+_PAREN_PLACE_BEFORE_RANK = _fc(r"\s*\(\s*(?:(?:xếp|đứng)\s+)?(?:thứ|hạng)\s*$")
+
+
+def _paren_list_names(ctx: _Ctx, floor: int, pre_end: int, best: _Match, active: dict, local: str) -> list[_Match]:
+    """The names of "A, B (xếp thứ 2)", right to left: the last ends at the parenthesis, each
+    earlier one is joined to the next by a comma or "và"."""
+    folded = ctx.folded
+    paren = _PAREN_PLACE_BEFORE_RANK.search(folded, floor, pre_end)
+    if paren is None:
+        return []
+    pairs = [(r, c) for r, c in active.get(best.rule.number, []) if c.where == "before" and c.regex is not None and not _excluded(r, local)]
+    out: list[_Match] = []
+    left = paren.start()
+    while True:
+        found = None
+        for r, cue in pairs:
+            if any(o.rule is r for o in out):
+                continue
+            for m in cue.regex.finditer(folded, floor, left):
+                joined = not folded[m.end() : left].strip() if not out else _JOINER.fullmatch(folded, m.end(), left) is not None
+                if joined and (found is None or (m.start(), m.end()) > (found.mstart, found.mend)):
+                    found = _Match(r, cue, best.score, "+shared", best.value, best.cue_conf * 0.97, *m.span())
+        if found is None:
+            return out
+        out.append(found)
+        left = found.mstart
 _JOINER = re.compile(r"\s*(?:,|và|hoặc|cũng như)\s*(?:trụ cột\s+)?")
-_SHARED = _fc(r"\b(?:cùng|đều)\b")
+_SHARED = _fc(r"\b(?:cùng|đều)\b|\bđồng(?= (?:xếp|đứng|hạng))")
 
 
 def _companions(ctx: _Ctx, q: Quantity, best: _Match, floor: int, pre_end: int, s_end: int, active: dict, local: str) -> list[_Match]:
@@ -1271,6 +1556,8 @@ def _companions(ctx: _Ctx, q: Quantity, best: _Match, floor: int, pre_end: int, 
             out.append(found)
             pairs = [(r, c) for r, c in pairs if r is not found.rule]
             pos = found.mend
+    elif best.cue.where == "before" and best.rule.number == "rank" and _PAREN_PLACE_BEFORE_RANK.search(folded, floor, pre_end):
+        out = [m for m in _paren_list_names(ctx, floor, pre_end, best, active, local) if m.rule is not best.rule]
     elif best.cue.where == "before" and _SHARED.search(folded, best.mend, pre_end):
         pairs = [(r, c) for r, c in active.get(best.rule.number, []) if r is not best.rule and not _excluded(r, local)]
         left = best.mstart
@@ -1290,7 +1577,9 @@ def _companions(ctx: _Ctx, q: Quantity, best: _Match, floor: int, pre_end: int, 
     return out
 
 
-_PAREN_VERB = _fc(r"\(\s*(?:đạt tỷ lệ|đạt|chiếm|bằng|tương đương|tỷ lệ)$")
+_PAREN_VERB = _fc(r"\(\s*(?:đạt tỷ lệ|đạt|chiếm tỷ lệ|chiếm|bằng|tương đương|tỷ lệ)$")
+_PAREN_SHARE_VERB = _fc(r"\(\s*chiếm(?:\s+tỷ lệ)?\s")
+_SHARE_OF_TOTAL_AFTER = _fc(r"\s*(?:%\s*)?(?:trên\s+|của\s+|so với\s+)?(?:tổng số|tổng)(?!\w)")
 
 
 def _paren_parent_match(ctx: _Ctx, q: Quantity, prev: Quantity | None, s_end: int, active: dict, local: str) -> _Match | None:
@@ -1328,6 +1617,17 @@ def _paren_parent_match(ctx: _Ctx, q: Quantity, prev: Quantity | None, s_end: in
                 score = 2.5 + min(m.end() - m.start(), 60) / 100
                 if (best is None or score > best.score) and not _excluded(rule, local):
                     best = _Match(rule, cue, score, "+paren", value, 0.92 * conf, *m.span())
+    if best is None and _PAREN_SHARE_VERB.match(folded, opening) and _SHARE_OF_TOTAL_AFTER.match(folded, q.end):
+        # "Tổng số hồ sơ được giải quyết trực tuyến năm 2018 là trên 22.600 hồ sơ (chiếm tỷ lệ
+        # hơn 10% tổng số hồ sơ)": the share of the count's subject, named before the count.
+        lead = prev.qualifier_start if prev.qualifier_start is not None else prev.start
+        subject_start = max(ctx.folded.rfind(c, 0, lead) for c in ".;:(") + 1
+        for rule, cue in active.get("percent", ()):
+            if cue.where != "after" or _excluded(rule, local):
+                continue
+            for m in cue.regex.finditer(folded, subject_start, lead):
+                if lead - m.end() <= 30:
+                    best = _Match(rule, cue, 2.0, "+paren-subject", q.value, 0.85, *m.span())
     return best
 
 
@@ -1336,7 +1636,9 @@ def _is_target(ctx: _Ctx, s: _Sentence, q: Quantity, clause_end: int) -> tuple[b
     target word ("phấn đấu", "dự kiến", "sẽ") rather than a present one ("đến nay", "đã"), or the
     clause names a year after the publication year ("đến năm 2025")."""
     info = _info(ctx, s)
-    last_target = max((e for e in info.target_ends if e <= q.start), default=-1) if info.target_ends else -1
+    if info.target_ends and _is_baseline(ctx, s, q, clause_end):
+        return False, None
+    last_target = max((e for e in info.target_ends if e <= q.start and not _closed_aside(ctx.folded, s.start, e, q.start)), default=-1) if info.target_ends else -1
     last_present = max((e for e in info.present_ends if e <= q.start), default=-1) if info.present_ends else -1
     pub_year = ctx.published.year if ctx.published else None
     target_year = None
@@ -1355,10 +1657,93 @@ def _is_target(ctx: _Ctx, s: _Sentence, q: Quantity, clause_end: int) -> tuple[b
     folded = ctx.folded
     if (folded.find("sẽ", q.end, clause_end) >= 0 or folded.find("dự kiến", q.end, clause_end) >= 0) and _FUTURE_AFTER.search(folded, q.end, clause_end):
         return True, target_year
+    if last_present < 0 and folded.startswith("về ", s.start) and _TOPIC_ITEM.match(folded, s.start, s.end) and _target_list_before(ctx, s):
+        return True, None
+    if s.para in ctx.target_list_paras and not PRESENT_MARKERS.search(folded, s.start, q.start):
+        return True, ctx.target_list_paras[s.para]  # an item under "Các chỉ tiêu cụ thể đến năm 2025:"
+    if (
+        folded.find("nâng", s.start, q.start) >= 0
+        and _RAISE_TO_BEFORE.search(folded, max(s.start, q.start - 80), q.start)
+        and not PRESENT_MARKERS.search(folded, s.start, q.start)
+        and not any(y < (pub_year or 0) and not ignored for _a, _e, y, ignored, _ok in info.years)
+    ):
+        return True, target_year  # "nâng tỷ lệ hồ sơ trực tuyến lên 70%"
     return False, None
 
 
+_RAISE_TO_BEFORE = _fc(r"(?<!đã )(?<!được )(?<!\w)nâng\s[^.;\d]{0,60}?\slên\s+(?:mức\s+|tỷ lệ\s+)?(?:khoảng\s+|trên\s+|ít nhất\s+)?$")
+# A paragraph that announces targets and ends with a colon ("Các chỉ tiêu cụ thể đến năm 2025:",
+# "Mục tiêu cụ thể năm 2023 như sau:") heads the list of targets in the paragraphs after it.
+_RESULTS_HEAD = _fc(r"thực hiện|đạt được|kết quả|tình hình")
+_BULLET = re.compile(r"\s*(?:[-–•+*▪●]|[a-zđ]\)|\d{1,2}[.)]\s)")
+
+
+def _target_lists(ctx: _Ctx, text: str) -> dict[int, int | None]:
+    """Paragraph -> target year, for the items of a list of targets (see _LIST_HEAD_END)."""
+    out: dict[int, int | None] = {}
+    sentences = ctx.sentences
+    by_para: dict[int, list[_Sentence]] = {}
+    for s in sentences:
+        by_para.setdefault(s.para, []).append(s)
+    paras = sorted(by_para)
+    for k, para in enumerate(paras):
+        head = by_para[para][-1]
+        if not text[head.start : head.end].rstrip().endswith((":", "：")):
+            continue
+        info = _info(ctx, head)
+        if not info.target_ends and not info.future_years:
+            continue
+        if PRESENT_MARKERS.search(ctx.folded, head.start, head.end) or _RESULTS_HEAD.search(ctx.folded, head.start, head.end):
+            continue  # "Kết quả thực hiện các chỉ tiêu năm 2022 như sau:" lists results
+        year = next((y for _a, _e, y, _t in info.future_years), None)
+        for nxt in paras[k + 1 : k + 13]:
+            items = by_para[nxt]
+            first = items[0]
+            bullet = _BULLET.match(text, first.start) is not None
+            if not bullet and (len(items) > 1 or _info(ctx, first).present_ends or _PRESENT_ANY.search(ctx.folded, first.start, first.end)):
+                break
+            out[nxt] = year
+    return out
+
+
+_PRESENT_ANY = PRESENT_MARKERS
+
+
+# "Mục tiêu cụ thể năm 2023 về hạ tầng số, tỉnh phấn đấu 70% ... . Về chính quyền số, 100% ...;
+# tỷ lệ ... đạt 60%": the next item of a list of targets by topic is a target too.
+_TOPIC_ITEM = _fc(r"về [^,.;:\d]{1,40}[,:]")
+
+
+def _target_list_before(ctx: _Ctx, s: _Sentence) -> bool:
+    i = bisect_left(ctx.sentence_starts, s.start) - 1
+    if i < 0:
+        return False
+    o = ctx.sentences[i]
+    info = _info(ctx, o)
+    if not info.target_ends or ctx.folded.find("về ", o.start, o.end) < 0:
+        return False
+    return max(info.target_ends) > max(info.present_ends, default=-1)
+
+
 _FUTURE_AFTER = re.compile(r"\bsẽ\b|dự kiến")
+
+
+def _closed_aside(folded: str, lo: int, pos: int, q_start: int) -> bool:
+    """Is `pos` inside parentheses that close before `q_start`? "đạt 96% (vượt mục tiêu theo kế
+    hoạch ... là 85%); tỷ lệ hồ sơ ... đạt 73%": the aside's plan is not the later figure's."""
+    return folded.rfind("(", lo, pos) > folded.rfind(")", lo, pos) and 0 <= folded.find(")", pos, q_start)
+# "phấn đấu tăng số lượng doanh nghiệp CNTT từ 700 lên 900 doanh nghiệp vào năm 2020": the
+# figure the plan starts from is the present one, not a target.
+_BASELINE_BEFORE = _fc(r"(?:tăng|nâng)(?!\w)[^.;\d]{0,80}?(?<!\w)từ\s+(?:mức\s+)?$")
+_BASELINE_AFTER = _fc(r"[^.;\d]{0,40}?(?<!\w)(?:lên|đến|tới)\s+(?:mức\s+)?(?:khoảng\s+|gần\s+|hơn\s+|trên\s+)?\d")
+
+
+def _is_baseline(ctx: _Ctx, s: _Sentence, q: Quantity, clause_end: int) -> bool:
+    folded = ctx.folded
+    pre_end = q.qualifier_start if q.qualifier_start is not None else q.start
+    if not folded.endswith(("từ ", "mức "), max(s.start, pre_end - 5), pre_end):
+        return False
+    return _BASELINE_BEFORE.search(folded, max(s.start, pre_end - 100), pre_end) is not None and _BASELINE_AFTER.match(folded, q.end, s.end) is not None
 
 
 def _is_national(ctx: _Ctx, s: _Sentence, q: Quantity) -> bool:
@@ -1366,15 +1751,83 @@ def _is_national(ctx: _Ctx, s: _Sentence, q: Quantity) -> bool:
     for a, e in info.national:
         if a >= q.start:
             break
+        if _closed_aside(ctx.folded, s.start, a, q.start):
+            continue  # "đạt 96% (gấp 2 lần so với trung bình toàn quốc); tỷ lệ ... đạt 73%"
         if not any(e <= r < q.start for r in info.local_resets):
             return True
+    if (
+        not info.mentions
+        and q.kind != "rank"
+        and _MINISTRY_SOURCE.search(ctx.folded, s.start, q.start)
+        and not _local_words(ctx, s)
+        and not _DTI_NAMED.search(ctx.folded, s.start, s.end)
+    ):
+        # "Theo Bộ TT&TT, tỷ lệ người dân sử dụng điện thoại thông minh đạt 73%": a ministry's
+        # figure that names no province, nor "tỉnh", is the country's (not the DTI, which the
+        # ministry reports of provinces).
+        return True
+    if not info.mentions and not info.national:
+        # "Đối với cấp tỉnh, giá trị DTI năm 2024 đạt 0,6961. Cả ba trụ cột đều ...: Chính quyền
+        # số đạt 0,7582": a sentence naming no province goes on with the country's (or the
+        # provinces' average) figures of the sentence before it in the paragraph.
+        i = bisect_left(ctx.sentence_starts, s.start) - 1
+        if i >= 0 and ctx.sentences[i].para == s.para and _national_sentence(ctx, i):
+            return not _local_words(ctx, s)
     return False
+
+
+_DIGIT = re.compile(r"\d")
+_LOCAL_AREA = _fc(r"(?<!\w)(?:trên địa bàn|tại địa phương|của địa phương|địa phương (?:này|đã|có|hiện))(?!\w)")
+_COMPARED_BEFORE_MARK = _fc(r"(?:so với|hơn|vượt|gấp|kém)(?!\w)")
+
+
+_MINISTRY_SOURCE = _fc(r"(?:theo|của)\s+(?:báo cáo\s+|số liệu\s+|thống kê\s+)?(?:của\s+)?bộ\s+(?!này)\S|(?<!\w)bộ\s+(?:tt&tt|tt-tt|tttt|thông tin và truyền thông|kh&cn|khoa học và công nghệ)\s+(?:cho biết|công bố|thông tin)")
+
+
+def _local_words(ctx: _Ctx, s: _Sentence) -> bool:
+    """Does the sentence speak of the province itself ("tỉnh", "toàn tỉnh", "trên địa bàn")?"""
+    f = ctx.folded
+    return bool(LOCAL_RESET.search(f, s.start, s.end) or _PROVINCE_SCOPE.search(f, s.start, s.end) or _LOCAL_AREA.search(f, s.start, s.end))
+
+
+def _national_sentence(ctx: _Ctx, i: int) -> bool:
+    """Does sentence i speak of the country (or of all provinces together) and name no province,
+    itself or by going on from such a sentence before it in its paragraph?"""
+    known = ctx.national_sentences.get(i)
+    if known is not None:
+        return known
+    s = ctx.sentences[i]
+    info = _info(ctx, s)
+    if info.mentions:
+        out = False
+    elif info.national:
+        # The marker must lead a figure of its own ("DTI quốc gia năm 2024 đạt 0,7955"), not close
+        # a comparison ("cao hơn mức bình quân cả nước.").
+        a, e = info.national[0]
+        folded = ctx.folded
+        out = (
+            _DIGIT.search(folded, e, s.end) is not None
+            and not LOCAL_RESET.search(folded, e, s.end)
+            and not _COMPARED_BEFORE_MARK.search(folded, max(s.start, a - 30), a)
+        )
+    else:
+        out = i > 0 and ctx.sentences[i - 1].para == s.para and _national_sentence(ctx, i - 1)
+    ctx.national_sentences[i] = out
+    return out
 
 
 _NEXT_ITEM = re.compile(r"[,;]|(?<!\w)(?:và|còn|trong khi|nhưng|rồi)(?!\w)")
 
 
-_MONTH_YEAR = _fc(r"(?:đến|tới|tính đến|hết|cuối|trong)\s+(?:hết\s+|cuối\s+)?tháng\s+\d{1,2}\s*/\s*((?:19|20)\d\d)(?!\d)")
+# "tháng 12/2023", "tháng 12-2023", "tháng 12.2023", "tháng 12 năm 2023".
+_MONTH_OF_YEAR = r"tháng\s+\d{1,2}\s*(?:[/.\-]|\s+năm\s+)\s*((?:19|20)\d\d)(?!\d)"
+# A month opening the sentence ("Tính đến tháng 12/2023, ...", "Tháng 12/2023, ...") dates it all.
+_AS_OF_MONTH_START = _fc(r"\W{0,3}(?:(?:tính\s+|lũy kế\s+)?(?:đến|tới)\s+(?:hết\s+|cuối\s+)?|trong\s+)?" + _MONTH_OF_YEAR)
+_MONTH_YEAR = _fc(r"(?:đến|tới|tính đến|hết|cuối|trong|từ)\s+(?:hết\s+|cuối\s+)?" + _MONTH_OF_YEAR)
+# "Trong năm qua, ..." on a page of the first quarter: the calendar year before.
+_PAST_YEAR = _fc(r"(?<!\w)(?<!so với )năm\s+(?:vừa\s+)?qua(?!\w)")
+# "Năm ngoái, ..." is the calendar year before the page's, whenever it appeared.
+_LAST_YEAR = _fc(r"(?<!\w)(?<!so với )(?<!so )(?<!hơn )(?<!kỳ )năm\s+ngoái(?!\w)")
 _QUARTER_YEAR = _fc(r"(?<!\w)quý\s+(?:i|ii|iii|iv|1|2|3|4)\s*/\s*((?:19|20)\d\d)(?!\d)")
 _PART_OF_YEAR = _fc(r"(?<!\w)(?:\d{1,2}|ba|sáu|chín) tháng(?: đầu năm| cuối năm| qua| năm)?(?!\w)(?! \d)|nửa đầu năm|(?<!\w)quý (?:i|ii|iii|iv|1|2|3|4)(?!\w)")
 _PRESENT_AFTER_FIRST = frozenset("vhđt")  # vào, hiện nay / hiện tại, đến nay, thời điểm hiện tại
@@ -1404,6 +1857,14 @@ def _period(ctx: _Ctx, s: _Sentence, q: Quantity, clause_end: int) -> tuple[int 
     if has_month:
         for month in _MONTH_YEAR.finditer(ctx.folded, own_part, q.start):
             pass
+    if month is None and period_words:
+        # "Tính đến tháng 12/2023, Đà Nẵng có ...; đã tích hợp được 1.569 dịch vụ": an as-of
+        # month opening the sentence dates every part of it.
+        month = _AS_OF_MONTH_START.match(ctx.folded, s.start, q.start)
+    if month is not None and PERIOD_PRESENT.search(ctx.folded, month.end(), q.start):
+        # "Từ tháng 1/2017 đến nay, đã có 5.000 hồ sơ": a total to date; "Tháng 6/2023, tỉnh có
+        # 100 tổ; hiện nay có 150 tổ": today's figure after the month's.
+        month = None
     if month is not None and (ctx.published is None or int(month.group(1)) <= ctx.published.year):
         return int(month.group(1)), None, "stated month"
     # "Quý I/2023, tỷ lệ ... đạt 45,2%": a stated quarter dates the figure to its year.
@@ -1441,19 +1902,312 @@ def _period(ctx: _Ctx, s: _Sentence, q: Quantity, clause_end: int) -> tuple[int 
             year, year_end = y, e
     if year is not None:
         if not any(year_end <= p < q.start for p in info.period_present):
+            # "- ...; tỷ lệ hồ sơ nộp trực tuyến năm 2023 đạt 68,3%; 97% văn bản ... được ký số"
+            # under "Tính đến ngày 31/12/2023, ... như sau:": the year is its own clause's; the
+            # later clause of the item takes the list's period (gold convention, dates rule 2).
+            if ctx.folded.find(";", year_end, q.start) >= 0:
+                listed = _list_frame(ctx, s, q)
+                if listed is not None:
+                    return listed
             return year, None, "stated year"
     else:
         for a, e, y, ignored, _ok in info.years:
             if a >= q.end and e <= clause_end and not ignored:
                 return y, None, "stated year"
+    launched = _launch_period(ctx, s, q)
+    if launched is not None:
+        return launched
+    if ctx.published is not None and _list_part_year(ctx, s, q, own_part):
+        return ctx.published.year, None, "part of the year introducing the list"
+    if ctx.published is not None and "ngoái" in ctx.folded[s.start : q.start]:
+        last = _LAST_YEAR.search(ctx.folded, s.start, q.start)
+        if last is not None and not PERIOD_PRESENT.search(ctx.folded, last.end(), q.start):
+            return ctx.published.year - 1, None, "the year before (\"năm ngoái\")"
+    if ctx.published is not None and ctx.published.month <= 3 and "qua" in ctx.folded[s.start : q.start]:
+        past = _PAST_YEAR.search(ctx.folded, s.start, q.start)
+        if past is not None and not PERIOD_PRESENT.search(ctx.folded, past.end(), q.start):
+            return ctx.published.year - 1, None, "the year before (\"năm qua\" early in the year)"
+    # "Trong đó, hiện nay ...", "Hiện nay, tỷ lệ ...": a present marker of the sentence's own
+    # (looked for here: info.period_present is only filled when the sentence states a year).
+    own_present = PERIOD_PRESENT.search(ctx.folded, s.start, q.start) is not None
+    inherited = None if own_present else _breakdown_period(ctx, s, q)
+    if inherited is not None:
+        return inherited
+    section = _section_year(ctx, s.para)
+    if section is not None and not own_present:
+        return section, None, "section heading"
+    topic = None if own_present else _topic_year(ctx, s)
+    if topic is not None:
+        return topic, None, "the year the paragraph is about"
+    listed = None if own_present else _list_frame(ctx, s, q)
+    if listed is not None:
+        return listed
+    reckoned = None if own_present else _paragraph_as_of(ctx, s)
+    if reckoned is not None:
+        return reckoned
     if ctx.published is None:
         return None, None, "present, no publication date"
     return ctx.published.year, ctx.published_iso, "present"
 
 
+# "Phần I / ĐÁNH GIÁ KẾT QUẢ THỰC HIỆN NĂM 2022 / 1. Về hạ tầng ...: trên 60% dân số có điện
+# thoại thông minh": in a plan reviewing last year, a heading naming the year reviewed dates the
+# undated figures of its section.
+_SECTION_YEAR = _fc(r"(?:kết quả|thực hiện|đánh giá|tình hình)[^.;]{0,60}?năm\s+((?:19|20)\d\d)(?!\d)")
+_HEADING_START = re.compile(r"(?:Phần|PHẦN|Chương|CHƯƠNG|[IVX]{1,4}\.|[A-Z]\.)(?:\s|$)")
+
+
+def _section_year(ctx: _Ctx, para: int) -> int | None:
+    if ctx.section_years is None:
+        ctx.section_years = _section_years(ctx)
+    return ctx.section_years.get(para)
+
+
+def _section_years(ctx: _Ctx) -> dict[int, int]:
+    """paragraph -> the past year its section's heading names (see _SECTION_YEAR)."""
+    pub = ctx.published.year if ctx.published else None
+    out: dict[int, int] = {}
+    if pub is None:
+        return out
+    paras: dict[int, tuple[int, int]] = {}
+    for o in ctx.sentences:
+        a, _b = paras.get(o.para, (o.start, o.end))
+        paras[o.para] = (a, o.end)
+    current: int | None = None
+    for para in sorted(paras):
+        a, b = paras[para]
+        line = ctx.text[a:b].strip()
+        letters = [c for c in line if c.isalpha()]
+        heading = 0 < len(line) <= 120 and not line.endswith((".", ":", ";")) and (
+            _HEADING_START.match(line) is not None or (letters and sum(c.isupper() for c in letters) >= 0.8 * len(letters))
+        )
+        if heading:
+            m = _SECTION_YEAR.search(ctx.folded, a, b)
+            if m is not None and int(m.group(1)) < pub:
+                current = int(m.group(1))
+            elif _HEADING_START.match(line) is not None or m is not None:
+                current = None  # another part, or a heading of the present year
+            continue
+        if current is not None:
+            out[para] = current
+    return out
+
+
+# "Hệ thống ... chính thức khai trương từ tháng 10/2017. ... Tại thời điểm khai trương, hệ thống
+# có 466 bộ thủ tục mức độ 3": the figures at a launch are dated by the launch stated before.
+_AT_LAUNCH = _fc(r"\W{0,3}(?:tại\s+|vào\s+)?(?:thời điểm|lúc|khi)\s+(?:mới\s+)?(?:khai trương|ra mắt|đưa vào (?:sử dụng|vận hành|hoạt động))")
+_LAUNCH_DATED = _fc(r"(?:khai trương|ra mắt|đưa vào (?:sử dụng|vận hành|hoạt động)|chính thức (?:vận hành|hoạt động))[^.;\d]{0,40}?(?:ngày\s+\d{1,2}\s*/\s*\d{1,2}\s*/\s*|tháng\s+\d{1,2}\s*/\s*|năm\s+)((?:19|20)\d\d)(?!\d)")
+
+
+def _launch_period(ctx: _Ctx, s: _Sentence, q: Quantity) -> tuple[int, None, str] | None:
+    if not _AT_LAUNCH.match(ctx.folded, s.start, q.start):
+        return None
+    launch = None
+    for launch in _LAUNCH_DATED.finditer(ctx.folded, max(0, s.start - 800), s.start):
+        pass
+    if launch is None or (ctx.published is not None and int(launch.group(1)) > ctx.published.year):
+        return None
+    return int(launch.group(1)), None, "launch stated before"
+
+
+# ""Năm 2023 là năm hạ tầng số của tỉnh có nhiều chuyển biến. Chúng tôi đã phát triển thêm 150
+# trạm, nâng tổng số trạm lên 1.912 trạm; tỷ lệ ... đạt 61,7%"" on a page of 2024: a sentence
+# about a past year as such frames the sentences after it in its paragraph. A year merely opening
+# a sentence ("Trong năm 2021, ... . Toàn tỉnh có 625 cán bộ") does not: reviews date the next
+# sentence's figures to the page.
+_YEAR_TOPIC = _fc(r"(?:^\W{0,3}|[:\"“]\s*)năm\s+((?:19|20)\d\d)\s+(?:là|được (?:xem|coi|đánh giá) là)\s+(?:một\s+)?năm(?!\s+(?:19|20)\d\d)")
+
+
+def _topic_year(ctx: _Ctx, s: _Sentence) -> int | None:
+    if ctx.published is None:
+        return None
+    i = bisect_left(ctx.sentence_starts, s.start) - 1
+    while i >= 0 and ctx.sentences[i].para == s.para:
+        before = ctx.sentences[i]
+        topic = _YEAR_TOPIC.search(ctx.folded[before.start : before.end])
+        if topic is not None:
+            year = int(topic.group(1))
+            return year if year < ctx.published.year else None
+        info = _info(ctx, before)
+        if info.as_of_dates or any(not ignored for _a, _e, _y, ignored, _ok in info.years) or PERIOD_PRESENT.search(ctx.folded, before.start, before.end):
+            return None  # a sentence between dates itself
+        i -= 1
+    return None
+
+
+# "Tính đến ngày 31/12/2023, kết quả ... như sau:" then "- Toàn tỉnh có 2.150 trạm BTS;" on lines
+# of their own, or "... tính đến tháng 12/2023 như sau: 2.150 trạm BTS; 1.100 tổ ...": the period
+# of the phrase that introduces a list covers every item of it (gold convention, dates rule 2).
+_LIST_ITEM_START = re.compile(r"\s*(?:[-+•*–—]|\d{1,2}[.)]|[a-zđ][.)])\s")
+
+
+def _frame_in(ctx: _Ctx, a: int, b: int) -> tuple[int, str | None, str] | None:
+    """The period a list's introduction [a, b) states: an as-of date, a month, one year."""
+    f = ctx.folded
+    if PERIOD_PRESENT.search(f, a, b):
+        return None
+    pub = ctx.published.year if ctx.published else 9999
+    day = None
+    for day in AS_OF_DATE.finditer(f, a, b):
+        pass
+    if day is not None:
+        _, d, mo, y = _as_of(day)
+        try:
+            return (y, date(y, mo, d).isoformat(), "as-of date of the list's introduction") if y <= pub else None
+        except ValueError:
+            return None
+    month = None
+    for month in _MONTH_YEAR.finditer(f, a, b):
+        pass
+    if month is None:
+        month = _AS_OF_MONTH_START.match(f, a, b)
+    if month is not None and int(month.group(1)) <= pub:
+        return int(month.group(1)), None, "month of the list's introduction"
+    stated = set()
+    for m in YEAR.finditer(f, a, b):
+        ms = m.start()
+        if YEAR_IGNORE_BEFORE.search(f, max(a, ms - 20), ms) or _INDEX_YEAR_BEFORE.search(f, max(a, ms - 30), ms):
+            continue
+        toward = _TOWARD_YEAR.search(f, max(a, ms - 12), ms) is not None and AS_OF_YEAR.search(f, max(a, ms - 20), m.end()) is None
+        if not toward:
+            stated.add(int(m.group(1)))
+    if len(stated) == 1:
+        y = stated.pop()
+        return (y, None, "year of the list's introduction") if y <= pub else None
+    return None
+
+
+def _list_intro(ctx: _Ctx, s: _Sentence, q: Quantity) -> tuple[int, int] | None:
+    """The span of the phrase introducing the list the number is an item of: the part of its own
+    sentence before "như sau:", or the sentence ending in ":" before "- ..." item lines."""
+    f = ctx.folded
+    pre_end = q.qualifier_start if q.qualifier_start is not None else q.start
+    colon = f.rfind(":", s.start, pre_end)
+    if colon >= 0 and "như sau" in f[max(s.start, colon - 40) : colon]:
+        return s.start, colon
+    # An item on a line of its own: go back over the items before it to the introduction.
+    i = bisect_left(ctx.sentence_starts, s.start)
+    first = ctx.sentences[i] if i < len(ctx.sentences) and ctx.sentences[i].start == s.start else s
+    if not _LIST_ITEM_START.match(ctx.text, first.start):
+        return None
+    j = i - 1
+    para = s.para
+    while j >= 0:
+        prev = ctx.sentences[j]
+        if prev.para == para:
+            j -= 1
+            continue
+        line_start = prev.start
+        k = j
+        while k - 1 >= 0 and ctx.sentences[k - 1].para == prev.para:
+            k -= 1
+            line_start = ctx.sentences[k].start
+        if _LIST_ITEM_START.match(ctx.text, line_start):
+            para, j = prev.para, k - 1
+            continue
+        # The introduction is the sentence that ends the paragraph with ":" (not the whole
+        # paragraph: "... triển khai nhiệm vụ 6 tháng cuối năm 2024. Theo báo cáo, ... như sau:").
+        if not f[prev.start : prev.end].rstrip().endswith(":"):
+            return None
+        return prev.start, prev.end
+    return None
+
+
+def _list_frame(ctx: _Ctx, s: _Sentence, q: Quantity) -> tuple[int, str | None, str] | None:
+    intro = _list_intro(ctx, s, q)
+    return _frame_in(ctx, intro[0], intro[1]) if intro is not None else None
+
+
+def _list_part_year(ctx: _Ctx, s: _Sentence, q: Quantity, own_part: int) -> bool:
+    """A share in a list introduced by a part of the year with no year named ("Theo báo cáo, trong
+    6 tháng đầu năm, ... đạt được ... như sau:"): a figure for part of the publication year (gold
+    convention, dates rule 3), unless its own clause says "hiện", "đến nay". Counts in such a
+    list ("Toàn tỉnh có 1.085 tổ") stay present-state figures."""
+    if q.kind != "percent" or PERIOD_PRESENT.search(ctx.folded, own_part, q.start):
+        return False
+    intro = _list_intro(ctx, s, q)
+    if intro is None:
+        return False
+    a, b = intro
+    return (
+        _PART_OF_YEAR.search(ctx.folded, a, b) is not None
+        and YEAR.search(ctx.folded, a, b) is None
+        and AS_OF_DATE.search(ctx.folded, a, b) is None
+        and not PERIOD_PRESENT.search(ctx.folded, a, b)
+    )
+
+
+# "Đến cuối năm 2023, toàn tỉnh có 2.947 trạm BTS. Tỷ lệ hộ gia đình có cáp quang đạt 78%.": a
+# sentence opened by the point the figures are reckoned to ("(Tính) đến cuối năm 2023,", "Tính
+# đến ngày 31/12/2023,", "Đến tháng 12/2023,") frames the undated sentences after it in its
+# paragraph. A year that only opens a sentence ("Năm 2021, ...", "Trong năm 2021, ...") does not.
+_AS_OF_OPENING = _fc(
+    r"\W{0,3}(?:theo báo cáo,?\s+)?(?:tính\s+|lũy kế\s+)?(?:đến|tới)\s+(?:hết\s+|cuối\s+)?"
+    r"(?:năm\s+(?:19|20)\d\d|tháng\s+\d{1,2}\s*[/.\-]\s*(?:19|20)\d\d|ngày\s+\d{1,2}\s*[/.\-]\s*\d{1,2}|\d{1,2}\s*[/.\-]\s*\d{1,2}\s*[/.\-])"
+)
+
+
+def _paragraph_as_of(ctx: _Ctx, s: _Sentence) -> tuple[int, str | None, str] | None:
+    i = bisect_left(ctx.sentence_starts, s.start) - 1
+    while i >= 0 and ctx.sentences[i].para == s.para:
+        before = ctx.sentences[i]
+        info = _info(ctx, before)
+        dated = info.as_of_dates or any(not ignored for _a, _e, _y, ignored, _ok in info.years) or "tháng" in ctx.folded[before.start : before.end]
+        if _AS_OF_OPENING.match(ctx.folded, before.start, before.end):
+            frame = _frame_in(ctx, before.start, before.end)
+            return (frame[0], frame[1], "as-of phrase opening the paragraph's sentence before") if frame else None
+        if dated or PERIOD_PRESENT.search(ctx.folded, before.start, before.end):
+            return None  # a sentence between dates itself
+        i -= 1
+    return None
+
+
+def _breakdown_period(ctx: _Ctx, s: _Sentence, q: Quantity) -> tuple[int, str | None, str] | None:
+    """"Tính đến ngày 13/11/2024, ... đã cung cấp 2.206 dịch vụ công. Trong đó, ... có 742 dịch
+    vụ": a breakdown with no period of its own has the period of the total before it."""
+    if not _BREAKDOWN_START.match(ctx.folded, s.start) or any(a < q.start for a, *_ in _info(ctx, s).years):
+        return None
+    i = bisect_left(ctx.sentence_starts, s.start) - 1
+    if i < 0:
+        return None
+    before = ctx.sentences[i]
+    info = _info(ctx, before)
+    if info.as_of_dates:
+        _, d, mo, y = info.as_of_dates[-1]
+        try:
+            return y, date(y, mo, d).isoformat(), "as-of date of the total before"
+        except ValueError:
+            return None
+    pub = ctx.published.year if ctx.published else 9999
+    stated = [y for _a, _e, y, ignored, ok in info.years if not ignored and ok and y <= pub]
+    if stated and not info.period_present:
+        return stated[-1], None, "stated year of the total before"
+    # "tính đến cuối tháng 3/2024, toàn tỉnh có 386 cán bộ ... . Trong số này, 139 người ...".
+    if "tháng" in ctx.folded[before.start : before.end] and not PERIOD_PRESENT.search(ctx.folded, before.start, before.end):
+        month = None
+        for month in _MONTH_YEAR.finditer(ctx.folded, before.start, before.end):
+            pass
+        if month is not None and int(month.group(1)) <= pub:
+            return int(month.group(1)), None, "stated month of the total before"
+    return None
+
+
 def _attribute(ctx: _Ctx, s: _Sentence, pos: int) -> tuple[Province | None, str, float]:
     inside = _info(ctx, s).mentions
     before = [m for m in inside if m.start < pos]
+    if (
+        before
+        and before[-1].start in ctx.asides
+        and _FRONTED_ASIDE_BEFORE.search(ctx.folded, max(s.start, before[-1].start - 30), before[-1].start)
+        and _FRONTED_ASIDE_AFTER.match(ctx.folded, before[-1].end, pos)
+    ):
+        # "Cùng với Quảng Trị, tỉnh đã thành lập 1.500 tổ": a contrast or example fronted before
+        # the clause is not its subject.
+        before = [m for m in before if m.start not in ctx.asides]
+    if len(before) >= 2 and _listed_subjects(ctx, before, pos):
+        # "Đà Nẵng, Hà Nội, TP.HCM là những địa phương có tỷ lệ ... trên 80%": a list of
+        # provinces with no "cùng"/"đều" (see _shared_subject) gives the figure to no one of them.
+        return None, "a list of provinces", 0.0
     if before:
         last = before[-1]
         if last.start not in ctx.compared or _PAREN_AFTER_NAME.fullmatch(ctx.folded, last.end, pos):
@@ -1481,13 +2235,57 @@ def _attribute(ctx: _Ctx, s: _Sentence, pos: int) -> tuple[Province | None, str,
     carried = _carried_province(ctx, s)
     if carried is not None:
         return carried
+    if inside and s.para == ctx.lead_para and len(ctx.title_provinces) == 1:
+        # "Năm 2022, chỉ số DTI của tỉnh xếp thứ 30/63, trong khi tỉnh Hà Tĩnh xếp thứ 40 và Nghệ
+        # An đứng thứ 36" in the lead: the provinces the sentence names after the number are not
+        # its subject, so the lead they make up is not either; the title's province is.
+        return ctx.title_provinces[0], "title (the lead names only other provinces)", 0.9
     if len(ctx.lead_provinces) == 1:
         return ctx.lead_provinces[0], "lead", 0.92
     if len(ctx.title_provinces) == 1:
         return ctx.title_provinces[0], "title", 0.9
     if len(ctx.article_provinces) == 1:
         return ctx.article_provinces[0], "article", 0.85
+    if ctx.outlet_province is not None:
+        # A provincial paper's article that names no province at all reports on its own
+        # province ("Hiện nay, 100% đơn vị có mạng nội bộ LAN" in Báo Ninh Bình).
+        return ctx.outlet_province, "the outlet's province (the article names none)", 0.8
     return None, "ambiguous" if ctx.article_provinces else "none", 0.0
+
+
+def _outlet_province(metadata: dict | None) -> Province | None:
+    """The province a provincial outlet is named after ("Báo Ninh Bình", "Cổng thông tin điện tử
+    tỉnh Sơn La"), when its name names exactly one."""
+    publisher = (metadata or {}).get("publisher")
+    if not isinstance(publisher, str) or not publisher.strip():
+        return None
+    # The outlet's own name only: not the site in parentheses nor a description after a comma
+    # ("Báo Đồng Khởi (Bến Tre)", "Thư viện Pháp luật (...), text of a plan of ...").
+    name = re.split(r"[(,;]", publisher, maxsplit=1)[0]
+    named = _distinct([m.province for m in find_mentions(normalise(name).text)])
+    return named[0] if len(named) == 1 else None
+
+
+_FRONTED_ASIDE_BEFORE = _fc(r"(?<!\w)(?:cùng với|bên cạnh|ngoài|giống như|như|học tập)\s+(?:tỉnh\s+|thành phố\s+|tp\.?\s*)?$")
+_FRONTED_ASIDE_AFTER = _fc(r"\s*(?:\([^()]{0,30}\)\s*)?,\s*(?:tỉnh|thành phố|địa phương|tp\.?)(?: ta| nhà| này)?\s")
+_LIST_SUBJECT_JOIN = _fc(r"\s*(?:,|và)\s*(?:tỉnh\s+|thành phố\s+|tp\.?\s*)?")
+_LIST_PLURAL_AFTER = _fc(r"\s*(?:là\s+)?(?:những|các|nhóm)\s+(?:địa phương|tỉnh|thành phố)")
+
+
+def _listed_subjects(ctx: _Ctx, before: list[Mention], pos: int) -> bool:
+    folded = ctx.folded
+    last, prev = before[-1], before[-2]
+    if last.start in ctx.asides or prev.start in ctx.asides:
+        return False
+    j = _LIST_SUBJECT_JOIN.match(folded, prev.end, last.start)
+    if j is None or j.end() != last.start:
+        return False
+    if _LIST_PLURAL_AFTER.match(folded, last.end, pos) is not None:
+        return True
+    # "X và Y cùng đạt ...": each (see _shared_subject). Otherwise a joined subject's figure is the
+    # group's or unassigned: "Bắc Giang và Bắc Ninh có tổng cộng 2.000 tổ", "Bắc Giang, Bắc Ninh
+    # xếp thứ 9 và 7" (no "lần lượt").
+    return not _SHARED_VERB.search(folded, last.end, pos)
 
 
 # A province named after these words is compared with, not reported on: "chỉ sau Đà Nẵng",
@@ -1676,7 +2474,7 @@ def _value_pairs(path: Path | None = None) -> dict[str, tuple[tuple[Rule, Cue], 
     return {k: tuple(v) for k, v in out.items()}
 
 
-_SCORE_AFTER_RANK = _fc(r"\s*(?:tỉnh,\s*thành phố|tỉnh|địa phương|cả nước)?\s*,?\s*(?:với|đạt)\s*(?:tổng\s+)?(?:số\s+)?(?:chỉ số\s+|điểm tổng hợp\s+|điểm\s+)?(?:số\s+)?(?:là\s+)?$")
+_SCORE_AFTER_RANK = _fc(r"\s*(?:tỉnh,\s*thành phố|tỉnh|địa phương|cả nước)?\s*(?:về\s+(?:chỉ số\s+|mức độ\s+)?(?:chuyển đổi số|dti)(?:\s+cấp tỉnh)?(?:\s+(?:năm\s+)?(?:19|20)\d\d)?)?\s*,?\s*(?:với|đạt|có)\s*(?:tổng\s+)?(?:số\s+)?(?:chỉ số\s+|điểm tổng hợp\s+|điểm\s+|giá trị\s+)?(?:số\s+)?(?:là\s+|đạt(?:\s+được)?(?:\s+là)?\s+)?$")
 
 
 def _score_of_rank(ctx: _Ctx, q: Quantity, assigned: list) -> _Match | None:
@@ -1696,6 +2494,38 @@ def _score_of_rank(ctx: _Ctx, q: Quantity, assigned: list) -> _Match | None:
                     return None
                 return _Match(score_rule, score_rule.cues[0], 2.0, "+pair", value, 0.9 * conf)
     return None
+
+
+def _score_before_rank(ctx: _Ctx, s: _Sentence, q: Quantity, nxt: Quantity, prev_folded: str, local: str) -> _Match | None:
+    """"Về DTI năm 2022, Bắc Kạn đạt 0,4582, xếp hạng 25/63": a bare number between 0 and 1 right
+    before the overall rank is the overall score (the rank then pairs with it)."""
+    if q.kind != "number" or q.money or not 0 < q.value < 1 or nxt.kind not in ("rank", "fraction"):
+        return None
+    folded = ctx.folded
+    if _accepts("rank", nxt, folded)[0] is None or q.qualifier_start is not None:
+        return None
+    if not _BARE_SCORE_BEFORE.search(folded, max(0, q.start - 24), q.start):
+        return None
+    nxt_start = nxt.qualifier_start if nxt.qualifier_start is not None else nxt.start
+    if not _PAIR_BETWEEN.match(folded[q.end : nxt_start]):
+        return None
+    rule = _overall_score_rule()
+    if rule is None or not rule.cues or _excluded(rule, local):
+        return None
+    if rule.requires is not None and not (
+        rule.requires.search(folded, s.start, s.end) or rule.requires.search(prev_folded) or rule.requires.search(ctx.title_folded)
+    ):
+        return None
+    return _Match(rule, rule.cues[0], 1.5, "+pair-before", q.value, 0.85)
+
+
+@lru_cache(maxsize=1)
+def _overall_score_rule() -> Rule | None:
+    return next((r for r in load_rules() if r.indicator_id == _OVERALL_SCORE), None)
+
+
+_OVERALL_SCORE = "dti.score"
+_BARE_SCORE_BEFORE = _fc(r"(?<!\w)(?:đạt|với|là)\s*(?:mức\s+|giá trị\s+)?$|:\s*$")
 
 
 # "412 trên tổng số 460 UBND xã ... đã có điểm cầu trực tuyến, chiếm 89,6%": the share of the
@@ -1731,9 +2561,11 @@ _BOTH_LEVELS_AFTER = _fc(r"\s*(?:ở\s+)?cả hai cấp(?!\w)")
 # cùng xếp thứ 2", "0,6647 điểm, thứ 27" (the verb said once for the first pillar). The rank
 # quantity itself starts after the verb.
 _PAIR_BETWEEN = _fc(
-    r"^\s*(?:điểm)?\s*(?:,|và|-|–|\()?\s*(?:(?:cùng|đều|qua đó|theo đó)\s+)?(?:(?:xếp|đứng|giữ|vươn lên|tụt xuống)\s+(?:ở\s+)?(?:vị trí\s+)?(?:hạng\s+)?(?:thứ\s*)?|xếp hạng\s+(?:thứ\s*)?|hạng\s+(?:thứ\s*)?|vị trí\s+(?:thứ\s*|số\s*)?|thứ\s*)$"
+    r"^\s*(?:điểm)?\s*(?:,|và|-|–|\()?\s*(?:(?:cùng|đều|qua đó|theo đó)\s+)?(?:(?:vươn lên|tụt xuống|leo lên|lên|xuống)\s+(?=xếp|đứng))?(?:(?:xếp|đứng|giữ|vươn lên|tụt xuống)\s+(?:ở\s+)?(?:vị trí\s+)?(?:hạng\s+)?(?:thứ\s*)?|xếp hạng\s+(?:thứ\s*)?|hạng\s+(?:thứ\s*)?|vị trí\s+(?:thứ\s*|số\s*)?|thứ\s*)$"
 )
 _PAIR_SHARED = _fc(r"(?:cùng|đều)\s")
+_GROWTH_LEAD = _fc(r"\s*(?:điểm)?\s*,\s*(?:tăng|giảm)(?:\s+thêm)?\s*")
+_GROWTH_TAIL = _fc(r"\s*(?:điểm(?:\s+phần trăm)?|lần)?\s*(?:so với\s+(?:cùng kỳ\s+)?(?:dti\s+)?(?:năm\s+)?(?:(?:19|20)\d\d|trước))?")
 _PAIR_JOIN = _fc(r"^\s*(?:điểm)?\s*(?:,|và)\s*[^\d,;.]{0,40}?$")
 
 
@@ -1784,15 +2616,28 @@ def _pair_matches(ctx: _Ctx, q: Quantity, prev: Quantity | None, assigned: list)
     (declared as "pair:" cues); several when the rank is shared ("kinh tế số đạt 0,37 điểm và xã
     hội số đạt 0,41 điểm, cùng xếp thứ 2"). [] when the score has no rank partner (a sub-index
     rank, never the overall rank); None when the construction does not apply."""
-    if prev is None or q.kind != "rank" or not assigned or assigned[-1] is None:
+    if prev is None or q.kind != "rank" or not assigned:
         return None
     folded = ctx.folded
+    pre_end = q.qualifier_start if q.qualifier_start is not None else q.start
+    if assigned[-1] is None:
+        # "Chính quyền số đạt 0,6787, tăng 93,03% so với năm 2021, xếp thứ 24/63": a growth
+        # figure between the score and its rank.
+        if len(assigned) < 2 or assigned[-2] is None or assigned[-2][1].rule.number != "index":
+            return None
+        pq = assigned[-2][0]
+        lead = prev.qualifier_start if prev.qualifier_start is not None else prev.start
+        tail = _GROWTH_TAIL.match(folded, prev.end, pre_end)
+        if not _GROWTH_LEAD.fullmatch(folded, pq.end, lead) or tail is None or not _PAIR_BETWEEN.match(folded[tail.end() : pre_end]):
+            return None
+        assigned = assigned[:-1]
+        between = folded[tail.end() : pre_end]
+    else:
+        between = folded[assigned[-1][0].end : pre_end]
+        if not _PAIR_BETWEEN.match(between):
+            return None
     pq, pm, _ = assigned[-1]
     if pm.rule.number != "index":
-        return None
-    pre_end = q.qualifier_start if q.qualifier_start is not None else q.start
-    between = folded[pq.end : pre_end]
-    if not _PAIR_BETWEEN.match(between):
         return None
     pairs = _rank_pairs()
     chain = [pm]
@@ -1860,6 +2705,21 @@ _PAST_PLACE_BEFORE = _fc(r"(?<!\w)từng(?!\w)[^,;.\d]{0,40}$")
 _BARE_UNIT_CUE = 5  # an after-cue match this short is a unit word ("điểm", "tổ"), not a name
 
 
+_BREAKDOWN_START = _fc(r"\s*(?:trong đó|trong số (?:này|đó|trên))(?!\w)")
+_COMPARED_PLACE_BEFORE = _fc(r"so với\s+(?:(?:xếp hạng|thứ hạng|vị trí|hạng)\s+)+(?:thứ\s+)?$")
+
+
+def _part_of_earlier_total(ctx: _Ctx, s: _Sentence, match: _Match) -> bool:
+    """"... đã thành lập 1.459 tổ ... Trong đó, có 204 tổ cấp xã và 1.255 tổ cấp thôn": a count
+    in a sentence that breaks down a count of the same indicator stated just before is a part."""
+    return (
+        match.rule.number == "count"
+        and ctx.last_matches_para == s.para
+        and _BREAKDOWN_START.match(ctx.folded, s.start) is not None
+        and any(m.rule is match.rule for m, _ in ctx.last_matches)
+    )
+
+
 def _scan_sentence(ctx: _Ctx, s: _Sentence, quants: list[Quantity], prev_folded: str, article: Article, norm, facts, targets, candidates) -> None:
     folded = ctx.folded
     active = _active_cues(ctx, s, prev_folded)
@@ -1875,7 +2735,8 @@ def _scan_sentence(ctx: _Ctx, s: _Sentence, quants: list[Quantity], prev_folded:
     prev: Quantity | None = None
     respective: dict[int, _Match] = {}
     respective_prov: dict[int, Province | None] = {}
-    at = folded.find("lần lượt", s.start, s.end)
+    run_shared: dict[int, _Match] = {}  # "X và Y lần lượt đạt 81,6% và 75,2%": the run's one indicator
+    at = _next_respective(folded, s.start, s.end)
     while at >= 0:
         # "các vị trí từ thứ 2 đến thứ 5 lần lượt thuộc về A, B, C và D": a span of ranks over
         # the provinces named after it.
@@ -1887,9 +2748,16 @@ def _scan_sentence(ctx: _Ctx, s: _Sentence, quants: list[Quantity], prev_folded:
         found = _respective_matches(ctx, s, quants, active, at, prev_folded)
         if found:
             respective.update(found)
+            respective.update(_second_run(ctx, s, quants, found))
         else:
-            respective_prov.update(_respective_provinces(ctx, s, quants, at))
-        at = folded.find("lần lượt", at + 1, s.end)
+            provs = _respective_provinces(ctx, s, quants, at)
+            respective_prov.update(provs)
+            if provs and all(p is not None for p in provs.values()):
+                shared = _run_indicator(ctx, s, quants, sorted(provs), active)
+                if shared is not None:
+                    for j in provs:
+                        run_shared[j] = shared
+        at = _next_respective(folded, at + 1, s.end)
     if refers_back:
         respective.update(_corresponding_matches(ctx, s, quants))
     last_cue: tuple[Quantity, _Match] | None = None  # the last number a cue took (fact or target)
@@ -1917,8 +2785,14 @@ def _scan_sentence(ctx: _Ctx, s: _Sentence, quants: list[Quantity], prev_folded:
         local = folded[floor : contrast.start() if contrast else clause_end]
         result = None
         match = respective.get(i) or _best_cue(ctx, q, floor, pre_end, s.end, active, local)
+        if i in run_shared and (match is None or match.cue.where == "any"):
+            value, conf = _accepts(run_shared[i].rule.number, q, folded)
+            if value is not None:
+                match = _Match(run_shared[i].rule, run_shared[i].cue, 2.0, "+respective", value, 0.9 * conf)
         if score_after_rank and (match is None or match.cue.where == "any"):
             match = _score_of_rank(ctx, q, assigned) or match
+        if match is None and i + 1 < len(quants):
+            match = _score_before_rank(ctx, s, q, quants[i + 1], prev_folded, local)
         # A pillar named right after the rank ("đứng đầu cả ba trụ cột ...") beats the pairing.
         paired = None
         if i not in respective and not (match and match.cue.where == "after"):
@@ -1954,15 +2828,46 @@ def _scan_sentence(ctx: _Ctx, s: _Sentence, quants: list[Quantity], prev_folded:
             # repeats the first's indicator, which beats a cue that takes any number or only a
             # unit word ("điểm").
             match = _parallel_match(ctx, q, floor, pre_end, assigned) or match
+        if (
+            q.kind == "rank" and last_cue is not None and last_cue[1].rule.number == "rank"
+            and (match is None or match.cue.where == "any")
+            and _COMPARED_PLACE_BEFORE.search(folded, max(floor, pre_end - 40), pre_end)
+            and _YEAR_AFTER_RANK.match(folded, q.end, s.end)
+        ):
+            # "chính quyền số xếp hạng 5 (tăng 16 bậc so với xếp hạng 21 của năm 2021)": the
+            # place compared with is the same index's, in the year stated after it.
+            match = _Match(last_cue[1].rule, last_cue[1].cue, 0.5, "+compared base", q.value, 0.85)
+        listed: list[_Match] = []
+        if q.kind == "rank" and i not in respective and (match is None or match.cue.where == "any"):
+            listed = _listed_ranks(ctx, s, q, active)
+            if listed:
+                match = listed[0]
+            elif _LIST_INTRO.match(folded, q.end, s.end):
+                match = None  # a place in several indices not read one by one: never the overall rank
         if match is None and last_cue is not None and last_cue[0] is prev:
             match = _elided_match(ctx, q, prev, pre_end, last_cue[1]) or _compared_base_match(ctx, q, prev, pre_end, last_cue[1])
         if match is None and last_cue is not None and prev is not None:
             match = _compared_year_paren_match(ctx, q, last_cue[0], pre_end, last_cue[1])
+        if (
+            match is None and last_cue is not None and last_cue[1].rule.number == "rank"
+            and q.kind == "number" and is_whole(q.value) and 1 <= q.value <= 63
+            and _COMPARED_YEAR_RANK.search(folded, max(floor, pre_end - 60), pre_end)
+        ):
+            # "tăng 8 bậc so với năm 2020 là 28": the place of the year compared with.
+            match = _Match(last_cue[1].rule, last_cue[1].cue, 0.5, "+compared base", q.value, 0.85)
+        if (
+            match is None and last_cue is not None and last_cue[1].rule.number == "rank"
+            and q.kind == "number" and is_whole(q.value) and 1 <= q.value <= 63
+            and _PREVIOUS_YEAR_PLACE.search(folded, max(floor, pre_end - 40), pre_end)
+        ):
+            match = _Match(last_cue[1].rule, last_cue[1].cue, 0.5, "+compared base", q.value, 0.85)
+        if (match is None or match.cue.where == "any") and last_cue is not None and last_cue[1].rule.number == "rank":
+            match = _compared_rank_match(ctx, q, last_cue[0], pre_end, last_cue[1]) or match
         if match is None and refers_back:
             match = _anaphora_match(ctx, s, q, floor, pre_end)
         if match is not None and not (
             (
-                (_growth_before(folded, max(floor, pre_end - 20), pre_end)
+                (_growth_before(folded, max(floor, pre_end - 20, match.mend if match.cue.where == "before" and match.mend <= pre_end else floor), pre_end)
                  or (q.qualifier_start is not None and _growth_before(folded, max(floor, q.start - 20), q.start)))
                 and not _share_of_total(folded, q, s.end)
             )
@@ -1971,6 +2876,15 @@ def _scan_sentence(ctx: _Ctx, s: _Sentence, quants: list[Quantity], prev_folded:
             or (_next_char_in(folded, q.end, s.end, _GROWTH_AFTER_FIRST) and GROWTH_AFTER.match(folded, q.end, s.end))
             or _is_national(ctx, s, q)
             or _in_subunit_scope(ctx, s, q, clause_end)
+            or (match.rule.number == "count" and _per_unit(folded, q, floor, pre_end, s.end))
+            or _one_level(ctx, match.rule, q, floor, pre_end)
+            or _event_connection(ctx, s, match.rule, q)
+            or (q.kind == "number" and _ONE_OF_AFTER.match(folded, q.end, s.end) is not None)
+            or (q.qualifier in ("over", "under") and _COUNTED_REACHING.search(folded, s.start, q.start) is not None)
+            or (match.rule.number == "count" and _not_stock(folded, q, floor, pre_end, s.end))
+            or (q.kind == "percent" and _UNITS_COUNTED_BEFORE.search(folded, max(s.start, pre_end - 70), pre_end) is not None)
+            or _earlier_undated(ctx, s, q, pre_end, clause_end)
+            or _part_of_earlier_total(ctx, s, match)
         ):
             group = [respective_prov[i]] if i in respective_prov else _group_subject(ctx, s, q.start)
             if group:
@@ -1986,10 +2900,174 @@ def _scan_sentence(ctx: _Ctx, s: _Sentence, quants: list[Quantity], prev_folded:
             if match.how in ("", "+paren"):
                 for extra in _companions(ctx, q, match, floor, pre_end, s.end, active, local):
                     _emit(ctx, s, q, extra, article, norm, facts, targets, clause_end)
+            elif listed and match is listed[0]:
+                for extra in listed[1:]:
+                    _emit(ctx, s, q, extra, article, norm, facts, targets, clause_end)
         assigned.append(result)
         prev = q
     if emitted:
         ctx.last_matches, ctx.last_matches_para = emitted, s.para
+
+
+# "ở mỗi xã, phường, thị trấn ít nhất 03 tổ": a count for each unit, not the province's total.
+_PER_UNIT_BEFORE = _fc(
+    r"(?<!\w)(?:mỗi|từng)\s+(?:xã|phường|thị trấn|thôn|bản|ấp|tổ dân phố|huyện|quận|thị xã|đơn vị|cơ quan|sở|trường|hộ|doanh nghiệp|tổ)(?!\w)"
+)
+
+
+# "3 doanh nghiệp công nghệ số trên 1.000 dân", "2 DN/1.000 dân": a rate per head of population,
+# not a count.
+_PER_CAPITA_AFTER = _fc(
+    r"[^,.;:\d]{0,40}?(?:(?<!\w)(?:trên|mỗi|cho mỗi)|/)\s*(?:\d{1,3}(?:[.,]\d{3})*\s*|nghìn\s+|vạn\s+|triệu\s+)?(?:dân|người dân)(?!\w)"
+)
+
+
+def _per_unit(folded: str, q: Quantity, floor: int, pre_end: int, s_end: int | None = None) -> bool:
+    if s_end is not None and "dân" in folded[q.end : min(s_end, q.end + 90)] and _PER_CAPITA_AFTER.match(folded, q.end, s_end):
+        return True
+    return folded.find("mỗi", floor, pre_end) + folded.find("từng", floor, pre_end) > -2 and (
+        _PER_UNIT_BEFORE.search(folded, max(floor, pre_end - 80), pre_end) is not None
+    )
+
+
+# "tỷ lệ hồ sơ trực tuyến cấp tỉnh đạt 47,75%": the share of one administrative level (the
+# provincial agencies), not of the province with its districts and communes. Indicators that
+# are of one level themselves ("UBND cấp xã có hệ thống họp trực tuyến") keep it.
+_ONE_LEVEL_BEFORE = _fc(
+    r"(?<!các )(?<!cả )(?<!\w)(?:ở |tại |của )?(?:cấp (?:tỉnh|huyện|xã)|(?:khu vực |vùng )?(?:thành thị|nông thôn|đô thị|miền núi|vùng cao))"
+    r"\s*(?:đạt|là|chiếm|ước đạt|đạt tỷ lệ)\s*(?:khoảng|gần|hơn|trên)?\s*$"
+    # "tỷ lệ hộ gia đình có cáp quang tại các thôn đặc biệt khó khăn đạt 45%"
+    r"|(?<!\w)(?:tại|ở) (?:các |những )?(?:thôn|bản|ấp|xã|vùng|khu vực|huyện)(?!\w)[^,.;:\d%]{0,40}?\s(?:đạt|là|chiếm)\s*(?:khoảng|gần|hơn|trên)?\s*$"
+)
+
+
+@lru_cache(maxsize=1)
+def _level_indicators() -> frozenset[str]:
+    """Indicators of one administrative level (their label names it: "UBND cấp xã ...")."""
+    return frozenset(i for i, row in load_catalogue().items() if "cấp" in (row.get("label_vi") or ""))
+
+
+def _one_level(ctx: _Ctx, rule: Rule, q: Quantity, floor: int, pre_end: int) -> bool:
+    folded = ctx.folded
+    if rule.theme == "rankings":
+        return False
+    if rule.indicator_id in _level_indicators():
+        return False
+    return _ONE_LEVEL_BEFORE.search(folded, max(floor, pre_end - 70), pre_end) is not None
+
+
+# Counts that are not the province's stock: a list's size ("Top 10 doanh nghiệp"), an event's
+# participants ("có sự tham gia của 200 doanh nghiệp"), the people a course or award reached
+# ("tập huấn cho 3.000 thành viên"), an honoured subset ("5 doanh nghiệp ... được vinh danh").
+_NOT_STOCK_BEFORE = _fc(
+    r"(?<!\w)(?:top|tốp)\s*$"
+    r"|(?<!\w)(?:sự\s+)?(?:tham gia|tham dự|có mặt)\s+(?:của\s+)?$"
+    r"|(?<!\w)(?:tập huấn|bồi dưỡng|đào tạo|hướng dẫn|khen thưởng|vinh danh|tặng|trao)[^.;\d]{0,40}?\s(?:cho|tới)\s+$"
+)
+_HONOURED_AFTER = _fc(r"[^.;,\d]{0,40}?\s(?:được|đã được)\s+(?:vinh danh|khen thưởng|trao|công nhận|tôn vinh|tuyên dương|tập huấn|đào tạo|bồi dưỡng|hướng dẫn)(?!\w)")
+# "3 huyện có 100% hộ gia đình dùng cáp quang": the share of the units counted before it.
+_UNITS_COUNTED_BEFORE = _fc(r"(?<![\w.,])\d+(?:/\d+)?\s+(?:huyện|quận|thị xã|xã|phường|thị trấn|thôn|bản|ấp|trường|đơn vị|cơ quan|địa phương)(?!\w)[^.;,\d%]{0,30}?\s(?:có|đạt)\s*$")
+
+
+def _not_stock(folded: str, q: Quantity, floor: int, pre_end: int, s_end: int) -> bool:
+    return _NOT_STOCK_BEFORE.search(folded, max(floor, pre_end - 60), pre_end) is not None or _HONOURED_AFTER.match(folded, q.end, s_end) is not None
+
+
+# "có 15/27 huyện đạt trên 0,5 điểm", "có 20 tỉnh đạt trên 60%": a threshold that a number of
+# units reach, not a figure of the province.
+_COUNTED_REACHING = _fc(r"(?<!\w)có\s+\d+(?:/\d+)?\s+(?:huyện|xã|tỉnh|địa phương|đơn vị|sở|cơ quan|thành phố)[^.;\d]{0,40}?(?:đạt|có)\s+(?:trên|dưới|từ|hơn)\s*$")
+# "là 1 trong 9 tỉnh dẫn đầu về thể chế số": membership of a group, neither a score nor a rank.
+_ONE_OF_AFTER = _fc(r"\s+trong\s+(?:số\s+)?(?:\d+|các)\s+(?:tỉnh|địa phương|đơn vị|thành phố|bộ)(?!\w)")
+
+
+# "tổ chức Hội nghị chuyển đổi số, kết nối trực tuyến đến 120 điểm cầu", "Hội nghị được tổ chức
+# trực tuyến tại 66 điểm cầu": the points one meeting was connected to, not the province's
+# video-conference system ("Hệ thống hội nghị truyền hình của tỉnh có 142 điểm cầu").
+_EVENT_BEFORE = _fc(
+    r"(?:tổ chức|khai mạc|chủ trì)\s+(?:buổi\s+|phiên\s+)?(?:hội nghị|hội thảo|diễn đàn|tọa đàm|lễ|cuộc họp|phiên họp)(?! truyền hình)(?!\w)"
+    r"|(?<!\w)(?:hội nghị|hội thảo|diễn đàn|tọa đàm|phiên họp)(?! truyền hình)(?!\w)[^.;]{0,40}?(?:được tổ chức|diễn ra)(?!\w)"
+)
+
+
+def _event_connection(ctx: _Ctx, s: _Sentence, rule: Rule, q: Quantity) -> bool:
+    if not rule.indicator_id.startswith("infra.videoconf"):
+        return False
+    return _EVENT_BEFORE.search(ctx.folded, s.start, q.start) is not None
+
+
+# "Từ 20 trạm BTS ban đầu, đến nay ... có hơn 2.000 trạm": the starting value of a change that
+# runs to the present, with no year of its own. Not the base of a plan ("tăng từ 700 lên 900
+# doanh nghiệp vào năm 2020": 700 is today's figure), nor a dated one ("từ 18,4% năm 2021").
+_FROM_START_BEFORE = _fc(r"(?<!\w)từ\s+(?:chỗ\s+)?(?:chỉ\s+)?(?:có\s+)?$")
+_FROM_THEN_NOW_AFTER = _fc(r"(?<!\w)(?:ban đầu|đến nay|tới nay|hiện nay|nay đã|nay có)(?!\w)")
+
+
+def _earlier_undated(ctx: _Ctx, s: _Sentence, q: Quantity, pre_end: int, clause_end: int) -> bool:
+    folded = ctx.folded
+    if q.kind == "range" or folded.find("từ", max(s.start, pre_end - 20), pre_end) < 0:
+        return False
+    if not _FROM_START_BEFORE.search(folded, max(s.start, pre_end - 20), pre_end):
+        return False
+    return YEAR.search(folded, q.end, clause_end) is None and _FROM_THEN_NOW_AFTER.search(folded, q.end, s.end) is not None
+
+
+# "xếp thứ nhất trong 5/8 chỉ số chính, bao gồm nhận thức số, thể chế số, ...", "đứng đầu cả 3
+# trụ cột chuyển đổi số, gồm chính quyền số, kinh tế số và xã hội số": one rank for each index
+# listed after it.
+_LIST_INTRO = _fc(
+    r"\s*(?:cả nước\s+|toàn quốc\s+)?(?:(?:trong|ở|về|tại)\s+)?(?:cả\s+)?(?:(\d{1,2})(?:/\d{1,2})?\s+|(hai|ba|bốn|năm|sáu|bảy|tám)\s+)?"
+    r"(?:chỉ số(?:\s+chính|\s+thành phần)?|trụ cột)(?:\s+(?:chuyển đổi số|dti|của\s+dti))?\s*,?\s*(?:bao gồm|gồm|là)\s*:?\s*"
+)
+_LIST_ITEM_SPLIT = re.compile(r"\s*(?:,|;|\bvà\b)\s*")
+_COUNT_WORDS = {"hai": 2, "ba": 3, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7, "tám": 8}
+
+
+# "có 2 chỉ số đứng đầu cả nước là nhận thức số và thể chế số": the count and the noun before
+# the place, the list after it.
+_LIST_COUNT_BEFORE = _fc(r"(?<!\w)(?:(\d{1,2})|(hai|ba|bốn|năm|sáu|bảy|tám))\s+(?:chỉ số(?:\s+chính|\s+thành phần)?|trụ cột)\s+(?:(?:đều|cùng)\s+)?(?:xếp|đứng|dẫn)\s+(?:(?:ở\s+)?vị trí\s+)?(?:thứ\s+|hạng\s+)?$")
+_LIST_AFTER_PLACE = _fc(r"\s*(?:cả nước\s+|toàn quốc\s+)?,?\s*(?:là|gồm|bao gồm)\s*:?\s*")
+
+
+def _listed_ranks(ctx: _Ctx, s: _Sentence, q: Quantity, active: dict) -> list[_Match]:
+    folded = ctx.folded
+    intro = _LIST_INTRO.match(folded, q.end, s.end)
+    if intro is None:
+        counted = _LIST_COUNT_BEFORE.search(folded, max(s.start, q.start - 60), q.start)
+        if counted is None:
+            return []
+        intro = _LIST_AFTER_PLACE.match(folded, q.end, s.end)
+        if intro is None:
+            return []
+        intro_count = int(counted.group(1)) if counted.group(1) else _COUNT_WORDS.get(counted.group(2) or "", 0)
+    else:
+        intro_count = int(intro.group(1)) if intro.group(1) else _COUNT_WORDS.get(intro.group(2) or "", 0)
+    if _accepts("rank", q, folded)[0] is None:
+        return []
+    end = s.end
+    for stop in (";", "(", ":"):
+        k = folded.find(stop, intro.end(), end)
+        if k >= 0:
+            end = k
+    region = folded[intro.end() : end].rstrip(" .")
+    items = [t for t in _LIST_ITEM_SPLIT.split(region) if t]
+    count = intro_count
+    if len(items) < 2 or (count and count != len(items)):
+        return []
+    cues = [(r, c) for r, c in active.get("rank", ()) if c.where == "after" and r.indicator_id != _OVERALL_RANK]
+    out: list[_Match] = []
+    for item in items:
+        found = None
+        for rule, cue in cues:
+            m = cue.regex.fullmatch(item) if cue.regex is not None else None
+            if m is not None and (found is None or len(m.group(0)) > found[2]):
+                found = (rule, cue, len(m.group(0)))
+        if found is None or any(o.rule is found[0] for o in out):
+            return []  # an item that names no ranked index: the list is not read at all
+        out.append(_Match(found[0], found[1], 2.5, "+listed", q.value, 0.9))
+    return out
+
+
+_OVERALL_RANK = "dti.rank"
 
 
 _ORDINAL = r"(\d{1,2}|nhất|nhì|hai|ba|tư|bốn|năm|sáu|bảy|tám|chín|mười)"
@@ -2005,29 +3083,61 @@ def _rank_span_respective(ctx: _Ctx, s: _Sentence, quants: list[Quantity], at: i
     """Emits the ranks of "(xếp) thứ 2 đến thứ 5 lần lượt là/thuộc về A, B, C và D" when as many
     provinces as places are named after it, and returns the indexes of the span's own numbers."""
     folded = ctx.folded
-    span = _RANK_SPAN_BEFORE.search(folded, max(s.start, at - 40), at)
-    after = _RANK_SPAN_AFTER.match(folded, at + len("lần lượt"), s.end)
-    if span is None or after is None:
-        return []
-    low, high = _ordinal(span.group(1)), _ordinal(span.group(2))
+    mark = _RESPECTIVE_MARK.match(folded, at)
+    after = _RANK_SPAN_AFTER.match(folded, mark.end() if mark else at + len("lần lượt"), s.end)
     overall = next((pair for pair in active.get("rank", ()) if pair[1].where == "any"), None)
-    if low is None or high is None or not 1 <= low < high <= 63 or overall is None:
+    if after is None or overall is None:
         return []
+    places: list[int] = []
+    span = _RANK_SPAN_BEFORE.search(folded, max(s.start, at - 40), at)
+    top = _TOP_N_BEFORE.search(folded, max(s.start, at - 60), at) if span is None else None
+    if span is not None:
+        low, high = _ordinal(span.group(1)), _ordinal(span.group(2))
+        if low is None or high is None or not 1 <= low < high <= 63:
+            return []
+        places = list(range(low, high + 1))
+        lo, hi = span.start(), span.end()
+    elif top is not None:
+        # "ba địa phương dẫn đầu lần lượt là A, B và C": places 1 to 3.
+        n = int(top.group(1)) if top.group(1) else _COUNT_WORDS.get(top.group(2) or "", 0)
+        if not 2 <= n <= 10:
+            return []
+        places = list(range(1, n + 1))
+        lo, hi = top.start(), top.end()
+    else:
+        # "đứng thứ nhất, nhì và ba lần lượt là A, B và C": the places listed before.
+        listed = [j for j, q in enumerate(quants) if max(s.start, at - 60) <= q.start < at]
+        if len(listed) < 2 or any(quants[j].kind != "rank" for j in listed):
+            return []
+        if any(not _PLACE_LIST_JOIN.fullmatch(folded, quants[a].end, quants[b].start) for a, b in zip(listed, listed[1:])):
+            return []
+        if not _PLACE_LIST_TAIL.fullmatch(folded, quants[listed[-1]].end, at):
+            return []
+        places = [int(quants[j].value) for j in listed]
+        lo, hi = quants[listed[0]].start, quants[listed[-1]].end
     named: list[Province] = []
     for m in _info(ctx, s).mentions:
         if m.start >= after.end() and all(p.code != m.province.code for p in named):
             named.append(m.province)
-    if len(named) != high - low + 1:
+    if len(named) != len(places):
         return []
-    inside = [j for j, q in enumerate(quants) if span.start() <= q.start < span.end()]
+    inside = [j for j, q in enumerate(quants) if lo <= q.start < hi]
     rule, cue = overall
-    base = Quantity(span.start(), span.end(), float(low), "rank", text=folded[span.start() : span.end()])
+    base = Quantity(lo, hi, float(places[0]), "rank", text=folded[lo:hi])
     clause_end = s.end
-    for k, province in enumerate(named):
-        q = replace(base, value=float(low + k))
-        match = _Match(rule, cue, 2.5, "+rank span", float(low + k), 0.85)
+    for place, province in zip(places, named):
+        q = replace(base, value=float(place))
+        match = _Match(rule, cue, 2.5, "+rank span", float(place), 0.85)
         _emit(ctx, s, q, match, article, norm, facts, targets, clause_end, forced=province)
     return inside
+
+
+_TOP_N_BEFORE = _fc(
+    r"(?<!\w)(?:(\d{1,2})|(hai|ba|bốn|năm|sáu|bảy|tám))\s+(?:địa phương|tỉnh,\s*thành phố|tỉnh,\s*thành|tỉnh thành|tỉnh|đơn vị)\s+"
+    r"(?:dẫn đầu|đứng đầu|xếp đầu)(?:\s+(?:cả nước|toàn quốc|bảng xếp hạng))?\s*,?\s*$"
+)
+_PLACE_LIST_JOIN = _fc(r"\s*(?:,|và|,\s*và)\s*(?:thứ\s+|hạng\s+)?")
+_PLACE_LIST_TAIL = _fc(r"\s*(?:cả nước|toàn quốc)?\s*,?\s*")
 
 
 # "Cùng năm, tỷ lệ này tại TP HCM là 67%": the indicator of the sentence before. "Các con số
@@ -2130,6 +3240,8 @@ def _compared_year_paren_match(ctx: _Ctx, q: Quantity, valued: Quantity, pre_end
     if m is None or (ctx.published is not None and int(m.group(1)) >= ctx.published.year):
         return None
     value, conf = _accepts(last.rule.number, q, folded)
+    if value is None and last.rule.number == "rank" and q.kind == "number" and is_whole(q.value) and 1 <= q.value <= 63:
+        value, conf = q.value, 1.0  # "xếp thứ 20, tăng 8 bậc so với năm 2020 (28)"
     if value is None:
         return None
     return _Match(last.rule, last.cue, 0.5, "+compared base", value, 0.85 * conf, year=int(m.group(1)))
@@ -2143,6 +3255,26 @@ def _compared_base_match(ctx: _Ctx, q: Quantity, prev: Quantity, pre_end: int, l
     if m is None or (ctx.published is not None and int(m.group(1)) >= ctx.published.year):
         return None  # no year, or not an earlier one: a base the article does not date
     value, conf = _accepts(last.rule.number, q, folded)
+    if value is None:
+        return None
+    return _Match(last.rule, last.cue, 0.5, "+compared base", value, 0.85 * conf)
+
+
+# "chính quyền số xếp hạng 5 (tăng 16 bậc so với xếp hạng 21 của năm 2021)": the earlier rank is
+# the same pillar's, dated by the year after it, not the overall rank.
+_COMPARED_RANK_BETWEEN = _fc(
+    r"[^.;\d]{0,12}?\(?\s*(?:tăng|giảm|tụt|vượt|thăng)\s+(?:hạng\s+)?\d+\s+(?:bậc|hạng)\s*,?\s*so với\s+"
+    r"(?:xếp hạng|thứ hạng|vị trí|hạng|mức)?\s*(?:thứ\s*)?$"
+)
+
+
+def _compared_rank_match(ctx: _Ctx, q: Quantity, last_q: Quantity, pre_end: int, last: _Match) -> _Match | None:
+    folded = ctx.folded
+    if last_q.end >= pre_end or not _COMPARED_RANK_BETWEEN.fullmatch(folded, last_q.end, pre_end):
+        return None
+    if _COMPARED_BASE_YEAR.match(folded, q.end) is None:
+        return None
+    value, conf = _accepts("rank", q, folded)
     if value is None:
         return None
     return _Match(last.rule, last.cue, 0.5, "+compared base", value, 0.85 * conf)
@@ -2164,6 +3296,74 @@ _DTI_IN_SENTENCE = _fc(r"chuyển đổi số|\bdti\b|bảng xếp hạng")
 _RESPECTIVE_JOIN = _fc(r"\s*(?:điểm|%)?\s*(?:,|;|và|,\s*và)\s*(?:thứ\s*|hạng\s*)?$")
 
 
+# "lần lượt" (respectively), and "tương ứng là / đạt" used the same way ("điểm chính quyền số,
+# kinh tế số, xã hội số tương ứng là 0,61, 0,52 và 0,49").
+_RESPECTIVE_MARK = _fc(r"lần lượt|tương ứng(?=\s*(?:là|đạt|:))")
+
+
+def _next_respective(folded: str, pos: int, end: int) -> int:
+    """Where the next "lần lượt" (or respective "tương ứng") of folded[pos:end] starts, or -1."""
+    a = folded.find("lần lượt", pos, end)
+    b = folded.find("tương ứng", pos, end)
+    while b >= 0 and not _RESPECTIVE_MARK.match(folded, b, end):
+        b = folded.find("tương ứng", b + 1, end)
+    return min((x for x in (a, b) if x >= 0), default=-1)
+
+
+# "lần lượt đạt 0,61 điểm (xếp thứ 15), 0,52 điểm (xếp thứ 30) và ...": a place in parentheses
+# after each value is that value's rank, not a member of the run.
+_PAREN_PLACE_AFTER_VALUE = _fc(r"\s*(?:điểm)?\s*\(\s*(?:(?:xếp|đứng)\s+)?(?:thứ|hạng)?\s*")
+_RESPECTIVE_AFTER_PAREN_JOIN = _fc(r"\s*\)\s*(?:,|;|và|,\s*và)\s*$")
+
+
+# "lần lượt xếp thứ 15, 30 và 25 với số điểm 0,61; 0,52 và 0,49", "lần lượt đạt 0,61, 0,52 và 0,49
+# điểm, xếp thứ 15, 30 và 25": a second run for the same names, their scores or their ranks.
+_SECOND_RUN_LEAD = _fc(
+    r"\s*(?:điểm)?\s*[,;]?\s*(?:và\s+)?(?:(?:với|đạt)\s+(?:tổng\s+)?(?:số\s+)?(?:điểm|giá trị)(?:\s+số)?"
+    r"|(?:cùng\s+)?(?:xếp hạng|xếp thứ|đứng thứ|xếp|đứng)(?:\s+thứ)?)(?:\s+(?:lần lượt|tương ứng))?\s*(?:là|đạt)?\s*(?:thứ\s*)?"
+)
+
+
+def _second_run(ctx: _Ctx, s: _Sentence, quants: list[Quantity], found: dict[int, _Match]) -> dict[int, _Match]:
+    folded = ctx.folded
+    run1 = sorted(found)
+    last = run1[-1]
+    if last + 1 >= len(quants):
+        return {}
+    nxt = quants[last + 1]
+    lead = nxt.qualifier_start if nxt.qualifier_start is not None else nxt.start
+    if not _SECOND_RUN_LEAD.fullmatch(folded, quants[last].end, lead):
+        return {}
+    run2 = [last + 1]
+    for j in range(last + 2, len(quants)):
+        if len(run2) == len(run1) or not _RESPECTIVE_JOIN.match(folded, quants[j - 1].end, quants[j].start):
+            break
+        run2.append(j)
+    if len(run2) != len(run1):
+        return {}
+    out: dict[int, _Match] = {}
+    rank_pairs = _rank_pairs()
+    for i, j in zip(run1, run2):
+        rule = found[i].rule
+        partner: tuple[Rule, Cue] | None = None
+        if rule.number == "rank":
+            source = next((src for src, rc in rank_pairs.items() if rc[0].indicator_id == rule.indicator_id), None)
+            score_rule = next((r for r in load_rules() if r.indicator_id == source), None) if source else None
+            partner = (score_rule, score_rule.cues[0]) if score_rule is not None and score_rule.cues else None
+        else:
+            partner = rank_pairs.get(rule.indicator_id)
+        if partner is None:
+            return {}
+        q = quants[j]
+        value, conf = _accepts(partner[0].number, q, folded)
+        if value is None and partner[0].number == "rank" and q.kind == "number" and is_whole(q.value) and 1 <= q.value <= 63:
+            value, conf = q.value, 1.0
+        if value is None:
+            return {}
+        out[j] = _Match(partner[0], partner[1], 2.5, "+respective", value, 0.85 * conf)
+    return out
+
+
 def _respective_run(ctx: _Ctx, s: _Sentence, quants: list[Quantity], at: int) -> tuple[int, list[int]]:
     """The indexes of the joined numbers after the "lần lượt" at `at` ([] if fewer than 2)."""
     folded = ctx.folded
@@ -2171,14 +3371,28 @@ def _respective_run(ctx: _Ctx, s: _Sentence, quants: list[Quantity], at: int) ->
     if first is None:
         return at, []
     run = [first]
-    for j in range(first + 1, len(quants)):
-        if not _RESPECTIVE_JOIN.match(folded, quants[j - 1].end, quants[j].start):
+    j = first + 1
+    while j < len(quants):
+        a, b = quants[run[-1]], quants[j]
+        if _RESPECTIVE_JOIN.match(folded, a.end, b.start):
+            run.append(j)
+            j += 1
+        elif (
+            b.kind == "rank" and j + 1 < len(quants)
+            and _PAREN_PLACE_AFTER_VALUE.fullmatch(folded, a.end, b.start)
+            and _RESPECTIVE_AFTER_PAREN_JOIN.match(folded, b.end, quants[j + 1].start)
+        ):
+            run.append(j + 1)
+            j += 2
+        else:
             break
-        run.append(j)
     return at, run if len(run) >= 2 else []
 
 
 _RANK_VERB_BEFORE_RESPECTIVE = _fc(r"(?:xếp hạng|xếp thứ|đứng thứ|xếp|đứng|hạng)\s*$")
+# "Thứ hạng về chính quyền số, kinh tế số, xã hội số của tỉnh lần lượt là 22, 9, 13": the
+# subject of the list is a ranking, so its numbers are places.
+_RANK_NOUN_BEFORE_RESPECTIVE = _fc(r"(?<!\w)(?:thứ hạng|xếp hạng|vị trí)(?!\w)[^.;\d]{0,100}?\s(?:lần lượt)?\s*$")
 
 
 def _rank_run_as_ranks(ctx: _Ctx, s: _Sentence, quants: list[Quantity], at: int) -> list[Quantity]:
@@ -2187,7 +3401,10 @@ def _rank_run_as_ranks(ctx: _Ctx, s: _Sentence, quants: list[Quantity], at: int)
     _, run = _respective_run(ctx, s, quants, at)
     if not run:
         return quants
-    ranked_before = _RANK_VERB_BEFORE_RESPECTIVE.search(ctx.folded, max(s.start, at - 20), at) is not None
+    ranked_before = (
+        _RANK_VERB_BEFORE_RESPECTIVE.search(ctx.folded, max(s.start, at - 20), at) is not None
+        or _RANK_NOUN_BEFORE_RESPECTIVE.search(ctx.folded, max(s.start, at - 120), at) is not None
+    )
     if quants[run[0]].kind != "rank" and not ranked_before:
         return quants
     out = list(quants)
@@ -2197,6 +3414,25 @@ def _rank_run_as_ranks(ctx: _Ctx, s: _Sentence, quants: list[Quantity], at: int)
         if q.kind == "number" and is_whole(q.value) and 1 <= q.value <= limit:
             out[j] = replace(q, kind="rank")
     return out
+
+
+def _run_indicator(ctx: _Ctx, s: _Sentence, quants: list[Quantity], run: list[int], active: dict) -> _Match | None:
+    """The one indicator of the numbers that "lần lượt" gives to several provinces: the cue of any
+    of them, read over the whole sentence ("Bắc Giang và Bắc Ninh lần lượt đạt 81,6% và 75,2%"
+    after "Về tỷ lệ hồ sơ trực tuyến"; "... lần lượt đạt 0,70, 0,69 và 0,68 điểm")."""
+    folded = ctx.folded
+    local = folded[s.start : s.end]
+    found: _Match | None = None
+    for j in run:
+        q = quants[j]
+        pre_end = q.qualifier_start if q.qualifier_start is not None else q.start
+        m = _best_cue(ctx, q, s.start, pre_end, s.end, active, local)
+        if m is None or m.cue.where == "any":
+            continue
+        if found is not None and m.rule is not found.rule:
+            return None  # the numbers take different indicators: not one run
+        found = found or m
+    return found
 
 
 def _respective_provinces(ctx: _Ctx, s: _Sentence, quants: list[Quantity], at: int) -> dict[int, Province | None]:
@@ -2235,6 +3471,23 @@ def _respective_named(ctx: _Ctx, quants: list[Quantity], active: dict, at: int, 
     first = run[0]
     head = quants[first]
     seg_start = max([s.start] + [q.end for q in quants[:first]])
+    found = _respective_named_from(ctx, quants, active, at, run, seg_start)
+    if not found and seg_start > s.start and _RESPECTIVE_AFTER_SHARED.fullmatch(folded, seg_start, at):
+        # "Kinh tế số và Xã hội số đồng xếp hạng 58/63, đạt giá trị lần lượt là 0,1931 và
+        # 0,2021": the names are those of the clause the shared figure belongs to.
+        clause_start = max(s.start, folded.rfind(";", s.start, seg_start) + 1)
+        found = _respective_named_from(ctx, quants, active, at, run, clause_start)
+    return found
+
+
+# ", đạt giá trị lần lượt là": the second figure of names that took a shared one just before.
+_RESPECTIVE_AFTER_SHARED = _fc(r"\s*(?:,|và)?\s*(?:đạt|có|với)\s*(?:giá trị|điểm|điểm số)?\s*(?:tương ứng\s*)?")
+
+
+def _respective_named_from(ctx: _Ctx, quants: list[Quantity], active: dict, at: int, run: list[int], seg_start: int) -> dict[int, _Match]:
+    folded = ctx.folded
+    first = run[0]
+    head = quants[first]
     for number, pairs in active.items():
         if _accepts(number, head, folded)[0] is None:
             continue
@@ -2338,6 +3591,8 @@ def _parallel_match(ctx: _Ctx, q: Quantity, floor: int, pre_end: int, assigned) 
         return _Match(pm.rule, pm.cue, 0.5, "+compared", value, 0.85 * conf, year=pm.year) if value is not None else None
     if TRANSITION_SHAPE.match(between):
         value, conf = _accepts(pm.rule.number, q, ctx.folded)
+        if value is None and pm.rule.number == "rank" and pq.kind in ("rank", "fraction") and q.kind == "number" and is_whole(q.value) and 1 <= q.value <= (pq.denominator or 63):
+            value, conf = q.value, 1.0  # "từ vị trí 30 lên 22": the place moved to is a rank too
         return _Match(pm.rule, pm.cue, 0.5, "+parallel", value, 0.9 * conf) if value is not None else None
     series = YEAR_SERIES_SHAPE.match(between)
     if series:
@@ -2347,6 +3602,8 @@ def _parallel_match(ctx: _Ctx, q: Quantity, floor: int, pre_end: int, assigned) 
         if int(series.group(1)) > pub:
             return None
         value, conf = _accepts(pm.rule.number, q, ctx.folded)
+        if value is None and pm.rule.number == "rank" and q.kind == "number" and is_whole(q.value) and 1 <= q.value <= (pq.denominator or 63):
+            value, conf = q.value, 1.0  # "xếp thứ 20, năm 2021 là 28": the earlier year's place
         return _Match(pm.rule, pm.cue, 0.5, "+year series", value, 0.9 * conf) if value is not None else None
     if not PARALLEL_SHAPE.match(between):
         return None
@@ -2357,6 +3614,9 @@ def _parallel_match(ctx: _Ctx, q: Quantity, floor: int, pre_end: int, assigned) 
     if value is None:
         return None
     return _Match(pm.rule, pm.cue, 0.5, "+parallel", value, 0.85 * conf)
+
+
+_OR_MORE_AFTER = _fc(r"(?<!\w)trở (lên|xuống)(?!\w)")
 
 
 def _emit(ctx: _Ctx, s: _Sentence, q: Quantity, match: _Match, article, norm, facts, targets, clause_end: int,
@@ -2375,6 +3635,11 @@ def _emit(ctx: _Ctx, s: _Sentence, q: Quantity, match: _Match, article, norm, fa
     notes = []
     is_target, target_year = _is_target(ctx, s, q, clause_end)
     qualifier = q.qualifier
+    if qualifier == "exact":
+        # "2.000 trạm BTS trở lên": a qualifier after the number's phrase.
+        after = _OR_MORE_AFTER.search(ctx.folded, q.end, min(clause_end, q.end + 40))
+        if after is not None:
+            qualifier = "over" if after.group(1) == "lên" else "under"
     vspan = (q.start, q.end)
     rank_of = q.denominator if rule.number == "rank" else None
     if rule.number == "rank" and rank_of is None and ctx.folded.find("63 tỉnh", q.end, q.end + 40) >= 0:
@@ -2386,14 +3651,28 @@ def _emit(ctx: _Ctx, s: _Sentence, q: Quantity, match: _Match, article, norm, fa
         targets.append(_make_fact(article, norm, ctx, s, rule, match.value, qualifier, province, year, None,
                                   method.replace("cue:", "target:"), confidence, "target or plan", vspan, rank_of))
         return None
+    if rule.theme == "rankings" and _other_index(ctx, s, q, clause_end, rule):
+        return None
     if rule.theme == "rankings":
         quoted = _dti_year(ctx, s, q)
-        choice = edition_for(quoted, ctx.published)
+        if _before_first_edition(quoted, ctx.published):
+            return None  # "năm 2019, Tây Ninh xếp hạng 25/63": no DTI existed; another index's rank
+        choice = edition_for(quoted, ctx.edition_date)
         ref_year, ref_date = choice.year, None
         if choice.note:
             notes.append(choice.note)
         if not choice.certain:
             confidence *= 0.8
+        if ref_year is not None and (q.kind == "rank" or rule.number == "rank") and _PREVIOUS_YEAR_PLACE.search(ctx.folded, max(s.start, q.start - 40), q.start):
+            ref_year -= 1
+            notes.append("the place of the year before (\"năm trước\", \"năm ngoái\")")
+            if ref_year < _first_edition():
+                confidence = min(confidence, 0.3)
+        elif ref_year is not None and (q.kind == "rank" or rule.number == "index") and _previous_place(ctx, s, q):
+            ref_year -= 1
+            notes.append("the place before a move (\"từ vị trí 30 lên 22\"): the edition before")
+            if ref_year < _first_edition():
+                confidence = min(confidence, 0.3)  # no DTI edition before the first
     elif match.year is not None:
         ref_year, ref_date = match.year, None
     else:
@@ -2407,7 +3686,9 @@ def _emit(ctx: _Ctx, s: _Sentence, q: Quantity, match: _Match, article, norm, fa
         notes.append(f"no province attributable ({how_prov})")
     fact = _make_fact(article, norm, ctx, s, rule, match.value, qualifier, province, ref_year, ref_date, method,
                       confidence, "; ".join(notes) or None, vspan, rank_of)
-    if rule.theme == "rankings" and province is not None and ref_year is not None and ref_year >= 2024 and _ranks_34_units(ctx, s, q):
+    if rule.theme == "rankings" and province is not None and ref_year is not None and ref_year >= 2024 and (
+        _ranks_34_units(ctx, s, q) or _article_ranks_34_units(ctx, s, rule, province, ref_year)
+    ):
         merged = _merged_unit(province)
         if merged is not None:
             fact.unit_set, fact.province_code, fact.province = 34, merged.code, merged.name
@@ -2418,6 +3699,114 @@ def _emit(ctx: _Ctx, s: _Sentence, q: Quantity, match: _Match, article, norm, fa
         if tied is not None and (province is None or tied.code != province.code):
             _emit(ctx, s, q, match, article, norm, facts, targets, clause_end, forced=tied)
     return (q, match, province)
+
+
+def _before_first_edition(quoted: int | None, published: date | None) -> bool:
+    """A ranking quoted for a year before the first DTI edition, or in an article published
+    before that edition was announced, is another index's (the ICT Index, the PAR Index)."""
+    editions = load_editions()
+    if not editions:
+        return False
+    first = editions[0]
+    if quoted is not None and quoted < first.year:
+        return True
+    return published is not None and first.announced_on is not None and published < first.announced_on
+
+
+# Other indices and rankings that articles report beside the DTI, with the same verbs and
+# denominators: named in the title or the sentence, they own a rank whose sentence does not name
+# the DTI itself ("Tây Ninh tăng 8 bậc trong bảng xếp hạng ICT Index" over "năm 2019, Tây Ninh
+# xếp hạng 25/63"; "về tỷ lệ nộp hồ sơ trực tuyến, Nghệ An đạt 72%, xếp thứ 20/34").
+_OTHER_INDEX = _fc(
+    r"ict index|vietnam ict|\bpci\b|\bpapi\b|par index|\bsipas\b|\bpgi\b|năng lực cạnh tranh|cải cách hành chính"
+    r"|hiệu quả quản trị|sẵn sàng cho phát triển|phục vụ người dân|chính phủ điện tử|hài lòng"
+)
+_DTI_NAMED = _fc(r"chuyển đổi số|\bdti\b|digital transformation")
+# The ministries' ranking ("Bộ Kế hoạch và Đầu tư dẫn đầu các bộ, ngành", "Bộ này đứng đầu"). The
+# ministries that publish the DTI (Thông tin và Truyền thông, Khoa học và Công nghệ) are left out
+# of the named ones: "Bộ TT&TT xếp hạng tỉnh thứ 10" is the provinces' ranking.
+_MINISTRY_RANKING = _fc(
+    r"(?<!\w)(?:các|những|\d+) bộ(?: cung cấp| có|,\s*(?:ngành|cơ quan)|(?!\w))|(?<!\w)bộ này(?!\w)|cơ quan ngang bộ|(?:khối|nhóm|cấp) (?:các )?bộ(?!\w)(?!,? (?:và )?(?:cấp |khối )?(?:tỉnh|địa phương))"
+    r"|(?<!\w)(?:bộ (?:tài chính|tư pháp|công thương|kế hoạch và đầu tư|nội vụ|y tế|giáo dục|xây dựng|giao thông|nông nghiệp|tài nguyên|lao động|văn hóa|công an|quốc phòng|ngoại giao)"
+    r"|ngân hàng nhà nước|bảo hiểm xã hội việt nam|kho bạc nhà nước)[^.;,]{0,30}?(?:dẫn đầu|đứng đầu|xếp|đứng thứ|giữ vị trí|đạt)(?!\w)"
+)
+
+
+# The DTI of the province's own departments, districts or communes, which provinces rank too.
+_SUBLEVEL_INDEX = _fc(r"(?:chuyển đổi số|\bdti)[^.;\d]{0,12}?\s(?:cấp|khối|của các)\s+(?:sở|huyện|xã|cơ sở|sở, ngành|sở ngành|các sở)(?!\w)")
+_PROVINCE_LEVEL_INDEX = _fc(r"(?:chuyển đổi số|\bdti)[^.;\d]{0,12}?\scấp tỉnh(?!\w)")
+_TOPIC_AFTER_RANK = _fc(
+    r"\s*(?:/\s*\d+\s*)?(?:(?:trong\s+)?(?:số\s+)?(?:\d+\s+)?(?:tỉnh|địa phương)(?:\s*,\s*thành(?: phố)?)?\s*)?(?:(?:trong\s+|trên\s+)?(?:cả nước|toàn quốc)\s*)?,?\s*về\s+"
+)
+_DTI_TOPIC = _fc(
+    r"(?:(?:lĩnh vực|mức độ|công tác|kết quả|chỉ số|bộ chỉ số|xếp hạng|bảng xếp hạng|đánh giá)\s+)*(?:đánh giá\s+)?(?:mức độ\s+)?"
+    r"(?:chuyển đổi số|\bdti\b|cđs\b|chuyển đổi(?= với| của| năm|\s*[,.;(])|chính quyền số|chính phủ số|kinh tế số|xã hội số|nhận thức số|thể chế số|hạ tầng số|nhân lực số|an toàn thông tin|"
+    r"hoạt động (?:chính quyền|kinh tế|xã hội) số|(?:cả\s+)?(?:(?:các|\d+|hai|ba|bốn|năm|sáu|bảy|tám|chín)\s+)?(?:trụ cột|chỉ số chính|chỉ số thành phần))"
+)
+_FIRST_IN_GROUP_AFTER = _fc(r"\s+(?:về\s+)?(?:cả\s+)?(?:các|\d+|hai|ba|bốn|năm|sáu|bảy|tám|chín)\s+(?:trụ cột|chỉ số)")
+_TOPIC_REFERS_BACK = _fc(r"(?:bộ\s+)?(?:chỉ số|chỉ tiêu|bảng xếp hạng|xếp hạng)\s+(?:này|trên|đó|nói trên)(?!\w)")
+_SUPERLATIVE_RANK_BEFORE = _fc(r"(?<!\w)(?:nhiều|cao|lớn|thấp|ít|nhanh|mạnh|đông)\s+(?:(?:thứ|hạng)\s*)?$")
+_PROVINCES_CITIES_AFTER = _fc(r",\s*thành(?: phố)?(?!\w)")
+
+
+def _other_index(ctx: _Ctx, s: _Sentence, q: Quantity, clause_end: int, rule: Rule) -> bool:
+    """Is this DTI-looking figure another ranking's or index's: a ministries' or a department's
+    ranking, another index, another measure, a place among a group? (No fact is made.)"""
+    folded = ctx.folded
+    if folded.find("cấp", s.start, s.end) >= 0 or folded.find("khối", s.start, s.end) >= 0:
+        # "chỉ số chuyển đổi số cấp sở, ngành ...: Sở TT&TT đứng đầu", "DTI cấp huyện": within
+        # the rank's part of the sentence (after the last ';' before it).
+        part = max(s.start, folded.rfind(";", s.start, q.start) + 1)
+        if _SUBLEVEL_INDEX.search(folded, part, s.end) and not _PROVINCE_LEVEL_INDEX.search(folded, part, s.end):
+            return True
+    if rule.indicator_id == "dti.rank" and q.text == "đầu" and _FIRST_IN_GROUP_AFTER.match(folded, q.end, s.end):
+        return True  # "đứng đầu cả ba trụ cột", "đứng đầu về 4 chỉ số chính": not the overall rank
+    if rule.number == "rank":
+        # "xếp thứ 2 cả nước về thu ngân sách", "xếp thứ 5/63 về chất lượng phục vụ": the topic
+        # named right after the rank decides; "xếp thứ 15 về chuyển đổi số" is the DTI's.
+        topic = _TOPIC_AFTER_RANK.match(folded, q.end, s.end)
+        if (
+            topic is not None
+            and not _TOPIC_REFERS_BACK.match(folded, topic.end(), s.end)
+            and not _MINISTRY_RANKING.search(folded, max(s.start, q.start - 120), clause_end)
+        ):
+            return _DTI_TOPIC.match(folded, topic.end(), s.end) is None
+    if rule.number == "rank" and _SUPERLATIVE_RANK_BEFORE.search(folded, max(s.start, q.start - 20), q.start):
+        return True  # "có số lượng dịch vụ công tích hợp nhiều thứ 4 cả nước": a place by a count
+    lo = max(s.start, q.start - 120)
+    if _MINISTRY_RANKING.search(folded, lo, clause_end):
+        return True
+    # "xếp hạng 17/63 tỉnh, thành phố về chỉ số phục vụ người dân": the comma of "tỉnh, thành
+    # phố" does not end the rank's clause.
+    end = clause_end
+    if folded.endswith("tỉnh", s.start, end) and _PROVINCES_CITIES_AFTER.match(folded, end, s.end):
+        end = _clause_end(folded, end + 1, s.end)
+    contrast = _CONTRAST_AFTER.search(folded, q.end, end)
+    if contrast is not None:
+        end = contrast.start()  # "..., nhưng trong bảng xếp hạng PCI lại đứng thứ 38": another clause
+    if _OTHER_INDEX.search(folded, max(s.start, q.start - 60), end):
+        return True
+    if _DTI_NAMED.search(folded, s.start, s.end):
+        return False
+    # The sentence does not name the DTI: another index named in it or in the title owns the
+    # figure, and so does another measure named before a rank ("về tỷ lệ ...", "đạt 72,35%, xếp
+    # thứ 20/34").
+    return (
+        _OTHER_INDEX.search(folded, s.start, end) is not None
+        or (rule.indicator_id == "dti.rank" and (_rate_before(folded, s.start, q.start) or _OTHER_TOPIC.search(folded, s.start, q.start) is not None))
+        or _OTHER_INDEX.search(ctx.title_folded) is not None
+    )
+
+
+_PERCENT_BEFORE = re.compile(r"(?<![\d.,])\d+(?:[.,]\d+)?\s*%")
+
+
+def _rate_before(folded: str, lo: int, hi: int) -> bool:
+    """A percentage stated before hi that is a rate of its own, not a growth ("tăng 40,5%")."""
+    return any(not _growth_before(folded, max(lo, m.start() - 20), m.start()) for m in _PERCENT_BEFORE.finditer(folded, lo, hi))
+
+
+_OTHER_TOPIC = _fc(r"(?<!\w)về (?:tỷ lệ|số lượng|số |doanh thu|thu hút|kết quả thực hiện)")
 
 
 # "Thanh Hóa xếp thứ 15, đồng hạng với Yên Bái": the province tied with holds the same rank.
@@ -2441,6 +3830,34 @@ def _ranks_34_units(ctx: _Ctx, s: _Sentence, q: Quantity) -> bool:
         return False
     folded = ctx.folded
     return _UNITS_34.search(folded, s.start, s.end) is not None and _UNITS_63.search(folded, s.start, s.end) is None
+
+
+# The article reports the ranking of the merged units: "Kết quả DTI của tỉnh/TP sau sáp nhập
+# được tính toán, xếp hạng ...", "trong số 34 tỉnh, thành phố".
+_MERGED_RANKING = _fc(r"sau (?:sáp nhập|hợp nhất)|(?<!\d)34 (?:tỉnh|địa phương|đơn vị)|/34(?!\d)")
+_MERGER_DAY = date(2025, 7, 1)
+
+
+def _article_ranks_34_units(ctx: _Ctx, s: _Sentence, rule: Rule, province: Province, ref_year: int) -> bool:
+    """A 2024-edition figure in an article published after the merger that reports the ranking
+    of the merged units and never the 63-unit one ("Hà Nội dẫn đầu cả nước ... 0,8241", "Tiếp
+    theo là ... Hải Phòng (0,7857)"): a rank is a place among the 34; a score is the merged
+    unit's when the unit was formed from several provinces (a unit formed from one keeps the
+    province's own score)."""
+    if ref_year != 2024 or ctx.published is None or ctx.published < _MERGER_DAY:
+        return False
+    folded = ctx.folded
+    if _MERGED_RANKING.search(folded) is None or _UNITS_63.search(folded) is not None:
+        return False
+    return rule.number == "rank" or _formed_from_several(province)
+
+
+@lru_cache(maxsize=128)
+def _formed_from_several(province: Province) -> bool:
+    code = getattr(province, "merged_into_2025_code", None)
+    if not code:
+        return False
+    return sum(1 for p in load_register().provinces if getattr(p, "merged_into_2025_code", None) == code) > 1
 
 
 @lru_cache(maxsize=128)
@@ -2528,8 +3945,44 @@ def _province_right_after(ctx: _Ctx, s: _Sentence, pos: int, pattern: re.Pattern
     return None
 
 
-_YEAR_AFTER_RANK = _fc(r"\s*(?:của\s+|trong\s+|vào\s+)?năm\s+((?:19|20)\d\d)(?!\d)")
-_PAREN_YEAR_RANK = _fc(r"năm\s+((?:19|20)\d\d)\s*\(\s*(?:(?:xếp|đứng)\s+)?(?:thứ|hạng)\s*$")
+_YEAR_AFTER_RANK = _fc(r"\s*(?:điểm\s+)?(?:của\s+|trong\s+|vào\s+)?năm\s+((?:19|20)\d\d)(?!\d)")
+# "tăng từ 0,45 điểm (năm 2021) lên 0,55 điểm (năm 2022)": a year of its own in parentheses.
+_PAREN_YEAR_AFTER = _fc(r"\s*(?:điểm\s*)?\(\s*(?:năm\s+)?((?:19|20)\d\d)\s*\)")
+# "so với năm 2020 (xếp thứ 40/63)", "so với DTI 2020 (52/63)", "so với năm 2022 (0,5878 điểm)":
+# the figure in parentheses right after a year is that year's.
+# "tăng 5 bậc so với năm trước (25)", "năm ngoái xếp thứ 25": the place of the edition before.
+_PREVIOUS_YEAR_PLACE = _fc(
+    r"(?<!\w)(?:năm trước|năm ngoái|năm liền trước|kỳ đánh giá trước)\s*(?:\(\s*(?:(?:xếp|đứng)\s+)?(?:thứ\s*|hạng\s*)?"
+    r"|\s(?:(?:xếp|đứng)\s+(?:ở\s+)?(?:vị trí\s+|hạng\s+|thứ\s*)*|là\s+(?:thứ\s+)?))$"
+)
+_ANNOUNCED_IN_BEFORE = _fc(
+    r"(?:(?:công bố|ban hành|tổ chức|diễn ra)(?:\s+(?:vào|trong|hồi))?(?:\s+(?:ngày\s+\d{1,2}\s+)?tháng\s+\d{1,2})?"
+    r"|tháng\s+\d{1,2}|ngày\s+\d{1,2}(?:\s+tháng\s+\d{1,2})?)\s*,?\s*$"
+)
+_PAREN_YEAR_RANK = _fc(r"(?:năm|dti)\s+((?:19|20)\d\d)\s*\(\s*(?:(?:xếp|đứng)\s+)?(?:(?:ở\s+)?vị trí\s+|hạng\s+|thứ\s*)*$")
+# "tăng 26 bậc so với năm 2021 xếp thứ 53/63": the place held in the edition compared with (no
+# comma: "..., so với năm 2021, xếp thứ 27" starts a clause of its own).
+_COMPARED_YEAR_RANK = _fc(r"bậc\s+so với\s+(?:dti\s+)?(?:năm\s+)?((?:19|20)\d\d)\s+(?:(?:khi|lúc)\s+)?(?:(?:xếp|đứng)\s+(?:ở\s+)?(?:vị trí\s+|hạng\s+|thứ\s*)*|là\s+(?:thứ\s+|vị trí\s+)?)$")
+# "tăng 8 bậc, từ vị trí 30 lên 22": the place before the move is the previous edition's.
+_FROM_PLACE_BEFORE = _fc(r"(?<!\w)từ\s+(?:(?:vị trí|hạng|thứ)\s+)+$")
+_MOVE_AFTER = _fc(r"\s*(?:điểm\s+)?(?:lên|xuống|vươn lên|tụt xuống|leo lên|rơi xuống)(?!\w)")
+# "Điểm DTI tăng từ 0,45 lên 0,55": the score before a move is the previous edition's too.
+_FROM_VALUE_BEFORE = _fc(r"(?<!\w)từ\s+(?:mức\s+)?$")
+
+
+def _previous_place(ctx: _Ctx, s: _Sentence, q: Quantity) -> bool:
+    folded = ctx.folded
+    pre_end = q.qualifier_start if q.qualifier_start is not None else q.start
+    before = _FROM_PLACE_BEFORE if q.kind == "rank" else _FROM_VALUE_BEFORE
+    return (
+        before.search(folded, max(s.start, pre_end - 30), pre_end) is not None
+        and _MOVE_AFTER.match(folded, q.end, s.end) is not None
+    )
+
+
+@lru_cache(maxsize=1)
+def _first_edition() -> int:
+    return min((e.year for e in load_editions()), default=2020)
 
 
 def _para_of(s: _Sentence) -> int:
@@ -2586,29 +4039,40 @@ def _dti_year(ctx: _Ctx, s: _Sentence, q: Quantity) -> int | None:
     pub = ctx.published.year if ctx.published else 9999
     # "tăng 3 bậc so với năm 2020 (xếp thứ 15)": the rank in parentheses is that year's, even
     # though a year after "so với" is otherwise only a comparison base.
-    m = _PAREN_YEAR_RANK.search(folded, max(s.start, q.start - 40), q.start)
+    m = _PAREN_YEAR_RANK.search(folded, max(s.start, q.start - 40), q.start) or _COMPARED_YEAR_RANK.search(folded, max(s.start, q.start - 60), q.start)
     if m and int(m.group(1)) <= pub:
         return int(m.group(1))
     # "tăng 5 bậc so với vị trí thứ 26 của năm 2022": the year stated right after the rank.
-    m = _YEAR_AFTER_RANK.match(folded, q.end, s.end)
+    m = _YEAR_AFTER_RANK.match(folded, q.end, s.end) or _PAREN_YEAR_AFTER.match(folded, q.end, s.end)
     if m and int(m.group(1)) <= pub:
         return int(m.group(1))
     for m in YEAR.finditer(folded, s.start, q.start):
         if YEAR_IGNORE_BEFORE.search(folded, max(s.start, m.start() - 20), m.start()) or int(m.group(1)) > pub:
             continue
+        if _ANNOUNCED_IN_BEFORE.search(folded, max(s.start, m.start() - 40), m.start()):
+            continue  # "Tháng 7 năm 2023, Bộ công bố DTI 2022", "DTI 2022 được công bố năm 2023": a date, not the edition
+        if folded.rfind("(", s.start, m.start()) > folded.rfind(")", s.start, m.start()) and folded.find(")", m.end(), q.start) >= 0:
+            continue  # "(tăng 16 bậc so với xếp hạng 21 của năm 2021), kinh tế số xếp hạng 7": an aside's year
         year = int(m.group(1))
     if year is None:
         # "sau khi cũng xếp thứ 2 trong lần đánh giá đầu tiên năm 2020": a year later in the
         # rank's own clause.
         clause_end = _clause_end(folded, q.end, s.end)
+        paren = folded.find("(", q.end, clause_end)
+        if paren >= 0:
+            clause_end = paren  # "xếp hạng 5 (tăng 16 bậc so với ... năm 2021)": an aside's year
         for m in YEAR.finditer(folded, q.end, clause_end):
+            if folded.find("so với", q.end, m.start()) >= 0:
+                break  # "xếp hạng 5 (tăng 16 bậc so với xếp hạng 21 của năm 2021)": the base's year
             if not YEAR_IGNORE_BEFORE.search(folded, max(s.start, m.start() - 20), m.start()):
                 year = int(m.group(1))
                 break
     if year is None:
-        m = DTI_YEAR.search(folded, s.start, s.end)
-        if m:
-            year = int(m.group(1))
+        for m in DTI_YEAR.finditer(folded, s.start, s.end):
+            # "tăng 20 bậc so với DTI 2020 (52/63)": the edition compared with is not this one's.
+            if not YEAR_IGNORE_BEFORE.search(folded, max(s.start, m.start() - 20), m.start()):
+                year = int(m.group(1))
+                break
     if year is None:
         # "Theo Báo cáo DTI năm 2021 ... Theo đó, Ninh Bình đứng thứ 6": the edition named earlier
         # in the paragraph, else in the title.

@@ -53,6 +53,7 @@ QUALIFIER_WORDS: list[tuple[str, str]] = [
     ("chưa đến", "under"),
     ("chưa tới", "under"),
     ("chưa đầy", "under"),
+    ("gần như", "under"),
     ("gần", "under"),
     ("ngót", "under"),
     ("dưới", "under"),
@@ -90,17 +91,20 @@ _WEEKDAY_SPAN_BEFORE = re.compile(r"(?<!\w)(?:từ|đến)\s+thứ\s*$")
 # The number of places a ranking has, not a rank: "xếp hạng 34 địa phương".
 _RANK_COUNT_AFTER = re.compile(r"\s+(?:tỉnh|địa phương|đơn vị|bộ|thành phố)(?!\w)")
 _RANK_VERB_BEFORE = re.compile(r"(?:xếp|đứng)\s+(?:thứ|hạng)\s+\w+[^.;:!?\d]*$")
-_RANK_WORD = re.compile(r"(?:thứ|số)\s+(nhất|nhì|hai|ba|tư|bốn|năm|sáu|bảy|tám|chín|mười|một)(?!\w)(?!\s*\d)")
+_RANK_WORD = re.compile(r"(?:thứ|số)\s+(nhất|nhì|hai|ba|tư|bốn|năm|sáu|bảy|tám|chín|mười|một)(?!\w)(?!\s*\d)(?!\s+(?:mươi|mốt|lăm|linh|lẻ)(?!\w))")
 # "đứng đầu cả nước", "đứng đầu cả ba trụ cột": rank 1. Not "người đứng đầu" (the head of an
 # agency) nor "nhóm ... đứng đầu" (a group of leaders).
 _FIRST_PLACE = re.compile(
     r"(?<!người )(?<!những )(?<!các )(?:đứng (đầu)(?=\s+về)"
-    r"|(?:đứng|dẫn) (đầu)(?=\s*[,.;]|\s+(?:cả nước|toàn quốc|cả ba|cả 3|các trụ cột|ba trụ cột|bảng|trong bảng|với|khối|ở (?:cả|các|bảng|trụ))))"
+    r"|(?:đứng|dẫn) (đầu)(?=\s*[,.;]|\s+(?:cả nước|toàn quốc|cả (?:hai|ba|bốn|năm|sáu|bảy|tám|\d)|(?:\d{1,2}(?:/\d{1,2})?|hai|bốn|năm|sáu|bảy|tám) (?:chỉ số|trụ cột)|các trụ cột|ba trụ cột|bảng|trong bảng|với|khối|ở (?:cả|các|bảng|trụ))))"
     r"|giữ (?:vững )?ngôi (đầu)(?!\w)"
 )
 # Not "ba địa phương xếp cuối bảng là ...": a group of the last places, listed after it.
 _LAST_PLACE = re.compile(r"(?<!\w)(?:xếp|đứng|nằm)\s+(cuối cùng|cuối bảng|chót bảng|bét bảng)(?!\w)(?!\s+(?:khu vực|vùng|miền|nhóm|là|gồm|thuộc về))")
-_COUNTED_GROUP = re.compile(r"(?<![\d.,])\d+\s+(?:huyện|xã|tỉnh|địa phương|đơn vị|thành phố|quận|doanh nghiệp|sở|cơ quan|trường)(?:\s+[^\W\d]+)?\s+$")  # "3 huyện đứng đầu": a group of leaders
+# "3 huyện đứng đầu", "Top 10 tỉnh, thành phố đứng đầu về DTI", "3 địa phương đứng cuối bảng":
+# a group of leaders (or of the last places), not one province's place.
+_COUNTED_GROUP = re.compile(r"(?:(?<![\d.,])\d+|(?<!\w)(?:hai|ba|bốn|năm|sáu|bảy|tám|chín|mười))\s+(?:huyện|xã|tỉnh|địa phương|đơn vị|thành phố|quận|doanh nghiệp|sở|cơ quan|trường)(?:\s*,\s*thành(?: phố)?)?(?:\s+[^\W\d]+)?\s+$")
+_TOP_GROUP = re.compile(r"(?<!\w)(?:top|tốp|nhóm)\s*\d*(?!\w)")
 # "412 trên tổng số 460 xã": a part of a whole, read like "412/460".
 _OF_TOTAL_AFTER = re.compile(r"\s+trên\s+tổng\s+số\s+(\d+(?:\.\d{3})*)(?![\d,.]\d)")
 _RANK_OF_AFTER = re.compile(r"\s+(?:trong|trên)\s+(?:tổng\s+số\s+)?(?:cả\s+nước\s+)?(\d{1,3})\s+(?:tỉnh|địa phương)")
@@ -340,13 +344,14 @@ def scan_quantities(folded: str, start: int = 0, end: int | None = None, *, styl
     if folded.find("cuối", start, end) >= 0:
         # "Bắc Kạn xếp cuối cùng", "đứng cuối bảng": the last place of the 63.
         for m in _LAST_PLACE.finditer(folded, start, end):
-            if "nhóm" not in folded[max(start, m.start() - 40) : m.start()]:
+            before = folded[max(start, m.start() - 40) : m.start()]
+            if not _TOP_GROUP.search(before) and not _COUNTED_GROUP.search(before):
                 found.append(Quantity(m.start(1), m.end(1), 63.0, "rank", denominator=63, text=m.group(1)))
         found.sort(key=lambda q: q.start)
     if folded.find("đứng đầu", start, end) >= 0 or folded.find("dẫn đầu", start, end) >= 0 or folded.find("ngôi đầu", start, end) >= 0:
         for m in _FIRST_PLACE.finditer(folded, start, end):
             before = folded[max(start, m.start() - 40) : m.start()]
-            if "nhóm" not in before and "tốp" not in before and not _COUNTED_GROUP.search(before):
+            if not _TOP_GROUP.search(before) and not _COUNTED_GROUP.search(before):
                 g = m.lastindex or 1
                 found.append(Quantity(m.start(g), m.end(g), 1.0, "rank", text="đầu"))
         found.sort(key=lambda q: q.start)
@@ -354,7 +359,40 @@ def scan_quantities(folded: str, start: int = 0, end: int | None = None, *, styl
         q.qualifier, q.qualifier_start = qualifier_before(folded, q.start, start)
         if q.kind == "range":
             q.qualifier = "approx"
+    if len(found) > 1 and folded.find("từ ", start, end) >= 0:
+        found = _qualified_ranges(folded, found, start)
     return found
+
+
+# "từ khoảng 0,5 đến gần 0,6", "từ 60% đến hơn 70%": a range whose bounds carry qualifiers (the
+# plain "từ 75% đến 80%" is read as one token run by _classify).
+_QUALIFIED_RANGE_JOIN = re.compile(r"\s*(?:đến|tới|-|–)\s*")
+
+
+def _qualified_ranges(folded: str, found: list[Quantity], floor: int) -> list[Quantity]:
+    out: list[Quantity] = []
+    i = 0
+    while i < len(found):
+        q = found[i]
+        if i + 1 < len(found) and q.kind in ("number", "percent") and (q.qualifier_start is not None or found[i + 1].qualifier_start is not None):
+            r = found[i + 1]
+            lead = q.qualifier_start if q.qualifier_start is not None else q.start
+            r_lead = r.qualifier_start if r.qualifier_start is not None else r.start
+            low = scaled(q.value, r.scale) if q.scale == 1.0 and r.scale != 1.0 else q.value
+            if (
+                folded.endswith("từ ", max(floor, lead - 3), lead)
+                and (r.kind == q.kind or (q.kind == "number" and r.kind == "percent"))
+                and low < r.value
+                and not q.money
+                and _QUALIFIED_RANGE_JOIN.fullmatch(folded, q.end, r_lead)
+            ):
+                out.append(Quantity(q.start, r.end, low, "range", "approx", q.qualifier_start, r.scale, high=r.value,
+                                    money=r.money, percent=r.percent, text=folded[q.start : r.end]))
+                i += 2
+                continue
+        out.append(q)
+        i += 1
+    return out
 
 
 def _rank_word_matches(folded: str, start: int, end: int) -> list[re.Match]:

@@ -60,8 +60,9 @@ def test_rank_after_pillar_score_takes_the_pillar_and_shared_ranks():
 
 
 def test_rank_after_a_sub_index_score_is_not_the_overall_rank():
+    # The sub-index's own rank (a main-index rank indicator), never the overall DTI rank.
     got = facts("Theo DTI 2022, chỉ số Hạ tầng số của Đồng Tháp đạt 0,7012 điểm, xếp thứ 6 cả nước.")
-    assert got == {("dti.score_digital_infrastructure", "Đồng Tháp", 0.7012)}
+    assert got == {("dti.score_digital_infrastructure", "Đồng Tháp", 0.7012), ("dti.rank_digital_infrastructure", "Đồng Tháp", 6.0)}
 
 
 def test_sub_index_scores_listed_and_in_parentheses():
@@ -211,7 +212,7 @@ def test_score_after_a_rank_belongs_to_the_ranked_indicator():
     got = facts("Theo DTI 2022, trụ cột kinh tế số của Hà Nam xếp thứ 8 với 0,4410 điểm.")
     assert got == {("dti.rank_digital_economy", "Hà Nam", 8.0), ("dti.score_pillar_economy", "Hà Nam", 0.441)}
     got = facts("Theo DTI 2022, chỉ số Hạ tầng số của Hà Nam xếp thứ 5 với 0,7100 điểm.")
-    assert got == {("dti.score_digital_infrastructure", "Hà Nam", 0.71)}
+    assert got == {("dti.score_digital_infrastructure", "Hà Nam", 0.71), ("dti.rank_digital_infrastructure", "Hà Nam", 5.0)}
 
 
 def test_gaps_between_scores_are_not_scores():
