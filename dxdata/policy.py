@@ -8,8 +8,8 @@
 - Facts transcribed from official and press tables are `transcribed`.
 
 The threshold is a setting (environment variable DXDATA_AUTOMATIC_THRESHOLD) whose default is
-justified by the engine's measured precision per confidence band on the reviewed corpus
-(docs/reviews.md, `dxdata evaluate --split dev`). The policy is written into every
+justified by the engine's measured precision per confidence band on reviewed pages it was not
+tuned on (docs/reviews.md): today it publishes no engine fact unreviewed. The policy is written into every
 release's datapackage.json and shown on the catalogue page.
 """
 
@@ -28,9 +28,10 @@ QUEUED = "queued"
 REVIEW_STATUSES = (REVIEWED, AUTOMATIC, TRANSCRIBED)
 
 THRESHOLD_ENV = "DXDATA_AUTOMATIC_THRESHOLD"
-# The lowest confidence at which the engine was right on every fact of the dev reviews; the
-# measurement is in docs/reviews.md (rerun `dxdata evaluate --split dev`).
-DEFAULT_AUTOMATIC_THRESHOLD = 0.95
+# 1.0: no engine fact is published unreviewed. The engine's confidence stays below 1, and on
+# pages it was never tuned on (the blind third) its facts at 0.95 or above were right 10 times in
+# 11, short of the 0.97 an open-data release needs (docs/reviews.md). Lower it knowingly.
+DEFAULT_AUTOMATIC_THRESHOLD = 1.0
 
 REVIEW_METHOD = "review:"  # method of a published reviewed fact: "review:accepted", ...
 

@@ -124,6 +124,9 @@ def test_second_source_extracts_only_its_partition_and_reaches_the_release(world
     from pipelines.run import run_release
     from pipelines.sources import shard_of
 
+    # The new source is unreviewed and its engine facts are to publish automatically (the default
+    # threshold, 1.0, would queue them all for an editor: tests/test_reviews.py covers that).
+    monkeypatch.setenv("DXDATA_AUTOMATIC_THRESHOLD", "0.6")
     instance = DagsterInstance.ephemeral()
     first = run_release(instance, echo=lambda *_: None)
     assert first.success

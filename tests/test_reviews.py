@@ -501,6 +501,10 @@ def test_policy_queues_facts_below_the_threshold():
     assert outcome.published == [(sure, AUTOMATIC), (edge, AUTOMATIC)]
     assert outcome.queued == [unsure]
     assert outcome.counts() == {"reviewed": 0, "automatic": 2, "waiting": 1}
+    # The default publishes no engine fact of an unreviewed source (the engine's confidence stays
+    # below 1): every fact waits for an editor.
+    default = apply_policy("s", [sure, fact("dti.rank", 0.99)], None, PublicationPolicy())
+    assert default.published == [] and len(default.queued) == 2
 
 
 def test_policy_setting_is_read_and_checked(monkeypatch):
