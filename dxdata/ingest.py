@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -237,6 +238,24 @@ def article_from_text(raw: str, *, source_id: str, published: date | None = None
         published = found.date() if found else None
     title = metadata.get("title") or _title_of(text)
     return Article(source_id=source_id, title=nfc(title) if title else None, clean_text=text, published=published, metadata=metadata)
+
+
+def article_stat(path) -> tuple[str, int]:
+    """Size, inode and modification time of an article's text and its sidecar, and the later
+    mtime: what says, without reading them, that neither file changed. Paths as text: this runs
+    for every article of the folder."""
+    text = os.fspath(path)
+    sidecar = text[:-4] + ".json" if text.endswith(".txt") else os.fspath(Path(text).with_suffix(".json"))
+    parts, newest = [], 0
+    for p in (text, sidecar):
+        try:
+            st = os.stat(p)
+        except OSError:
+            parts.append("-")
+            continue
+        parts.append(f"{st.st_size}:{st.st_ino}:{st.st_mtime_ns}")
+        newest = max(newest, st.st_mtime_ns)
+    return "|".join(parts), newest
 
 
 def discover_articles(folder: Path) -> list[Path]:

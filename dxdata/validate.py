@@ -19,7 +19,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from dxdata import paths
-from dxdata.ingest import VN_TZ
+from dxdata.ingest import VN_TZ, article_stat
 from dxdata.sidecar import Problem, TableSidecar, problems_of_article, read_sidecar, table_source_ids
 
 # A file modified this close to the moment it was recorded clean may have changed again within
@@ -121,21 +121,6 @@ def _check_context(root: Path, tables: dict[str, Path], today: date) -> str:
     return digest.hexdigest()
 
 
-def _stat_of(txt: str) -> tuple[str, int]:
-    """Size, inode and modification time of an article's text and sidecar (paths as text: this
-    runs for every article), and the later mtime."""
-    parts, newest = [], 0
-    for p in (txt, txt[:-4] + ".json"):
-        try:
-            st = os.stat(p)
-        except OSError:
-            parts.append("-")
-            continue
-        parts.append(f"{st.st_size}:{st.st_ino}:{st.st_mtime_ns}")
-        newest = max(newest, st.st_mtime_ns)
-    return "|".join(parts), newest
-
-
 class _CleanRecord:
     """Articles found without problems, by the stat of their two files, under one context."""
 
@@ -161,12 +146,12 @@ class _CleanRecord:
         entry = self.known.get(txt)
         if entry is None:
             return False
-        stat, newest = _stat_of(txt)
+        stat, newest = article_stat(txt)
         return entry[0] == stat and newest < entry[1] - _RACY_NS
 
     def add(self, txt: Path) -> None:
         # The stat taken after the checks read the files: a write during them shows as racy or changed.
-        self.fresh.append((str(txt), _stat_of(str(txt))[0], self.now, self.context))
+        self.fresh.append((str(txt), article_stat(str(txt))[0], self.now, self.context))
 
     def save(self) -> None:
         if not self.fresh:

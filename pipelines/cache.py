@@ -23,6 +23,8 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+from dxdata.ingest import article_stat
+
 WORKERS_ENV = "DXDATA_WORKERS"
 # Below this many misses, starting worker processes costs more than it saves.
 PARALLEL_MIN = 64
@@ -110,7 +112,7 @@ class ResultCache:
         now = time.time_ns()
         for path in paths:
             key = os.fspath(path)
-            stat, newest = _stat_of(key)
+            stat, newest = article_stat(key)
             entry = known.get(key)
             if entry is not None and entry[0] == stat and newest < entry[1] - _RACY_NS:
                 out[path] = entry[2]
@@ -150,22 +152,6 @@ class ResultCache:
 
 # Recorded fingerprints by cache file, read once per process (see ResultCache.fingerprints).
 _KNOWN: dict[str, dict[str, tuple[str, int, str]]] = {}
-
-
-def _stat_of(path) -> tuple[str, int]:
-    """Size, inode and modification time of an article and its sidecar, and the later mtime."""
-    text = os.fspath(path)
-    sidecar = text[:-4] + ".json" if text.endswith(".txt") else os.fspath(Path(text).with_suffix(".json"))
-    parts, newest = [], 0
-    for p in (text, sidecar):
-        try:
-            st = os.stat(p)
-        except OSError:
-            parts.append("-")
-            continue
-        parts.append(f"{st.st_size}:{st.st_ino}:{st.st_mtime_ns}")
-        newest = max(newest, st.st_mtime_ns)
-    return "|".join(parts), newest
 
 
 def cached_map(
